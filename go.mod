@@ -1,0 +1,3 @@
+module github.com/hailurah/hailurah
+
+go 1.26.8
