@@ -1,0 +1,96 @@
+package whatsapp
+
+import (
+	"time"
+
+	"github.com/hailurah/hailurah"
+)
+
+// CustomerServiceWindow is how long after a citizen's last message WhatsApp
+// allows free-form replies; later, only approved templates may be sent.
+const CustomerServiceWindow = 24 * time.Hour
+
+// maxClockSkew tolerates a last-inbound time slightly after our clock (Meta's
+// timestamp against this server's); anything further ahead is bogus.
+const maxClockSkew = 5 * time.Minute
+
+// The approved message templates this system uses, in language "id". Each
+// must be registered in Meta's WhatsApp Manager under exactly this name, with
+// a body holding exactly the listed parameters in order; Send refuses another
+// parameter count for these names.
+const (
+	// TemplateReminder asks the citizen again for an answer the ticket waits
+	// on (SESUDAH/BELUM, a rating). 2 parameters: {{1}} ticket id,
+	// {{2}} what is awaited.
+	TemplateReminder = "hailurah_pengingat"
+	// TemplateFollowUp tells the citizen there is news on their ticket and
+	// invites a reply, which reopens the free-form window. 2 parameters:
+	// {{1}} ticket id, {{2}} a one-line note.
+	TemplateFollowUp = "hailurah_tindak_lanjut"
+	// TemplateStatus reports a status change. 2 parameters: {{1}} ticket id,
+	// {{2}} the new status in words.
+	TemplateStatus = "hailurah_status"
+	// TemplateLurahNotice tells the lurah of an escalation or a tembusan.
+	// 3 parameters: {{1}} ticket id, {{2}} urgency and category,
+	// {{3}} one-line summary.
+	TemplateLurahNotice = "hailurah_notif_lurah"
+)
+
+// TemplateParamCount returns the number of body parameters of one of this
+// system's templates; known is false for any other name.
+func TemplateParamCount(name string) (n int, known bool) {
+	switch name {
+	case TemplateReminder, TemplateFollowUp, TemplateStatus:
+		return 2, true
+	case TemplateLurahNotice:
+		return 3, true
+	}
+	return 0, false
+}
+
+// InWindow reports whether now is strictly less than 24 hours after
+// lastInbound, the citizen's last message. A zero lastInbound (never wrote)
+// is outside; a lastInbound up to five minutes after now counts as inside,
+// because the two times come from different clocks.
+func InWindow(lastInbound, now time.Time) bool {
+	if lastInbound.IsZero() {
+		return false
+	}
+	since := now.Sub(lastInbound)
+	return since > -maxClockSkew && since < CustomerServiceWindow
+}
+
+// Message is what the system wants to say, before the window decides how.
+// TemplateName and TemplateParams are the fallback for when the window has
+// closed; a message without them can only be sent inside the window.
+type Message struct {
+	To             string
+	Text           string
+	Buttons        []Button
+	TemplateName   string
+	TemplateParams []string
+}
+
+// Choose picks how to send m: inside the window, free-form text, or reply
+// buttons when m has any; outside it, m's template with its parameters. The
+// result has no From; set it for a kelurahan with its own number.
+//
+// Returns ErrOutsideWindow when the window has closed and m has no template
+// (the message cannot be sent now; a relay drops or parks it), and EINVALID
+// when m has neither text nor a template. The result is not validated; Send
+// does that.
+func Choose(m Message, lastInbound, now time.Time) (Outgoing, error) {
+	inside := InWindow(lastInbound, now)
+	switch {
+	case inside && m.Text != "" && len(m.Buttons) > 0:
+		return Outgoing{To: m.To, Kind: OutgoingButtons, Text: m.Text, Buttons: m.Buttons}, nil
+	case inside && m.Text != "":
+		return Outgoing{To: m.To, Kind: OutgoingText, Text: m.Text}, nil
+	case m.TemplateName != "":
+		return Outgoing{To: m.To, Kind: OutgoingTemplate, Template: m.TemplateName, Language: DefaultLanguage, Params: m.TemplateParams}, nil
+	case inside:
+		return Outgoing{}, hailurah.FieldErrorf("text", "Pesan tanpa teks dan tanpa template.")
+	default:
+		return Outgoing{}, ErrOutsideWindow
+	}
+}
