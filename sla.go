@@ -35,3 +35,207 @@ const (
 	CalendarHours       = "hours"
 	CalendarWorkingDays = "working_days"
 )
+
+// DefaultSLAPolicy is the seed's SLA table: what rules.yaml ships with, and
+// what fills any value a policy leaves zero.
+func DefaultSLAPolicy() SLAPolicy {
+	return SLAPolicy{
+		Moderator: ModeratorSLA{Default: 24 * time.Hour, ByUrgency: map[int]time.Duration{5: time.Hour}},
+		Dinas: DinasSLA{
+			ByUrgency: map[int]time.Duration{
+				5: 24 * time.Hour, 4: 7 * 24 * time.Hour, 3: 14 * 24 * time.Hour,
+				2: 30 * 24 * time.Hour, 1: 30 * 24 * time.Hour,
+			},
+			Calendar: CalendarHours,
+		},
+		Citizen:          CitizenSLA{Reminder: 48 * time.Hour, AutoClose: 7 * 24 * time.Hour},
+		EscalationLevels: 2,
+	}
+}
+
+// ModeratorSLAFor is how long a moderator has to verify a ticket of this
+// urgency: the by-urgency override, else the default.
+func (p SLAPolicy) ModeratorSLAFor(urgency int) time.Duration {
+	if d, ok := p.Moderator.ByUrgency[urgency]; ok && d > 0 {
+		return d
+	}
+	if p.Moderator.Default > 0 {
+		return p.Moderator.Default
+	}
+	return DefaultSLAPolicy().Moderator.Default
+}
+
+// DinasSLAFor is how long a unit has for a task of this urgency. An urgency
+// the table lacks takes the entry of the nearest lower urgency (so a table
+// that lists only 5, 4 and 3 covers 1 and 2 with 3's value), then the
+// default table's.
+func (p SLAPolicy) DinasSLAFor(urgency int) time.Duration {
+	for u := urgency; u >= 1; u-- {
+		if d, ok := p.Dinas.ByUrgency[u]; ok && d > 0 {
+			return d
+		}
+	}
+	def := DefaultSLAPolicy().Dinas.ByUrgency
+	if d, ok := def[urgency]; ok {
+		return d
+	}
+	return def[1]
+}
+
+// Escalations is how many breach levels the policy escalates through (the
+// first at the SLA, the next at twice the SLA, …); at least 1.
+func (p SLAPolicy) Escalations() int {
+	if p.EscalationLevels > 0 {
+		return p.EscalationLevels
+	}
+	return DefaultSLAPolicy().EscalationLevels
+}
+
+// ModeratorDue is when a ticket of this urgency received at from must be
+// verified. Moderator SLAs are short and count wall-clock hours.
+func ModeratorDue(policy SLAPolicy, urgency int, from time.Time) time.Time {
+	return from.Add(policy.ModeratorSLAFor(urgency))
+}
+
+// DinasDue is when a task of this urgency assigned at from must be done,
+// counted in the policy's calendar.
+func DinasDue(policy SLAPolicy, urgency int, from time.Time) time.Time {
+	return AddWorkingTime(from, policy.DinasSLAFor(urgency), policy.Dinas.Calendar)
+}
+
+// wib is Western Indonesian Time. A fixed zone rather than
+// time.LoadLocation("Asia/Jakarta") because Jakarta has kept UTC+7 without
+// daylight saving since 1964, and deadlines computed inside workflows must
+// not depend on the tzdata of whichever machine replays them.
+var wib = time.FixedZone("WIB", 7*60*60)
+
+// AddWorkingTime returns start + d counted in calendar cal. With
+// CalendarWorkingDays only the time of working days (Monday–Friday that are
+// not national holidays or cuti bersama, in WIB) counts, each 24 hours of d
+// being one working day: one working day from Friday 15:00 is Monday 15:00.
+// Any other calendar, including CalendarHours and "", is wall-clock time.
+// The result is in start's location.
+func AddWorkingTime(start time.Time, d time.Duration, cal string) time.Time {
+	if cal != CalendarWorkingDays || d <= 0 {
+		return start.Add(d)
+	}
+	t := start.In(wib)
+	remaining := d
+	for {
+		y, m, day := t.Date()
+		next := time.Date(y, m, day+1, 0, 0, 0, 0, wib)
+		if IsWorkingDay(t) {
+			left := next.Sub(t)
+			if remaining <= left {
+				return t.Add(remaining).In(start.Location())
+			}
+			remaining -= left
+		}
+		t = next
+	}
+}
+
+// IsWorkingDay reports whether t's date in WIB is a working day for
+// government offices: Monday–Friday and not a holiday.
+func IsWorkingDay(t time.Time) bool {
+	t = t.In(wib)
+	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	_, holiday := Holiday(t)
+	return !holiday
+}
+
+// Holiday returns the name of the national holiday or cuti bersama on t's
+// date in WIB.
+func Holiday(t time.Time) (string, bool) {
+	name, ok := holidays[t.In(wib).Format(time.DateOnly)]
+	return name, ok
+}
+
+// HolidayCalendarCovers reports whether the holiday list below knows year,
+// so the worker can warn at startup before working-day SLAs silently count
+// holidays as working days.
+func HolidayCalendarCovers(year int) bool {
+	_, ok := holidayYears[year]
+	return ok
+}
+
+var holidayYears = map[int]bool{2026: true, 2027: true}
+
+// holidays are Indonesia's national holidays (libur nasional) and collective
+// leave days (cuti bersama) as set each year by the SKB 3 Menteri. The list
+// MUST be updated every year when the SKB for the next year is published
+// (usually in September or October), and holidayYears with it.
+//
+// 2026 follows the SKB for 2026. 2027 is an ESTIMATE from the astronomical
+// and lunar calendars, written before its SKB existed: replace it with the
+// SKB's dates, which may move the Islamic holidays by a day and will add
+// cuti bersama not listed here.
+var holidays = map[string]string{
+	// 2026
+	"2026-01-01": "Tahun Baru 2026 Masehi",
+	"2026-01-16": "Isra Mikraj Nabi Muhammad SAW",
+	"2026-02-16": "Cuti bersama Tahun Baru Imlek",
+	"2026-02-17": "Tahun Baru Imlek 2577 Kongzili",
+	"2026-03-18": "Cuti bersama Hari Suci Nyepi",
+	"2026-03-19": "Hari Suci Nyepi Tahun Baru Saka 1948",
+	"2026-03-20": "Cuti bersama Idulfitri 1447 H",
+	"2026-03-21": "Idulfitri 1447 H",
+	"2026-03-22": "Idulfitri 1447 H",
+	"2026-03-23": "Cuti bersama Idulfitri 1447 H",
+	"2026-03-24": "Cuti bersama Idulfitri 1447 H",
+	"2026-04-03": "Wafat Yesus Kristus",
+	"2026-04-05": "Kebangkitan Yesus Kristus (Paskah)",
+	"2026-05-01": "Hari Buruh Internasional",
+	"2026-05-14": "Kenaikan Yesus Kristus",
+	"2026-05-15": "Cuti bersama Kenaikan Yesus Kristus",
+	"2026-05-27": "Iduladha 1447 H",
+	"2026-05-28": "Cuti bersama Iduladha 1447 H",
+	"2026-05-31": "Hari Raya Waisak 2570 BE",
+	"2026-06-01": "Hari Lahir Pancasila",
+	"2026-06-16": "1 Muharam Tahun Baru Islam 1448 H",
+	"2026-08-17": "Proklamasi Kemerdekaan",
+	"2026-08-25": "Maulid Nabi Muhammad SAW",
+	"2026-12-24": "Cuti bersama Kelahiran Yesus Kristus",
+	"2026-12-25": "Kelahiran Yesus Kristus",
+
+	// 2027 (estimate, see above)
+	"2027-01-01": "Tahun Baru 2027 Masehi",
+	"2027-01-05": "Isra Mikraj Nabi Muhammad SAW (perkiraan)",
+	"2027-02-06": "Tahun Baru Imlek 2578 Kongzili",
+	"2027-03-09": "Hari Suci Nyepi Tahun Baru Saka 1949 (perkiraan)",
+	"2027-03-10": "Idulfitri 1448 H (perkiraan)",
+	"2027-03-11": "Idulfitri 1448 H (perkiraan)",
+	"2027-03-12": "Cuti bersama Idulfitri 1448 H (perkiraan)",
+	"2027-03-26": "Wafat Yesus Kristus",
+	"2027-03-28": "Kebangkitan Yesus Kristus (Paskah)",
+	"2027-05-01": "Hari Buruh Internasional",
+	"2027-05-06": "Kenaikan Yesus Kristus",
+	"2027-05-16": "Iduladha 1448 H (perkiraan)",
+	"2027-05-20": "Hari Raya Waisak 2571 BE (perkiraan)",
+	"2027-06-01": "Hari Lahir Pancasila",
+	"2027-06-06": "1 Muharam Tahun Baru Islam 1449 H (perkiraan)",
+	"2027-08-15": "Maulid Nabi Muhammad SAW (perkiraan)",
+	"2027-08-17": "Proklamasi Kemerdekaan",
+	"2027-12-24": "Cuti bersama Kelahiran Yesus Kristus (perkiraan)",
+	"2027-12-25": "Kelahiran Yesus Kristus",
+}
+
+// ReminderAfter is how long the close-the-loop question waits before the
+// reminder.
+func (p SLAPolicy) ReminderAfter() time.Duration {
+	if p.Citizen.Reminder > 0 {
+		return p.Citizen.Reminder
+	}
+	return DefaultSLAPolicy().Citizen.Reminder
+}
+
+// AutoCloseAfter is how long the close-the-loop question waits, counted
+// from the question, before the ticket closes without an answer.
+func (p SLAPolicy) AutoCloseAfter() time.Duration {
+	if p.Citizen.AutoClose > 0 {
+		return p.Citizen.AutoClose
+	}
+	return DefaultSLAPolicy().Citizen.AutoClose
+}

@@ -1,0 +1,441 @@
+package workflows
+
+import (
+	"encoding/json"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/triage"
+)
+
+// a is only used to name activities; the worker registers a filled one.
+var a *activities.Activities
+
+// seenLimit bounds the provider message ids kept for dedupe. Redeliveries
+// come within minutes, so the last hundred messages are plenty, and the
+// list travels through continue-as-new without growing.
+const seenLimit = 100
+
+// CurhatWorkflow runs one ticket from intake to resolved, closed or
+// rejected (DESIGN.md, "The curhat ticket"). Staff act through the
+// UpdateAction update, the citizen through SignalCitizenMessage; QueryState
+// returns the live state, which is also the result.
+//
+// Changes to this function's logic must be guarded by workflow.GetVersion,
+// and a history recorded before the change kept in testdata/ (see
+// replay_test.go), because tickets run for weeks.
+func CurhatWorkflow(ctx workflow.Context, in hailurah.CurhatInput) (*hailurah.TicketState, error) {
+	c, err := newCurhat(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return c.run(ctx)
+}
+
+// curhatState is everything a run hands to the next on continue-as-new.
+type curhatState struct {
+	State  hailurah.TicketState `json:"state"`
+	Triage *triage.Triage       `json:"triage,omitempty"`
+
+	IntakeDone    bool `json:"intake_done"`
+	ReplySent     bool `json:"reply_sent"`
+	LurahNotified bool `json:"lurah_notified"` // [NOTIF] sent to the current kelurahan's lurah
+	// AnonimSet and TembusanSet say the citizen chose explicitly, so the
+	// ANONIM:/TEMBUSAN: lines triage finds do not override the choice.
+	AnonimSet   bool `json:"anonim_set"`
+	TembusanSet bool `json:"tembusan_set"`
+
+	Lat *float64 `json:"lat,omitempty"`
+	Lng *float64 `json:"lng,omitempty"`
+
+	Seen      []string `json:"seen,omitempty"`
+	EventSeq  int      `json:"event_seq"`
+	SendSeq   int      `json:"send_seq"`
+	NotifySeq int      `json:"notify_seq"`
+	// Phase grows at every status change. A wait that started in one
+	// phase ends when it moves on, even if the status comes back to the
+	// same value (returned, then assigned again) before the wait notices.
+	Phase int `json:"phase"`
+	// Assignment grows at every assign, for the same reason.
+	Assignment int `json:"assignment"`
+
+	// The SLA clocks: level n escalates at start + (n+1)×SLA.
+	ModStart   time.Time     `json:"mod_start"`
+	ModSLA     time.Duration `json:"mod_sla"`
+	DinasStart time.Time     `json:"dinas_start"`
+	DinasSLA   time.Duration `json:"dinas_sla"`
+	DinasCal   string        `json:"dinas_cal"`
+
+	ReminderSent bool `json:"reminder_sent"`
+}
+
+type curhat struct {
+	in hailurah.CurhatInput
+	s  curhatState
+
+	// busy counts citizen messages being handled, so the run does not end
+	// or continue as new in the middle of one.
+	busy    int
+	signals workflow.ReceiveChannel
+	search  searchValues
+	logger  log.Logger
+}
+
+func newCurhat(ctx workflow.Context, in hailurah.CurhatInput) (*curhat, error) {
+	c := &curhat{in: in, logger: workflow.GetLogger(ctx)}
+	if len(in.Resume) > 0 {
+		if err := json.Unmarshal(in.Resume, &c.s); err != nil {
+			return nil, temporal.NewNonRetryableApplicationError("cannot resume ticket state", ErrorInvalid, err)
+		}
+		c.in.Resume = nil
+		return c, nil
+	}
+	if in.TicketID == "" {
+		return nil, temporal.NewNonRetryableApplicationError("ticket id wajib diisi", ErrorInvalid, nil)
+	}
+	now := workflow.Now(ctx)
+	lastMsg := in.First.At
+	if lastMsg.IsZero() {
+		lastMsg = now
+	}
+	c.s.State = hailurah.TicketState{
+		TicketID:             in.TicketID,
+		TrackingCode:         in.TrackingCode,
+		Kelurahan:            in.Kelurahan,
+		KelurahanName:        in.KelurahanName,
+		Channel:              in.Channel,
+		RT:                   in.RT,
+		RW:                   in.RW,
+		Status:               hailurah.StatusNew,
+		ReceivedAt:           now,
+		UpdatedAt:            now,
+		LastCitizenMessageAt: lastMsg,
+		MessagesCount:        1,
+	}
+	if in.Anonim != nil {
+		c.s.State.Anonim, c.s.AnonimSet = *in.Anonim, true
+	}
+	if in.Tembusan != nil {
+		c.s.State.Tembusan, c.s.TembusanSet = *in.Tembusan, true
+	}
+	c.s.Lat, c.s.Lng = in.First.Lat, in.First.Lng
+	c.remember(in.First.ID)
+	return c, nil
+}
+
+func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (hailurah.TicketState, error) {
+		return c.snapshot(), nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAction, c.act,
+		workflow.UpdateHandlerOptions{Validator: c.validate}); err != nil {
+		return nil, err
+	}
+	c.signals = workflow.GetSignalChannel(ctx, SignalCitizenMessage)
+	workflow.Go(ctx, c.listen)
+
+	if !c.s.IntakeDone {
+		c.intake(ctx)
+	} else {
+		// A new run starts without the previous run's search attributes
+		// being known to this struct; setting them again is harmless.
+		c.upsertSearch(ctx)
+	}
+
+	for {
+		if c.continueAsNewSuggested(ctx) {
+			return c.continueAsNew(ctx)
+		}
+		switch c.s.State.Status {
+		case hailurah.StatusOpen:
+			c.awaitModerator(ctx)
+		case hailurah.StatusAssigned, hailurah.StatusInProgress:
+			c.awaitDinas(ctx)
+		case hailurah.StatusAwaitingConfirmation:
+			c.awaitConfirmation(ctx)
+		case hailurah.StatusResolved:
+			if c.awaitRating(ctx) {
+				return c.finish(ctx)
+			}
+		case hailurah.StatusClosed, hailurah.StatusRejected:
+			return c.finish(ctx)
+		default:
+			return nil, temporal.NewNonRetryableApplicationError("unexpected status "+string(c.s.State.Status), ErrorConflict, nil)
+		}
+	}
+}
+
+// intake is steps 1–4 of the SOP: ACK at once, triage, the AI reply, the
+// escalation rules, then the ticket waits for a moderator.
+func (c *curhat) intake(ctx workflow.Context) {
+	st := &c.s.State
+	c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxAck})
+	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventCreated, Actor: hailurah.ActorCitizen, To: hailurah.StatusNew})
+
+	var t *triage.Triage
+	err := workflow.ExecuteActivity(triageOptions(ctx), a.Triage,
+		activities.TriageInput{TicketID: st.TicketID, Text: c.in.First.Text}).Get(ctx, &t)
+	if err != nil {
+		c.logger.Error("triage failed; the moderator classifies by hand", "ticket", st.TicketID, "error", err)
+		c.openForModerator(ctx)
+		c.s.IntakeDone = true
+		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventTriageFailed, Actor: hailurah.ActorSystem,
+			From: hailurah.StatusNew, To: hailurah.StatusOpen, Note: "Analisis otomatis gagal."})
+		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyTriageFailed, To: c.moderators()})
+		return
+	}
+	c.applyTriage(t)
+	c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxReply, Triage: t})
+	c.s.ReplySent = true
+
+	reasons := c.escalationReasons()
+	c.openForModerator(ctx)
+	c.s.IntakeDone = true
+	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventTriaged, Actor: hailurah.ActorSystem,
+		From: hailurah.StatusNew, To: hailurah.StatusOpen,
+		Note: "Kategori " + st.Kategori + ", urgensi " + itoa(st.Urgency) + " (" + t.ModelVersion + ")"})
+	switch {
+	case len(reasons) > 0:
+		c.escalate(ctx, reasons)
+	case st.Tembusan:
+		c.notifyLurahTembusan(ctx)
+	}
+}
+
+func (c *curhat) applyTriage(t *triage.Triage) {
+	st := &c.s.State
+	c.s.Triage = t
+	st.Triaged = true
+	st.Summary, st.Kategori, st.Subkategori = t.Summary, t.Kategori, t.Subkategori
+	st.Urgency, st.Severity, st.SuggestedUnit = t.Urgency, t.Severity, t.Unit
+	st.PeopleAffected, st.Sentiment, st.ModelVersion = t.PeopleAffected, t.Sentiment, t.ModelVersion
+	if st.RT == "" {
+		st.RT = t.RT
+	}
+	if st.RW == "" {
+		st.RW = t.RW
+	}
+	if !c.s.AnonimSet && t.Anonim != nil {
+		st.Anonim = *t.Anonim
+	}
+	if !c.s.TembusanSet && t.Tembusan != nil {
+		st.Tembusan = *t.Tembusan
+	}
+	c.touch()
+}
+
+// escalationReasons applies the seed's rules: urgency ≥ 4, a critical
+// keyword, or the classifier's own flag.
+func (c *curhat) escalationReasons() []string {
+	var reasons []string
+	if c.s.State.Urgency >= 4 {
+		reasons = append(reasons, "urgensi "+itoa(c.s.State.Urgency))
+	}
+	if t := c.s.Triage; t != nil {
+		for _, k := range t.CriticalKeywords {
+			reasons = append(reasons, "kata kunci kritis: "+k)
+		}
+		if t.Escalate && len(reasons) == 0 {
+			reasons = append(reasons, "ditandai oleh analisis")
+		}
+	}
+	return reasons
+}
+
+// openForModerator moves the ticket to open and starts the moderator's SLA
+// clock: at receipt for a new ticket, now for a returned or reopened one.
+func (c *curhat) openForModerator(ctx workflow.Context) {
+	st := &c.s.State
+	start := workflow.Now(ctx)
+	if st.Status == hailurah.StatusNew {
+		start = st.ReceivedAt
+	}
+	c.s.ModStart = start
+	c.s.ModSLA = c.in.Policy.ModeratorSLAFor(st.Urgency)
+	due := start.Add(c.s.ModSLA)
+	st.ModeratorDue = &due
+	st.ModeratorBreachLevel = 0
+	st.Verified, st.VerifiedBy = false, ""
+	c.setStatus(hailurah.StatusOpen)
+}
+
+// awaitModerator waits for a moderator to verify or decide, escalating at
+// the SLA and again at each further multiple of it.
+func (c *curhat) awaitModerator(ctx workflow.Context) {
+	st := &c.s.State
+	phase := c.s.Phase
+	leave := func() bool { return c.s.Phase != phase || c.continueAsNewSuggested(ctx) }
+	for !leave() {
+		if st.Verified || st.ModeratorBreachLevel >= c.in.Policy.Escalations() {
+			_ = workflow.Await(ctx, leave)
+			return
+		}
+		deadline := c.s.ModStart.Add(time.Duration(st.ModeratorBreachLevel+1) * c.s.ModSLA)
+		if c.awaitUntil(ctx, deadline, func() bool { return leave() || st.Verified }) {
+			continue
+		}
+		st.ModeratorBreached = true
+		st.ModeratorBreachLevel++
+		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventModeratorBreach, Actor: hailurah.ActorSystem,
+			From: st.Status, To: st.Status, Note: "Batas waktu verifikasi terlewati, level " + itoa(st.ModeratorBreachLevel)})
+		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyModeratorBreach, Level: st.ModeratorBreachLevel,
+			To: c.breachAudience(st.ModeratorBreachLevel)})
+	}
+}
+
+// awaitDinas waits for the unit to finish (or return) the task, escalating
+// to the lurah and the moderators at the SLA and at its multiples.
+func (c *curhat) awaitDinas(ctx workflow.Context) {
+	st := &c.s.State
+	// The SLA runs from assign through accept to done, so the wait follows
+	// the assignment, not the phase.
+	assignment := c.s.Assignment
+	moved := func() bool {
+		inTask := st.Status == hailurah.StatusAssigned || st.Status == hailurah.StatusInProgress
+		return !inTask || c.s.Assignment != assignment || c.continueAsNewSuggested(ctx)
+	}
+	for !moved() {
+		if st.DinasBreachLevel >= c.in.Policy.Escalations() {
+			_ = workflow.Await(ctx, moved)
+			return
+		}
+		deadline := hailurah.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
+		if c.awaitUntil(ctx, deadline, moved) {
+			continue
+		}
+		st.DinasBreached = true
+		st.DinasBreachLevel++
+		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventDinasBreach, Actor: hailurah.ActorSystem,
+			From: st.Status, To: st.Status, Note: "Batas waktu unit " + st.Unit + " terlewati, level " + itoa(st.DinasBreachLevel)})
+		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyDinasBreach, Level: st.DinasBreachLevel,
+			To: c.breachAudience(st.DinasBreachLevel)})
+	}
+}
+
+// awaitConfirmation is the close-the-loop wait: a reminder, then closing
+// the ticket when the citizen never answers SESUDAH or BELUM.
+func (c *curhat) awaitConfirmation(ctx workflow.Context) {
+	st := &c.s.State
+	phase := c.s.Phase
+	leave := func() bool { return c.s.Phase != phase || c.continueAsNewSuggested(ctx) }
+	asked := *st.ConfirmAskedAt
+	if !c.s.ReminderSent {
+		if c.awaitUntil(ctx, asked.Add(c.in.Policy.ReminderAfter()), leave) {
+			return
+		}
+		c.s.ReminderSent = true
+		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventConfirmReminder, Actor: hailurah.ActorSystem,
+			From: st.Status, To: st.Status})
+		c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxConfirmReminder})
+	}
+	if c.awaitUntil(ctx, asked.Add(c.in.Policy.AutoCloseAfter()), leave) {
+		return
+	}
+	now := workflow.Now(ctx)
+	st.ClosedAt = &now
+	from := st.Status
+	c.setStatus(hailurah.StatusClosed)
+	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventAutoClosed, Actor: hailurah.ActorSystem,
+		From: from, To: hailurah.StatusClosed, Note: "Tidak ada konfirmasi dari warga."})
+	c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxClosed})
+}
+
+// awaitRating keeps a resolved ticket open for its rating for as long as
+// the close-the-loop question would wait. It reports whether the ticket is
+// finished (rated or out of time) rather than continuing as new.
+func (c *curhat) awaitRating(ctx workflow.Context) bool {
+	st := &c.s.State
+	until := st.ResolvedAt.Add(c.in.Policy.AutoCloseAfter())
+	c.awaitUntil(ctx, until, func() bool { return st.Rating != 0 || c.continueAsNewSuggested(ctx) })
+	return st.Rating != 0 || !workflow.Now(ctx).Before(until)
+}
+
+// awaitUntil waits until cond holds or the deadline passes, and reports
+// whether cond held. A deadline already past (a run resumed late) times
+// out at once.
+func (c *curhat) awaitUntil(ctx workflow.Context, deadline time.Time, cond func() bool) bool {
+	if cond() {
+		return true
+	}
+	d := deadline.Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return false
+	}
+	ok, err := workflow.AwaitWithTimeout(ctx, d, cond)
+	return ok && err == nil
+}
+
+// idle reports that no update handler, citizen message or buffered signal
+// is pending, so the run may end.
+func (c *curhat) idle(ctx workflow.Context) bool {
+	return workflow.AllHandlersFinished(ctx) && c.busy == 0 && c.signals.Len() == 0
+}
+
+func (c *curhat) finish(ctx workflow.Context) (*hailurah.TicketState, error) {
+	if err := workflow.Await(ctx, func() bool { return c.idle(ctx) }); err != nil {
+		return nil, err
+	}
+	s := c.snapshot()
+	return &s, nil
+}
+
+func (c *curhat) continueAsNewSuggested(ctx workflow.Context) bool {
+	return workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+}
+
+// continueAsNew hands the whole state to a fresh run once the history is
+// long (a chatty citizen, a ticket open for months). Timers are deadlines
+// in the state, so the new run waits only what is left of them.
+func (c *curhat) continueAsNew(ctx workflow.Context) (*hailurah.TicketState, error) {
+	if err := workflow.Await(ctx, func() bool { return c.idle(ctx) }); err != nil {
+		return nil, err
+	}
+	resume, err := json.Marshal(c.s)
+	if err != nil {
+		return nil, err
+	}
+	next := c.in
+	next.Resume = resume
+	return nil, workflow.NewContinueAsNewError(ctx, CurhatWorkflow, next)
+}
+
+func (c *curhat) remember(id string) {
+	if id == "" {
+		return
+	}
+	c.s.Seen = append(c.s.Seen, id)
+	if len(c.s.Seen) > seenLimit {
+		c.s.Seen = c.s.Seen[len(c.s.Seen)-seenLimit:]
+	}
+}
+
+func (c *curhat) seen(id string) bool {
+	for _, s := range c.s.Seen {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *curhat) setStatus(to hailurah.TicketStatus) {
+	c.s.State.Status = to
+	c.s.Phase++
+	c.touch()
+}
+
+// touch marks a change: the projection carries the new version.
+func (c *curhat) touch() {
+	c.s.State.Version++
+}
+
+func (c *curhat) snapshot() hailurah.TicketState {
+	return c.s.State
+}

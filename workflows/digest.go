@@ -1,0 +1,75 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hailurah/hailurah/activities"
+)
+
+// digestWeek is the period a digest covers, ending when it runs.
+const digestWeek = 7 * 24 * time.Hour
+
+// DigestWorkflow sends every lurah the week's ticket counts for their
+// kelurahan and returns how many kelurahan it covered. The schedule starts
+// it on Monday at 07:00 WIB.
+func DigestWorkflow(ctx workflow.Context) (int, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
+	})
+	to := workflow.Now(ctx)
+	var n int
+	err := workflow.ExecuteActivity(ctx, a.SendWeeklyDigest, activities.DigestPeriod{From: to.Add(-digestWeek), To: to}).Get(ctx, &n)
+	return n, err
+}
+
+// EnsureDigestSchedule creates the weekly digest schedule, or brings an
+// existing one to the current cron, time zone and action, so every worker
+// start can call it.
+func EnsureDigestSchedule(ctx context.Context, c client.Client) error {
+	spec := client.ScheduleSpec{CronExpressions: []string{DigestCron}, TimeZoneName: DigestTimeZone}
+	action := &client.ScheduleWorkflowAction{
+		ID:        "hailurah-weekly-digest",
+		Workflow:  DigestWorkflow,
+		TaskQueue: TaskQueue,
+		// A digest that cannot run within a day is stale; next week's
+		// covers the same tickets.
+		WorkflowExecutionTimeout: 24 * time.Hour,
+	}
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:     DigestScheduleID,
+		Spec:   spec,
+		Action: action,
+		// A worker down over Monday morning sends the digest when it is
+		// back, once, rather than never.
+		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		CatchupWindow: 24 * time.Hour,
+	})
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return fmt.Errorf("create digest schedule: %w", err)
+	}
+	h := c.ScheduleClient().GetHandle(ctx, DigestScheduleID)
+	err = h.Update(ctx, client.ScheduleUpdateOptions{
+		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			s := in.Description.Schedule
+			s.Spec = &spec
+			s.Action = action
+			return &client.ScheduleUpdate{Schedule: &s}, nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("update digest schedule: %w", err)
+	}
+	return nil
+}
