@@ -22,7 +22,7 @@ type Triage struct {
 	Diagnosis      string    `json:"diagnosis"`
 	Solutions      Solutions `json:"solutions"`
 	Steps          []string  `json:"steps"` // three concrete first steps
-	Unit           string    `json:"unit"`  // suggested dinas unit code, from rules.yaml
+	Unit           string    `json:"unit"`  // suggested dinas unit code, from rules.yaml; "" = the kelurahan handles it
 	PeopleAffected int       `json:"people_affected,omitempty"`
 	Sentiment      float64   `json:"sentiment"` // -1 (very negative) … 1
 	Escalate       bool      `json:"escalate"`

@@ -1,0 +1,275 @@
+package triage
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Message is a citizen message split into the fields of the HAI LURAH format:
+//
+//	HAI LURAH [NAMA_KELURAHAN] [NAMA_LURAH]
+//	[ISI CURHAT: RT/RW, lokasi, kronologi…]
+//	TEMBUSAN: YA/TIDAK
+//	ANONIM: YA/TIDAK
+//
+// Every field is optional; free text without the greeting is all Body.
+type Message struct {
+	HaiLurah  bool   // the message starts with the HAI LURAH greeting
+	Kelurahan string // as written; match it with MatchKelurahan
+	Lurah     string // as written
+	RT, RW    string // two digits ("03"), "" when not given
+	Tembusan  *bool  // nil when the message does not say
+	Anonim    *bool
+	Body      string // the curhat without greeting header and flags
+}
+
+// MadiunKelurahan lists the 27 kelurahan of Kota Madiun. ParseMessage uses it
+// to tell where the kelurahan name ends and the lurah's name begins.
+var MadiunKelurahan = []string{
+	// Kecamatan Kartoharjo
+	"Kartoharjo", "Kanigoro", "Kelun", "Klegen", "Oro-oro Ombo", "Pilangbango", "Rejomulyo", "Sukosari", "Tawangrejo",
+	// Kecamatan Manguharjo
+	"Manguharjo", "Madiun Lor", "Nambangan Kidul", "Nambangan Lor", "Ngegong", "Pangongangan", "Patihan", "Sogaten", "Winongo",
+	// Kecamatan Taman
+	"Taman", "Banjarejo", "Demangan", "Josenan", "Kejuron", "Kuncen", "Manisrejo", "Mojorejo", "Pandean",
+}
+
+var (
+	greetingRE = regexp.MustCompile(`(?i)^\s*(?:hai|hay|hi|hallo|halo|helo)[\s,.:!]*(?:pak\s+|bu\s+|bapak\s+|ibu\s+)?lurah\b`)
+	flagRE     = regexp.MustCompile(`(?i)\b(tembusan|anonim|anonym|anonymous)\s*[:=]?\s*(ya|iya|y|yes|tidak|tdk|gak|ga|nggak|enggak|no|n)\b[ \t]*[.,;]?`)
+	rtrwPairRE = regexp.MustCompile(`(?i)\brt\s*[./]?\s*rw\s*[.:]?\s*0*(\d{1,3})\s*[/.-]\s*0*(\d{1,3})\b`)
+	rtRE       = regexp.MustCompile(`(?i)\brt\s*[.:]?\s*0*(\d{1,3})\b`)
+	rwRE       = regexp.MustCompile(`(?i)\brw\s*[.:]?\s*0*(\d{1,3})\b`)
+	blankRE    = regexp.MustCompile(`\n[ \t]*\n(?:[ \t]*\n)+`)
+)
+
+// nameStopwords are words that do not occur in a lurah's name; when the
+// header line has one, the rest of the line is the curhat, not a name.
+var nameStopwords = map[string]bool{
+	"di": true, "ke": true, "dari": true, "yang": true, "yg": true, "saya": true, "aku": true, "kami": true,
+	"ada": true, "mau": true, "ingin": true, "tolong": true, "mohon": true, "sudah": true, "udah": true,
+	"tidak": true, "gak": true, "ga": true, "rt": true, "rw": true, "jalan": true, "jl": true, "ini": true,
+	"itu": true, "warga": true, "minta": true, "tanya": true, "izin": true, "permisi": true, "lapor": true,
+	"assalamualaikum": true, "selamat": true, "pagi": true, "siang": true, "sore": true, "malam": true,
+	"dan": true, "atau": true, "karena": true, "sejak": true, "tiap": true, "setiap": true, "banyak": true,
+}
+
+// ParseMessage splits a citizen message into the HAI LURAH fields. It never
+// fails: what it does not recognise stays in Body.
+func ParseMessage(text string) Message {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	var m Message
+
+	body := text
+	if loc := greetingRE.FindStringIndex(text); loc != nil {
+		m.HaiLurah = true
+		m.Kelurahan, m.Lurah, body = parseHeader(text[loc[1]:])
+	}
+
+	body = flagRE.ReplaceAllStringFunc(body, func(s string) string {
+		sub := flagRE.FindStringSubmatch(s)
+		v := yesWord(sub[2])
+		if strings.EqualFold(sub[1], "tembusan") {
+			m.Tembusan = &v
+		} else {
+			m.Anonim = &v
+		}
+		return ""
+	})
+
+	if sub := rtrwPairRE.FindStringSubmatch(text); sub != nil {
+		m.RT, m.RW = twoDigits(sub[1]), twoDigits(sub[2])
+	} else {
+		if sub := rtRE.FindStringSubmatch(text); sub != nil {
+			m.RT = twoDigits(sub[1])
+		}
+		if sub := rwRE.FindStringSubmatch(text); sub != nil {
+			m.RW = twoDigits(sub[1])
+		}
+	}
+
+	body = blankRE.ReplaceAllString(body, "\n\n")
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
+	}
+	m.Body = strings.TrimSpace(strings.Join(lines, "\n"))
+	return m
+}
+
+// parseHeader reads "<kelurahan> <lurah>" after the greeting, up to the end
+// of the line or the first punctuation, and returns the rest as the body.
+func parseHeader(rest string) (kelurahan, lurah, body string) {
+	rest = strings.TrimLeft(rest, " \t,.:;!-")
+	// "Kel." would otherwise end the header at its dot.
+	marked := false
+	for _, p := range []string{"kelurahan ", "kel. ", "kel.", "kel "} {
+		if len(rest) > len(p) && strings.EqualFold(rest[:len(p)], p) {
+			rest, marked = strings.TrimLeft(rest[len(p):], " \t"), true
+			break
+		}
+	}
+	// alone: the header is a line of its own. followed: something comes
+	// after the header, so its last words can be a name and not the curhat.
+	end := strings.IndexAny(rest, "\n,.:;!?")
+	head, tail, alone, followed := rest, "", false, false
+	if end >= 0 {
+		head, tail = rest[:end], rest[end:]
+		alone = rest[end] == '\n'
+		followed = strings.TrimLeft(tail, ",.:;!? \t\n") != ""
+	}
+	// "Oro-oro Ombo" keeps its hyphen, so split on spaces only.
+	words := strings.Fields(head)
+	if len(words) == 0 {
+		return "", "", strings.TrimLeft(tail, ",.:;!? \t")
+	}
+	n := 0
+	for k := min(3, len(words)); k >= 1; k-- {
+		if _, ok := MatchKelurahan(strings.Join(words[:k], " "), MadiunKelurahan); ok {
+			n = k
+			break
+		}
+	}
+	if n == 0 {
+		// An unknown name is taken only when the header is a line of its own
+		// or is marked "Kel."; otherwise the greeting ran into the curhat.
+		if !alone && !marked || nameStopwords[strings.ToLower(words[0])] {
+			return "", "", strings.TrimSpace(rest)
+		}
+		n = 1
+	}
+	kelurahan = strings.Join(words[:n], " ")
+	name := words[n:]
+	if !followed || !plausibleName(name) {
+		return kelurahan, "", strings.TrimSpace(strings.Join(name, " ") + tail)
+	}
+	return kelurahan, strings.Join(name, " "), strings.TrimLeft(tail, ",.:;!? \t")
+}
+
+func plausibleName(words []string) bool {
+	if len(words) > 5 {
+		return false
+	}
+	for _, w := range words {
+		if nameStopwords[strings.ToLower(w)] {
+			return false
+		}
+		for _, r := range w {
+			if unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func yesWord(w string) bool {
+	switch strings.ToLower(w) {
+	case "ya", "iya", "y", "yes":
+		return true
+	}
+	return false
+}
+
+func twoDigits(s string) string {
+	n, err := strconv.Atoi(s)
+	if err != nil || n == 0 {
+		return ""
+	}
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// MatchKelurahan finds the name a citizen meant among names, tolerating case,
+// spacing, punctuation, a "Kel."/"Kelurahan" prefix and small typos ("tamn"
+// is Taman). It reports ok=false when nothing is close enough or two names
+// are equally close ("Nambangan" alone could be Lor or Kidul).
+func MatchKelurahan(written string, names []string) (index int, ok bool) {
+	w := normName(written)
+	if w == "" {
+		return -1, false
+	}
+	best, bestDist, tie := -1, 1<<30, false
+	for i, name := range names {
+		n := normName(name)
+		if n == "" {
+			continue
+		}
+		if n == w {
+			return i, true
+		}
+		d := editDistance(w, n)
+		if d > allowedTypos(n) {
+			continue
+		}
+		switch {
+		case d < bestDist:
+			best, bestDist, tie = i, d, false
+		case d == bestDist && normName(names[best]) != n:
+			tie = true
+		}
+	}
+	if best < 0 || tie {
+		return -1, false
+	}
+	return best, true
+}
+
+func allowedTypos(name string) int {
+	switch n := len([]rune(name)); {
+	case n < 4:
+		return 0
+	case n < 9:
+		return 1
+	default:
+		return 2
+	}
+}
+
+func normName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"kelurahan ", "kel. ", "kel.", "kel "} {
+		if r, ok := strings.CutPrefix(s, p); ok {
+			s = r
+			break
+		}
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// editDistance is the optimal-string-alignment distance: insertions,
+// deletions, substitutions and swaps of neighbouring letters each count one.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
