@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"bytes"
+	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/migrations"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
 )
@@ -51,10 +53,18 @@ func TestMigrateUpDownUp(t *testing.T) {
 				t.Errorf("table %s missing after MigrateUp", table)
 			}
 		}
+		// Every embedded migration is applied, in order, after goose's own 0.
+		files, err := fs.Glob(migrations.SQLite, "sqlite/*.sql")
+		mustOK(t, err)
 		var versions []int64
 		mustOK(t, db.Gorm().Raw("SELECT version_id FROM goose_db_version WHERE is_applied ORDER BY id").Scan(&versions).Error)
-		if len(versions) != 2 || versions[0] != 0 || versions[1] != 1 {
-			t.Fatalf("goose_db_version holds versions %v, want [0 1]", versions)
+		if len(versions) != len(files)+1 {
+			t.Fatalf("goose_db_version holds versions %v, want 0 and %d migrations", versions, len(files))
+		}
+		for i, v := range versions {
+			if v != int64(i) {
+				t.Fatalf("goose_db_version holds versions %v, want 0…%d in order", versions, len(files))
+			}
 		}
 		if s := status(t, db); strings.Contains(s, "pending") {
 			t.Fatalf("status after MigrateUp still shows a pending migration:\n%s", s)
@@ -63,7 +73,9 @@ func TestMigrateUpDownUp(t *testing.T) {
 		// Up again is a no-op.
 		mustOK(t, db.MigrateUp(ctx))
 
-		mustOK(t, db.MigrateDown(ctx))
+		for range files {
+			mustOK(t, db.MigrateDown(ctx))
+		}
 		for _, table := range foundationTables {
 			if tableExists(t, db, table) {
 				t.Errorf("table %s still exists after MigrateDown", table)

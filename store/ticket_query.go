@@ -1,0 +1,199 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hailurah/hailurah"
+)
+
+const (
+	defaultTicketLimit = 50
+	maxTicketLimit     = 200
+)
+
+// ticketOrder is the queue's order: the deadline that comes first leads,
+// tickets with no running SLA follow; then newest first, and the id so
+// that the order is total and keyset pagination neither skips nor repeats.
+const ticketOrder = "sla_due ASC NULLS LAST, datetime_received DESC, id ASC"
+
+// ticketCursor is the sort key of the last ticket of a page. It travels to
+// the client as base64url JSON; its shape is not part of the API.
+type ticketCursor struct {
+	SLADue   *time.Time `json:"s,omitempty"`
+	Received time.Time  `json:"r"`
+	ID       string     `json:"i"`
+}
+
+func encodeCursor(r *ticketRow) string {
+	c := ticketCursor{SLADue: utcPtr(r.SLADue), Received: utc(r.DatetimeReceived), ID: r.ID}
+	b, _ := json.Marshal(c) // a struct of times and a string always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*ticketCursor, error) {
+	bad := hailurah.FieldErrorf("cursor", "Penanda halaman (cursor) tidak sah; muat ulang daftar dari awal.")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var c ticketCursor
+	if err := dec.Decode(&c); err != nil || dec.More() || c.ID == "" || c.Received.IsZero() {
+		return nil, bad
+	}
+	c.Received = utc(c.Received)
+	c.SLADue = utcPtr(c.SLADue)
+	return &c, nil
+}
+
+// after keeps the tickets that come after c in ticketOrder.
+func (c *ticketCursor) after(q *gorm.DB) *gorm.DB {
+	const sameDue = "(datetime_received < ? OR (datetime_received = ? AND id > ?))"
+	if c.SLADue == nil {
+		return q.Where("(sla_due IS NULL AND "+sameDue+")", c.Received, c.Received, c.ID)
+	}
+	return q.Where("(sla_due > ? OR sla_due IS NULL OR (sla_due = ? AND "+sameDue+"))",
+		*c.SLADue, *c.SLADue, c.Received, c.Received, c.ID)
+}
+
+// ListTickets returns one page of the tickets matching f, in queue order:
+// SLA deadline first (tickets without a running SLA last), then newest,
+// then id. Filters combine with AND, so Kelurahan together with CityQueue
+// matches nothing. Returns EINVALID for a malformed cursor, a limit
+// outside 1–200 (0 means 50) or an unknown status.
+func (db *DB) ListTickets(ctx context.Context, f hailurah.TicketFilter) (*hailurah.TicketPage, error) {
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = defaultTicketLimit
+	case limit < 1 || limit > maxTicketLimit:
+		return nil, hailurah.FieldErrorf("limit", "Jumlah tiket per halaman harus antara 1 dan %d.", maxTicketLimit)
+	}
+	q, err := db.filterTickets(db.q(ctx).Model(&ticketRow{}), f)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Statuses) > 0 {
+		statuses := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			if !s.Valid() {
+				return nil, hailurah.FieldErrorf("status", "Status tiket %q tidak dikenal.", s)
+			}
+			statuses[i] = string(s)
+		}
+		q = q.Where("status IN ?", statuses)
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		q = c.after(q)
+	}
+	// One more than the page tells whether another page follows.
+	var rows []ticketRow
+	if err := q.Order(ticketOrder).Limit(limit + 1).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	page := &hailurah.TicketPage{Items: make([]*hailurah.Ticket, 0, min(len(rows), limit))}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		page.NextCursor = encodeCursor(&rows[limit-1])
+	}
+	for i := range rows {
+		page.Items = append(page.Items, rows[i].ticket())
+	}
+	return page, nil
+}
+
+// StatusCounts counts the tickets matching f per status; f's statuses,
+// cursor and limit are ignored. Every status is in the map, with 0 when no
+// ticket has it.
+func (db *DB) StatusCounts(ctx context.Context, f hailurah.TicketFilter) (map[hailurah.TicketStatus]int, error) {
+	q, err := db.filterTickets(db.q(ctx).Model(&ticketRow{}), f)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	if err := q.Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[hailurah.TicketStatus]int, len(hailurah.TicketStatuses))
+	for _, s := range hailurah.TicketStatuses {
+		out[s] = 0
+	}
+	for _, r := range rows {
+		out[hailurah.TicketStatus(r.Status)] = int(r.N)
+	}
+	return out, nil
+}
+
+// filterTickets applies every field of f but its statuses, cursor and
+// limit.
+func (db *DB) filterTickets(q *gorm.DB, f hailurah.TicketFilter) (*gorm.DB, error) {
+	if f.Kelurahan != "" {
+		q = q.Where("kelurahan_code = ?", f.Kelurahan)
+	}
+	if f.CityQueue {
+		q = q.Where("kelurahan_code IS NULL")
+	}
+	if f.Unit != "" {
+		q = q.Where("assigned_unit = ?", f.Unit)
+	}
+	if f.Kategori != "" {
+		q = q.Where("kategori = ?", f.Kategori)
+	}
+	if f.UrgencyMin > 0 {
+		q = q.Where("urgency_score >= ?", f.UrgencyMin)
+	}
+	if f.RT != "" {
+		q = q.Where("rt = ?", f.RT)
+	}
+	if f.RW != "" {
+		q = q.Where("rw = ?", f.RW)
+	}
+	if f.Breached != nil {
+		if *f.Breached {
+			q = q.Where("(moderator_breached OR dinas_breached)")
+		} else {
+			q = q.Where("NOT (moderator_breached OR dinas_breached)")
+		}
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		if !validText(s, 200, true) {
+			return nil, hailurah.FieldErrorf("q", "Kata kunci tidak sah (maks. 200 karakter).")
+		}
+		// SQLite's LIKE ignores case (for ASCII letters); Postgres needs ILIKE.
+		like := "LIKE"
+		if db.dialect == DialectPostgres {
+			like = "ILIKE"
+		}
+		cond := func(col string) string { return col + " " + like + ` ? ESCAPE '\'` }
+		p := "%" + escapeLike(s) + "%"
+		q = q.Where("("+cond("summary")+" OR "+cond("message_text")+" OR "+cond("id")+")", p, p, p)
+	}
+	if f.ReceivedFrom != nil {
+		q = q.Where("datetime_received >= ?", utc(*f.ReceivedFrom))
+	}
+	if f.ReceivedTo != nil {
+		q = q.Where("datetime_received < ?", utc(*f.ReceivedTo))
+	}
+	return q, nil
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\':
+// a citizen searching "50%" means the text, not a wildcard.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
