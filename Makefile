@@ -1,0 +1,42 @@
+# HAI LURAH — one command runs the system, one runs the tests.
+GO      ?= go
+export GOTOOLCHAIN ?= local
+BIN     := bin/hailurah
+PKGS    := ./...
+
+.PHONY: run build test test-short lint fmt vet eval-triage bench clean
+
+## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
+run: build
+	./$(BIN) dev
+
+build:
+	$(GO) build -o $(BIN) ./cmd/hailurah
+
+## test: every test; Postgres tests run when TEST_DATABASE_URL is set (CI sets it)
+test:
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## test-short: the quick tests only
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+## lint: formatting and vet
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## eval-triage: accuracy, confusion matrix and misclassified messages of the rules classifier
+eval-triage:
+	HAILURAH_EVAL_REPORT=1 $(GO) test ./triage -run TestEvaluation -count=1 -v
+
+## bench: benchmarks (not part of make test)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./triage/
+
+clean:
+	rm -rf bin

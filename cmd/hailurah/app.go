@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/devserver"
+	"github.com/hailurah/hailurah/server"
+	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/triage"
+	"github.com/hailurah/hailurah/worker"
+	"github.com/hailurah/hailurah/workflows"
+)
+
+// Mode is which part of the system a process runs.
+type Mode string
+
+const (
+	ModeDev    Mode = "dev"    // everything in one process, embedded Temporal
+	ModeServer Mode = "server" // HTTP only
+	ModeWorker Mode = "worker" // Temporal worker only
+)
+
+// Main is the running program. Tests build one with a temp data dir and
+// port 0, call Run, talk to it over HTTP, and Close it.
+type Main struct {
+	Config Config
+	Mode   Mode
+	NoUI   bool
+	Logger *slog.Logger
+	Out    io.Writer // where the start-up banner goes
+
+	Rules     *triage.Rules
+	DB        *store.DB
+	Devserver *devserver.Server
+	Temporal  client.Client
+	Worker    sdkworker.Worker
+	HTTP      *server.Server
+	// DemoPassword is the password of the demo users (dev mode).
+	DemoPassword string
+}
+
+// Run starts the parts of the system the mode needs and returns once they
+// serve. Call Close to stop them, also after a failed Run.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Logger == nil {
+		m.Logger = slog.Default()
+	}
+	if m.Out == nil {
+		m.Out = io.Discard
+	}
+	dev := m.Mode == ModeDev
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	if err := m.Config.ensureSecret(dev); err != nil {
+		return err
+	}
+	if !dev && (m.Config.DatabaseURL == "" || m.Config.TemporalAddress == "") {
+		return fmt.Errorf("`hailurah %s` needs DATABASE_URL and TEMPORAL_ADDRESS; use `hailurah dev` for the embedded system", m.Mode)
+	}
+	rules, err := triage.LoadRules(m.Config.RulesPath)
+	if err != nil {
+		return err
+	}
+	m.Rules = rules
+
+	db, err := store.Open(ctx, m.Config.DatabaseURL, m.Config.DataDir, m.Logger)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	m.DB = db
+	if dev {
+		if err := db.MigrateUp(ctx); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		pw, err := m.demoPassword()
+		if err != nil {
+			return err
+		}
+		m.DemoPassword = pw
+		if err := seedDemo(ctx, db, rules, pw); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+
+	if err := m.connectTemporal(ctx); err != nil {
+		return err
+	}
+	if m.Mode != ModeServer {
+		if err := m.startWorker(ctx); err != nil {
+			return err
+		}
+	}
+	if m.Mode != ModeWorker {
+		srv, err := server.New(server.Config{
+			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
+			SecureCookies: m.Config.SecureCookies, Dev: dev,
+			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
+			Policy: rules.SLA(), Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
+			Checks: []server.Check{
+				{Name: "database", Ping: db.Ping},
+				{Name: "temporal", Ping: m.pingTemporal},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if err := srv.Open(); err != nil {
+			return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+		}
+		m.HTTP = srv
+	}
+	m.printBanner()
+	return nil
+}
+
+// connectTemporal starts the embedded server when no cluster is configured,
+// then dials it.
+func (m *Main) connectTemporal(ctx context.Context) error {
+	addr := m.Config.TemporalAddress
+	if addr == "" {
+		uiAddr := m.Config.DevUIAddr
+		if m.NoUI {
+			uiAddr = ""
+		}
+		ds, err := devserver.Start(ctx, devserver.Options{
+			DataDir: m.Config.DataDir, FrontendAddr: m.Config.DevTemporalAddr, UIAddr: uiAddr,
+			Namespace: m.Config.Namespace, SearchAttributes: workflows.SearchAttributes(), Logger: m.Logger,
+		})
+		if err != nil {
+			return fmt.Errorf("start embedded Temporal: %w", err)
+		}
+		m.Devserver = ds
+		addr = ds.FrontendAddr()
+	}
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort: addr, Namespace: m.Config.Namespace,
+		Logger: sdklog.NewStructuredLogger(m.Logger.With(slog.String("component", "temporal-client"))),
+	})
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", addr, err)
+	}
+	m.Temporal = c
+	return nil
+}
+
+// startWorker prepares the namespace (search attributes, the digest
+// schedule) and starts the worker with the activities' dependencies.
+func (m *Main) startWorker(ctx context.Context) error {
+	if err := worker.Setup(ctx, m.Temporal, m.Config.Namespace); err != nil {
+		return fmt.Errorf("prepare Temporal namespace: %w", err)
+	}
+	classifier, err := triage.New(m.Rules, m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
+	if err != nil {
+		return err
+	}
+	acts := &activities.Activities{
+		Tickets: m.DB, Outbox: m.DB, Notifications: m.DB, Kelurahan: m.DB,
+		Classifier: classifier, BaseURL: m.Config.BaseURL,
+		Logger: m.Logger.With(slog.String("component", "activities")),
+	}
+	w := worker.New(m.Temporal, acts, worker.Options{})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	m.Worker = w
+	return nil
+}
+
+func (m *Main) pingTemporal(ctx context.Context) error {
+	_, err := m.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+	return err
+}
+
+// Close stops everything Run started, in reverse order.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var errs []error
+	if m.HTTP != nil {
+		errs = append(errs, m.HTTP.Close(ctx))
+		m.HTTP = nil
+	}
+	if m.Worker != nil {
+		m.Worker.Stop()
+		m.Worker = nil
+	}
+	if m.Temporal != nil {
+		m.Temporal.Close()
+		m.Temporal = nil
+	}
+	if m.Devserver != nil {
+		errs = append(errs, m.Devserver.Stop())
+		m.Devserver = nil
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+		m.DB = nil
+	}
+	return errors.Join(errs...)
+}
+
+func (m *Main) printBanner() {
+	w := m.Out
+	fmt.Fprintln(w, "HAI LURAH berjalan.")
+	if m.HTTP != nil {
+		fmt.Fprintf(w, "  Web & API      %s\n", m.HTTP.URL())
+		fmt.Fprintf(w, "  Login petugas  %s/login\n", m.HTTP.URL())
+		fmt.Fprintf(w, "  Kesehatan      %s/readyz · metrik %s/metrics\n", m.HTTP.URL(), m.HTTP.URL())
+	}
+	if m.Devserver != nil {
+		fmt.Fprintf(w, "  Temporal       %s (namespace %s)\n", m.Devserver.FrontendAddr(), m.Devserver.Namespace())
+		if ui := m.Devserver.UIAddr(); ui != "" {
+			fmt.Fprintf(w, "  Temporal UI    http://%s\n", ui)
+		}
+	}
+	if m.Mode == ModeDev {
+		fmt.Fprintf(w, "  Data           %s\n", m.Config.DataDir)
+		fmt.Fprintln(w, "Pengguna demo (kata sandi sama untuk semua):")
+		for _, u := range demoUsers {
+			where := u.Kelurahan
+			if u.Unit != "" {
+				where = "unit " + u.Unit
+			}
+			fmt.Fprintf(w, "  %-20s %-12s %s\n", u.Username, u.Role, where)
+		}
+		fmt.Fprintf(w, "  kata sandi: %s\n", m.DemoPassword)
+		fmt.Fprintln(w, "Tekan Ctrl-C untuk berhenti.")
+	}
+}

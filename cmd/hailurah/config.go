@@ -1,0 +1,133 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is the program's configuration, read from the environment. The
+// table in README.md lists every variable.
+type Config struct {
+	Addr            string // HAILURAH_ADDR
+	BaseURL         string // HAILURAH_BASE_URL
+	DataDir         string // HAILURAH_DATA_DIR
+	Secret          string // HAILURAH_SECRET
+	DatabaseURL     string // DATABASE_URL
+	TemporalAddress string // TEMPORAL_ADDRESS
+	DevTemporalAddr string // HAILURAH_DEV_TEMPORAL_ADDR
+	DevUIAddr       string // HAILURAH_DEV_UI_ADDR
+	Namespace       string // TEMPORAL_NAMESPACE
+	GeminiAPIKey    string // GEMINI_API_KEY
+	GeminiModel     string // GEMINI_MODEL
+	GeminiBaseURL   string // GEMINI_BASE_URL
+	WhatsAppToken   string // WHATSAPP_TOKEN
+	WhatsAppPhoneID string // WHATSAPP_PHONE_NUMBER_ID
+	WhatsAppSecret  string // WHATSAPP_APP_SECRET
+	WhatsAppVerify  string // WHATSAPP_VERIFY_TOKEN
+	WhatsAppAPIBase string // WHATSAPP_API_BASE
+	RulesPath       string // HAILURAH_RULES
+	DemoPassword    string // HAILURAH_DEMO_PASSWORD
+	TZ              string // HAILURAH_TZ
+	SecureCookies   bool   // HAILURAH_SECURE_COOKIES
+	LogLevel        string // HAILURAH_LOG_LEVEL
+	Location        *time.Location
+}
+
+// LoadConfig reads the configuration from getenv, applying defaults.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := Config{
+		Addr:            get("HAILURAH_ADDR", ":8080"),
+		BaseURL:         get("HAILURAH_BASE_URL", "http://localhost:8080"),
+		DataDir:         get("HAILURAH_DATA_DIR", "./data"),
+		Secret:          get("HAILURAH_SECRET", ""),
+		DatabaseURL:     get("DATABASE_URL", ""),
+		TemporalAddress: get("TEMPORAL_ADDRESS", ""),
+		DevTemporalAddr: get("HAILURAH_DEV_TEMPORAL_ADDR", "127.0.0.1:7233"),
+		DevUIAddr:       get("HAILURAH_DEV_UI_ADDR", "127.0.0.1:8233"),
+		Namespace:       get("TEMPORAL_NAMESPACE", "default"),
+		GeminiAPIKey:    get("GEMINI_API_KEY", ""),
+		GeminiModel:     get("GEMINI_MODEL", "gemini-2.5-flash"),
+		GeminiBaseURL:   get("GEMINI_BASE_URL", ""),
+		WhatsAppToken:   get("WHATSAPP_TOKEN", ""),
+		WhatsAppPhoneID: get("WHATSAPP_PHONE_NUMBER_ID", ""),
+		WhatsAppSecret:  get("WHATSAPP_APP_SECRET", ""),
+		WhatsAppVerify:  get("WHATSAPP_VERIFY_TOKEN", ""),
+		WhatsAppAPIBase: get("WHATSAPP_API_BASE", "https://graph.facebook.com/v23.0"),
+		RulesPath:       get("HAILURAH_RULES", ""),
+		DemoPassword:    get("HAILURAH_DEMO_PASSWORD", ""),
+		TZ:              get("HAILURAH_TZ", "Asia/Jakarta"),
+		LogLevel:        get("HAILURAH_LOG_LEVEL", "info"),
+	}
+	switch v := strings.ToLower(get("HAILURAH_SECURE_COOKIES", "false")); v {
+	case "1", "true", "yes":
+		cfg.SecureCookies = true
+	case "0", "false", "no":
+	default:
+		return cfg, fmt.Errorf("HAILURAH_SECURE_COOKIES: %q is not true or false", v)
+	}
+	loc, err := time.LoadLocation(cfg.TZ)
+	if err != nil {
+		return cfg, fmt.Errorf("HAILURAH_TZ: unknown time zone %q", cfg.TZ)
+	}
+	cfg.Location = loc
+	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		return cfg, errors.New("DATABASE_URL: must start with postgres:// or postgresql:// (leave it empty for SQLite in the data dir)")
+	}
+	return cfg, nil
+}
+
+// ensureSecret returns HAILURAH_SECRET, or in dev mode a random secret kept
+// in the data dir so hashes and encrypted contacts survive a restart.
+func (cfg *Config) ensureSecret(dev bool) error {
+	if cfg.Secret != "" {
+		if len(cfg.Secret) < 32 {
+			return errors.New("HAILURAH_SECRET: use at least 32 characters")
+		}
+		return nil
+	}
+	if !dev {
+		return errors.New("HAILURAH_SECRET is required outside `hailurah dev` (at least 32 random characters, e.g. `openssl rand -hex 32`)")
+	}
+	s, err := readOrCreate(filepath.Join(cfg.DataDir, "secret"), func() string { return randomHex(32) })
+	if err != nil {
+		return err
+	}
+	cfg.Secret = s
+	return nil
+}
+
+// readOrCreate returns the trimmed content of path, creating it with
+// make() and mode 0600 when it does not exist.
+func readOrCreate(path string, make func() string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	s := make()
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

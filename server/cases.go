@@ -1,0 +1,25 @@
+package server
+
+import (
+	"context"
+
+	"github.com/hailurah/hailurah"
+)
+
+// Cases is what the server needs of the case workflows: start a ticket,
+// pass a citizen's message, perform a staff action, read the live state.
+// TemporalCases implements it on a Temporal client.
+type Cases interface {
+	// StartCurhat starts the ticket's workflow. Starting an id that already
+	// runs returns ECONFLICT.
+	StartCurhat(ctx context.Context, in hailurah.CurhatInput) error
+	// SignalCitizen delivers a citizen's message to the ticket's workflow.
+	// Returns ENOTFOUND if the workflow is not running.
+	SignalCitizen(ctx context.Context, ticketID string, m hailurah.CitizenMessage) error
+	// Act performs a staff action and returns the new state. The workflow's
+	// refusals come back as EFORBIDDEN, ECONFLICT or EINVALID with its
+	// message; ENOTFOUND if the workflow has ended or does not exist.
+	Act(ctx context.Context, ticketID string, req hailurah.ActionRequest) (*hailurah.TicketState, error)
+	// State returns the live state; ENOTFOUND as for Act.
+	State(ctx context.Context, ticketID string) (*hailurah.TicketState, error)
+}

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+)
+
+type notificationJSON struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
+	TicketID  string    `json:"ticket_id"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+	Link      string    `json:"link,omitempty"`
+	Read      bool      `json:"read"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// apiNotifications: GET /api/v1/notifications — the caller's, newest first.
+func (s *Server) apiNotifications(c *gin.Context) {
+	limit := 50
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			fail(c, hailurah.FieldErrorf("limit", "limit harus angka 1–200."))
+			return
+		}
+		limit = n
+	}
+	u := userOf(c)
+	ctx := c.Request.Context()
+	list, err := s.cfg.Notifications.ListNotifications(ctx, u.Username, limit)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	unread, err := s.cfg.Notifications.UnreadCount(ctx, u.Username)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]notificationJSON, 0, len(list))
+	for _, n := range list {
+		items = append(items, notificationJSON{ID: n.ID, Kind: n.Kind, TicketID: n.TicketID, Title: n.Title,
+			Text: n.Body, Link: n.Link, Read: n.ReadAt != nil, CreatedAt: n.CreatedAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "unread": unread})
+}
+
+type markReadRequest struct {
+	IDs []int64 `json:"ids"`
+}
+
+// apiNotificationsRead: POST /api/v1/notifications/read {"ids": [...]};
+// no ids marks all read.
+func (s *Server) apiNotificationsRead(c *gin.Context) {
+	var req markReadRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if len(req.IDs) > 500 {
+		fail(c, hailurah.FieldErrorf("ids", "Paling banyak 500 notifikasi sekaligus."))
+		return
+	}
+	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), userOf(c).Username, req.IDs); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

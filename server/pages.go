@@ -1,0 +1,312 @@
+package server
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/web"
+)
+
+// loginCSRFCookie carries the double-submit token of the login form, which
+// has no session yet to hold one.
+const loginCSRFCookie = "hailurah_login_csrf"
+
+type navItem struct {
+	Path, Label string
+	Current     bool
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title         string
+	User          *hailurah.User
+	KelurahanName string
+	UnitName      string
+	CSRFToken     string
+	Nav           []navItem
+	Message       string
+	Error         string
+	FieldErrors   map[string]string
+	Next          string
+	Username      string
+	Duties        []string
+	// Flash confirms the action the previous request carried out.
+	Flash string
+	// Bell shows the notification bell; Unread is its count.
+	Bell   bool
+	Unread int
+	// Wide lets a page with a table use the whole screen.
+	Wide bool
+	// Data is the page's own content.
+	Data any
+}
+
+// roleHome is a role's landing page.
+type roleHome struct {
+	Path   string
+	Label  string
+	Title  string
+	Roles  []hailurah.Role
+	Intro  string
+	Duties []string
+}
+
+// roleHomes lists the landing pages in menu order. Later features fill
+// each page with its queue; the menu and access rules are fixed here.
+var roleHomes = []roleHome{
+	{Path: "/antrian", Label: "Antrian", Title: "Antrian kasus", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleAdmin, hailurah.RoleLurah},
+		Intro: "Curhat warga yang menunggu verifikasi, diurutkan dari tenggat SLA terdekat.",
+		Duties: []string{"Verifikasi hasil triase AI dalam 24 jam", "Perbaiki kategori dan urgensi bila perlu",
+			"Balas warga, teruskan ke dinas, selesaikan dengan saran, atau tolak spam/duplikat"}},
+	{Path: "/tugas", Label: "Tugas dinas", Title: "Tugas dinas", Roles: []hailurah.Role{hailurah.RoleDinas},
+		Intro: "Tugas yang diteruskan ke unit Anda dari semua kelurahan, yang lewat tenggat lebih dulu.",
+		Duties: []string{"Terima tugas unit Anda", "Catat perkembangan pekerjaan",
+			"Tandai selesai dengan bukti foto, atau kembalikan bila salah unit"}},
+	{Path: "/kotak-masuk", Label: "Kotak masuk", Title: "Kotak masuk Lurah", Roles: []hailurah.Role{hailurah.RoleLurah},
+		Intro: "Eskalasi, tembusan, pelanggaran SLA, hibah yang menunggu persetujuan dan keputusan pilot 90 hari.",
+		Duties: []string{"Tindak lanjuti eskalasi dan tembusan warga", "Setujui atau tolak hibah produktif",
+			"Tandatangani keputusan pilot: perluas, sesuaikan, atau hentikan"}},
+	{Path: "/rumah-tangga", Label: "Rumah tangga", Title: "Rumah tangga sasaran", Roles: []hailurah.Role{hailurah.RoleFasilitator, hailurah.RoleAdmin},
+		Intro: "Pendataan rumah tangga program Satu Rumah Satu Penghasilan.",
+		Duties: []string{"Daftarkan dan verifikasi rumah tangga", "Verifikasi pengajuan hibah di lapangan",
+			"Catat omzet usaha pada hari ke-30, 60 dan 90"}},
+	{Path: "/admin", Label: "Admin", Title: "Administrasi", Roles: []hailurah.Role{hailurah.RoleAdmin},
+		Intro: "Pengguna, unit dinas, token API, aturan triase, impor dan ekspor data untuk seluruh kota.",
+		Duties: []string{"Kelola pengguna dan token API", "Kelola unit dinas dan nomor WhatsApp kelurahan",
+			"Pantau dasbor seluruh kota"}},
+}
+
+// homeOf is where each role lands after login.
+var homeOf = map[hailurah.Role]string{
+	hailurah.RoleModerator:   "/antrian",
+	hailurah.RoleDinas:       "/tugas",
+	hailurah.RoleLurah:       "/kotak-masuk",
+	hailurah.RoleFasilitator: "/rumah-tangga",
+	hailurah.RoleAdmin:       "/admin",
+}
+
+// parsePages parses each page with the layout and the shared parts
+// (badges, the bell, form fields), so a page can also render one of its
+// blocks alone as an htmx fragment.
+// pageFuncs are the few helpers templates call; everything else is
+// computed into the page's data.
+var pageFuncs = template.FuncMap{"dash": dash}
+
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(web.Templates(), "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || base == "parts" {
+			continue
+		}
+		t, err := template.New(base).Funcs(pageFuncs).ParseFS(web.Templates(), "templates/layout.html", "templates/parts.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+func staticFS() http.FileSystem { return http.FS(web.Static()) }
+
+// renderPage renders into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) renderPage(c *gin.Context, status int, page string, data pageData) {
+	t, ok := s.pages[page]
+	if !ok {
+		s.logger.Error("unknown page", slog.String("page", page))
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	if p := principalOf(c); p != nil && data.User == nil {
+		data.User = p.User
+	}
+	if data.User != nil {
+		if p := principalOf(c); p != nil && p.Session != nil && data.CSRFToken == "" {
+			data.CSRFToken = p.Session.CSRFToken
+		}
+		data.Nav = navFor(data.User, c.Request.URL.Path)
+		s.fillNames(c, &data)
+		if s.cfg.Notifications != nil {
+			data.Bell = true
+			data.Unread = s.unreadCount(c)
+		}
+	}
+	s.execute(c, status, t, "layout", data)
+}
+
+// renderFragment renders one block of a page without the layout: the
+// answer to an htmx poll.
+func (s *Server) renderFragment(c *gin.Context, status int, page, block string, data pageData) {
+	t, ok := s.pages[page]
+	if !ok || t.Lookup(block) == nil {
+		s.logger.Error("unknown fragment", slog.String("page", page), slog.String("block", block))
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	if p := principalOf(c); p != nil && data.User == nil {
+		data.User = p.User
+	}
+	s.execute(c, status, t, block, data)
+}
+
+func (s *Server) execute(c *gin.Context, status int, t *template.Template, name string, data pageData) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		s.logger.Error("render page", slog.String("template", name), slog.Any("err", err))
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (s *Server) fillNames(c *gin.Context, data *pageData) {
+	ctx := c.Request.Context()
+	if code := data.User.Kelurahan; code != "" {
+		data.KelurahanName = code
+		if k, err := s.cfg.Kelurahan.FindKelurahan(ctx, code); err == nil {
+			data.KelurahanName = k.Name
+		}
+	}
+	if code := data.User.Unit; code != "" {
+		data.UnitName = strings.ToUpper(code)
+		if u, err := s.cfg.Kelurahan.FindUnit(ctx, code); err == nil {
+			data.UnitName = u.Name
+		}
+	}
+}
+
+func navFor(u *hailurah.User, current string) []navItem {
+	var nav []navItem
+	for _, h := range roleHomes {
+		if hasRole(u, h.Roles) {
+			nav = append(nav, navItem{Path: h.Path, Label: h.Label, Current: h.Path == current})
+		}
+	}
+	return nav
+}
+
+// requireStaffPage sends an anonymous browser to the login page and checks
+// the CSRF token of form posts.
+func (s *Server) requireStaffPage(c *gin.Context) {
+	p := principalOf(c)
+	if p == nil {
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return
+	}
+	if err := checkCSRF(c, p); err != nil {
+		s.renderPage(c, http.StatusForbidden, "error", pageData{Title: "Permintaan ditolak", Message: hailurah.ErrorMessage(err)})
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+func (s *Server) requireRolePage(roles ...hailurah.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !hasRole(userOf(c), roles) {
+			s.renderPage(c, http.StatusForbidden, "error", pageData{Title: "Akses ditolak",
+				Message: "Peran Anda tidak berwenang membuka halaman ini."})
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) homeRedirect(c *gin.Context) {
+	c.Redirect(http.StatusSeeOther, homeOf[userOf(c).Role])
+}
+
+func (s *Server) rolePage(h roleHome) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		s.renderPage(c, http.StatusOK, "home", pageData{Title: h.Title, Message: h.Intro, Duties: h.Duties})
+	}
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	if principalOf(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), "/"))
+		return
+	}
+	s.renderLogin(c, http.StatusOK, pageData{Next: safeNext(c.Query("next"), "")})
+}
+
+// renderLogin keeps the browser's login token while it has one, so a form
+// open in a second tab, or re-shown after a failed attempt, stays valid.
+func (s *Server) renderLogin(c *gin.Context, status int, data pageData) {
+	token, _ := c.Cookie(loginCSRFCookie)
+	if len(token) != len(randomToken()) {
+		token = randomToken()
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login",
+		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	data.Title = "Masuk"
+	data.CSRFToken = token
+	data.User = nil
+	s.renderPage(c, status, "login", data)
+}
+
+func (s *Server) loginForm(c *gin.Context) {
+	username, password := c.PostForm("username"), c.PostForm("password")
+	next := safeNext(c.PostForm("next"), "")
+	data := pageData{Username: username, Next: next, FieldErrors: map[string]string{}}
+	cookie, _ := c.Cookie(loginCSRFCookie)
+	form := c.PostForm(csrfField)
+	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(form)) != 1 {
+		data.Error = "Sesi formulir kedaluwarsa. Silakan coba lagi."
+		s.renderLogin(c, http.StatusForbidden, data)
+		return
+	}
+	if strings.TrimSpace(username) == "" {
+		data.FieldErrors["username"] = "Nama pengguna wajib diisi."
+	}
+	if password == "" {
+		data.FieldErrors["password"] = "Kata sandi wajib diisi."
+	}
+	if len(data.FieldErrors) > 0 {
+		s.renderLogin(c, http.StatusUnprocessableEntity, data)
+		return
+	}
+	u, _, err := s.login(c, username, password)
+	if err != nil {
+		data.Error = hailurah.ErrorMessage(err)
+		s.renderLogin(c, ErrorStatus(err), data)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(next, homeOf[u.Role]))
+}
+
+func (s *Server) logoutForm(c *gin.Context) {
+	if err := s.logout(c); err != nil {
+		s.renderPage(c, ErrorStatus(err), "error", pageData{Title: "Gagal keluar", Message: hailurah.ErrorMessage(err)})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// safeNext accepts only a local path, so the login page cannot be used to
+// redirect someone to another site.
+func safeNext(next, fallback string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return fallback
+	}
+	return next
+}

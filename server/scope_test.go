@@ -1,0 +1,38 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/hailurah/hailurah"
+)
+
+func TestKelurahanScope(t *testing.T) {
+	mod := &hailurah.User{Role: hailurah.RoleModerator, Kelurahan: "taman"}
+	if k, err := KelurahanScope(mod, ""); err != nil || k != "taman" {
+		t.Fatalf("moderator default: %q %v", k, err)
+	}
+	if _, err := KelurahanScope(mod, "demangan"); hailurah.ErrorCode(err) != hailurah.EFORBIDDEN {
+		t.Fatalf("moderator asking for another kelurahan: %v", err)
+	}
+	admin := &hailurah.User{Role: hailurah.RoleAdmin}
+	if k, err := KelurahanScope(admin, "demangan"); err != nil || k != "demangan" {
+		t.Fatalf("admin: %q %v", k, err)
+	}
+	if k, err := KelurahanScope(admin, ""); err != nil || k != "" {
+		t.Fatalf("admin city-wide: %q %v", k, err)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/antrian?x=1":          "/antrian?x=1",
+		"//jahat.example/":      "/def",
+		"https://jahat.example": "/def",
+		"/\\jahat.example":      "/def",
+		"":                      "/def",
+	} {
+		if got := safeNext(in, "/def"); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+// Package server is the HTTP face of HAI LURAH: the JSON API under /api/v1,
+// the webhooks, the staff web UI and the health and metrics endpoints.
+package server
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hailurah/hailurah"
+)
+
+// Check is one dependency /readyz waits for.
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Config holds what the server needs. Services are the root package's
+// interfaces, so tests can give the real store on SQLite or Postgres.
+type Config struct {
+	Addr      string // ":8080"; ":0" picks a free port
+	Users     hailurah.UserService
+	Audit     hailurah.AuditService
+	Kelurahan hailurah.KelurahanService
+	Checks    []Check
+	Logger    *slog.Logger
+
+	// Case handling; the ticket routes exist only when both are set.
+	Tickets       hailurah.TicketReader
+	Notifications hailurah.NotificationReader
+	Cases         Cases
+	// Policy is the SLA table new tickets start with (rules.yaml).
+	Policy hailurah.SLAPolicy
+	// Secret keys the sender hashes of phone numbers.
+	Secret []byte
+	// Rules is the active rules.yaml, shown read-only to admins.
+	Rules RulesView
+	// DataDir holds uploaded evidence photos (DataDir/uploads).
+	DataDir string
+	Now       func() time.Time
+
+	// SecureCookies marks the session cookie Secure even when the request
+	// did not come over TLS (set it behind a TLS-terminating proxy).
+	SecureCookies bool
+	// SessionIdle and SessionAbsolute bound a session's life.
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	// MaxBodyBytes bounds every request body.
+	MaxBodyBytes int64
+	// Dev enables development-only pages.
+	Dev bool
+}
+
+// RulesView is the active rules file, for the admin's read-only view.
+type RulesView interface {
+	Source() string
+	OverridePath() string
+}
+
+// Server is the HTTP server. Create it with New, start it with Open.
+type Server struct {
+	cfg      Config
+	logger   *slog.Logger
+	now      func() time.Time
+	engine   *gin.Engine
+	http     *http.Server
+	listener net.Listener
+	throttle *loginThrottle
+	intake   *keyedLimiter // POST /curhat and tracking replies, per IP
+	tracking *keyedLimiter // GET /track, per IP
+	metrics  *metrics
+	pages    map[string]*template.Template
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Users == nil || cfg.Audit == nil || cfg.Kelurahan == nil {
+		return nil, errors.New("server: Users, Audit and Kelurahan services are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = ":8080"
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 2 * time.Hour
+	}
+	if cfg.SessionAbsolute == 0 {
+		cfg.SessionAbsolute = 12 * time.Hour
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{
+		cfg:      cfg,
+		logger:   cfg.Logger,
+		now:      cfg.Now,
+		throttle: newLoginThrottle(cfg.Now),
+		intake:   newKeyedLimiter(10, 5, cfg.Now),
+		tracking: newKeyedLimiter(60, 20, cfg.Now),
+		metrics:  newMetrics(prometheus.NewRegistry()),
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.engine = s.routes()
+	return s, nil
+}
+
+// Handler returns the server's http.Handler, for tests with httptest.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Open starts listening on the configured address and serves in the
+// background.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.listener = ln
+	s.http = &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logger.Error("http server stopped", slog.Any("err", err))
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the server listens on, e.g. "127.0.0.1:43121".
+func (s *Server) Addr() string {
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.Addr().String()
+}
+
+// URL returns the base URL of the running server.
+func (s *Server) URL() string {
+	addr := s.Addr()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// Close stops accepting requests and waits for those in flight, up to ctx.
+func (s *Server) Close(ctx context.Context) error {
+	if s.http == nil {
+		return nil
+	}
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
+	r.NoRoute(s.notFound)
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.metrics.handler())
+	r.StaticFS("/static", staticFS())
+
+	api := r.Group("/api/v1")
+	api.POST("/login", s.apiLogin)
+	api.POST("/logout", s.requireStaff, s.apiLogout)
+	api.GET("/me", s.requireStaff, s.apiMe)
+	r.GET("/api/openapi.json", s.openAPI)
+	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
+		api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
+		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
+		api.POST("/track/:code/reply", limitByIP(s.intake), s.apiTrackReply)
+
+		caseStaff := requireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
+		api.GET("/tickets", s.requireStaff, caseStaff, s.apiTickets)
+		api.GET("/tickets/:id", s.requireStaff, caseStaff, s.apiTicket)
+		api.POST("/tickets/:id/actions", s.requireStaff, caseStaff, s.apiTicketAction)
+		api.GET("/notifications", s.requireStaff, s.apiNotifications)
+		api.POST("/notifications/read", s.requireStaff, s.apiNotificationsRead)
+	}
+
+	r.GET("/login", s.loginPage)
+	r.POST("/login", s.loginForm)
+	r.POST("/logout", s.requireStaffPage, s.logoutForm)
+	r.GET("/", s.requireStaffPage, s.homeRedirect)
+	s.uiRoutes(r)
+	return r
+}

@@ -1,0 +1,202 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+)
+
+// Evidence photos of dinas work: a handful of phone pictures per action.
+const (
+	maxEvidenceFiles = 5
+	maxEvidenceBytes = 5 << 20
+	// MaxEvidenceBody bounds a whole action form with photos: five full
+	// photos plus the text fields and multipart overhead.
+	MaxEvidenceBody = maxEvidenceFiles*maxEvidenceBytes + 1<<20
+	evidenceField   = "foto"
+)
+
+// evidenceTypes are the accepted photo types, recognised by their content
+// (http.DetectContentType), never by the name the phone gave the file.
+var evidenceTypes = map[string]string{
+	"image/jpeg": ".jpg",
+	"image/png":  ".png",
+	"image/webp": ".webp",
+}
+
+// evidenceName is the shape of the random names the server gives photos;
+// nothing else is ever served from the uploads directory.
+var evidenceName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|png|webp)$`)
+
+// safeTicketID keeps a ticket id usable as a directory name.
+var safeTicketID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
+
+// BodyLimit returns the request body limit of a route: the evidence form
+// takes photos, everything else def. The body-limit middleware calls it.
+func BodyLimit(c *gin.Context, def int64) int64 {
+	if c.Request.Method == http.MethodPost && c.FullPath() == "/tiket/:id/aksi" {
+		return max(def, MaxEvidenceBody)
+	}
+	return def
+}
+
+func evidenceDir(dataDir, ticketID string) string {
+	return filepath.Join(dataDir, "uploads", ticketID)
+}
+
+// saveEvidence stores the form's photos under DataDir/uploads/<ticket>/
+// with random names and returns their URLs. It checks every file before
+// writing any, so a refused upload leaves nothing behind.
+func (s *Server) saveEvidence(c *gin.Context, ticketID string) ([]string, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.Is(err, http.ErrNotMultipart):
+			return nil, nil // no file field at all: a note without photos
+		case errors.As(err, &maxErr):
+			return nil, hailurah.FieldErrorf(evidenceField, "Kiriman terlalu besar (maks. %d MB sekaligus). Kirim foto yang lebih kecil atau lebih sedikit.", maxErr.Limit>>20)
+		}
+		return nil, hailurah.FieldErrorf(evidenceField, "Foto tidak dapat dibaca. Coba kirim ulang.")
+	}
+	files := form.File[evidenceField]
+	if len(files) == 0 {
+		return nil, nil
+	}
+	if len(files) > maxEvidenceFiles {
+		return nil, hailurah.FieldErrorf(evidenceField, "Paling banyak %d foto per kiriman.", maxEvidenceFiles)
+	}
+	if s.cfg.DataDir == "" || !safeTicketID.MatchString(ticketID) {
+		return nil, hailurah.Errorf(hailurah.EUNAVAILABLE, "Penyimpanan foto bukti belum diatur di server ini.")
+	}
+	exts := make([]string, len(files))
+	for i, fh := range files {
+		ext, err := checkEvidence(fh)
+		if err != nil {
+			return nil, err
+		}
+		exts[i] = ext
+	}
+	dir := evidenceDir(s.cfg.DataDir, ticketID)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	var urls []string
+	for i, fh := range files {
+		name, err := writeEvidence(dir, fh, exts[i])
+		if err != nil {
+			removeEvidence(s.cfg.DataDir, urls)
+			return nil, err
+		}
+		urls = append(urls, "/bukti/"+ticketID+"/"+name)
+	}
+	return urls, nil
+}
+
+// checkEvidence returns the extension for the file's sniffed type, or an
+// error naming the file, next to the form's photo field.
+func checkEvidence(fh *multipart.FileHeader) (string, error) {
+	name := filepath.Base(fh.Filename)
+	if fh.Size > maxEvidenceBytes {
+		return "", hailurah.FieldErrorf(evidenceField, "Foto %q terlalu besar (maks. %d MB per foto).", name, maxEvidenceBytes>>20)
+	}
+	if fh.Size == 0 {
+		return "", hailurah.FieldErrorf(evidenceField, "Berkas %q kosong.", name)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", err
+	}
+	ext, ok := evidenceTypes[http.DetectContentType(head[:n])]
+	if !ok {
+		return "", hailurah.FieldErrorf(evidenceField, "Berkas %q bukan foto JPEG, PNG atau WebP.", name)
+	}
+	return ext, nil
+}
+
+func writeEvidence(dir string, fh *multipart.FileHeader, ext string) (string, error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	name := hex.EncodeToString(b) + ext
+	src, err := fh.Open()
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(dst, io.LimitReader(src, maxEvidenceBytes))
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(filepath.Join(dir, name))
+		return "", err
+	}
+	return name, nil
+}
+
+// removeEvidence deletes photos of an action the workflow refused.
+func removeEvidence(dataDir string, urls []string) {
+	for _, u := range urls {
+		rest, ok := strings.CutPrefix(u, "/bukti/")
+		if !ok {
+			continue
+		}
+		id, name, ok := strings.Cut(rest, "/")
+		if ok && safeTicketID.MatchString(id) && evidenceName.MatchString(name) {
+			_ = os.Remove(filepath.Join(evidenceDir(dataDir, id), name))
+		}
+	}
+}
+
+// evidenceFile: GET /bukti/{id}/{file} — only for staff who may see the
+// ticket; to anyone else the photo does not exist.
+func (s *Server) evidenceFile(c *gin.Context) {
+	t, err := s.visibleTicket(c, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	name := c.Param("file")
+	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Foto bukti tidak ditemukan.")
+	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(t.ID) {
+		s.renderError(c, notFound)
+		return
+	}
+	path := filepath.Join(evidenceDir(s.cfg.DataDir, t.ID), name)
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		s.renderError(c, notFound)
+		return
+	}
+	ct := "image/jpeg"
+	switch filepath.Ext(name) {
+	case ".png":
+		ct = "image/png"
+	case ".webp":
+		ct = "image/webp"
+	}
+	c.Header("Content-Type", ct)
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Header("Content-Disposition", "inline")
+	c.File(path)
+}

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+)
+
+type notificationView struct {
+	ID       int64
+	Kind     string
+	Title    string
+	Body     string
+	TicketID string
+	At       string
+	Unread   bool
+	code     string
+}
+
+var notificationKinds = map[string]string{
+	hailurah.NotifyEscalation:      "Eskalasi",
+	hailurah.NotifyTembusan:        "Tembusan",
+	hailurah.NotifyModeratorBreach: "SLA verifikasi",
+	hailurah.NotifyDinasBreach:     "SLA dinas",
+	hailurah.NotifyAssigned:        "Tugas baru",
+	hailurah.NotifyReturned:        "Dikembalikan",
+	hailurah.NotifyDone:            "Selesai dikerjakan",
+	hailurah.NotifyReopened:        "Dibuka kembali",
+	hailurah.NotifyTriageFailed:    "Analisis gagal",
+	hailurah.NotifyDigest:          "Ringkasan mingguan",
+}
+
+func viewNotifications(list []*hailurah.Notification) []notificationView {
+	out := make([]notificationView, 0, len(list))
+	for _, n := range list {
+		kind := notificationKinds[n.Kind]
+		if kind == "" {
+			kind = "Pemberitahuan"
+		}
+		out = append(out, notificationView{ID: n.ID, Kind: kind, Title: n.Title, Body: n.Body,
+			TicketID: n.TicketID, At: formatWaktu(n.CreatedAt), Unread: n.ReadAt == nil, code: n.Kind})
+	}
+	return out
+}
+
+func (s *Server) unreadCount(c *gin.Context) int {
+	n, err := s.cfg.Notifications.UnreadCount(c.Request.Context(), userOf(c).Username)
+	if err != nil {
+		s.logger.WarnContext(c.Request.Context(), "unread count", "err", err)
+		return 0
+	}
+	return n
+}
+
+type inboxData struct {
+	Escalations []notificationView // escalations and tembusan
+	Breaches    []notificationView // SLA breaches
+	Others      []notificationView
+	Attention   []ticketView // escalated or tembusan, still in process
+	Overdue     []ticketView // past an SLA, still in process
+}
+
+// inboxPage: GET /kotak-masuk — what the lurah must look at: escalations,
+// tembusan and SLA breaches of their kelurahan.
+func (s *Server) inboxPage(c *gin.Context) {
+	u := userOf(c)
+	ctx := c.Request.Context()
+	n := s.loadNames(ctx)
+	list, err := s.cfg.Notifications.ListNotifications(ctx, u.Username, 100)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	d := &inboxData{}
+	for _, v := range viewNotifications(list) {
+		switch v.code {
+		case hailurah.NotifyEscalation, hailurah.NotifyTembusan:
+			d.Escalations = append(d.Escalations, v)
+		case hailurah.NotifyModeratorBreach, hailurah.NotifyDinasBreach:
+			d.Breaches = append(d.Breaches, v)
+		default:
+			d.Others = append(d.Others, v)
+		}
+	}
+	active, err := s.cfg.Tickets.ListTickets(ctx, hailurah.TicketFilter{Kelurahan: u.Kelurahan, Statuses: activeStatuses, Limit: 200})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	for _, t := range active.Items {
+		v := s.viewTicket(t, n)
+		if t.EscalationFlag || t.TembusanFlag {
+			d.Attention = append(d.Attention, v)
+		}
+		if t.ModeratorBreached || t.DinasBreached || v.Breached {
+			d.Overdue = append(d.Overdue, v)
+		}
+	}
+	s.renderPage(c, http.StatusOK, "kotak-masuk", pageData{Title: "Kotak masuk Lurah", Flash: flashOf(c), Data: d})
+}
+
+// notificationsPage: GET /notifikasi — every staff user's own list.
+func (s *Server) notificationsPage(c *gin.Context) {
+	list, err := s.cfg.Notifications.ListNotifications(c.Request.Context(), userOf(c).Username, 100)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "notifikasi", pageData{Title: "Notifikasi", Flash: flashOf(c), Data: viewNotifications(list)})
+}
+
+// bellFragment: GET /notifikasi/jumlah — the bell with a fresh count,
+// polled by every page.
+func (s *Server) bellFragment(c *gin.Context) {
+	s.renderFragment(c, http.StatusOK, "notifikasi", "bell", pageData{Bell: true, Unread: s.unreadCount(c)})
+}
+
+// notificationsRead: POST /notifikasi/baca — one notification (id) or all.
+func (s *Server) notificationsRead(c *gin.Context) {
+	var ids []int64
+	if v := c.PostForm("id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.renderError(c, hailurah.Errorf(hailurah.EINVALID, "Nomor notifikasi tidak valid."))
+			return
+		}
+		ids = []int64{id}
+	}
+	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), userOf(c).Username, ids); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	back := "/notifikasi"
+	if c.PostForm("kembali") == "kotak-masuk" && userOf(c).Role == hailurah.RoleLurah {
+		back = "/kotak-masuk"
+	}
+	c.Redirect(http.StatusSeeOther, back+"?ok=dibaca")
+}

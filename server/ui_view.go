@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hailurah/hailurah"
+)
+
+// ticketView is a ticket as the staff pages show it in lists and headers,
+// with every text computed here so templates stay plain.
+type ticketView struct {
+	ID           string
+	Status       string
+	StatusLabel  string
+	StatusClass  string
+	Kelurahan    string // name; "Antrean kota" when not routed yet
+	CityQueue    bool
+	RTRW         string
+	Kategori     string
+	Subkategori  string
+	Urgency      int
+	UrgencyLabel string
+	Summary      string
+	Excerpt      string // the citizen's own words, shortened
+	Reporter     string
+	Received     string
+	Unit         string // assigned unit's name
+	Anonim       bool
+	Tembusan     bool
+	Escalated    bool
+	Breached     bool
+	Verified     bool
+	SLA          slaView
+	ModeratorSLA slaView
+	DinasSLA     slaView
+	ReceivedAt   time.Time
+	ticket       *hailurah.Ticket
+}
+
+// slaView is one SLA clock: its deadline and the time left or overdue.
+type slaView struct {
+	Present  bool
+	Label    string
+	Due      string
+	DueISO   string // for the countdown script
+	Left     string
+	Over     bool
+	Breached bool // the workflow's own breach mark (escalation done)
+}
+
+// names resolves kelurahan and unit codes to names for one page.
+type names struct {
+	kelurahan map[string]string
+	units     map[string]string
+}
+
+func (s *Server) loadNames(ctx context.Context) names {
+	n := names{kelurahan: map[string]string{}, units: map[string]string{}}
+	if ks, err := s.cfg.Kelurahan.ListKelurahan(ctx); err == nil {
+		for _, k := range ks {
+			n.kelurahan[k.Code] = k.Name
+		}
+	}
+	if us, err := s.cfg.Kelurahan.ListUnits(ctx); err == nil {
+		for _, u := range us {
+			n.units[u.Code] = u.Name
+		}
+	}
+	return n
+}
+
+func (n names) kelurahanName(code string) string {
+	if code == "" {
+		return "Antrean kota"
+	}
+	if name, ok := n.kelurahan[code]; ok {
+		return name
+	}
+	return code
+}
+
+func (n names) unitName(code string) string {
+	if code == "" {
+		return ""
+	}
+	if name, ok := n.units[code]; ok {
+		return name
+	}
+	return strings.ToUpper(code)
+}
+
+func rtrw(rt, rw string) string {
+	if rt == "" && rw == "" {
+		return "-"
+	}
+	return "RT " + dash(rt) + " / RW " + dash(rw)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newSLA(label string, due *time.Time, breached bool, now time.Time) slaView {
+	if due == nil {
+		return slaView{Label: label}
+	}
+	left, over := formatSisa(*due, now)
+	return slaView{Present: true, Label: label, Due: formatWaktu(*due), DueISO: due.UTC().Format(time.RFC3339),
+		Left: left, Over: over, Breached: breached}
+}
+
+func (s *Server) viewTicket(t *hailurah.Ticket, n names) ticketView {
+	now := s.now()
+	v := ticketView{
+		ID: t.ID, Status: string(t.Status), StatusLabel: t.Status.Label(), StatusClass: statusClass(t.Status),
+		Kelurahan: n.kelurahanName(t.Kelurahan), CityQueue: t.Kelurahan == "", RTRW: rtrw(t.RT, t.RW),
+		Kategori: kategoriLabel(t.Kategori), Subkategori: t.Subkategori,
+		Urgency: t.UrgencyScore, UrgencyLabel: urgencyLabel(t.UrgencyScore),
+		Reporter: reporterLabel(t), Received: formatWaktu(t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
+		Unit: n.unitName(t.AssignedUnit), Anonim: t.PrivacyFlag, Tembusan: t.TembusanFlag,
+		Escalated: t.EscalationFlag, Verified: t.Verified, ticket: t,
+		ModeratorSLA: newSLA("Verifikasi moderator", t.ModeratorDue, t.ModeratorBreached, now),
+		DinasSLA:     newSLA("Tugas dinas", t.DinasDue, t.DinasBreached, now),
+	}
+	v.Summary = t.Summary
+	v.Excerpt = excerpt(t.MessageText, 160)
+	// The clock that runs is the one of the phase the ticket is in.
+	switch t.Status {
+	case hailurah.StatusNew, hailurah.StatusOpen:
+		v.SLA = v.ModeratorSLA
+	case hailurah.StatusAssigned, hailurah.StatusInProgress:
+		v.SLA = v.DinasSLA
+	}
+	v.Breached = v.SLA.Breached || (v.SLA.Present && v.SLA.Over)
+	return v
+}
+
+func (s *Server) viewTickets(ts []*hailurah.Ticket, n names) []ticketView {
+	out := make([]ticketView, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, s.viewTicket(t, n))
+	}
+	return out
+}
+
+// activeStatuses are those a queue shows by default: the case is not over.
+var activeStatuses = []hailurah.TicketStatus{
+	hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
+	hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation,
+}
+
+type option struct {
+	Value, Label string
+}
+
+func kategoriOptions() []option {
+	out := make([]option, 0, len(hailurah.Kategoris))
+	for _, k := range hailurah.Kategoris {
+		out = append(out, option{k, kategoriLabel(k)})
+	}
+	return out
+}
+
+func unitOptions(n names) []option {
+	out := make([]option, 0, len(n.units))
+	for code, name := range n.units {
+		out = append(out, option{code, name})
+	}
+	sortOptions(out)
+	return out
+}
+
+func kelurahanOptions(n names) []option {
+	out := make([]option, 0, len(n.kelurahan))
+	for code, name := range n.kelurahan {
+		out = append(out, option{code, name})
+	}
+	sortOptions(out)
+	return out
+}
+
+func sortOptions(o []option) {
+	slices.SortFunc(o, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+}

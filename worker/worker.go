@@ -1,0 +1,62 @@
+// Package worker registers the workflows and activities of HAI LURAH on a
+// Temporal worker. The binary (`hailurah worker`, `hailurah dev`) and the
+// integration tests start workers the same way, through New or Run.
+package worker
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/workflows"
+)
+
+// Options tunes a worker; the zero value suits a kelurahan.
+type Options struct {
+	// MaxConcurrentActivities bounds parallel activities (triage calls,
+	// store writes); 0 keeps the SDK default.
+	MaxConcurrentActivities int
+}
+
+// New returns a worker on workflows.TaskQueue with every workflow and the
+// activities registered. Start it, or use Run.
+func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
+	})
+	w.RegisterWorkflow(workflows.CurhatWorkflow)
+	w.RegisterWorkflow(workflows.DigestWorkflow)
+	w.RegisterActivity(acts)
+	return w
+}
+
+// Run runs a worker until ctx is done.
+func Run(ctx context.Context, c client.Client, acts *activities.Activities, opts Options) error {
+	w := New(c, acts, opts)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+// Setup prepares a namespace for the workflows: registers their search
+// attributes (idempotently; a cluster's operator may have done it) and the
+// weekly digest schedule.
+func Setup(ctx context.Context, c client.Client, namespace string) error {
+	_, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace:        namespace,
+		SearchAttributes: workflows.SearchAttributes(),
+	})
+	var exists *serviceerror.AlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return err
+	}
+	return workflows.EnsureDigestSchedule(ctx, c)
+}
