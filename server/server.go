@@ -45,7 +45,7 @@ type Config struct {
 	Rules RulesView
 	// DataDir holds uploaded evidence photos (DataDir/uploads).
 	DataDir string
-	Now       func() time.Time
+	Now     func() time.Time
 
 	// SecureCookies marks the session cookie Secure even when the request
 	// did not come over TLS (set it behind a TLS-terminating proxy).
