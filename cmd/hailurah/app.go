@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -97,11 +98,6 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.connectTemporal(ctx); err != nil {
 		return err
 	}
-	if m.Mode != ModeServer {
-		if err := m.startWorker(ctx); err != nil {
-			return err
-		}
-	}
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
@@ -120,6 +116,13 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 		}
 		m.HTTP = srv
+	}
+	// The worker starts after the listener so links in notifications can
+	// name the address actually served (port 0 in tests).
+	if m.Mode != ModeServer {
+		if err := m.startWorker(ctx); err != nil {
+			return err
+		}
 	}
 	m.printBanner()
 	return nil
@@ -158,7 +161,13 @@ func (m *Main) connectTemporal(ctx context.Context) error {
 // startWorker prepares the namespace (search attributes, the digest
 // schedule) and starts the worker with the activities' dependencies.
 func (m *Main) startWorker(ctx context.Context) error {
-	if err := worker.Setup(ctx, m.Temporal, m.Config.Namespace); err != nil {
+	// The embedded server registers the search attributes itself; a
+	// cluster gets them from the worker.
+	setup := func() error { return worker.Setup(ctx, m.Temporal, m.Config.Namespace) }
+	if m.Devserver != nil {
+		setup = func() error { return workflows.EnsureDigestSchedule(ctx, m.Temporal) }
+	}
+	if err := setup(); err != nil {
 		return fmt.Errorf("prepare Temporal namespace: %w", err)
 	}
 	classifier, err := triage.New(m.Rules, m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
@@ -167,7 +176,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	}
 	acts := &activities.Activities{
 		Tickets: m.DB, Outbox: m.DB, Notifications: m.DB, Kelurahan: m.DB,
-		Classifier: classifier, BaseURL: m.Config.BaseURL,
+		Classifier: classifier, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "activities")),
 	}
 	w := worker.New(m.Temporal, acts, worker.Options{})
@@ -176,6 +185,19 @@ func (m *Main) startWorker(ctx context.Context) error {
 	}
 	m.Worker = w
 	return nil
+}
+
+// baseURL is HAILURAH_BASE_URL, or the address this process serves.
+func (m *Main) baseURL() string {
+	switch {
+	case m.Config.BaseURL != "":
+		return m.Config.BaseURL
+	case m.HTTP != nil:
+		return m.HTTP.URL()
+	case strings.HasPrefix(m.Config.Addr, ":"):
+		return "http://localhost" + m.Config.Addr
+	}
+	return "http://" + m.Config.Addr
 }
 
 func (m *Main) pingTemporal(ctx context.Context) error {

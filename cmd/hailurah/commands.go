@@ -37,7 +37,15 @@ func runMigrate(ctx context.Context, cfg Config, logger *slog.Logger, args []str
 		if err := db.MigrateUp(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Migrasi %s selesai.\n", db.Dialect())
+		rules, err := triage.LoadRules(cfg.RulesPath)
+		if err != nil {
+			return err
+		}
+		added, err := addMissingUnits(ctx, db, rules)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Migrasi %s selesai; %d unit dinas baru dari rules.yaml.\n", db.Dialect(), added)
 		return db.MigrationStatus(ctx, out)
 	case "down":
 		return db.MigrateDown(ctx)
@@ -45,6 +53,85 @@ func runMigrate(ctx context.Context, cfg Config, logger *slog.Logger, args []str
 		return db.MigrationStatus(ctx, out)
 	}
 	return fmt.Errorf("migrate: %q bukan up, down atau status", args[0])
+}
+
+// addMissingUnits creates the city's dinas units that rules.yaml names and
+// the database lacks. Existing units keep what an admin set.
+func addMissingUnits(ctx context.Context, db *store.DB, rules *triage.Rules) (int, error) {
+	added := 0
+	for _, u := range rules.Units() {
+		_, err := db.FindUnit(ctx, u.Code)
+		if err == nil {
+			continue
+		} else if hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
+			return added, err
+		}
+		if err := db.UpsertUnit(ctx, &u); err != nil {
+			return added, err
+		}
+		added++
+	}
+	return added, nil
+}
+
+func runKelurahan(ctx context.Context, cfg Config, logger *slog.Logger, args []string, out, errOut io.Writer) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
+		return errors.New("pemakaian: hailurah kelurahan add|list …")
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if args[0] == "list" {
+		all, err := db.ListKelurahan(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "KODE\tNAMA\tKECAMATAN\tKOTA\tLURAH\tANGGARAN HIBAH")
+		for _, k := range all {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", k.Code, k.Name, k.Kecamatan, k.Kota, k.LurahName, k.GrantBudget)
+		}
+		return tw.Flush()
+	}
+	fs := flag.NewFlagSet("kelurahan add", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	name := fs.String("name", "", "nama kelurahan (wajib)")
+	kecamatan := fs.String("kecamatan", "", "kecamatan")
+	kota := fs.String("kota", "Madiun", "kota")
+	lurah := fs.String("lurah", "", "nama lurah")
+	budget := fs.Int64("grant-budget", 150_000_000, "anggaran hibah produktif (rupiah)")
+	rest := args[1:]
+	var code string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		code, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if code == "" && fs.NArg() == 1 {
+		code = fs.Arg(0)
+	}
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" || *name == "" || !validCode(code) {
+		return errors.New("pemakaian: hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] (KODE: huruf kecil, angka, tanda hubung)")
+	}
+	k := &hailurah.Kelurahan{Code: code, Name: *name, Kecamatan: *kecamatan, Kota: *kota, LurahName: *lurah, GrantBudget: *budget}
+	if err := db.UpsertKelurahan(ctx, k); err != nil {
+		return errors.New(hailurah.ErrorMessage(err))
+	}
+	fmt.Fprintf(out, "Kelurahan %s (%s) disimpan.\n", k.Name, k.Code)
+	return nil
+}
+
+func validCode(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return len(s) <= 64
 }
 
 func runUser(ctx context.Context, cfg Config, logger *slog.Logger, args []string, out, errOut io.Writer) error {

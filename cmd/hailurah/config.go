@@ -49,7 +49,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	cfg := Config{
 		Addr:            get("HAILURAH_ADDR", ":8080"),
-		BaseURL:         get("HAILURAH_BASE_URL", "http://localhost:8080"),
+		BaseURL:         get("HAILURAH_BASE_URL", ""),
 		DataDir:         get("HAILURAH_DATA_DIR", "./data"),
 		Secret:          get("HAILURAH_SECRET", ""),
 		DatabaseURL:     get("DATABASE_URL", ""),

@@ -23,9 +23,11 @@ Pemakaian:
   hailurah dev [--no-ui]          seluruh sistem dalam satu proses (Temporal tertanam, SQLite, web :8080)
   hailurah server                 server web/API (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
   hailurah worker                 worker Temporal (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
-  hailurah migrate up|down|status migrasi basis data
+  hailurah migrate up|down|status migrasi basis data (up juga menambah unit dinas dari rules.yaml)
   hailurah user add --role ROLE [--kelurahan KODE] [--unit KODE] [--name NAMA] [--password SANDI] USERNAME
   hailurah user list
+  hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] [--grant-budget RP]
+  hailurah kelurahan list
   hailurah healthcheck            periksa /readyz server lokal (untuk health check kontainer)
   hailurah triage                 baris JSON {"text": "..."} di stdin → hasil triase per baris di stdout
 
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, logger, rest, stdout)
 	case "user":
 		return runUser(ctx, cfg, logger, rest, stdout, stderr)
+	case "kelurahan":
+		return runKelurahan(ctx, cfg, logger, rest, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg)
 	case "triage":
