@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,6 +160,7 @@ type ticketPageData struct {
 	MaxFiles      int
 	MaxFileMB     int
 	Submitted     string
+	Primary       string
 	errs          map[string]string
 	vals          map[string]string
 }
@@ -170,6 +172,15 @@ func (d *ticketPageData) E(action, field string) string {
 		return ""
 	}
 	return d.errs[field]
+}
+
+// Open reports whether an action's form starts unfolded: the one just
+// submitted, and the usual next step of the ticket's status.
+func (d *ticketPageData) Open(action string) bool {
+	if d.Submitted != "" {
+		return action == d.Submitted
+	}
+	return action == d.Primary
 }
 
 // V returns a field's submitted value, or def for a fresh form.
@@ -218,13 +229,22 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 			Response: responseLabel(t.SuggestedResponseType), Sentiment: fmt.Sprintf("%.2f", t.SentimentScore),
 			Model: t.ModelVersion, Urgency: t.UrgencyScore, People: t.EstimatedPeopleAffected},
 	}
-	if u.Role == hailurah.RoleModerator || u.Role == hailurah.RoleLurah {
+	// A ticket moves to another kelurahan; from the city queue a
+	// moderator may only claim it for their own.
+	d.Kelurahan = slices.DeleteFunc(d.Kelurahan, func(o option) bool { return o.Value == t.Kelurahan })
+	if t.Kelurahan == "" && u.Role != hailurah.RoleAdmin {
 		d.Kelurahan = []option{{u.Kelurahan, n.kelurahanName(u.Kelurahan)}}
 	}
 	for _, a := range hailurah.Actions {
 		if offered(u, t, a) {
 			d.Can[a] = true
 			d.HasActions = true
+		}
+	}
+	for _, a := range []string{hailurah.ActionSetKelurahan, hailurah.ActionAssign, hailurah.ActionAccept, hailurah.ActionDone} {
+		if d.Can[a] && (a != hailurah.ActionSetKelurahan || t.Kelurahan == "") {
+			d.Primary = a
+			break
 		}
 	}
 	if sub != nil {
