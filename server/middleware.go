@@ -73,7 +73,7 @@ func securityHeaders(c *gin.Context) {
 // *http.MaxBytesError, which bindJSON reports as 413.
 func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, BodyLimit(c, s.cfg.MaxBodyBytes))
 	}
 	c.Next()
 }

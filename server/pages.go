@@ -207,6 +207,17 @@ func navFor(u *hailurah.User, current string) []navItem {
 func (s *Server) requireStaffPage(c *gin.Context) {
 	p := principalOf(c)
 	if p == nil {
+		// An htmx poll whose session ended must move the whole page to the
+		// login form, not swap the form into the queue.
+		if c.GetHeader("HX-Request") == "true" {
+			next := "/"
+			if ref, err := url.Parse(c.Request.Referer()); err == nil && ref.Host == c.Request.Host {
+				next = ref.RequestURI()
+			}
+			c.Header("HX-Redirect", "/login?next="+url.QueryEscape(next))
+			c.AbortWithStatus(http.StatusUnauthorized)
+			return
+		}
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		c.Abort()
 		return

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"net/http"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
@@ -50,10 +48,6 @@ func (s *Server) uiRoutes(r *gin.Engine) {
 	staff.GET("/tiket/:id", caseStaff, s.ticketPage)
 	staff.POST("/tiket/:id/aksi", caseStaff, s.ticketActionForm)
 	staff.GET("/bukti/:id/:file", caseStaff, s.evidenceFile)
-	// Notification links written by the worker use the English path.
-	staff.GET("/tickets/:id", func(c *gin.Context) {
-		c.Redirect(http.StatusSeeOther, "/tiket/"+c.Param("id"))
-	})
 
 	staff.GET("/notifikasi", s.notificationsPage)
 	staff.GET("/notifikasi/jumlah", s.bellFragment)

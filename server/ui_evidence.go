@@ -42,11 +42,18 @@ var evidenceName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|png|webp)$`)
 // safeTicketID keeps a ticket id usable as a directory name.
 var safeTicketID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
 
-// BodyLimit returns the request body limit of a route: the evidence form
-// takes photos, everything else def. The body-limit middleware calls it.
+// uploadLimits are the routes that take files, with their body limits;
+// another upload route adds its line here.
+var uploadLimits = map[string]int64{
+	"/tiket/:id/aksi": MaxEvidenceBody,
+}
+
+// BodyLimit returns the request body limit of a route: the routes that take
+// files get theirs, everything else def. The body-limit middleware calls it
+// (gin has matched the route by then, so FullPath is set).
 func BodyLimit(c *gin.Context, def int64) int64 {
-	if c.Request.Method == http.MethodPost && c.FullPath() == "/tiket/:id/aksi" {
-		return max(def, MaxEvidenceBody)
+	if limit, ok := uploadLimits[c.FullPath()]; ok && c.Request.Method == http.MethodPost {
+		return max(def, limit)
 	}
 	return def
 }

@@ -1,0 +1,392 @@
+// HAI LURAH citizen pages: the web chat (/curhat), the kiosk (/kiosk) and
+// the simulated phone (/dev/phone). Plain JavaScript, no inline code (the
+// Content-Security-Policy allows only files from this server), and every
+// text from the server is set with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  var POLL_MS = 3000;
+
+  function $(id) { return document.getElementById(id); }
+
+  function show(el, on) { if (el) { el.hidden = !on; } }
+
+  function setError(el, msg) {
+    if (!el) { return; }
+    el.textContent = msg || "";
+    show(el, !!msg);
+  }
+
+  // api sends JSON and resolves to {status, body}; a network failure
+  // resolves with status 0, so callers show one message for both.
+  function api(method, url, body) {
+    var opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(url, opts).then(function (resp) {
+      return resp.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        return { status: resp.status, body: data };
+      });
+    }, function () { return { status: 0, body: null }; });
+  }
+
+  function errorText(res, fallback) {
+    if (res.status === 0) { return "Koneksi terputus. Periksa internet lalu coba lagi."; }
+    if (res.status === 429) { return "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."; }
+    if (res.body && res.body.error && res.body.error.message) { return res.body.error.message; }
+    return fallback;
+  }
+
+  function bubble(list, who, text, meta) {
+    var li = document.createElement("li");
+    li.className = "bubble " + who;
+    var p = document.createElement("p");
+    p.textContent = text;
+    li.appendChild(p);
+    if (meta) {
+      var small = document.createElement("small");
+      small.className = "bubble-meta";
+      small.textContent = meta;
+      li.appendChild(small);
+    }
+    list.appendChild(li);
+    li.scrollIntoView({ block: "nearest" });
+    return li;
+  }
+
+  function timeLabel(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) { return ""; }
+    return d.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // ---------------------------------------------------------------------
+  // Web chat and kiosk.
+
+  // Quick replies by ticket status: the same commands as on WhatsApp.
+  function commandsFor(status) {
+    switch (status) {
+      case "new":
+      case "open":
+        return ["LANJUT", "ANONIM YA", "TEMBUSAN YA", "STATUS", "MINTA DRAFT"];
+      case "assigned":
+      case "in_progress":
+        return ["STATUS", "MINTA DRAFT", "SESUDAH"];
+      case "awaiting_confirmation":
+        return ["SESUDAH", "BELUM", "STATUS"];
+      case "resolved":
+        return ["1", "2", "3", "4", "5"];
+    }
+    return [];
+  }
+
+  function initChat(root) {
+    var channel = root.getAttribute("data-channel") || "web";
+    var remember = root.getAttribute("data-remember") === "session";
+    var idleSeconds = parseInt(root.getAttribute("data-idle") || "0", 10);
+    var form = $("curhat-form"), trackForm = $("track-form"), chat = $("chat");
+    var log = $("chat-log"), commands = $("chat-commands"), replyForm = $("reply-form");
+    var state = null; // {code, ticket, seen, mine: [{text, after}], status}
+    var timer = null;
+
+    function save() {
+      if (!remember) { return; }
+      try {
+        if (state) { sessionStorage.setItem("hailurah.chat", JSON.stringify(state)); }
+        else { sessionStorage.removeItem("hailurah.chat"); }
+      } catch (e) { /* private mode: the chat just is not kept */ }
+    }
+
+    function render(track) {
+      $("chat-ticket").textContent = track.ticket_id;
+      $("chat-code").textContent = state.code;
+      var st = $("chat-status");
+      st.textContent = track.status_label;
+      st.className = "badge " + ({ resolved: "st-done", closed: "st-final", rejected: "st-final", awaiting_confirmation: "st-wait" }[track.status] || "st-open");
+      // Citizen messages sit after the system messages they answered.
+      log.textContent = "";
+      var msgs = track.messages || [];
+      if (!msgs.length && state.ack) {
+        // The intake's ACK until the outbox row the workflow writes arrives.
+        msgs = [{ text: state.ack, at: "" }];
+      }
+      var mine = state.mine.slice();
+      for (var i = 0; i <= msgs.length; i++) {
+        while (mine.length && mine[0].after <= i) {
+          bubble(log, "me", mine.shift().text);
+        }
+        if (i < msgs.length) { bubble(log, "them", msgs[i].text, timeLabel(msgs[i].at)); }
+      }
+      state.seen = (track.messages || []).length;
+      state.status = track.status;
+      show($("chat-wait"), !track.reply && track.status === "new");
+      commands.textContent = "";
+      commandsFor(track.status).forEach(function (cmd) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "secondary";
+        b.textContent = /^[1-5]$/.test(cmd) ? cmd + " ★" : cmd;
+        b.setAttribute("data-command", cmd);
+        commands.appendChild(b);
+      });
+      if (track.status === "resolved") {
+        var note = document.createElement("p");
+        note.className = "hint";
+        note.textContent = "Beri nilai layanan: 1 (buruk) sampai 5 (sangat baik).";
+        commands.insertBefore(note, commands.firstChild);
+      }
+      var closed = track.status === "closed" || track.status === "rejected";
+      show(replyForm, !closed);
+      save();
+    }
+
+    function poll() {
+      if (!state) { return; }
+      api("GET", "/api/v1/track/" + encodeURIComponent(state.code)).then(function (res) {
+        if (!state) { return; }
+        if (res.status === 200 && res.body) { render(res.body); }
+        else if (res.status === 404) { setError($("reply-error"), "Kode lacak tidak ditemukan."); stop(); return; }
+        timer = setTimeout(poll, POLL_MS);
+      });
+    }
+
+    function stop() {
+      if (timer) { clearTimeout(timer); timer = null; }
+    }
+
+    function open(code, mine, ack) {
+      state = { code: code, seen: 0, mine: mine || [], status: "", ack: ack || "" };
+      show(form, false);
+      show(trackForm, false);
+      show(chat, true);
+      show($("kiosk-done"), true);
+      $("chat-code").textContent = code;
+      stop();
+      poll();
+    }
+
+    function reset() {
+      stop();
+      state = null;
+      save();
+      log.textContent = "";
+      commands.textContent = "";
+      if (form) { form.reset(); }
+      [$("form-error"), $("reply-error"), $("track-error")].forEach(function (e) { setError(e, ""); });
+      show(chat, false);
+      show(form, true);
+      show(trackForm, true);
+      show($("kiosk-done"), false);
+      window.scrollTo(0, 0);
+    }
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var text = form.elements.text.value.trim();
+      if (!text) { setError($("form-error"), "Isi curhat wajib diisi."); form.elements.text.focus(); return; }
+      var body = { text: text, channel: channel, kelurahan: form.elements.kelurahan ? form.elements.kelurahan.value : "",
+        rt: form.elements.rt.value.trim(), rw: form.elements.rw.value.trim() };
+      // Unticked means "not said": the message's own ANONIM:/TEMBUSAN: lines still count.
+      if (form.elements.anonim.checked) { body.anonim = true; }
+      if (form.elements.tembusan.checked) { body.tembusan = true; }
+      var send = form.querySelector("button[type=submit]");
+      send.disabled = true;
+      setError($("form-error"), "");
+      api("POST", "/api/v1/curhat", body).then(function (res) {
+        send.disabled = false;
+        if (res.status !== 202 || !res.body) {
+          setError($("form-error"), errorText(res, "Curhat belum terkirim. Coba lagi."));
+          return;
+        }
+        open(res.body.tracking_code, [{ text: text, after: 0 }], res.body.ack);
+      });
+    });
+
+    if (trackForm) {
+      trackForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var code = trackForm.elements.code.value.trim().toUpperCase();
+        if (!code) { setError($("track-error"), "Masukkan kode lacak."); return; }
+        api("GET", "/api/v1/track/" + encodeURIComponent(code)).then(function (res) {
+          if (res.status !== 200) { setError($("track-error"), errorText(res, "Kode lacak tidak ditemukan.")); return; }
+          open(code, []);
+        });
+      });
+    }
+
+    function reply(text) {
+      if (!state || !text) { return; }
+      setError($("reply-error"), "");
+      state.mine.push({ text: text, after: state.seen });
+      bubble(log, "me", text);
+      save();
+      api("POST", "/api/v1/track/" + encodeURIComponent(state.code) + "/reply", { text: text }).then(function (res) {
+        if (res.status !== 202) {
+          setError($("reply-error"), errorText(res, "Balasan belum terkirim. Coba lagi."));
+          return;
+        }
+        stop();
+        timer = setTimeout(poll, 1000);
+      });
+    }
+
+    replyForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var input = replyForm.elements.text;
+      var text = input.value.trim();
+      input.value = "";
+      reply(text);
+    });
+    commands.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[data-command]");
+      if (b) { reply(b.getAttribute("data-command")); }
+    });
+    $("chat-new").addEventListener("click", reset);
+    if ($("kiosk-done")) { $("kiosk-done").addEventListener("click", reset); }
+
+    if (remember) {
+      try {
+        var saved = JSON.parse(sessionStorage.getItem("hailurah.chat") || "null");
+        if (saved && saved.code) { open(saved.code, saved.mine || [], saved.ack); }
+      } catch (e) { /* nothing kept */ }
+    }
+
+    // The kiosk forgets everything after idleSeconds without a touch, so
+    // the next citizen never sees the previous one's curhat.
+    if (idleSeconds > 0) {
+      var last = Date.now();
+      var notice = $("kiosk-idle");
+      var touched = function () { last = Date.now(); show(notice, false); };
+      ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (t) {
+        document.addEventListener(t, touched, { passive: true });
+      });
+      setInterval(function () {
+        var idle = (Date.now() - last) / 1000;
+        var busy = state || (form.elements.text.value.trim() !== "");
+        if (!busy) { show(notice, false); return; }
+        var left = Math.ceil(idleSeconds - idle);
+        if (left <= 0) { reset(); touched(); return; }
+        if (left <= 20) {
+          notice.textContent = "Layar akan dikosongkan dalam " + left + " detik. Sentuh layar untuk melanjutkan.";
+          show(notice, true);
+        }
+      }, 1000);
+    }
+  }
+
+  // ---------------------------------------------------------------------
+  // Simulated phone.
+
+  function initPhone(root) {
+    var pick = $("phone-pick"), sendForm = $("phone-send"), log = $("phone-log");
+    var phone = "", to = "", timer = null, lastKey = "";
+
+    function draw(conv) {
+      var items = [];
+      conv.sent.forEach(function (m) { items.push({ at: m.at, side: "me", m: m, order: 0 }); });
+      conv.received.forEach(function (m) { items.push({ at: m.at, side: "them", m: m, order: 1 }); });
+      items.sort(function (a, b) {
+        var d = new Date(a.at) - new Date(b.at);
+        return d !== 0 ? d : a.order - b.order || a.m.id - b.m.id;
+      });
+      var key = JSON.stringify(items.map(function (i) { return [i.side, i.m.id, i.m.status]; }));
+      if (key === lastKey) { return; }
+      lastKey = key;
+      log.textContent = "";
+      items.forEach(function (i) {
+        var m = i.m;
+        var meta = timeLabel(m.at);
+        if (i.side === "them") {
+          meta += " · " + ({ pending: "di outbox (simulasi)", sending: "dikirim…", sent: "terkirim", delivered: "diterima",
+            read: "dibaca", failed: "gagal: " + (m.error || ""), posted: "di halaman lacak" }[m.status] || m.status);
+          if (m.sent_as && m.sent_as.indexOf("template:") === 0) { meta += " · templat " + m.sent_as.slice(9); }
+        } else if (m.ticket_id) {
+          meta += " · " + m.ticket_id;
+        } else if (m.note) {
+          meta += " · " + m.note;
+        }
+        var li = bubble(log, i.side, m.text, meta);
+        if (i.side === "them" && m.buttons && m.buttons.length) {
+          var row = document.createElement("div");
+          row.className = "bubble-buttons";
+          m.buttons.forEach(function (b) {
+            var btn = document.createElement("button");
+            btn.type = "button";
+            btn.className = "secondary small";
+            btn.textContent = b.title;
+            btn.setAttribute("data-button", b.id);
+            row.appendChild(btn);
+          });
+          li.appendChild(row);
+        }
+      });
+    }
+
+    function poll() {
+      if (!phone) { return; }
+      api("GET", "/api/v1/dev/phone?phone=" + encodeURIComponent(phone)).then(function (res) {
+        if (res.status === 200 && res.body) { draw(res.body); setError($("phone-error"), ""); }
+        else { setError($("phone-error"), errorText(res, "Percakapan tidak dapat dimuat.")); }
+        timer = setTimeout(poll, 2000);
+      });
+    }
+
+    function openPhone() {
+      phone = pick.elements.phone.value.trim();
+      to = pick.elements.phone_number_id.value;
+      $("phone-who").textContent = phone;
+      lastKey = "";
+      log.textContent = "";
+      if (timer) { clearTimeout(timer); }
+      poll();
+    }
+
+    function send(body) {
+      if (!phone) { openPhone(); }
+      body.phone = phone;
+      body.phone_number_id = to;
+      return api("POST", "/api/v1/dev/phone", body).then(function (res) {
+        if (res.status !== 202) { setError($("phone-error"), errorText(res, "Pesan tidak terkirim.")); return; }
+        setError($("phone-error"), "");
+        if (timer) { clearTimeout(timer); }
+        poll();
+      });
+    }
+
+    pick.addEventListener("submit", function (ev) { ev.preventDefault(); openPhone(); });
+    sendForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var input = sendForm.elements.text;
+      var text = input.value.trim();
+      if (!text) { return; }
+      input.value = "";
+      send({ kind: "text", text: text });
+    });
+    sendForm.elements.text.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); sendForm.requestSubmit(); }
+    });
+    log.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[data-button]");
+      if (b) { send({ kind: "button", button_id: b.getAttribute("data-button"), text: b.textContent }); }
+    });
+    root.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[data-kind]");
+      if (!b) { return; }
+      var kind = b.getAttribute("data-kind");
+      if (kind === "location") { send({ kind: "location", lat: -7.6298, lng: 111.5239, text: "Jl. Pahlawan, Madiun" }); }
+      else { send({ kind: kind }); }
+    });
+    openPhone();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var chat = $("citizen");
+    if (chat) { initChat(chat); }
+    var phone = $("devphone");
+    if (phone) { initPhone(phone); }
+  });
+})();
