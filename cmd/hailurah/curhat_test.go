@@ -172,9 +172,37 @@ func TestCurhatLoop(t *testing.T) {
 	if st := dlh.call("GET", "/api/v1/tickets/"+id, nil, nil); st != http.StatusNotFound {
 		t.Errorf("DLH sees a PUPR task: %d", st)
 	}
+	// A Demangan ticket for PUPR too: the unit sees its tasks from every
+	// kelurahan, and nothing else.
+	var second map[string]any
+	if st := citizen.call("POST", "/api/v1/curhat", map[string]any{"text": "HAI LURAH Demangan\nrt 1 rw 4 jalan berlubang besar di depan pasar, sudah ada yang jatuh"}, &second); st != http.StatusAccepted {
+		t.Fatalf("second curhat: %d %v", st, second)
+	}
+	id2 := second["ticket_id"].(string)
+	modDemangan := staffClient(t, base, "moderator-demangan")
+	eventually(t, "Demangan ticket open", func() bool {
+		var tk map[string]any
+		return modDemangan.call("GET", "/api/v1/tickets/"+id2, nil, &tk) == 200 && tk["status"] == "open"
+	})
+	if st := modDemangan.call("POST", "/api/v1/tickets/"+id2+"/actions", map[string]any{"action": "assign", "unit": "pupr"}, &state); st != 200 {
+		t.Fatalf("assign Demangan ticket: %d %+v", st, state)
+	}
 	pupr := staffClient(t, base, "dinas-pupr")
-	if st := pupr.call("GET", "/api/v1/tickets", nil, &list); st != 200 || len(list.Items) != 1 {
-		t.Fatalf("PUPR tasks: %d %v", st, list)
+	eventually(t, "both PUPR tasks listed", func() bool {
+		return pupr.call("GET", "/api/v1/tickets", nil, &list) == 200 && len(list.Items) == 2
+	})
+	kels := map[any]bool{}
+	for _, it := range list.Items {
+		kels[it["kelurahan"]] = true
+		if it["unit"] != "pupr" {
+			t.Errorf("PUPR lists a task of unit %v", it["unit"])
+		}
+	}
+	if !kels["taman"] || !kels["demangan"] {
+		t.Errorf("PUPR tasks from %v, want taman and demangan", kels)
+	}
+	if st := pupr.call("GET", "/api/v1/tickets?unit=dlh", nil, nil); st != http.StatusForbidden {
+		t.Errorf("PUPR asking for DLH's tasks: %d", st)
 	}
 	if st := pupr.call("POST", "/api/v1/tickets/"+id+"/actions", map[string]any{"action": "accept"}, &state); st != 200 || state.Status != hailurah.StatusInProgress {
 		t.Fatalf("accept: %d %+v", st, state)
