@@ -30,9 +30,9 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Fatalf("openapi.json: %d", rec.Code)
 	}
 	var doc struct {
-		OpenAPI  string                     `json:"openapi"`
+		OpenAPI  string                    `json:"openapi"`
 		Paths    map[string]map[string]any `json:"paths"`
-		WebPages []string                   `json:"x-web-pages"`
+		WebPages []string                  `json:"x-web-pages"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
 		t.Fatalf("openapi.json is not JSON: %v", err)

@@ -197,6 +197,7 @@ func (s *Server) routes() *gin.Engine {
 	api.POST("/login", s.apiLogin)
 	api.POST("/logout", s.requireStaff, s.apiLogout)
 	api.GET("/me", s.requireStaff, s.apiMe)
+	api.GET("/audit", s.requireStaff, requireRole(hailurah.RoleAdmin), s.apiAudit)
 	r.GET("/api/openapi.json", s.openAPI)
 	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
 		api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -419,5 +420,46 @@ func TestHealthAndErrors(t *testing.T) {
 	}
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP: %s", csp)
+	}
+}
+
+func TestAuditLog(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	mod := f.client()
+	mod.login("moderator", testPassword)
+	mod.login("moderator", "salah-sandi")
+	if resp, _ := mod.do("GET", "/api/v1/audit", "", nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("moderator reads the audit log: %d", resp.StatusCode)
+	}
+	admin := f.client()
+	admin.login("admin", testPassword)
+	resp, out := admin.do("GET", "/api/v1/audit?limit=2", "", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("audit: %d %v", resp.StatusCode, out)
+	}
+	items, _ := out["items"].([]any)
+	if len(items) != 2 || out["next_before"] == nil {
+		t.Fatalf("first page: %v", out)
+	}
+	first := items[0].(map[string]any)
+	if first["action"] != "login" || first["actor"] != "admin" {
+		t.Errorf("newest entry: %v", first)
+	}
+	next := int(out["next_before"].(float64))
+	resp, out = admin.do("GET", "/api/v1/audit?before="+strconv.Itoa(next), "", nil)
+	rest, _ := out["items"].([]any)
+	actions := map[string]bool{}
+	for _, it := range rest {
+		actions[it.(map[string]any)["action"].(string)] = true
+	}
+	if resp.StatusCode != http.StatusOK || !actions["login"] {
+		t.Errorf("older entries: %d %v", resp.StatusCode, out)
+	}
+	if resp, _ := admin.do("GET", "/api/v1/audit?limit=0", "", nil); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("limit=0: %d", resp.StatusCode)
+	}
+	resp, _ = admin.do("GET", "/admin/audit", "", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("audit page: %d", resp.StatusCode)
 	}
 }

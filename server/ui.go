@@ -38,6 +38,7 @@ func (s *Server) uiRoutes(r *gin.Engine) {
 	admin.POST("/token", s.adminCreateToken)
 	admin.POST("/token/:id/cabut", s.adminRevokeToken)
 	admin.GET("/aturan", s.adminRulesPage)
+	admin.GET("/audit", s.adminAuditPage)
 
 	if !cases {
 		return

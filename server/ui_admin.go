@@ -27,6 +27,7 @@ var adminTabs = []adminTab{
 	{"/admin/kelurahan", "Kelurahan", false},
 	{"/admin/token", "Token API", false},
 	{"/admin/aturan", "Aturan triase", false},
+	{"/admin/audit", "Log audit", false},
 }
 
 func tabsFor(current string) []adminTab {
