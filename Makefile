@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run build test test-short lint fmt vet eval-triage bench clean
+.PHONY: run build test test-short test-faults fuzz lint fmt vet eval-triage bench clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
@@ -20,6 +20,20 @@ test:
 ## test-short: the quick tests only
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
+
+## test-faults: crash test — the real binary killed with SIGKILL three times under webhook load
+test-faults:
+	$(GO) test -tags faults -run TestCrashRecovery -count=1 -v -timeout 20m ./cmd/hailurah/
+
+## fuzz: each fuzz target for a minute (their seed corpora run in make test)
+FUZZTIME ?= 1m
+fuzz:
+	@set -e; grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
+	  dir=$$(dirname $$f); \
+	  for fn in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+	    echo "== $$dir $$fn"; $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$dir || exit 1; \
+	  done; \
+	done
 
 ## lint: formatting and vet
 lint:
