@@ -33,6 +33,10 @@ type Config struct {
 	Checks    []Check
 	Logger    *slog.Logger
 
+	// Programme serves the household registry, participation and grants
+	// ("Satu Rumah Satu Penghasilan"); its routes exist only when set.
+	Programme *Programme
+
 	// Case handling; the ticket routes exist only when both are set.
 	Tickets       hailurah.TicketReader
 	Notifications hailurah.NotificationReader
@@ -216,6 +220,9 @@ func (s *Server) routes() *gin.Engine {
 	r.POST("/login", s.loginForm)
 	r.POST("/logout", s.requireStaffPage, s.logoutForm)
 	r.GET("/", s.requireStaffPage, s.homeRedirect)
+	if s.cfg.Programme != nil {
+		s.programmeRoutes(r, api)
+	}
 	s.uiRoutes(r)
 	return r
 }

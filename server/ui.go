@@ -19,6 +19,10 @@ func (s *Server) uiRoutes(r *gin.Engine) {
 		real["/tugas"] = s.tasksPage
 		real["/kotak-masuk"] = s.inboxPage
 	}
+	if s.cfg.Programme != nil {
+		real["/rumah-tangga"] = s.householdsPage
+		real["/hibah"] = s.grantQueuePage
+	}
 	for _, h := range roleHomes {
 		handler, ok := real[h.Path]
 		if !ok {

@@ -45,7 +45,10 @@ var safeTicketID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
 // uploadLimits are the routes that take files, with their body limits;
 // another upload route adds its line here.
 var uploadLimits = map[string]int64{
-	"/tiket/:id/aksi": MaxEvidenceBody,
+	"/tiket/:id/aksi":           MaxEvidenceBody,
+	"/hibah/:id/aksi":           MaxEvidenceBody,
+	"/rumah-tangga/impor":       HouseholdImportBody,
+	"/api/v1/households/import": HouseholdImportBody,
 }
 
 // BodyLimit returns the request body limit of a route: the routes that take

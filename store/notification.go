@@ -119,11 +119,12 @@ func (db *DB) Notify(ctx context.Context, n *hailurah.Notification) (int, error)
 // validateAudience accepts exactly the forms hailurah.Audience lists.
 func validateAudience(a hailurah.Audience) error {
 	switch {
-	case (a.Role == hailurah.RoleLurah || a.Role == hailurah.RoleModerator) && a.Kelurahan != "" && a.Unit == "":
+	case (a.Role == hailurah.RoleLurah || a.Role == hailurah.RoleModerator || a.Role == hailurah.RoleFasilitator) &&
+		a.Kelurahan != "" && a.Unit == "":
 	case a.Role == hailurah.RoleDinas && a.Unit != "" && a.Kelurahan == "":
 	case a.Role == hailurah.RoleAdmin && a.Kelurahan == "" && a.Unit == "":
 	default:
-		return hailurah.FieldErrorf("to", "Penerima notifikasi tidak sah: lurah atau moderator dengan kelurahan, dinas dengan unit, atau admin saja.")
+		return hailurah.FieldErrorf("to", "Penerima notifikasi tidak sah: lurah, moderator atau fasilitator dengan kelurahan, dinas dengan unit, atau admin saja.")
 	}
 	return nil
 }
@@ -134,7 +135,7 @@ func validateAudience(a hailurah.Audience) error {
 func audienceUsers(tx *gorm.DB, a hailurah.Audience) ([]string, error) {
 	q := tx.Model(&userRow{}).Where("role = ? AND disabled = ?", string(a.Role), false).Order("username")
 	switch a.Role {
-	case hailurah.RoleLurah, hailurah.RoleModerator:
+	case hailurah.RoleLurah, hailurah.RoleModerator, hailurah.RoleFasilitator:
 		q = q.Where("kelurahan_code = ?", a.Kelurahan)
 	case hailurah.RoleDinas:
 		q = q.Where("unit_code = ?", a.Unit)

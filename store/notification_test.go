@@ -126,7 +126,8 @@ func TestNotifyInvalid(t *testing.T) {
 			{Role: hailurah.RoleDinas, Unit: "pupr", Kelurahan: "taman"},
 			{Role: hailurah.RoleAdmin, Kelurahan: "taman"},
 			{Role: hailurah.RoleAdmin, Unit: "pupr"},
-			{Role: hailurah.RoleFasilitator, Kelurahan: "taman"},
+			{Role: hailurah.RoleFasilitator},
+			{Role: hailurah.RoleFasilitator, Unit: "pupr"},
 			{Role: "superuser"},
 			{Kelurahan: "taman"},
 		} {

@@ -21,6 +21,8 @@ type Options struct {
 	// MaxConcurrentActivities bounds parallel activities (triage calls,
 	// store writes); 0 keeps the SDK default.
 	MaxConcurrentActivities int
+	// Grants, when set, registers GrantWorkflow and its activities.
+	Grants *activities.GrantActivities
 }
 
 // New returns a worker on workflows.TaskQueue with every workflow and the
@@ -32,6 +34,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	w.RegisterWorkflow(workflows.CurhatWorkflow)
 	w.RegisterWorkflow(workflows.DigestWorkflow)
 	w.RegisterActivity(acts)
+	if opts.Grants != nil {
+		w.RegisterWorkflow(workflows.GrantWorkflow)
+		w.RegisterActivity(opts.Grants)
+	}
 	return w
 }
 

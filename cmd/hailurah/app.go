@@ -103,6 +103,8 @@ func (m *Main) Run(ctx context.Context) error {
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
 			SecureCookies: m.Config.SecureCookies, Dev: dev,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
+			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
+				Cases: &server.TemporalCases{Client: m.Temporal}, Policy: m.Config.GrantPolicy},
 			Policy: rules.SLA(), Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Checks: []server.Check{
 				{Name: "database", Ping: db.Ping},
@@ -179,7 +181,9 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Classifier: classifier, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "activities")),
 	}
-	w := worker.New(m.Temporal, acts, worker.Options{})
+	grants := &activities.GrantActivities{Grants: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
+		Logger: m.Logger.With(slog.String("component", "grant-activities"))}
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

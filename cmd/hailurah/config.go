@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hailurah/hailurah"
 )
 
 // Config is the program's configuration, read from the environment. The
@@ -37,6 +39,10 @@ type Config struct {
 	SecureCookies   bool   // HAILURAH_SECURE_COOKIES
 	LogLevel        string // HAILURAH_LOG_LEVEL
 	Location        *time.Location
+	// GrantPolicy is HAILURAH_GRANT_POLICY: overrides of the grant
+	// process's durations ("verify_sla=3d,checkins=30d/60d/90d"); zero
+	// values keep the seed's.
+	GrantPolicy hailurah.GrantPolicy
 }
 
 // LoadConfig reads the configuration from getenv, applying defaults.
@@ -82,6 +88,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return cfg, fmt.Errorf("HAILURAH_TZ: unknown time zone %q", cfg.TZ)
 	}
 	cfg.Location = loc
+	if cfg.GrantPolicy, err = hailurah.ParseGrantPolicy(get("HAILURAH_GRANT_POLICY", "")); err != nil {
+		return cfg, fmt.Errorf("HAILURAH_GRANT_POLICY: %s", hailurah.ErrorMessage(err))
+	}
 	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		return cfg, errors.New("DATABASE_URL: must start with postgres:// or postgresql:// (leave it empty for SQLite in the data dir)")
 	}
