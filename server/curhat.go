@@ -102,6 +102,7 @@ type intake struct {
 	RT, RW                             string
 	Anonim, Tembusan                   *bool
 	MessageID                          string // provider id; "" → generated
+	TicketID                           string // reserved by a channel before starting (webhook.go); "" → the next id
 	Lat, Lng                           *float64
 	Media                              []string
 	Raw                                json.RawMessage
@@ -119,9 +120,11 @@ func (s *Server) startTicket(c *gin.Context, in intake) (*curhatResponse, error)
 		return nil, err
 	}
 	now := s.now()
-	id, err := s.cfg.Tickets.NextTicketID(ctx, now)
-	if err != nil {
-		return nil, err
+	id := in.TicketID
+	if id == "" {
+		if id, err = s.cfg.Tickets.NextTicketID(ctx, now); err != nil {
+			return nil, err
+		}
 	}
 	rt, rw := firstNonEmpty(msg.RT, normalizeRTRW(in.RT)), firstNonEmpty(msg.RW, normalizeRTRW(in.RW))
 	anonim, tembusan := in.Anonim, in.Tembusan

@@ -61,6 +61,13 @@ type Config struct {
 	MaxBodyBytes int64
 	// Dev enables development-only pages.
 	Dev bool
+
+	// Channels stores inbound messages and contacts for the WhatsApp
+	// webhook, gateways, Open311 and the simulated phone (webhook.go);
+	// those routes exist only when it is set, with Tickets and Cases.
+	Channels ChannelStore
+	// WhatsApp configures the webhook: verify token, app secret, number.
+	WhatsApp WhatsAppSettings
 }
 
 // RulesView is the active rules file, for the admin's read-only view.
@@ -82,6 +89,7 @@ type Server struct {
 	tracking *keyedLimiter // GET /track, per IP
 	metrics  *metrics
 	pages    map[string]*template.Template
+	channels *channelState // the webhook's limiters and locks; nil without Config.Channels
 }
 
 // New builds the server and its routes.
@@ -214,6 +222,7 @@ func (s *Server) routes() *gin.Engine {
 		api.POST("/tickets/:id/actions", s.requireStaff, caseStaff, s.apiTicketAction)
 		api.GET("/notifications", s.requireStaff, s.apiNotifications)
 		api.POST("/notifications/read", s.requireStaff, s.apiNotificationsRead)
+		s.channelRoutes(r, api)
 	}
 
 	r.GET("/login", s.loginPage)

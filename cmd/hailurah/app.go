@@ -16,9 +16,11 @@ import (
 
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/devserver"
+	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/triage"
+	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/worker"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -49,6 +51,9 @@ type Main struct {
 	HTTP      *server.Server
 	// DemoPassword is the password of the demo users (dev mode).
 	DemoPassword string
+	// Relay sends the outbox (dev and worker modes).
+	Relay     *outbox.Relay
+	stopRelay func()
 }
 
 // Run starts the parts of the system the mode needs and returns once they
@@ -106,6 +111,8 @@ func (m *Main) Run(ctx context.Context) error {
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
 				Cases: &server.TemporalCases{Client: m.Temporal}, Policy: m.Config.GrantPolicy},
 			Policy: rules.SLA(), Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
+			Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
+				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
 			Checks: []server.Check{
 				{Name: "database", Ping: db.Ping},
 				{Name: "temporal", Ping: m.pingTemporal},
@@ -188,6 +195,39 @@ func (m *Main) startWorker(ctx context.Context) error {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	m.Worker = w
+	return m.startRelay()
+}
+
+// startRelay runs the outbox relay beside the worker (dev and worker
+// modes): it sends WhatsApp messages when WHATSAPP_TOKEN and
+// WHATSAPP_PHONE_NUMBER_ID are set, and otherwise leaves them in the
+// outbox for the simulated phone.
+func (m *Main) startRelay() error {
+	sealer, err := whatsapp.NewSealer([]byte(m.Config.Secret))
+	if err != nil {
+		return fmt.Errorf("outbox relay: %w", err)
+	}
+	cfg := outbox.Config{Store: m.DB, Tickets: m.DB, Notifications: m.DB, Sealer: sealer,
+		Logger: m.Logger.With(slog.String("component", "outbox"))}
+	switch {
+	case m.Config.WhatsAppToken != "" && m.Config.WhatsAppPhoneID != "":
+		cfg.Sender = &whatsapp.Client{BaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken,
+			PhoneNumberID: m.Config.WhatsAppPhoneID}
+	case m.Config.WhatsAppToken != "":
+		return fmt.Errorf("WHATSAPP_TOKEN is set without WHATSAPP_PHONE_NUMBER_ID: the relay cannot tell which number to send from")
+	}
+	relay, err := outbox.New(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = relay.Run(ctx)
+	}()
+	m.Relay = relay
+	m.stopRelay = func() { cancel(); <-done }
 	return nil
 }
 
@@ -218,6 +258,10 @@ func (m *Main) Close() error {
 		errs = append(errs, m.HTTP.Close(ctx))
 		m.HTTP = nil
 	}
+	if m.stopRelay != nil {
+		m.stopRelay()
+		m.stopRelay = nil
+	}
 	if m.Worker != nil {
 		m.Worker.Stop()
 		m.Worker = nil
@@ -244,6 +288,10 @@ func (m *Main) printBanner() {
 		fmt.Fprintf(w, "  Web & API      %s\n", m.HTTP.URL())
 		fmt.Fprintf(w, "  Login petugas  %s/login\n", m.HTTP.URL())
 		fmt.Fprintf(w, "  Kesehatan      %s/readyz · metrik %s/metrics\n", m.HTTP.URL(), m.HTTP.URL())
+		fmt.Fprintf(w, "  Curhat warga   %s/curhat · kios %s/kiosk\n", m.HTTP.URL(), m.HTTP.URL())
+		if m.Mode == ModeDev {
+			fmt.Fprintf(w, "  Telepon simulasi %s/dev/phone\n", m.HTTP.URL())
+		}
 	}
 	if m.Devserver != nil {
 		fmt.Fprintf(w, "  Temporal       %s (namespace %s)\n", m.Devserver.FrontendAddr(), m.Devserver.Namespace())

@@ -302,7 +302,8 @@
         var meta = timeLabel(m.at);
         if (i.side === "them") {
           meta += " · " + ({ pending: "di outbox (simulasi)", sending: "dikirim…", sent: "terkirim", delivered: "diterima",
-            read: "dibaca", failed: "gagal: " + (m.error || ""), posted: "di halaman lacak" }[m.status] || m.status);
+            read: "dibaca", failed: "gagal: " + (m.error || ""),
+            posted: m.sent_as === "simulated" ? "hanya di telepon simulasi" : "di halaman lacak" }[m.status] || m.status);
           if (m.sent_as && m.sent_as.indexOf("template:") === 0) { meta += " · templat " + m.sent_as.slice(9); }
         } else if (m.ticket_id) {
           meta += " · " + m.ticket_id;

@@ -1,0 +1,694 @@
+package server
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/triage"
+	"github.com/hailurah/hailurah/whatsapp"
+)
+
+// Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) at
+// /open311/v2: one service per kategori, requests are tickets.
+//
+//   - jurisdiction_id is optional; when given it is a kelurahan code, which
+//     routes a new request and narrows a list.
+//   - POST requests needs api_key, an API token of any active staff user
+//     (an admin creates one per integration); a moderator's token routes to
+//     their kelurahan when neither the jurisdiction nor the text names one.
+//     description is required (the ticket's triage reads it). Contact
+//     fields: phone becomes the sender's pseudonym so later requests from
+//     the same phone are recognised; name, e-mail and device ids are not
+//     stored (no staff view needs them, and anonymous reporters stay so).
+//     The answer's service_notice is the ACK with the ticket's tracking
+//     code, which only the posting client learns: the citizen follows the
+//     ticket and answers SESUDAH/BELUM with it on /curhat.
+//   - GET requests is public: descriptions are the AI summary (or the text
+//     with phone numbers, NIK and e-mail masked), never names or contacts;
+//     anonymous and rejected tickets show no text and no coordinates.
+//   - Errors are the spec's list of {code, description}: 400 for a missing
+//     or bad parameter, 403 for a missing or wrong api_key, 404 for an
+//     unknown service, request or jurisdiction.
+const (
+	open311MaxDescription = 4000
+	open311MaxResults     = 1000
+	open311DefaultWindow  = 90 * 24 * time.Hour
+	formatJSON            = "json"
+	formatXML             = "xml"
+)
+
+// open311Descriptions describe each kategori for a client's service list.
+var open311Descriptions = map[string]string{
+	hailurah.KategoriLingkungan:    "Sampah, saluran air/got, banjir lingkungan, polusi, pohon tumbang.",
+	hailurah.KategoriInfrastruktur: "Jalan rusak, lampu jalan, jembatan, drainase, fasilitas umum.",
+	hailurah.KategoriKesehatan:     "Gizi buruk, wabah, sanitasi, layanan puskesmas.",
+	hailurah.KategoriSosial:        "Bantuan sosial, warga rentan, lansia, disabilitas, DTKS.",
+	hailurah.KategoriEkonomi:       "Usaha mikro, pekerjaan, pelatihan, modal usaha.",
+	hailurah.KategoriPendidikan:    "Sekolah, beasiswa, anak putus sekolah.",
+	hailurah.KategoriKeamanan:      "Ketertiban, kekerasan, ancaman keselamatan, kenakalan.",
+	hailurah.KategoriBencana:       "Kebakaran, banjir besar, tanah longsor, angin kencang.",
+	hailurah.KategoriAdministrasi:  "KTP, KK, surat pengantar, layanan kelurahan.",
+	hailurah.KategoriLainnya:       "Masalah lain yang tidak termasuk kategori di atas.",
+}
+
+type open311Service struct {
+	XMLName     xml.Name `json:"-" xml:"service"`
+	ServiceCode string   `json:"service_code" xml:"service_code"`
+	ServiceName string   `json:"service_name" xml:"service_name"`
+	Description string   `json:"description" xml:"description"`
+	Metadata    bool     `json:"metadata" xml:"metadata"`
+	Type        string   `json:"type" xml:"type"`
+	Keywords    string   `json:"keywords" xml:"keywords"`
+	Group       string   `json:"group" xml:"group"`
+}
+
+type open311ServiceList struct {
+	XMLName  xml.Name         `xml:"services"`
+	Services []open311Service `xml:"service"`
+}
+
+type open311Attribute struct {
+	XMLName             xml.Name `json:"-" xml:"attribute"`
+	Variable            bool     `json:"variable" xml:"variable"`
+	Code                string   `json:"code" xml:"code"`
+	Datatype            string   `json:"datatype" xml:"datatype"`
+	Required            bool     `json:"required" xml:"required"`
+	DatatypeDescription string   `json:"datatype_description" xml:"datatype_description"`
+	Order               int      `json:"order" xml:"order"`
+	Description         string   `json:"description" xml:"description"`
+}
+
+type open311Definition struct {
+	XMLName     xml.Name           `json:"-" xml:"service_definition"`
+	ServiceCode string             `json:"service_code" xml:"service_code"`
+	Attributes  []open311Attribute `json:"attributes" xml:"attributes>attribute"`
+}
+
+// open311Attributes are asked of every service: where in the kelurahan.
+var open311Attributes = []open311Attribute{
+	{Variable: true, Code: "RT", Datatype: "string", DatatypeDescription: "Nomor RT, 1–3 angka, mis. 03", Order: 1,
+		Description: "RT lokasi masalah"},
+	{Variable: true, Code: "RW", Datatype: "string", DatatypeDescription: "Nomor RW, 1–3 angka, mis. 02", Order: 2,
+		Description: "RW lokasi masalah"},
+}
+
+type open311Request struct {
+	XMLName           xml.Name `json:"-" xml:"request"`
+	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
+	Status            string   `json:"status" xml:"status"`
+	StatusNotes       string   `json:"status_notes" xml:"status_notes"`
+	ServiceName       string   `json:"service_name" xml:"service_name"`
+	ServiceCode       string   `json:"service_code" xml:"service_code"`
+	Description       string   `json:"description" xml:"description"`
+	AgencyResponsible string   `json:"agency_responsible" xml:"agency_responsible"`
+	ServiceNotice     string   `json:"service_notice" xml:"service_notice"`
+	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
+	UpdatedDatetime   string   `json:"updated_datetime" xml:"updated_datetime"`
+	ExpectedDatetime  string   `json:"expected_datetime,omitempty" xml:"expected_datetime,omitempty"`
+	Address           string   `json:"address" xml:"address"`
+	AddressID         string   `json:"address_id" xml:"address_id"`
+	Zipcode           string   `json:"zipcode" xml:"zipcode"`
+	Lat               *float64 `json:"lat,omitempty" xml:"lat,omitempty"`
+	Long              *float64 `json:"long,omitempty" xml:"long,omitempty"`
+	MediaURL          string   `json:"media_url" xml:"media_url"`
+}
+
+type open311RequestList struct {
+	XMLName  xml.Name `xml:"service_requests"`
+	Requests []any    `xml:"request"`
+}
+
+type open311Created struct {
+	XMLName          xml.Name `json:"-" xml:"request"`
+	ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
+	ServiceNotice    string   `json:"service_notice" xml:"service_notice"`
+	AccountID        string   `json:"account_id" xml:"account_id"`
+}
+
+type open311Error struct {
+	XMLName     xml.Name `json:"-" xml:"error"`
+	Code        int      `json:"code" xml:"code"`
+	Description string   `json:"description" xml:"description"`
+}
+
+type open311ErrorList struct {
+	XMLName xml.Name       `xml:"errors"`
+	Errors  []open311Error `xml:"error"`
+}
+
+func (s *Server) open311Routes(r *gin.Engine) {
+	g := r.Group("/open311/v2")
+	for _, f := range []string{formatJSON, formatXML} {
+		g.GET("/services."+f, s.open311Services(f))
+		g.GET("/requests."+f, open311Limit(s.tracking, f), s.open311ListRequests(f))
+		g.POST("/requests."+f, open311Limit(s.intake, f), s.open311CreateRequest(f))
+	}
+	g.GET("/services/:code", s.open311ServiceDefinition)
+	g.GET("/requests/:id", open311Limit(s.tracking, ""), s.open311GetRequest)
+}
+
+// open311Limit is limitByIP answering in the spec's error format; format
+// "" takes it from the {id}.json|xml parameter.
+func open311Limit(l *keyedLimiter, format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ok, wait := l.allow(c.ClientIP()); !ok {
+			f := format
+			if f == "" {
+				_, f, _ = splitFormat(c.Param("id"))
+			}
+			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			open311Fail(c, f, http.StatusTooManyRequests, "Terlalu banyak permintaan. Coba lagi sebentar lagi.")
+			return
+		}
+		c.Next()
+	}
+}
+
+// open311Write renders v as JSON, or as XML with the spec's element
+// names; lists are arrays at the top level of the JSON.
+func open311Write(c *gin.Context, format string, status int, v any) {
+	if format == formatXML {
+		b, err := xml.Marshal(v)
+		if err != nil {
+			c.Status(http.StatusInternalServerError)
+			return
+		}
+		c.Data(status, "application/xml; charset=utf-8", append([]byte(xml.Header), b...))
+		return
+	}
+	var b []byte
+	var err error
+	switch x := v.(type) {
+	case open311ServiceList:
+		b, err = json.Marshal(x.Services)
+	case open311RequestList:
+		b, err = json.Marshal(x.Requests)
+	case open311ErrorList:
+		b, err = json.Marshal(x.Errors)
+	default:
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	c.Data(status, "application/json; charset=utf-8", b)
+}
+
+func open311Fail(c *gin.Context, format string, status int, description string) {
+	open311Write(c, format, status, open311ErrorList{Errors: []open311Error{{Code: status, Description: description}}})
+	c.Abort()
+}
+
+// open311FailErr renders an application error in the spec's format: the
+// spec's three codes where they apply, the usual status otherwise.
+func (s *Server) open311FailErr(c *gin.Context, format string, err error) {
+	status := ErrorStatus(err)
+	switch hailurah.ErrorCode(err) {
+	case hailurah.EINVALID, hailurah.EBADREQUEST:
+		status = http.StatusBadRequest
+	case hailurah.EINTERNAL:
+		s.logger.ErrorContext(c.Request.Context(), "open311 internal error", "path", c.FullPath(), "err", err)
+	}
+	open311Fail(c, format, status, hailurah.ErrorMessage(err))
+}
+
+// splitFormat cuts ".json" or ".xml" off a path parameter.
+func splitFormat(param string) (id, format string, ok bool) {
+	for _, f := range []string{formatJSON, formatXML} {
+		if id, ok := strings.CutSuffix(param, "."+f); ok && id != "" {
+			return id, f, true
+		}
+	}
+	return "", formatJSON, false
+}
+
+// checkJurisdiction resolves jurisdiction_id to a kelurahan code ("" when
+// absent); an unknown one is a 404, as the spec asks.
+func (s *Server) checkJurisdiction(c *gin.Context, format, j string) (string, bool) {
+	j = strings.TrimSpace(j)
+	if j == "" {
+		return "", true
+	}
+	k, err := s.cfg.Kelurahan.FindKelurahan(c.Request.Context(), strings.ToLower(j))
+	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+		open311Fail(c, format, http.StatusNotFound, "jurisdiction_id tidak dikenal: gunakan kode kelurahan, mis. \"taman\".")
+		return "", false
+	} else if err != nil {
+		s.open311FailErr(c, format, err)
+		return "", false
+	}
+	return k.Code, true
+}
+
+func (s *Server) open311Services(format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+			return
+		}
+		list := open311ServiceList{Services: []open311Service{}}
+		for _, k := range hailurah.Kategoris {
+			list.Services = append(list.Services, open311Service{
+				ServiceCode: k, ServiceName: triage.KategoriLabel(k), Description: open311Descriptions[k],
+				Metadata: true, Type: "realtime", Group: "HAI LURAH",
+			})
+		}
+		open311Write(c, format, http.StatusOK, list)
+	}
+}
+
+// open311ServiceDefinition: GET /open311/v2/services/{code}.{format}.
+func (s *Server) open311ServiceDefinition(c *gin.Context) {
+	code, format, ok := splitFormat(c.Param("code"))
+	if !ok {
+		open311Fail(c, format, http.StatusNotFound, "Gunakan /services/{service_code}.json atau .xml.")
+		return
+	}
+	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+		return
+	}
+	if !hailurah.ValidKategori(code) {
+		open311Fail(c, format, http.StatusNotFound, "service_code tidak dikenal: "+clipRunes(code, 40))
+		return
+	}
+	open311Write(c, format, http.StatusOK, open311Definition{ServiceCode: code, Attributes: open311Attributes})
+}
+
+// open311CreateRequest: POST /open311/v2/requests.{format}, form-encoded.
+func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		// The spec posts application/x-www-form-urlencoded; clients that
+		// attach a photo send multipart/form-data, read the same way (the
+		// file itself is not kept: media_url carries a photo).
+		parse := c.Request.ParseForm
+		if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+			parse = func() error { return c.Request.ParseMultipartForm(1 << 20) }
+		}
+		if err := parse(); err != nil {
+			open311Fail(c, format, http.StatusBadRequest, "Isi permintaan harus formulir (application/x-www-form-urlencoded) yang valid, maks. 1 MiB.")
+			return
+		}
+		f := c.Request.PostForm
+		key := strings.TrimSpace(f.Get("api_key"))
+		if key == "" {
+			open311Fail(c, format, http.StatusForbidden, "api_key wajib diisi.")
+			return
+		}
+		u, err := s.cfg.Users.FindUserByAPIToken(c.Request.Context(), key)
+		if err != nil || u.Disabled {
+			if err != nil && hailurah.ErrorCode(err) != hailurah.EUNAUTHORIZED {
+				s.open311FailErr(c, format, err)
+				return
+			}
+			open311Fail(c, format, http.StatusForbidden, "api_key tidak valid atau sudah dicabut.")
+			return
+		}
+		kel, ok := s.checkJurisdiction(c, format, f.Get("jurisdiction_id"))
+		if !ok {
+			return
+		}
+		in, err := open311Intake(f, s.cfg.Secret)
+		if err != nil {
+			s.open311FailErr(c, format, err)
+			return
+		}
+		if in.Kelurahan = kel; kel == "" && u.Role != hailurah.RoleAdmin && u.Role != hailurah.RoleDinas {
+			in.Kelurahan = u.Kelurahan
+		}
+		if !hailurah.ValidKategori(f.Get("service_code")) {
+			open311Fail(c, format, http.StatusNotFound, "service_code tidak dikenal: "+clipRunes(f.Get("service_code"), 40))
+			return
+		}
+		resp, err := s.startTicket(c, in)
+		if err != nil {
+			s.open311FailErr(c, format, err)
+			return
+		}
+		open311Write(c, format, http.StatusOK, open311RequestList{Requests: []any{
+			open311Created{ServiceRequestID: resp.TicketID, ServiceNotice: resp.Ack + "\nKode lacak: " + resp.TrackingCode +
+				" (untuk melihat perkembangan dan membalas di halaman /curhat)."},
+		}})
+	}
+}
+
+// open311Intake validates a POST requests form into a first message.
+func open311Intake(f url.Values, secret []byte) (intake, error) {
+	in := intake{Channel: hailurah.ChannelOpen311}
+	code := strings.TrimSpace(f.Get("service_code"))
+	if code == "" {
+		return in, hailurah.FieldErrorf("service_code", "service_code wajib diisi.")
+	}
+	desc := strings.TrimSpace(f.Get("description"))
+	switch {
+	case desc == "":
+		return in, hailurah.FieldErrorf("description", "description wajib diisi: ceritakan masalahnya.")
+	case !utf8.ValidString(desc) || strings.ContainsRune(desc, 0):
+		return in, hailurah.FieldErrorf("description", "description memuat karakter yang tidak sah.")
+	case utf8.RuneCountInString(desc) > open311MaxDescription:
+		return in, hailurah.FieldErrorf("description", "description terlalu panjang (maks. %d karakter).", open311MaxDescription)
+	}
+	lat, lng, hasPoint, err := open311Point(f.Get("lat"), f.Get("long"))
+	if err != nil {
+		return in, err
+	}
+	address := strings.TrimSpace(f.Get("address_string"))
+	addressID := strings.TrimSpace(f.Get("address_id"))
+	if !hasPoint && address == "" && addressID == "" {
+		return in, hailurah.FieldErrorf("lat", "Lokasi wajib: isi lat dan long, atau address_string, atau address_id.")
+	}
+	for _, v := range []string{address, addressID} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) || utf8.RuneCountInString(v) > 500 {
+			return in, hailurah.FieldErrorf("address_string", "Alamat memuat karakter yang tidak sah atau terlalu panjang (maks. 500).")
+		}
+	}
+	text := desc
+	if address != "" {
+		text += "\nLokasi: " + address
+	}
+	for _, attr := range []struct {
+		name string
+		dst  *string
+	}{{"RT", &in.RT}, {"RW", &in.RW}} {
+		v := strings.TrimSpace(f.Get("attribute[" + attr.name + "]"))
+		if v != "" && !rtrwPattern.MatchString(v) {
+			return in, hailurah.FieldErrorf("attribute["+attr.name+"]", "attribute[%s] harus berupa 1–3 angka.", attr.name)
+		}
+		*attr.dst = v
+	}
+	if phone := strings.TrimSpace(f.Get("phone")); phone != "" {
+		e164, err := whatsapp.NormalizePhone(phone)
+		if err != nil {
+			return in, hailurah.FieldErrorf("phone", "phone tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
+		}
+		in.SenderID = whatsapp.SenderID(secret, e164)
+	}
+	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
+		u, err := url.Parse(m)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(m) > 2048 {
+			return in, hailurah.FieldErrorf("media_url", "media_url harus alamat http(s) yang valid.")
+		}
+		in.Media = []string{m}
+	}
+	if hasPoint {
+		in.Lat, in.Lng = &lat, &lng
+	}
+	in.Text = text
+	// What the request said about the problem, without the key and the
+	// reporter's contact details.
+	raw := map[string]string{"service_code": code, "description": desc}
+	for _, k := range []string{"jurisdiction_id", "lat", "long", "address_string", "address_id", "attribute[RT]", "attribute[RW]", "media_url"} {
+		if v := strings.TrimSpace(f.Get(k)); v != "" {
+			raw[k] = v
+		}
+	}
+	in.Raw, _ = json.Marshal(raw)
+	return in, nil
+}
+
+// open311Point parses lat/long: both or neither, in range.
+func open311Point(latS, lngS string) (float64, float64, bool, error) {
+	latS, lngS = strings.TrimSpace(latS), strings.TrimSpace(lngS)
+	if latS == "" && lngS == "" {
+		return 0, 0, false, nil
+	}
+	lat, err1 := strconv.ParseFloat(latS, 64)
+	lng, err2 := strconv.ParseFloat(lngS, 64)
+	if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
+		return 0, 0, false, hailurah.FieldErrorf("lat", "lat dan long harus diisi bersama, dalam derajat desimal (lat −90…90, long −180…180).")
+	}
+	return lat, lng, true, nil
+}
+
+// open311Open are the ticket statuses the spec calls open.
+var open311Open = []hailurah.TicketStatus{hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
+	hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation}
+
+var open311Closed = []hailurah.TicketStatus{hailurah.StatusResolved, hailurah.StatusClosed, hailurah.StatusRejected}
+
+// open311ListRequests: GET /open311/v2/requests.{format}.
+func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		kel, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"))
+		if !ok {
+			return
+		}
+		names := open311Names{}
+		if ids := splitList(c.Query("service_request_id")); len(ids) > 0 {
+			// The spec: ids override every other filter.
+			if len(ids) > 100 {
+				open311Fail(c, format, http.StatusBadRequest, "service_request_id: paling banyak 100 id.")
+				return
+			}
+			list := open311RequestList{Requests: []any{}}
+			for _, id := range ids {
+				t, err := s.cfg.Tickets.FindTicket(ctx, id)
+				if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+					continue
+				} else if err != nil {
+					s.open311FailErr(c, format, err)
+					return
+				}
+				list.Requests = append(list.Requests, s.open311View(c, names, t))
+			}
+			open311Write(c, format, http.StatusOK, list)
+			return
+		}
+		f, codes, err := open311Filter(c.Request.URL.Query(), s.now())
+		if err != nil {
+			s.open311FailErr(c, format, err)
+			return
+		}
+		f.Kelurahan = kel
+		var tickets []*hailurah.Ticket
+		for len(tickets) < open311MaxResults {
+			page, err := s.cfg.Tickets.ListTickets(ctx, f)
+			if err != nil {
+				s.open311FailErr(c, format, err)
+				return
+			}
+			for _, t := range page.Items {
+				if len(codes) == 0 || slices.Contains(codes, open311Code(t)) {
+					tickets = append(tickets, t)
+				}
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			f.Cursor = page.NextCursor
+		}
+		sort.SliceStable(tickets, func(i, j int) bool { return tickets[i].DatetimeReceived.After(tickets[j].DatetimeReceived) })
+		if len(tickets) > open311MaxResults {
+			tickets = tickets[:open311MaxResults]
+		}
+		list := open311RequestList{Requests: make([]any, 0, len(tickets))}
+		for _, t := range tickets {
+			list.Requests = append(list.Requests, s.open311View(c, names, t))
+		}
+		open311Write(c, format, http.StatusOK, list)
+	}
+}
+
+// open311Filter reads service_code, status, start_date and end_date. With
+// no dates, the last 90 days are listed, as the spec suggests.
+func open311Filter(q url.Values, now time.Time) (hailurah.TicketFilter, []string, error) {
+	f := hailurah.TicketFilter{Limit: 200}
+	codes := splitList(q.Get("service_code"))
+	for _, code := range codes {
+		if !hailurah.ValidKategori(code) {
+			return f, nil, hailurah.FieldErrorf("service_code", "service_code tidak dikenal: %s", clipRunes(code, 40))
+		}
+	}
+	if len(codes) == 1 && codes[0] != hailurah.KategoriLainnya {
+		f.Kategori = codes[0]
+	}
+	for _, st := range splitList(q.Get("status")) {
+		switch st {
+		case "open":
+			f.Statuses = append(f.Statuses, open311Open...)
+		case "closed":
+			f.Statuses = append(f.Statuses, open311Closed...)
+		default:
+			return f, nil, hailurah.FieldErrorf("status", "status harus open atau closed.")
+		}
+	}
+	if len(f.Statuses) == len(open311Open)+len(open311Closed) {
+		f.Statuses = nil
+	}
+	var start, end *time.Time
+	for _, p := range []struct {
+		name string
+		dst  **time.Time
+	}{{"start_date", &start}, {"end_date", &end}} {
+		v := strings.TrimSpace(q.Get(p.name))
+		if v == "" {
+			continue
+		}
+		t, err := parseW3CDate(v)
+		if err != nil {
+			return f, nil, hailurah.FieldErrorf(p.name, "%s harus tanggal W3C, mis. 2026-03-01T00:00:00+07:00.", p.name)
+		}
+		*p.dst = &t
+	}
+	switch {
+	case start == nil && end == nil:
+		from := now.Add(-open311DefaultWindow)
+		start = &from
+	case start != nil && end != nil && !end.After(*start):
+		return f, nil, hailurah.FieldErrorf("end_date", "end_date harus sesudah start_date.")
+	}
+	f.ReceivedFrom, f.ReceivedTo = start, end
+	return f, codes, nil
+}
+
+// parseW3CDate reads the W3C date-time profile: a full RFC 3339 time, or a
+// date alone (midnight UTC).
+func parseW3CDate(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Parse("2006-01-02", v)
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// open311GetRequest: GET /open311/v2/requests/{id}.{format}.
+func (s *Server) open311GetRequest(c *gin.Context) {
+	id, format, ok := splitFormat(c.Param("id"))
+	if !ok {
+		open311Fail(c, format, http.StatusNotFound, "Gunakan /requests/{service_request_id}.json atau .xml.")
+		return
+	}
+	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+		return
+	}
+	t, err := s.cfg.Tickets.FindTicket(c.Request.Context(), id)
+	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+		open311Fail(c, format, http.StatusNotFound, "service_request_id tidak ditemukan: "+clipRunes(id, 40))
+		return
+	} else if err != nil {
+		s.open311FailErr(c, format, err)
+		return
+	}
+	open311Write(c, format, http.StatusOK, open311RequestList{Requests: []any{s.open311View(c, open311Names{}, t)}})
+}
+
+// open311Code is the service a ticket belongs to: its kategori, or
+// "lainnya" while triage has not set one.
+func open311Code(t *hailurah.Ticket) string {
+	if hailurah.ValidKategori(t.Kategori) {
+		return t.Kategori
+	}
+	return hailurah.KategoriLainnya
+}
+
+// open311Names caches kelurahan and unit names over one response.
+type open311Names map[string]string
+
+func (n open311Names) get(key string, find func() (string, error), fallback string) string {
+	if v, ok := n[key]; ok {
+		return v
+	}
+	v, err := find()
+	if err != nil {
+		v = fallback
+	}
+	n[key] = v
+	return v
+}
+
+// open311View is a ticket as the public sees it through Open311.
+func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Ticket) open311Request {
+	ctx := c.Request.Context()
+	code := open311Code(t)
+	r := open311Request{
+		ServiceRequestID:  t.ID,
+		Status:            "open",
+		StatusNotes:       t.Status.Label(),
+		ServiceCode:       code,
+		ServiceName:       triage.KategoriLabel(code),
+		RequestedDatetime: t.DatetimeReceived.UTC().Format(time.RFC3339),
+		UpdatedDatetime:   t.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+	if t.UpdatedAt.IsZero() {
+		r.UpdatedDatetime = r.RequestedDatetime
+	}
+	if t.Status.Final() {
+		r.Status = "closed"
+	}
+	hidden := t.PrivacyFlag || t.Status == hailurah.StatusRejected
+	switch {
+	case t.Summary != "":
+		r.Description = t.Summary
+	case !hidden:
+		r.Description = clipRunes(triage.MaskPII(t.MessageText), open311MaxDescription)
+	}
+	if !hidden {
+		r.Lat, r.Long = t.Lat, t.Lng
+	}
+	var due *time.Time
+	switch t.Status {
+	case hailurah.StatusNew, hailurah.StatusOpen:
+		due = t.ModeratorDue
+	case hailurah.StatusAssigned, hailurah.StatusInProgress:
+		due = t.DinasDue
+	}
+	if due != nil {
+		r.ExpectedDatetime = due.UTC().Format(time.RFC3339)
+	}
+	var where []string
+	if t.RT != "" || t.RW != "" {
+		where = append(where, strings.TrimSpace("RT "+t.RT+"/RW "+t.RW))
+	}
+	if t.Kelurahan != "" {
+		name := names.get("k/"+t.Kelurahan, func() (string, error) {
+			k, err := s.cfg.Kelurahan.FindKelurahan(ctx, t.Kelurahan)
+			if err != nil {
+				return "", err
+			}
+			return k.Name, nil
+		}, t.Kelurahan)
+		where = append(where, "Kelurahan "+name)
+		r.AgencyResponsible = "Kelurahan " + name
+	} else {
+		r.AgencyResponsible = "Pemerintah Kota (antrean triase)"
+	}
+	r.Address = strings.Join(where, ", ")
+	if t.AssignedUnit != "" {
+		r.AgencyResponsible = names.get("u/"+t.AssignedUnit, func() (string, error) {
+			u, err := s.cfg.Kelurahan.FindUnit(ctx, t.AssignedUnit)
+			if err != nil {
+				return "", err
+			}
+			return u.Name, nil
+		}, strings.ToUpper(t.AssignedUnit))
+	}
+	return r
+}
+
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
