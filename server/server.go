@@ -61,6 +61,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// Dev enables development-only pages.
 	Dev bool
+	// Pilots enables the 90-day pilots, the dashboards and the public open
+	// data (/api/v1/pilots, /api/v1/dashboard/*, /api/v1/opendata, /dasbor,
+	// /siap-taman, /pilot, /data).
+	Pilots *Pilots
 
 	// Channels stores inbound messages and contacts for the WhatsApp
 	// webhook, gateways, Open311 and the simulated phone (webhook.go);
@@ -231,6 +235,9 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/", s.requireStaffPage, s.homeRedirect)
 	if s.cfg.Programme != nil {
 		s.programmeRoutes(r, api)
+	}
+	if s.cfg.Pilots != nil {
+		s.pilotRoutes(r, api)
 	}
 	s.uiRoutes(r)
 	return r

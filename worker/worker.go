@@ -23,6 +23,8 @@ type Options struct {
 	MaxConcurrentActivities int
 	// Grants, when set, registers GrantWorkflow and its activities.
 	Grants *activities.GrantActivities
+	// Pilots, when set, registers PilotReviewWorkflow and its activities.
+	Pilots *activities.PilotActivities
 }
 
 // New returns a worker on workflows.TaskQueue with every workflow and the
@@ -37,6 +39,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.Grants != nil {
 		w.RegisterWorkflow(workflows.GrantWorkflow)
 		w.RegisterActivity(opts.Grants)
+	}
+	if opts.Pilots != nil {
+		w.RegisterWorkflow(workflows.PilotReviewWorkflow)
+		w.RegisterActivity(opts.Pilots)
 	}
 	return w
 }

@@ -108,6 +108,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
 			SecureCookies: m.Config.SecureCookies, Dev: dev,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
+			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
 				Cases: &server.TemporalCases{Client: m.Temporal}, Policy: m.Config.GrantPolicy},
 			Policy: rules.SLA(), Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
@@ -190,7 +191,9 @@ func (m *Main) startWorker(ctx context.Context) error {
 	}
 	grants := &activities.GrantActivities{Grants: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "grant-activities"))}
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants})
+	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
+		Logger: m.Logger.With(slog.String("component", "pilot-activities"))}
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

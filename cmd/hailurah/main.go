@@ -29,6 +29,7 @@ Pemakaian:
   hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] [--grant-budget RP]
   hailurah kelurahan list
   hailurah healthcheck            periksa /readyz server lokal (untuk health check kontainer)
+  hailurah seed-demo [--tickets N] [--months M]  isi data demo (tiket, rumah tangga, hibah, pilot hari ke-80)
   hailurah triage                 baris JSON {"text": "..."} di stdin → hasil triase per baris di stdout
 
 Konfigurasi lewat variabel lingkungan: lihat README.md.
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runKelurahan(ctx, cfg, logger, rest, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg)
+	case "seed-demo":
+		return runSeedDemo(ctx, cfg, logger, rest, stdout)
 	case "triage":
 		return runTriage(ctx, cfg, stdin, stdout)
 	}

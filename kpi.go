@@ -1,0 +1,768 @@
+package hailurah
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// KPIUnit is how a KPI is measured.
+type KPIUnit string
+
+const (
+	KPIUnitPercent KPIUnit = "percent"
+	KPIUnitCount   KPIUnit = "count"
+	KPIUnitRupiah  KPIUnit = "rupiah"
+)
+
+// KPI codes: the SIAP-TAMAN year-1 indicators of the seed (section 10)
+// and the two HAI LURAH service indicators.
+const (
+	KPIDTKSReductionPct  = "dtks_reduction_pct"
+	KPIIncomeIncreasePct = "income_increase_pct"
+	KPIMicroBusinesses   = "micro_businesses"
+	KPITrained           = "trained"
+	KPIPadatKaryaWorkers = "padat_karya_workers"
+	KPIUMKMMarketplace   = "umkm_marketplace"
+	KPIWomenSharePct     = "women_share_pct"
+	KPIGrantBudgetUsed   = "grant_budget_used"
+	KPISLACompliancePct  = "sla_compliance_pct"
+	KPISatisfactionPct   = "satisfaction_pct"
+)
+
+// UpgradeThresholdPct is how much a business's monthly omzet must grow over
+// its baseline to count as "naik kelas": the seed's income target, +25%.
+const UpgradeThresholdPct = 25
+
+// SatisfiedRating is the lowest rating counted as satisfied (≥ 4/5).
+const SatisfiedRating = 4
+
+// KPIDef describes one KPI of the catalogue.
+type KPIDef struct {
+	Code  string  `json:"code"`
+	Label string  `json:"label"`
+	Unit  KPIUnit `json:"unit"`
+	// YearTarget is the seed's year-1 target; 0 for grant_budget_used,
+	// whose target is the kelurahan's grant budget.
+	YearTarget float64 `json:"year_target"`
+	// Rate KPIs are shares (women, SLA, satisfaction): a cycle should hold
+	// the target all along. The others accumulate over the cycle.
+	Rate bool `json:"rate"`
+	// Curhat KPIs are measured on HAI LURAH tickets, not programme data.
+	Curhat      bool   `json:"curhat"`
+	Description string `json:"description"`
+}
+
+// KPICatalogue lists every KPI a pilot may target, in dashboard order.
+var KPICatalogue = []KPIDef{
+	{Code: KPIDTKSReductionPct, Label: "Penurunan rumah tangga DTKS", Unit: KPIUnitPercent, YearTarget: 20,
+		Description: "Rumah tangga di cakupan yang tercatat DTKS (kini, atau saat mengajukan hibah) dan kini tidak lagi DTKS, per seluruh rumah tangga DTKS itu."},
+	{Code: KPIIncomeIncreasePct, Label: "Kenaikan pendapatan rumah tangga", Unit: KPIUnitPercent, YearTarget: 25,
+		Description: "Kenaikan pendapatan terakhir yang tercatat saat check-in dibanding pendapatan awal (baseline), atas rumah tangga yang memiliki keduanya."},
+	{Code: KPIMicroBusinesses, Label: "Usaha mikro baru / naik kelas", Unit: KPIUnitCount, YearTarget: 50,
+		Description: "Rumah tangga yang omzet terakhirnya dalam periode > 0 dengan omzet awal 0 (usaha baru), atau naik ≥ 25% dari omzet awal (naik kelas)."},
+	{Code: KPITrained, Label: "Peserta pelatihan & sertifikasi", Unit: KPIUnitCount, YearTarget: 200,
+		Description: "Anggota rumah tangga yang hadir di pelatihan dalam periode (orang, dihitung sekali)."},
+	{Code: KPIPadatKaryaWorkers, Label: "Tenaga kerja padat karya", Unit: KPIUnitCount, YearTarget: 100,
+		Description: "Anggota rumah tangga yang bekerja di proyek padat karya yang berjalan dalam periode (orang, dihitung sekali)."},
+	{Code: KPIUMKMMarketplace, Label: "UMKM onboard marketplace", Unit: KPIUnitCount, YearTarget: 30,
+		Description: "Rumah tangga yang usahanya masuk marketplace dalam periode."},
+	{Code: KPIWomenSharePct, Label: "Peserta perempuan", Unit: KPIUnitPercent, YearTarget: 50, Rate: true,
+		Description: "Perempuan di antara seluruh peserta pelatihan dan padat karya dalam periode."},
+	{Code: KPIGrantBudgetUsed, Label: "Anggaran hibah tersalurkan", Unit: KPIUnitRupiah,
+		Description: "Jumlah hibah produktif yang dicairkan dalam periode; target tahunan = anggaran hibah kelurahan."},
+	{Code: KPISLACompliancePct, Label: "Kepatuhan SLA curhat", Unit: KPIUnitPercent, YearTarget: 90, Rate: true, Curhat: true,
+		Description: "Tenggat verifikasi moderator dan tugas dinas yang sudah berakhir tanpa terlewati, per seluruh tenggat yang sudah berakhir."},
+	{Code: KPISatisfactionPct, Label: "Kepuasan warga ≥ 4/5", Unit: KPIUnitPercent, YearTarget: 80, Rate: true, Curhat: true,
+		Description: "Tiket bernilai 4 atau 5 per seluruh tiket yang dinilai warga (target seed: ≥ 80%)."},
+}
+
+// FindKPI returns the catalogue entry of a code.
+func FindKPI(code string) (KPIDef, bool) {
+	for _, d := range KPICatalogue {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return KPIDef{}, false
+}
+
+// KPICodes lists the catalogue's codes.
+func KPICodes() []string {
+	out := make([]string, len(KPICatalogue))
+	for i, d := range KPICatalogue {
+		out[i] = d.Code
+	}
+	return out
+}
+
+// ProgrammeKPICodes lists the SIAP-TAMAN KPIs (the catalogue without the
+// curhat ones), in dashboard order.
+func ProgrammeKPICodes() []string {
+	var out []string
+	for _, d := range KPICatalogue {
+		if !d.Curhat {
+			out = append(out, d.Code)
+		}
+	}
+	return out
+}
+
+// KPIValue is one measured KPI. Value is nil when it cannot be computed
+// (no data: a share of nobody), never NaN or infinite. Num and Den are the
+// counts behind a share, or the value itself (Den 0) for counts and sums.
+type KPIValue struct {
+	Code  string   `json:"code"`
+	Value *float64 `json:"value"`
+	Num   float64  `json:"num"`
+	Den   float64  `json:"den"`
+}
+
+// Share returns num/den×100 rounded to one decimal, or nil when den is 0.
+func Share(num, den float64) *float64 {
+	if den <= 0 || math.IsNaN(num) || math.IsNaN(den) {
+		return nil
+	}
+	v := math.Round(num/den*1000) / 10
+	return &v
+}
+
+// Ratio returns the change from base to v in percent, to one decimal, or
+// nil without a base.
+func Ratio(base, v float64) *float64 {
+	if base <= 0 {
+		return nil
+	}
+	return Share(v-base, base)
+}
+
+// Float returns a pointer to v, for KPIs that are plain counts or sums.
+func Float(v float64) *float64 { return &v }
+
+// KPIScope is where KPIs are measured: a list of areas, or the whole city
+// when Areas is empty.
+type KPIScope struct {
+	Areas []PilotArea `json:"areas,omitempty"`
+}
+
+// ScopeOfKelurahan is the scope of one whole kelurahan; "" is the city.
+func ScopeOfKelurahan(code string) KPIScope {
+	if code == "" {
+		return KPIScope{}
+	}
+	return KPIScope{Areas: []PilotArea{{Kelurahan: code}}}
+}
+
+// Early-warning flags of a target.
+const (
+	FlagOnTrack  = "on_track"  // at or above the expected progress
+	FlagAtRisk   = "at_risk"   // at least half of the expected progress
+	FlagOffTrack = "off_track" // below half of it
+	FlagNoData   = "no_data"   // nothing to measure yet
+)
+
+// FlagLabel names a flag in Bahasa Indonesia.
+func FlagLabel(f string) string {
+	switch f {
+	case FlagOnTrack:
+		return "Sesuai jalur"
+	case FlagAtRisk:
+		return "Waspada"
+	case FlagOffTrack:
+		return "Tertinggal"
+	case FlagNoData:
+		return "Belum ada data"
+	}
+	return f
+}
+
+// ExpectedShare is the share of a target a KPI should have reached by day
+// of a cycle of decisionDay days: all of it for rates, pro rata for the
+// others.
+func ExpectedShare(def KPIDef, day, decisionDay int) float64 {
+	if def.Rate || decisionDay <= 0 {
+		return 1
+	}
+	return math.Min(1, math.Max(0, float64(day)/float64(decisionDay)))
+}
+
+// TargetFlag compares an actual value with its target and the expected
+// share of it.
+func TargetFlag(actual *float64, target, expected float64) string {
+	if actual == nil || target <= 0 {
+		return FlagNoData
+	}
+	reached := *actual / target
+	switch {
+	case reached >= expected:
+		return FlagOnTrack
+	case reached >= expected/2:
+		return FlagAtRisk
+	}
+	return FlagOffTrack
+}
+
+// TrendPoint is a KPI's value at a day of the cycle (or at a date).
+type TrendPoint struct {
+	Day   int       `json:"day"`
+	At    time.Time `json:"at"`
+	Value *float64  `json:"value"`
+}
+
+// PacketRow is one target of the review packet.
+type PacketRow struct {
+	KPI    string   `json:"kpi"`
+	Label  string   `json:"label"`
+	Unit   KPIUnit  `json:"unit"`
+	Target float64  `json:"target"`
+	Actual *float64 `json:"actual"`
+	// PercentOfTarget is Actual/Target×100; nil without an actual.
+	PercentOfTarget *float64     `json:"percent_of_target"`
+	ExpectedPct     float64      `json:"expected_pct"` // the progress expected by the review day
+	Flag            string       `json:"flag"`
+	Trend           []TrendPoint `json:"trend"`
+	Num             float64      `json:"num"`
+	Den             float64      `json:"den"`
+}
+
+// PacketCurhat is how HAI LURAH served the pilot's scope in the cycle.
+type PacketCurhat struct {
+	Tickets              int      `json:"tickets"`
+	ModeratorSLAPct      *float64 `json:"moderator_sla_pct"`
+	DinasSLAPct          *float64 `json:"dinas_sla_pct"`
+	SLACompliancePct     *float64 `json:"sla_compliance_pct"`
+	Rated                int      `json:"rated"`
+	SatisfactionPct      *float64 `json:"satisfaction_pct"`
+	MedianResolveSeconds *float64 `json:"median_resolve_seconds"`
+}
+
+// PilotPacket is the day-76 review packet: every target against its actual
+// value, with the trend over the cycle, the early-warning flags and how
+// HAI LURAH tickets from the scope were served.
+type PilotPacket struct {
+	PilotID     string       `json:"pilot_id"`
+	Cycle       int          `json:"cycle"`
+	GeneratedAt time.Time    `json:"generated_at"`
+	PeriodFrom  time.Time    `json:"period_from"`
+	PeriodTo    time.Time    `json:"period_to"`
+	Day         int          `json:"day"`
+	Rows        []PacketRow  `json:"targets"`
+	Curhat      PacketCurhat `json:"curhat"`
+	Warnings    []string     `json:"early_warnings"`
+}
+
+// CurhatFigures are the curhat service figures of a scope and period, as
+// the KPI store measures them for packets and KPIs.
+type CurhatFigures struct {
+	Tickets            int      `json:"tickets"`
+	ModeratorEnded     int      `json:"moderator_ended"`
+	ModeratorOnTime    int      `json:"moderator_on_time"`
+	DinasEnded         int      `json:"dinas_ended"`
+	DinasOnTime        int      `json:"dinas_on_time"`
+	Rated              int      `json:"rated"`
+	Satisfied          int      `json:"satisfied"`
+	MedianResolveSecs  *float64 `json:"median_resolve_seconds"`
+	MedianReplySeconds *float64 `json:"median_reply_seconds"`
+}
+
+// SLAPct is the combined compliance of both SLA clocks.
+func (f CurhatFigures) SLAPct() *float64 {
+	return Share(float64(f.ModeratorOnTime+f.DinasOnTime), float64(f.ModeratorEnded+f.DinasEnded))
+}
+
+// SatisfactionPct is the share of ratings ≥ 4.
+func (f CurhatFigures) SatisfactionPct() *float64 {
+	return Share(float64(f.Satisfied), float64(f.Rated))
+}
+
+// PacketInput is what BuildPacket needs: the pilot's cycle, the values
+// measured at each trend point (the last is the review's), and the curhat
+// figures of the cycle.
+type PacketInput struct {
+	Pilot       *Pilot
+	DecisionDay int
+	DayLength   time.Duration // 0 means PilotDay
+	At          time.Time
+	// Series holds, per trend point, the values measured from the cycle's
+	// start to that point.
+	Series []SeriesPoint
+	Curhat CurhatFigures
+}
+
+// SeriesPoint is the KPI values measured up to one day of the cycle.
+type SeriesPoint struct {
+	Day    int                 `json:"day"`
+	At     time.Time           `json:"at"`
+	Values map[string]KPIValue `json:"values"`
+}
+
+// Thresholds of the curhat early warnings: the seed's satisfaction target
+// and the SLA compliance a kelurahan should keep.
+const (
+	WarnSatisfactionPct = 80
+	WarnSLAPct          = 80
+)
+
+// BuildPacket assembles the review packet. It is pure, so the activity that
+// measures and the tests that check the arithmetic share it.
+func BuildPacket(in PacketInput) *PilotPacket {
+	p := in.Pilot
+	day := p.DayAt(in.At, in.DayLength)
+	pk := &PilotPacket{
+		PilotID: p.ID, Cycle: p.Cycle, GeneratedAt: in.At, PeriodFrom: p.CycleStart, PeriodTo: in.At, Day: day,
+		Rows: []PacketRow{}, Warnings: []string{},
+	}
+	var last SeriesPoint
+	if len(in.Series) > 0 {
+		last = in.Series[len(in.Series)-1]
+	}
+	for _, t := range p.Targets {
+		def, ok := FindKPI(t.KPI)
+		if !ok {
+			continue
+		}
+		v := last.Values[t.KPI]
+		row := PacketRow{KPI: t.KPI, Label: def.Label, Unit: def.Unit, Target: t.Target, Actual: v.Value, Num: v.Num, Den: v.Den}
+		if v.Value != nil {
+			row.PercentOfTarget = Share(*v.Value, t.Target)
+		}
+		expected := ExpectedShare(def, day, in.DecisionDay)
+		row.ExpectedPct = math.Round(expected * 100)
+		row.Flag = TargetFlag(v.Value, t.Target, expected)
+		for _, sp := range in.Series {
+			row.Trend = append(row.Trend, TrendPoint{Day: sp.Day, At: sp.At, Value: sp.Values[t.KPI].Value})
+		}
+		switch row.Flag {
+		case FlagOffTrack, FlagAtRisk:
+			pk.Warnings = append(pk.Warnings, fmt.Sprintf("%s: %s dari target %s (%s), di bawah laju yang diharapkan %.0f%% pada hari ke-%d.",
+				def.Label, FormatKPI(def.Unit, v.Value), FormatKPI(def.Unit, &t.Target), FormatPct(row.PercentOfTarget), row.ExpectedPct, day))
+		case FlagNoData:
+			pk.Warnings = append(pk.Warnings, fmt.Sprintf("%s: belum ada data untuk diukur di cakupan pilot.", def.Label))
+		}
+		pk.Rows = append(pk.Rows, row)
+	}
+	c := in.Curhat
+	pk.Curhat = PacketCurhat{
+		Tickets: c.Tickets, Rated: c.Rated, MedianResolveSeconds: c.MedianResolveSecs,
+		ModeratorSLAPct:  Share(float64(c.ModeratorOnTime), float64(c.ModeratorEnded)),
+		DinasSLAPct:      Share(float64(c.DinasOnTime), float64(c.DinasEnded)),
+		SLACompliancePct: c.SLAPct(), SatisfactionPct: c.SatisfactionPct(),
+	}
+	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct {
+		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepatuhan SLA curhat dari cakupan pilot %s, di bawah %d%%.", FormatPct(v), WarnSLAPct))
+	}
+	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct {
+		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target seed %d%%.", FormatPct(v), WarnSatisfactionPct))
+	}
+	for _, m := range p.Milestones {
+		if m.Status == MilestoneMissed {
+			pk.Warnings = append(pk.Warnings, fmt.Sprintf("Milestone hari ke-%d sudah lewat saat pilot dicatat; tidak ada pengingat yang dikirim.", m.Day))
+		}
+	}
+	return pk
+}
+
+// FormatKPI writes a value in its unit the Indonesian way: "42", "37,5%",
+// "Rp 12.500.000"; "–" without a value.
+func FormatKPI(unit KPIUnit, v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	switch unit {
+	case KPIUnitPercent:
+		return FormatPct(v)
+	case KPIUnitRupiah:
+		return "Rp " + groupThousands(int64(math.Round(*v)))
+	}
+	if *v == math.Trunc(*v) {
+		return groupThousands(int64(*v))
+	}
+	return formatDecimal(*v)
+}
+
+// FormatPct writes a percentage with a decimal comma: "37,5%", "–" for nil.
+func FormatPct(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return formatDecimal(*v) + "%"
+}
+
+func formatDecimal(v float64) string {
+	s := fmt.Sprintf("%.1f", v)
+	if len(s) > 2 && s[len(s)-2:] == ".0" {
+		return groupThousands(int64(math.Round(v)))
+	}
+	whole, frac := s[:len(s)-2], s[len(s)-1:]
+	var w int64
+	fmt.Sscan(whole, &w)
+	sign := ""
+	if v < 0 && w == 0 {
+		sign = "-"
+	}
+	return sign + groupThousands(w) + "," + frac
+}
+
+func groupThousands(n int64) string {
+	if n < 0 {
+		return "-" + groupThousands(-n)
+	}
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
+}
+
+// DashboardFilter is the scope and period of a dashboard: one kelurahan
+// ("" is the whole city) and [From, To). Now is the moment "new in 24
+// hours" and "overdue" are measured at.
+type DashboardFilter struct {
+	Kelurahan string
+	From, To  time.Time
+	Now       time.Time
+}
+
+// SLAFigure is one SLA clock's compliance.
+type SLAFigure struct {
+	Ended  int      `json:"ended"`
+	OnTime int      `json:"on_time"`
+	Pct    *float64 `json:"pct"`
+}
+
+// CurhatSummary is the headline row of the HAI LURAH dashboard.
+type CurhatSummary struct {
+	Total                int       `json:"total"`
+	New24h               int       `json:"new_24h"`
+	FollowedUp           int       `json:"followed_up"`
+	FollowedUpPct        *float64  `json:"followed_up_pct"`
+	Replied              int       `json:"replied"`
+	MedianReplySeconds   *float64  `json:"median_ai_reply_seconds"`
+	ModeratorSLA         SLAFigure `json:"moderator_sla"`
+	DinasSLA             SLAFigure `json:"dinas_sla"`
+	Resolved             int       `json:"resolved"`
+	MedianResolveSeconds *float64  `json:"median_resolve_seconds"`
+	Rated                int       `json:"rated"`
+	Satisfied            int       `json:"satisfied"`
+	SatisfactionPct      *float64  `json:"satisfaction_pct"`
+	OverdueNow           int       `json:"overdue_now"`
+}
+
+// CurhatBreakdownRow is one kelurahan's figures on the city dashboard.
+// Kelurahan "" is the city triage queue.
+type CurhatBreakdownRow struct {
+	Kelurahan     string   `json:"kelurahan"`
+	KelurahanName string   `json:"kelurahan_name"`
+	Total         int      `json:"total"`
+	FollowedUpPct *float64 `json:"followed_up_pct"`
+	ModeratorPct  *float64 `json:"moderator_sla_pct"`
+	DinasPct      *float64 `json:"dinas_sla_pct"`
+	Satisfaction  *float64 `json:"satisfaction_pct"`
+	OverdueNow    int      `json:"overdue_now"`
+}
+
+// CategoryCount is one kategori's tickets in the period.
+type CategoryCount struct {
+	Kategori string   `json:"kategori"`
+	Count    int      `json:"count"`
+	Pct      *float64 `json:"pct"`
+}
+
+// UrgencyDay is one day of the urgency trend: tickets received per
+// urgency level (index 0 = not yet triaged) and their mean urgency.
+type UrgencyDay struct {
+	Day        string   `json:"day"` // YYYY-MM-DD, WIB
+	Total      int      `json:"total"`
+	ByUrgency  [6]int   `json:"by_urgency"`
+	AvgUrgency *float64 `json:"avg_urgency"`
+}
+
+// HeatCell is the number of tickets of one RT/RW (or, city-wide, one RW of
+// a kelurahan) in the period.
+type HeatCell struct {
+	Kelurahan string `json:"kelurahan"`
+	RW        string `json:"rw"`
+	RT        string `json:"rt"`
+	Count     int    `json:"count"`
+}
+
+// UnitOverdue is a dinas unit's open tasks and how many are past due now.
+// Unit "" is the kelurahan moderators' verification queue.
+type UnitOverdue struct {
+	Unit     string     `json:"unit"`
+	Open     int        `json:"open"`
+	Overdue  int        `json:"overdue"`
+	Oldest   *time.Time `json:"oldest_due,omitempty"`
+	MaxLateH *float64   `json:"max_late_hours"`
+}
+
+// BoardTicket is a ticket on the dashboard's board.
+type BoardTicket struct {
+	ID         string       `json:"id"`
+	Kelurahan  string       `json:"kelurahan"`
+	Status     TicketStatus `json:"status"`
+	Kategori   string       `json:"kategori"`
+	Urgency    int          `json:"urgency"`
+	RT         string       `json:"rt"`
+	RW         string       `json:"rw"`
+	Unit       string       `json:"unit"`
+	Summary    string       `json:"summary"`
+	Due        *time.Time   `json:"due"`
+	Breached   bool         `json:"breached"`
+	ReceivedAt time.Time    `json:"received_at"`
+}
+
+// BoardColumn is one status of the board: how many tickets are in it now
+// and the most urgent of them.
+type BoardColumn struct {
+	Status  TicketStatus  `json:"status"`
+	Count   int           `json:"count"`
+	Tickets []BoardTicket `json:"tickets"`
+}
+
+// CurhatDashboard is the HAI LURAH dashboard of one kelurahan or the city.
+type CurhatDashboard struct {
+	Kelurahan    string               `json:"kelurahan"` // "" = city
+	From         time.Time            `json:"from"`
+	To           time.Time            `json:"to"`
+	Summary      CurhatSummary        `json:"summary"`
+	Breakdown    []CurhatBreakdownRow `json:"breakdown"`
+	Categories   []CategoryCount      `json:"categories"`
+	UrgencyTrend []UrgencyDay         `json:"urgency_trend"`
+	Heatmap      []HeatCell           `json:"heatmap"`
+	OverdueUnits []UnitOverdue        `json:"overdue_units"`
+	Board        []BoardColumn        `json:"board"`
+}
+
+// ProgrammeKPI is one SIAP-TAMAN KPI on the dashboard.
+type ProgrammeKPI struct {
+	Code            string       `json:"code"`
+	Label           string       `json:"label"`
+	Unit            KPIUnit      `json:"unit"`
+	Target          float64      `json:"target"`
+	Actual          *float64     `json:"actual"`
+	PercentOfTarget *float64     `json:"percent_of_target"`
+	Num             float64      `json:"num"`
+	Den             float64      `json:"den"`
+	Trend           []TrendPoint `json:"trend"`
+	Description     string       `json:"description"`
+}
+
+// ProgrammeBreakdownRow is one kelurahan's KPI values on the city dashboard.
+type ProgrammeBreakdownRow struct {
+	Kelurahan     string              `json:"kelurahan"`
+	KelurahanName string              `json:"kelurahan_name"`
+	Values        map[string]KPIValue `json:"values"`
+	GrantBudget   int64               `json:"grant_budget"`
+}
+
+// ProgrammeDashboard is the SIAP-TAMAN dashboard.
+type ProgrammeDashboard struct {
+	Kelurahan string                  `json:"kelurahan"`
+	From      time.Time               `json:"from"`
+	To        time.Time               `json:"to"`
+	KPIs      []ProgrammeKPI          `json:"kpis"`
+	Breakdown []ProgrammeBreakdownRow `json:"breakdown"`
+	Pilots    []*Pilot                `json:"pilots"`
+}
+
+// KPIService measures KPIs and builds the dashboards from the store.
+type KPIService interface {
+	// MeasureKPIs measures every catalogue KPI in scope over [from, to).
+	// Values without data are nil, never NaN. Returns EINVALID unless from
+	// is before to.
+	MeasureKPIs(ctx context.Context, scope KPIScope, from, to time.Time) (map[string]KPIValue, error)
+	// CurhatFigures measures the curhat service figures of scope.
+	CurhatFigures(ctx context.Context, scope KPIScope, from, to time.Time) (*CurhatFigures, error)
+	CurhatDashboard(ctx context.Context, f DashboardFilter) (*CurhatDashboard, error)
+	ProgrammeDashboard(ctx context.Context, f DashboardFilter) (*ProgrammeDashboard, error)
+	// OpenDataCounts returns the exact counts behind the public page; only
+	// PublishOpenData may turn them into something the public sees.
+	OpenDataCounts(ctx context.Context, kelurahan string, from, to time.Time) (*OpenDataCounts, error)
+}
+
+// MinPublicCell is the smallest count the public page shows: a cell of
+// fewer tickets could single someone out.
+const MinPublicCell = 5
+
+// OpenCategoryCount is an exact count of tickets of one kategori received
+// in one month in one RW of a kelurahan. It never leaves the server.
+type OpenCategoryCount struct {
+	Kelurahan string
+	Month     string // YYYY-MM, WIB
+	RW        string // "" = no RW given
+	Kategori  string
+	Count     int
+}
+
+// OpenSLACount is an exact count of one kelurahan's SLA clocks that ended
+// in tickets received in one month.
+type OpenSLACount struct {
+	Kelurahan string
+	Month     string
+	Tickets   int // tickets received
+	Ended     int // SLA clocks ended (moderator + dinas)
+	OnTime    int
+}
+
+// OpenDataCounts are the exact counts the store gives PublishOpenData.
+type OpenDataCounts struct {
+	KelurahanNames map[string]string
+	Categories     []OpenCategoryCount
+	SLA            []OpenSLACount
+	Decisions      []*PublicDecision
+}
+
+// PublicCount is a count on the public page: Value is nil when Suppressed.
+type PublicCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// Text is the count as the page prints it: "<5" when suppressed.
+func (c PublicCount) Text() string {
+	if c.Suppressed || c.Value == nil {
+		return fmt.Sprintf("<%d", MinPublicCell)
+	}
+	return groupThousands(int64(*c.Value))
+}
+
+// PublicCategoryCell is one kategori of one RW in one month.
+type PublicCategoryCell struct {
+	Kelurahan     string      `json:"kelurahan"`
+	KelurahanName string      `json:"kelurahan_name"`
+	Month         string      `json:"month"`
+	RW            string      `json:"rw"`
+	Kategori      string      `json:"kategori"`
+	Count         PublicCount `json:"count"`
+}
+
+// PublicRWTotal is all tickets of one RW in one month.
+type PublicRWTotal struct {
+	Kelurahan     string      `json:"kelurahan"`
+	KelurahanName string      `json:"kelurahan_name"`
+	Month         string      `json:"month"`
+	RW            string      `json:"rw"`
+	Count         PublicCount `json:"count"`
+}
+
+// PublicSLA is one kelurahan's SLA compliance in one month.
+type PublicSLA struct {
+	Kelurahan     string      `json:"kelurahan"`
+	KelurahanName string      `json:"kelurahan_name"`
+	Month         string      `json:"month"`
+	Tickets       PublicCount `json:"tickets"`
+	Ended         PublicCount `json:"sla_ended"`
+	// CompliancePct is nil when fewer than MinPublicCell clocks ended.
+	CompliancePct *float64 `json:"compliance_pct"`
+}
+
+// OpenData is everything the public page shows: anonymised aggregates.
+type OpenData struct {
+	GeneratedAt time.Time            `json:"generated_at"`
+	Kelurahan   string               `json:"kelurahan"` // "" = city
+	From        time.Time            `json:"from"`
+	To          time.Time            `json:"to"`
+	MinCell     int                  `json:"min_cell"`
+	Categories  []PublicCategoryCell `json:"categories"`
+	RWTotals    []PublicRWTotal      `json:"rw_totals"`
+	SLA         []PublicSLA          `json:"sla"`
+	Decisions   []*PublicDecision    `json:"pilot_decisions"`
+}
+
+// PublishOpenData turns exact counts into the public page. Every cell of
+// fewer than MinPublicCell tickets is suppressed. Within one RW and month,
+// whose total is shown, a single suppressed kategori could be recovered by
+// subtraction, so the next smallest kategori is suppressed with it; an RW
+// total below the threshold suppresses the RW's every cell.
+func PublishOpenData(c *OpenDataCounts, kelurahan string, from, to, now time.Time) *OpenData {
+	out := &OpenData{GeneratedAt: now, Kelurahan: kelurahan, From: from, To: to, MinCell: MinPublicCell,
+		Categories: []PublicCategoryCell{}, RWTotals: []PublicRWTotal{}, SLA: []PublicSLA{}, Decisions: []*PublicDecision{}}
+	name := func(k string) string {
+		if n := c.KelurahanNames[k]; n != "" {
+			return n
+		}
+		return k
+	}
+	type group struct{ kel, month, rw string }
+	groups := map[group][]OpenCategoryCount{}
+	var order []group
+	for _, x := range c.Categories {
+		g := group{x.Kelurahan, x.Month, x.RW}
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], x)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.kel != b.kel {
+			return a.kel < b.kel
+		}
+		if a.month != b.month {
+			return a.month < b.month
+		}
+		return a.rw < b.rw
+	})
+	for _, g := range order {
+		cells := groups[g]
+		sort.Slice(cells, func(i, j int) bool {
+			if cells[i].Count != cells[j].Count {
+				return cells[i].Count < cells[j].Count
+			}
+			return cells[i].Kategori < cells[j].Kategori
+		})
+		total := 0
+		for _, x := range cells {
+			total += x.Count
+		}
+		suppressed := make([]bool, len(cells))
+		n := 0
+		for i, x := range cells {
+			if x.Count < MinPublicCell || total < MinPublicCell {
+				suppressed[i] = true
+				n++
+			}
+		}
+		// Complementary suppression: with the total shown, one hidden cell
+		// equals the total minus the others.
+		if total >= MinPublicCell && n == 1 {
+			for i := range cells {
+				if !suppressed[i] {
+					suppressed[i] = true
+					break
+				}
+			}
+		}
+		out.RWTotals = append(out.RWTotals, PublicRWTotal{Kelurahan: g.kel, KelurahanName: name(g.kel), Month: g.month, RW: g.rw,
+			Count: publicCount(total, total < MinPublicCell)})
+		sorted := make([]PublicCategoryCell, len(cells))
+		for i, x := range cells {
+			sorted[i] = PublicCategoryCell{Kelurahan: g.kel, KelurahanName: name(g.kel), Month: g.month, RW: g.rw,
+				Kategori: x.Kategori, Count: publicCount(x.Count, suppressed[i])}
+		}
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i].Kategori < sorted[j].Kategori })
+		out.Categories = append(out.Categories, sorted...)
+	}
+	for _, s := range c.SLA {
+		row := PublicSLA{Kelurahan: s.Kelurahan, KelurahanName: name(s.Kelurahan), Month: s.Month,
+			Tickets: publicCount(s.Tickets, s.Tickets < MinPublicCell), Ended: publicCount(s.Ended, s.Ended < MinPublicCell)}
+		if s.Ended >= MinPublicCell {
+			row.CompliancePct = Share(float64(s.OnTime), float64(s.Ended))
+		}
+		out.SLA = append(out.SLA, row)
+	}
+	if c.Decisions != nil {
+		out.Decisions = c.Decisions
+	}
+	return out
+}
+
+func publicCount(n int, suppressed bool) PublicCount {
+	if suppressed {
+		return PublicCount{Suppressed: true}
+	}
+	return PublicCount{Value: &n}
+}

@@ -1,0 +1,819 @@
+package hailurah
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// PilotStatus is where a 90-day pilot is in its cycle. PilotReviewWorkflow
+// is the source of truth; the store keeps a projection for pages and the
+// public decision list.
+type PilotStatus string
+
+const (
+	PilotRunning          PilotStatus = "running"           // before the day-76 review packet
+	PilotAwaitingDecision PilotStatus = "awaiting_decision" // the packet is out; the lurah must sign
+	PilotStopped          PilotStatus = "stopped"           // the lurah signed stop; final
+)
+
+// PilotStatuses lists every status in process order.
+var PilotStatuses = []PilotStatus{PilotRunning, PilotAwaitingDecision, PilotStopped}
+
+// Valid reports whether s is a known status.
+func (s PilotStatus) Valid() bool {
+	for _, x := range PilotStatuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the status's name in Bahasa Indonesia.
+func (s PilotStatus) Label() string {
+	switch s {
+	case PilotRunning:
+		return "Berjalan"
+	case PilotAwaitingDecision:
+		return "Menunggu keputusan Lurah"
+	case PilotStopped:
+		return "Dihentikan"
+	}
+	return string(s)
+}
+
+// The seed's programme components. A pilot may also run a component the
+// seed does not name ("a named other"), written as free text.
+const (
+	ComponentPelatihan   = "pelatihan"
+	ComponentHibah       = "hibah"
+	ComponentPadatKarya  = "padat_karya"
+	ComponentMarketplace = "marketplace"
+	ComponentPasarRakyat = "pasar_rakyat"
+)
+
+// PilotComponents lists the seed's components.
+var PilotComponents = []string{ComponentPelatihan, ComponentHibah, ComponentPadatKarya, ComponentMarketplace, ComponentPasarRakyat}
+
+// ComponentLabel names a component in Bahasa Indonesia; a named other
+// component is its own name.
+func ComponentLabel(c string) string {
+	switch c {
+	case ComponentPelatihan:
+		return "Pelatihan & sertifikasi"
+	case ComponentHibah:
+		return "Hibah produktif"
+	case ComponentPadatKarya:
+		return "Padat karya produktif"
+	case ComponentMarketplace:
+		return "Onboarding marketplace"
+	case ComponentPasarRakyat:
+		return "Pasar rakyat hybrid"
+	}
+	return c
+}
+
+// The lurah's three decisions at the 90-day review.
+const (
+	DecisionScale  = "scale"  // widen the scope: more RW, or other kelurahan (replication)
+	DecisionAdjust = "adjust" // another cycle with adjusted targets
+	DecisionStop   = "stop"   // end the pilot
+)
+
+// Decisions lists the decisions in the order the form offers them.
+var Decisions = []string{DecisionScale, DecisionAdjust, DecisionStop}
+
+// DecisionLabel names a decision in Bahasa Indonesia.
+func DecisionLabel(d string) string {
+	switch d {
+	case DecisionScale:
+		return "Perluas (scale)"
+	case DecisionAdjust:
+		return "Sesuaikan (adjust)"
+	case DecisionStop:
+		return "Hentikan (stop)"
+	}
+	return d
+}
+
+// Limits of a pilot's fields.
+const (
+	MaxPilotName      = 200
+	MaxComponentName  = 80
+	MaxPilotAreas     = 100
+	MaxPilotTargets   = 10
+	MinRationaleLen   = 20
+	MaxRationaleLen   = 4000
+	MaxPilotPastDays  = 366 // a pilot recorded late may have started up to a year ago
+	MaxPilotAheadDays = 366
+)
+
+// PilotArea is one area of a pilot's scope: a whole kelurahan, one RW of
+// it, or one RT of an RW. RT and RW are normalised to two digits ("03"),
+// as households and tickets store them.
+type PilotArea struct {
+	Kelurahan string `json:"kelurahan"`
+	RW        string `json:"rw,omitempty"`
+	RT        string `json:"rt,omitempty"`
+}
+
+// Covers reports whether b lies inside a.
+func (a PilotArea) Covers(b PilotArea) bool {
+	if a.Kelurahan != b.Kelurahan {
+		return false
+	}
+	if a.RW == "" {
+		return true
+	}
+	if a.RW != b.RW {
+		return false
+	}
+	return a.RT == "" || a.RT == b.RT
+}
+
+// String is the area as people write it: "taman", "taman RW02",
+// "taman RT03/RW02".
+func (a PilotArea) String() string {
+	switch {
+	case a.RW == "":
+		return a.Kelurahan
+	case a.RT == "":
+		return a.Kelurahan + " RW" + a.RW
+	}
+	return a.Kelurahan + " RT" + a.RT + "/RW" + a.RW
+}
+
+// PublicLabel is the area without RT, for the public page: no granularity
+// finer than RW leaves the staff pages.
+func (a PilotArea) PublicLabel() string {
+	if a.RW == "" {
+		return a.Kelurahan
+	}
+	return a.Kelurahan + " RW" + a.RW
+}
+
+// ScopeCovers reports whether some area of scope covers b.
+func ScopeCovers(scope []PilotArea, b PilotArea) bool {
+	for _, a := range scope {
+		if a.Covers(b) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopeKelurahan returns the kelurahan a scope names, sorted, once each.
+func ScopeKelurahan(scope []PilotArea) []string {
+	var out []string
+	for _, a := range scope {
+		if !containsString(out, a.Kelurahan) {
+			out = append(out, a.Kelurahan)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ScopeWidens reports whether next covers some area that scope does not:
+// what makes a scale decision a scale.
+func ScopeWidens(scope, next []PilotArea) bool {
+	for _, b := range next {
+		if !ScopeCovers(scope, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizeScope fills each area's kelurahan with kelurahan when empty,
+// normalises RT/RW, drops areas another area covers, and sorts the rest.
+// Returns EINVALID (field "scope") for an empty scope, an RT without RW, a
+// malformed number or kelurahan code, or too many areas.
+func NormalizeScope(scope []PilotArea, kelurahan string) ([]PilotArea, error) {
+	if len(scope) == 0 {
+		return nil, FieldErrorf("scope", "Cakupan pilot wajib diisi: daftar RT/RW, atau seluruh kelurahan.")
+	}
+	if len(scope) > MaxPilotAreas {
+		return nil, FieldErrorf("scope", "Cakupan pilot paling banyak %d wilayah.", MaxPilotAreas)
+	}
+	areas := make([]PilotArea, 0, len(scope))
+	for _, a := range scope {
+		a.Kelurahan = strings.ToLower(strings.TrimSpace(a.Kelurahan))
+		if a.Kelurahan == "" {
+			a.Kelurahan = kelurahan
+		}
+		if !validCode(a.Kelurahan) {
+			return nil, FieldErrorf("scope", "Kode kelurahan %q pada cakupan tidak sah.", a.Kelurahan)
+		}
+		var ok bool
+		if a.RW, ok = normRTRW(a.RW); !ok {
+			return nil, FieldErrorf("scope", "RW %q pada cakupan harus angka 1–999.", a.RW)
+		}
+		if a.RT, ok = normRTRW(a.RT); !ok {
+			return nil, FieldErrorf("scope", "RT %q pada cakupan harus angka 1–999.", a.RT)
+		}
+		if a.RT != "" && a.RW == "" {
+			return nil, FieldErrorf("scope", "RT %s pada cakupan harus disertai RW-nya.", a.RT)
+		}
+		areas = append(areas, a)
+	}
+	// Widest areas first, so a narrower duplicate is the one dropped.
+	sort.SliceStable(areas, func(i, j int) bool { return areaDepth(areas[i]) < areaDepth(areas[j]) })
+	var out []PilotArea
+	for _, a := range areas {
+		if !ScopeCovers(out, a) {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Kelurahan != y.Kelurahan {
+			return x.Kelurahan < y.Kelurahan
+		}
+		if x.RW != y.RW {
+			return x.RW < y.RW
+		}
+		return x.RT < y.RT
+	})
+	return out, nil
+}
+
+func areaDepth(a PilotArea) int {
+	switch {
+	case a.RW == "":
+		return 0
+	case a.RT == "":
+		return 1
+	}
+	return 2
+}
+
+// ParseScope reads a scope as a form field holds it: areas separated by
+// commas, semicolons or new lines, each "RT03/RW02", "RT 3 RW 2", "RW02",
+// "semua" (the whole kelurahan), a kelurahan code alone, or a kelurahan
+// code and an area ("nambangan RW01", "nambangan: RT02/RW01"). Areas
+// without a kelurahan belong to kelurahan. The result is normalised.
+func ParseScope(text, kelurahan string) ([]PilotArea, error) {
+	var scope []PilotArea
+	for _, item := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		a, err := parseArea(item, kelurahan)
+		if err != nil {
+			return nil, err
+		}
+		scope = append(scope, a)
+	}
+	return NormalizeScope(scope, kelurahan)
+}
+
+func parseArea(item, kelurahan string) (PilotArea, error) {
+	s := strings.ToLower(item)
+	a := PilotArea{Kelurahan: kelurahan}
+	// A leading word that is neither RT nor RW nor "semua" names a kelurahan.
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ':' || r == '\t' })
+	if len(fields) > 0 {
+		first := fields[0]
+		if !strings.HasPrefix(first, "rt") && !strings.HasPrefix(first, "rw") && first != "semua" && first != "*" {
+			a.Kelurahan = first
+			s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), first))
+			s = strings.TrimSpace(strings.TrimPrefix(s, ":"))
+		}
+	}
+	if s == "" || s == "semua" || s == "*" {
+		return a, nil
+	}
+	rest, bad := s, false
+	take := func(prefix string) (string, bool) {
+		i := strings.Index(rest, prefix)
+		if i < 0 {
+			return "", false
+		}
+		j := i + len(prefix)
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '.') {
+			j++
+		}
+		k := j
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+			k++
+		}
+		num := rest[j:k]
+		rest = rest[:i] + " " + rest[k:]
+		bad = bad || num == ""
+		return num, num != ""
+	}
+	rt, hasRT := take("rt")
+	rw, hasRW := take("rw")
+	left := strings.Trim(rest, " /-")
+	if bad || (!hasRT && !hasRW) || left != "" {
+		return a, FieldErrorf("scope", "Wilayah %q tidak dikenali; tulis seperti RT03/RW02, RW02, semua, atau kode kelurahan.", item)
+	}
+	a.RT, a.RW = rt, rw
+	return a, nil
+}
+
+// normRTRW normalises an RT or RW number to at least two digits ("3" →
+// "03") as the rest of the system stores them; "" stays "".
+func normRTRW(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return s, false
+		}
+	}
+	s = strings.TrimLeft(s, "0")
+	switch {
+	case s == "" || len(s) > 3:
+		return s, false
+	case len(s) == 1:
+		return "0" + s, true
+	}
+	return s, true
+}
+
+// validCode reports whether s can be a kelurahan code: a lowercase slug.
+func validCode(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// PilotTarget is one KPI target of a cycle: a code of KPICatalogue and the
+// value the cycle should reach, in the KPI's unit.
+type PilotTarget struct {
+	KPI    string  `json:"kpi"`
+	Target float64 `json:"target"`
+}
+
+// ValidateTargets checks a cycle's targets: 1 to MaxPilotTargets, each a
+// catalogue KPI once, with a value the KPI can reach. Returns EINVALID
+// (field "targets").
+func ValidateTargets(targets []PilotTarget) error {
+	if len(targets) == 0 {
+		return FieldErrorf("targets", "Minimal satu target KPI wajib diisi.")
+	}
+	if len(targets) > MaxPilotTargets {
+		return FieldErrorf("targets", "Paling banyak %d target KPI per pilot.", MaxPilotTargets)
+	}
+	seen := map[string]bool{}
+	for _, t := range targets {
+		def, ok := FindKPI(t.KPI)
+		if !ok {
+			return FieldErrorf("targets", "KPI %q tidak ada di katalog; gunakan salah satu dari: %s.", t.KPI, strings.Join(KPICodes(), ", "))
+		}
+		if seen[t.KPI] {
+			return FieldErrorf("targets", "KPI %s disebut lebih dari sekali.", t.KPI)
+		}
+		seen[t.KPI] = true
+		if math.IsNaN(t.Target) || math.IsInf(t.Target, 0) || t.Target <= 0 {
+			return FieldErrorf("targets", "Target %s harus lebih dari 0.", def.Label)
+		}
+		switch def.Unit {
+		case KPIUnitPercent:
+			if def.Code != KPIIncomeIncreasePct && t.Target > 100 {
+				return FieldErrorf("targets", "Target %s adalah persentase: paling tinggi 100.", def.Label)
+			}
+			if t.Target > 1000 {
+				return FieldErrorf("targets", "Target %s paling tinggi 1000%%.", def.Label)
+			}
+		case KPIUnitCount:
+			if t.Target != math.Trunc(t.Target) || t.Target > 1_000_000 {
+				return FieldErrorf("targets", "Target %s harus bilangan bulat 1–1.000.000.", def.Label)
+			}
+		case KPIUnitRupiah:
+			if t.Target != math.Trunc(t.Target) || t.Target > MaxRupiah {
+				return FieldErrorf("targets", "Target %s harus rupiah bulat, paling banyak Rp 1 triliun.", def.Label)
+			}
+		}
+	}
+	return nil
+}
+
+// Milestone statuses.
+const (
+	MilestonePending  = "pending"  // its day has not come
+	MilestoneReminded = "reminded" // the owner and the lurah were reminded on the day
+	MilestoneMissed   = "missed"   // the pilot was recorded after the day; nobody was reminded
+)
+
+// PilotMilestone is one of the roadmap's checkpoints in a cycle.
+type PilotMilestone struct {
+	Day    int        `json:"day"`
+	Due    time.Time  `json:"due"`
+	Status string     `json:"status"`
+	At     *time.Time `json:"at,omitempty"` // when it was reminded or found missed
+}
+
+// MilestonePhase is what the seed's "Roadmap 90 Hari" expects done by a
+// milestone day, for reminders.
+func MilestonePhase(day int) string {
+	switch {
+	case day <= 14:
+		return "Hari 0–14 Inisiasi & Mobilisasi: Tim SWAT, SK Lurah, sosialisasi RW/RT, verifikasi data DTKS, kickoff dengan mitra."
+	case day <= 45:
+		return "Hari 15–45 Pemetaan & Pelatihan Awal: pelatihan batch 1 (wirausaha & digital onboarding), pemetaan rumah tangga prioritas, seleksi penerima hibah awal."
+	case day <= 75:
+		return "Hari 46–75 Distribusi & Pilot Lapangan: penyaluran hibah/alat produksi, proyek padat karya, pasar rakyat pilot, onboarding UMKM ke marketplace."
+	}
+	return "Hari 76–90 Evaluasi Awal & Keputusan Skala: evaluasi hasil pilot, rapat review, keputusan perluas, sesuaikan, atau hentikan."
+}
+
+// PilotPolicy is the shape of a cycle, in days from the cycle's start. A
+// pilot keeps the policy it started with.
+type PilotPolicy struct {
+	// Day is the length of a pilot day: PilotDay, except in recordings of
+	// histories and demonstrations that run a cycle in minutes.
+	Day         time.Duration `json:"day,omitempty"`
+	Milestones  []int         `json:"milestones"`
+	ReviewDay   int           `json:"review_day"`
+	DecisionDay int           `json:"decision_day"`
+	// OverdueEvery is how often the lurah is reminded once the decision
+	// is overdue.
+	OverdueEvery time.Duration `json:"overdue_every"`
+}
+
+// DefaultPilotPolicy is the seed's roadmap: milestones at days 14, 45 and
+// 75, the review packet on day 76, the decision due by day 90, and a
+// weekly reminder after that.
+func DefaultPilotPolicy() PilotPolicy {
+	return PilotPolicy{Day: PilotDay, Milestones: []int{14, 45, 75}, ReviewDay: 76, DecisionDay: 90, OverdueEvery: 7 * PilotDay}
+}
+
+// WithDefaults returns p with every zero value replaced by the default.
+func (p PilotPolicy) WithDefaults() PilotPolicy {
+	d := DefaultPilotPolicy()
+	if p.Day <= 0 {
+		p.Day = d.Day
+	}
+	if len(p.Milestones) == 0 {
+		p.Milestones = d.Milestones
+	}
+	if p.ReviewDay <= 0 {
+		p.ReviewDay = d.ReviewDay
+	}
+	if p.DecisionDay < p.ReviewDay {
+		p.DecisionDay = max(d.DecisionDay, p.ReviewDay)
+	}
+	if p.OverdueEvery <= 0 {
+		p.OverdueEvery = d.OverdueEvery
+	}
+	return p
+}
+
+// PilotDay is the length of a pilot day. Days are counted from 00:00 WIB of
+// the start date; WIB has no daylight saving, so every day is 24 hours.
+const PilotDay = 24 * time.Hour
+
+// PilotDate returns 00:00 WIB of the calendar day of t.
+func PilotDate(t time.Time) time.Time {
+	y, m, d := t.In(wib).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, wib)
+}
+
+// ParsePilotDate reads "YYYY-MM-DD" as 00:00 WIB of that day.
+func ParsePilotDate(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), wib)
+	if err != nil {
+		return time.Time{}, FieldErrorf("start_date", "Tanggal mulai harus berformat YYYY-MM-DD, misalnya 2026-01-15.")
+	}
+	return t, nil
+}
+
+// PilotDecision is a lurah's signed decision at the end of a cycle. It is
+// immutable: the store keeps one per pilot and cycle.
+type PilotDecision struct {
+	PilotID   string `json:"pilot_id"`
+	Cycle     int    `json:"cycle"`
+	Decision  string `json:"decision"`
+	Rationale string `json:"rationale"`
+	// Targets and Scope are the next cycle's (adjust, scale); empty for stop.
+	Targets   []PilotTarget `json:"targets,omitempty"`
+	Scope     []PilotArea   `json:"scope,omitempty"`
+	DecidedBy string        `json:"decided_by"`
+	DecidedAt time.Time     `json:"decided_at"`
+	// Overdue says it was signed after the decision was due.
+	Overdue bool `json:"overdue"`
+}
+
+// DecisionRequest is the lurah's decision as the API receives it. The
+// server fills Actor from the session, never from the body.
+type DecisionRequest struct {
+	Decision  string        `json:"decision"`
+	Rationale string        `json:"rationale"`
+	Targets   []PilotTarget `json:"targets,omitempty"`
+	Scope     []PilotArea   `json:"scope,omitempty"`
+	Actor     Actor         `json:"actor"`
+}
+
+// Validate checks the request on its own: a known decision, a rationale,
+// and the targets and scope that decision takes. It normalises Scope to
+// kelurahan. Whether the actor may sign and the pilot is ready for a
+// decision is the workflow's to check. Returns EINVALID.
+func (r *DecisionRequest) Validate(kelurahan string) error {
+	r.Rationale = strings.TrimSpace(r.Rationale)
+	switch {
+	case !containsString(Decisions, r.Decision):
+		return FieldErrorf("decision", "Keputusan harus scale, adjust atau stop.")
+	case r.Actor.Username == "" || !r.Actor.Role.Valid():
+		return FieldErrorf("actor", "Penanda tangan keputusan tidak dikenal.")
+	case len([]rune(r.Rationale)) < MinRationaleLen:
+		return FieldErrorf("rationale", "Alasan keputusan wajib diisi, minimal %d karakter, agar dapat dipublikasikan.", MinRationaleLen)
+	case !plainText(r.Rationale, MaxRationaleLen, true):
+		return FieldErrorf("rationale", "Alasan keputusan terlalu panjang atau memuat karakter tidak sah (maks. %d karakter).", MaxRationaleLen)
+	}
+	switch r.Decision {
+	case DecisionStop:
+		if len(r.Targets) > 0 || len(r.Scope) > 0 {
+			return FieldErrorf("decision", "Keputusan stop mengakhiri pilot: jangan sertakan target atau cakupan baru.")
+		}
+	case DecisionAdjust:
+		if len(r.Scope) > 0 {
+			return FieldErrorf("scope", "Mengubah cakupan adalah keputusan scale, bukan adjust.")
+		}
+	case DecisionScale:
+		if len(r.Scope) == 0 {
+			return FieldErrorf("scope", "Keputusan scale wajib menyebut cakupan baru yang lebih luas (RW lain atau kelurahan lain).")
+		}
+		scope, err := NormalizeScope(r.Scope, kelurahan)
+		if err != nil {
+			return err
+		}
+		r.Scope = scope
+	}
+	if len(r.Targets) > 0 {
+		if err := ValidateTargets(r.Targets); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Pilot is a pilot as its workflow holds it, which is also its row in the
+// store: what the state query and GET /pilots/{id} return.
+type Pilot struct {
+	ID        string `json:"id"` // "PL-2026-001"
+	Name      string `json:"name"`
+	Component string `json:"component"`
+	// Kelurahan owns the pilot: its lurah signs the decisions, even after
+	// a scale decision replicated it to other kelurahan.
+	Kelurahan string        `json:"kelurahan"`
+	Scope     []PilotArea   `json:"scope"`
+	StartDate time.Time     `json:"start_date"` // 00:00 WIB of the first day
+	Targets   []PilotTarget `json:"targets"`
+	Owner     string        `json:"owner"` // username of the staff member running it
+	CreatedBy string        `json:"created_by"`
+
+	Status PilotStatus `json:"status"`
+	// Cycle counts the 90-day cycles, from 1; a scale or adjust decision
+	// starts the next one on the day it is signed.
+	Cycle       int              `json:"cycle"`
+	CycleStart  time.Time        `json:"cycle_start"`
+	Milestones  []PilotMilestone `json:"milestones"`
+	ReviewAt    time.Time        `json:"review_at"`
+	DecisionDue time.Time        `json:"decision_due"`
+	// Overdue is set when DecisionDue passed without a decision;
+	// OverdueReminders counts the reminders sent since.
+	Overdue          bool            `json:"overdue"`
+	OverdueReminders int             `json:"overdue_reminders"`
+	Packet           *PilotPacket    `json:"packet"` // this cycle's, nil before the review day
+	Decisions        []PilotDecision `json:"decisions"`
+	StoppedAt        *time.Time      `json:"stopped_at,omitempty"`
+
+	// Version grows with every change; the store ignores a stale write.
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// DayAt is the cycle's day number at t, for days of length dayLen (0
+// means PilotDay): 0 on its first day.
+func (p *Pilot) DayAt(t time.Time, dayLen time.Duration) int {
+	if dayLen <= 0 {
+		dayLen = PilotDay
+	}
+	return int(math.Floor(float64(t.Sub(p.CycleStart)) / float64(dayLen)))
+}
+
+// PlanCycle sets the cycle's milestones, review and decision deadlines from
+// CycleStart and policy. Milestones due at or before now are missed: a
+// pilot recorded after its start does not replay old reminders.
+func (p *Pilot) PlanCycle(policy PilotPolicy, now time.Time) {
+	policy = policy.WithDefaults()
+	p.Milestones = nil
+	for _, d := range policy.Milestones {
+		m := PilotMilestone{Day: d, Due: p.CycleStart.Add(time.Duration(d) * policy.Day), Status: MilestonePending}
+		if !m.Due.After(now) {
+			at := now
+			m.Status, m.At = MilestoneMissed, &at
+		}
+		p.Milestones = append(p.Milestones, m)
+	}
+	p.ReviewAt = p.CycleStart.Add(time.Duration(policy.ReviewDay) * policy.Day)
+	p.DecisionDue = p.CycleStart.Add(time.Duration(policy.DecisionDay) * policy.Day)
+	p.Overdue, p.OverdueReminders = false, 0
+	p.Packet = nil
+}
+
+// CycleDecision returns the decision signed in the current cycle, if any.
+func (p *Pilot) CycleDecision() (PilotDecision, bool) {
+	for _, d := range p.Decisions {
+		if d.Cycle == p.Cycle {
+			return d, true
+		}
+	}
+	return PilotDecision{}, false
+}
+
+// PilotRequest is POST /api/v1/pilots.
+type PilotRequest struct {
+	Name      string        `json:"name"`
+	Component string        `json:"component"`
+	Kelurahan string        `json:"kelurahan,omitempty"` // admin names it; a lurah's own is used
+	Scope     []PilotArea   `json:"scope"`
+	StartDate string        `json:"start_date"` // YYYY-MM-DD
+	Targets   []PilotTarget `json:"targets"`
+	Owner     string        `json:"owner"`
+}
+
+// Pilot validates the request and returns the pilot it describes, for
+// kelurahan, starting on its start date. today bounds the start date to a
+// year either side. It does not check that the owner or the scope's
+// kelurahan exist. Returns EINVALID naming the field.
+func (r *PilotRequest) Pilot(kelurahan string, today time.Time) (*Pilot, error) {
+	name := strings.TrimSpace(r.Name)
+	component := strings.TrimSpace(r.Component)
+	switch {
+	case !plainText(name, MaxPilotName, true) || strings.ContainsAny(name, "\n\t"):
+		return nil, FieldErrorf("name", "Nama pilot wajib diisi, satu baris (maks. %d karakter).", MaxPilotName)
+	case component == "":
+		return nil, FieldErrorf("component", "Komponen wajib diisi: pelatihan, hibah, padat_karya, marketplace, pasar_rakyat, atau nama komponen lain.")
+	case !containsString(PilotComponents, component) &&
+		(!plainText(component, MaxComponentName, true) || strings.ContainsAny(component, "\n\t") || len([]rune(component)) < 3):
+		return nil, FieldErrorf("component", "Nama komponen lain harus 3–%d karakter, satu baris.", MaxComponentName)
+	case strings.TrimSpace(r.Owner) == "":
+		return nil, FieldErrorf("owner", "Penanggung jawab (nama pengguna) wajib diisi.")
+	}
+	start, err := ParsePilotDate(r.StartDate)
+	if err != nil {
+		return nil, err
+	}
+	today = PilotDate(today)
+	if start.Before(today.AddDate(0, 0, -MaxPilotPastDays)) || start.After(today.AddDate(0, 0, MaxPilotAheadDays)) {
+		return nil, FieldErrorf("start_date", "Tanggal mulai harus dalam satu tahun ke belakang atau ke depan dari hari ini.")
+	}
+	scope, err := NormalizeScope(r.Scope, kelurahan)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateTargets(r.Targets); err != nil {
+		return nil, err
+	}
+	return &Pilot{
+		Name: name, Component: component, Kelurahan: kelurahan, Scope: scope, StartDate: start,
+		Targets: append([]PilotTarget(nil), r.Targets...), Owner: strings.TrimSpace(r.Owner),
+		Status: PilotRunning, Cycle: 1, CycleStart: start,
+	}, nil
+}
+
+// PilotInput starts (and continues) a pilot's workflow: the pilot as the
+// store created it, or as the previous cycle's decision left it.
+type PilotInput struct {
+	Pilot  Pilot       `json:"pilot"`
+	Policy PilotPolicy `json:"policy"`
+}
+
+// PilotEvent is one row of a pilot's timeline.
+type PilotEvent struct {
+	// Key is "<pilot id>/<cycle>/<seq>"; the store inserts each key once.
+	Key     string    `json:"key"`
+	PilotID string    `json:"pilot_id"`
+	Cycle   int       `json:"cycle"`
+	Seq     int       `json:"seq"`
+	At      time.Time `json:"at"`
+	Type    string    `json:"type"` // an EventPilot* constant
+	Actor   string    `json:"actor"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Pilot event types.
+const (
+	EventPilotStarted         = "started"
+	EventPilotCycleStarted    = "cycle_started"
+	EventPilotMilestone       = "milestone_reminder"
+	EventPilotMilestoneMissed = "milestone_missed"
+	EventPilotPacket          = "review_packet"
+	EventPilotOverdue         = "decision_overdue"
+	EventPilotDecision        = "decision"
+)
+
+// Kinds of staff notifications about pilots.
+const (
+	NotifyPilotMilestone = "pilot_milestone"
+	NotifyPilotPacket    = "pilot_packet"
+	NotifyPilotOverdue   = "pilot_overdue"
+	NotifyPilotDecision  = "pilot_decision"
+)
+
+// PilotProjection is one transition for the read model: the pilot as it is
+// now and what happened, with the packet or the decision it produced.
+type PilotProjection struct {
+	Pilot    *Pilot         `json:"pilot"`
+	Event    *PilotEvent    `json:"event,omitempty"`
+	Packet   *PilotPacket   `json:"packet,omitempty"`
+	Decision *PilotDecision `json:"decision,omitempty"`
+}
+
+// PilotFilter narrows a pilot list.
+type PilotFilter struct {
+	// Kelurahan lists the pilots the kelurahan owns or whose scope names
+	// it; "" lists every pilot (admin only).
+	Kelurahan string
+	Statuses  []PilotStatus
+}
+
+// PublicDecision is a signed decision as the open-data page shows it: the
+// pilot's name and component, the kelurahan, RW-level scope, no usernames.
+type PublicDecision struct {
+	PilotID       string    `json:"pilot_id"`
+	PilotName     string    `json:"pilot_name"`
+	Component     string    `json:"component"`
+	Kelurahan     string    `json:"kelurahan"`
+	KelurahanName string    `json:"kelurahan_name"`
+	Cycle         int       `json:"cycle"`
+	Decision      string    `json:"decision"`
+	Rationale     string    `json:"rationale"`
+	Scope         []string  `json:"scope"` // PublicLabel of the next cycle's areas (scale)
+	DecidedAt     time.Time `json:"decided_at"`
+}
+
+// PilotService stores pilots: their rows, timelines, packets and decisions.
+type PilotService interface {
+	// CreatePilot stores p as a new pilot in status running at version 0,
+	// allocating p.ID ("PL-2026-001"). Returns EINVALID for a bad field or
+	// an unknown kelurahan.
+	CreatePilot(ctx context.Context, p *Pilot) error
+	// CancelPilot removes a pilot whose workflow never started. Returns
+	// ENOTFOUND for an unknown pilot and ECONFLICT for one with history.
+	CancelPilot(ctx context.Context, id string) error
+	// ProjectPilot writes the event (once per key), the packet (once per
+	// cycle), the decision (once per cycle: a different second decision is
+	// ECONFLICT) and the pilot row (ignored when the stored version is
+	// newer), in one transaction. Returns ENOTFOUND for an unknown pilot.
+	ProjectPilot(ctx context.Context, p *PilotProjection) error
+	// FindPilot returns the pilot with its current packet and every
+	// decision, or ENOTFOUND.
+	FindPilot(ctx context.Context, id string) (*Pilot, error)
+	// ListPilots returns pilots newest first, without packets.
+	ListPilots(ctx context.Context, f PilotFilter) ([]*Pilot, error)
+	// ListPilotEvents returns the timeline, oldest first.
+	ListPilotEvents(ctx context.Context, id string) ([]*PilotEvent, error)
+	// PublicDecisions returns every signed decision, newest first; kelurahan
+	// "" is the whole city.
+	PublicDecisions(ctx context.Context, kelurahan string) ([]*PublicDecision, error)
+	// NotifyUser stores n for one active staff user, once per key, and
+	// reports whether it stored it. An unknown or disabled user stores
+	// nothing. Pilots notify their owner by name, which no audience covers.
+	NotifyUser(ctx context.Context, username string, n *Notification) (bool, error)
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// PilotID formats the id of the n-th pilot of a year.
+func PilotID(year int, n int64) string { return fmt.Sprintf("PL-%04d-%03d", year, n) }
+
+// IsPilotID reports whether s looks like a pilot id, so a URL segment can
+// be refused before it reaches the store.
+func IsPilotID(s string) bool {
+	if len(s) < 11 || len(s) > 20 || !strings.HasPrefix(s, "PL-") {
+		return false
+	}
+	for _, r := range s[3:] {
+		if !unicode.IsDigit(r) && r != '-' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,312 @@
+package server
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+)
+
+// period is a dashboard's [From, To): whole WIB days, To exclusive. The
+// query's to is the last day included, as people write a period.
+type period struct {
+	From, To time.Time
+}
+
+// FromText and ToText are the period as the query and the page write it.
+func (p period) FromText() string { return p.From.In(wib).Format(time.DateOnly) }
+func (p period) ToText() string   { return p.To.Add(-time.Nanosecond).In(wib).Format(time.DateOnly) }
+
+// Label is the period in words: "1 Jan 2026 – 31 Mar 2026".
+func (p period) Label() string {
+	f, t := p.From.In(wib), p.To.Add(-time.Nanosecond).In(wib)
+	return fmt.Sprintf("%d %s %d – %d %s %d", f.Day(), bulan[f.Month()-1], f.Year(), t.Day(), bulan[t.Month()-1], t.Year())
+}
+
+func wibMidnight(t time.Time) time.Time {
+	y, m, d := t.In(wib).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, wib)
+}
+
+// lastDays is the period of the n days ending today.
+func lastDays(now time.Time, n int) period {
+	end := wibMidnight(now).AddDate(0, 0, 1)
+	return period{From: end.AddDate(0, 0, -n), To: end}
+}
+
+// lastMonths is the period from the first day of the month n−1 months ago
+// to the end of today: n calendar months, the current one partial.
+func lastMonths(now time.Time, n int) period {
+	today := wibMidnight(now)
+	return period{From: time.Date(today.Year(), today.Month()-time.Month(n-1), 1, 0, 0, 0, 0, wib), To: today.AddDate(0, 0, 1)}
+}
+
+// parsePeriod reads from and to (YYYY-MM-DD, WIB, both days included)
+// over a default. Returns EINVALID naming the parameter.
+func parsePeriod(c *gin.Context, def period) (period, error) {
+	p := def
+	if v := strings.TrimSpace(c.Query("from")); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, wib)
+		if err != nil {
+			return p, hailurah.FieldErrorf("from", "from harus tanggal YYYY-MM-DD, misalnya 2026-01-01.")
+		}
+		p.From = t
+	}
+	if v := strings.TrimSpace(c.Query("to")); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, wib)
+		if err != nil {
+			return p, hailurah.FieldErrorf("to", "to harus tanggal YYYY-MM-DD, misalnya 2026-03-31.")
+		}
+		p.To = t.AddDate(0, 0, 1)
+	}
+	switch {
+	case !p.From.Before(p.To):
+		return p, hailurah.FieldErrorf("from", "Tanggal awal (from) harus sebelum atau sama dengan tanggal akhir (to).")
+	case p.To.Sub(p.From) > 3*366*24*time.Hour:
+		return p, hailurah.FieldErrorf("from", "Periode paling panjang tiga tahun.")
+	}
+	return p, nil
+}
+
+// dashboardFilter reads a dashboard's period and kelurahan: staff their
+// own, admin any one or "" for the city.
+func (s *Server) dashboardFilter(c *gin.Context, def period) (hailurah.DashboardFilter, period, error) {
+	p, err := parsePeriod(c, def)
+	if err != nil {
+		return hailurah.DashboardFilter{}, p, err
+	}
+	kel, err := KelurahanScope(userOf(c), strings.TrimSpace(c.Query("kelurahan")))
+	if err != nil {
+		return hailurah.DashboardFilter{}, p, err
+	}
+	if kel != "" {
+		if _, err := s.cfg.Kelurahan.FindKelurahan(c.Request.Context(), kel); err != nil {
+			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+				return hailurah.DashboardFilter{}, p, hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak ditemukan.", kel)
+			}
+			return hailurah.DashboardFilter{}, p, err
+		}
+	}
+	return hailurah.DashboardFilter{Kelurahan: kel, From: p.From, To: p.To, Now: s.now()}, p, nil
+}
+
+// exportTable is one table of a dashboard, as CSV rows and as JSON.
+type exportTable struct {
+	Name   string
+	Title  string
+	Header []string
+	Rows   [][]string
+	JSON   any
+}
+
+// writeExport answers a dashboard request: the whole dashboard as JSON, or
+// one table (?table=) as JSON or CSV (?format=csv).
+func (s *Server) writeExport(c *gin.Context, prefix string, p period, whole any, tables []exportTable) {
+	format := c.DefaultQuery("format", "json")
+	name := c.Query("table")
+	if format != "json" && format != "csv" {
+		fail(c, hailurah.FieldErrorf("format", "format harus json atau csv."))
+		return
+	}
+	if name == "" && format == "json" {
+		c.JSON(http.StatusOK, whole)
+		return
+	}
+	var names []string
+	for _, t := range tables {
+		names = append(names, t.Name)
+		if t.Name != name {
+			continue
+		}
+		if format == "json" {
+			c.JSON(http.StatusOK, gin.H{"table": t.Name, "title": t.Title, "from": p.FromText(), "to": p.ToText(), "rows": t.JSON})
+			return
+		}
+		if principalOf(c) != nil {
+			s.audit(c, "export."+prefix, t.Name, fmt.Sprintf(`{"from":%q,"to":%q,"kelurahan":%q}`, p.FromText(), p.ToText(), c.Query("kelurahan")))
+		}
+		writeCSV(c, fmt.Sprintf("hailurah-%s-%s-%s_%s.csv", prefix, t.Name, p.FromText(), p.ToText()), t.Header, t.Rows)
+		return
+	}
+	fail(c, hailurah.FieldErrorf("table", "Tabel %q tidak ada; pilih salah satu dari: %s.", name, strings.Join(names, ", ")))
+}
+
+// writeCSV writes a UTF-8 CSV with a BOM, so Excel opens Indonesian text
+// right, as an attachment.
+func writeCSV(c *gin.Context, filename string, header []string, rows [][]string) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.WriteString("\uFEFF")
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(header)
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for i, v := range r {
+			cells[i] = csvCell(v)
+		}
+		_ = w.Write(cells)
+	}
+	w.Flush()
+}
+
+// csvCell keeps a spreadsheet from running a cell as a formula: text a
+// citizen wrote (a summary) may start with "=", "+", "-" or "@".
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return "'" + v
+		}
+	}
+	return v
+}
+
+// num writes a value for CSV: plain digits with a decimal point, "" for
+// no value.
+func num(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+func intText(n int) string { return strconv.Itoa(n) }
+
+func isoTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// apiCurhatDashboard: GET /api/v1/dashboard/curhat.
+func (s *Server) apiCurhatDashboard(c *gin.Context) {
+	f, p, err := s.dashboardFilter(c, lastDays(s.now(), 30))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	d, err := s.cfg.Pilots.KPIs.CurhatDashboard(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.writeExport(c, "curhat", p, d, curhatTables(d, s.loadNames(c.Request.Context())))
+}
+
+// apiProgrammeDashboard: GET /api/v1/dashboard/program.
+func (s *Server) apiProgrammeDashboard(c *gin.Context) {
+	f, p, err := s.dashboardFilter(c, lastMonths(s.now(), 12))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	d, err := s.cfg.Pilots.KPIs.ProgrammeDashboard(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.writeExport(c, "program", p, d, programmeTables(d))
+}
+
+func curhatTables(d *hailurah.CurhatDashboard, n names) []exportTable {
+	sm := d.Summary
+	summary := exportTable{Name: "summary", Title: "Ringkasan", Header: []string{"indikator", "nilai"}, JSON: sm, Rows: [][]string{
+		{"total", intText(sm.Total)}, {"new_24h", intText(sm.New24h)}, {"followed_up", intText(sm.FollowedUp)},
+		{"followed_up_pct", num(sm.FollowedUpPct)}, {"median_ai_reply_seconds", num(sm.MedianReplySeconds)},
+		{"moderator_sla_ended", intText(sm.ModeratorSLA.Ended)}, {"moderator_sla_on_time", intText(sm.ModeratorSLA.OnTime)},
+		{"moderator_sla_pct", num(sm.ModeratorSLA.Pct)}, {"dinas_sla_ended", intText(sm.DinasSLA.Ended)},
+		{"dinas_sla_on_time", intText(sm.DinasSLA.OnTime)}, {"dinas_sla_pct", num(sm.DinasSLA.Pct)},
+		{"resolved", intText(sm.Resolved)}, {"median_resolve_seconds", num(sm.MedianResolveSeconds)},
+		{"rated", intText(sm.Rated)}, {"satisfied", intText(sm.Satisfied)}, {"satisfaction_pct", num(sm.SatisfactionPct)},
+		{"overdue_now", intText(sm.OverdueNow)},
+	}}
+	breakdown := exportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
+		Header: []string{"kelurahan", "nama", "total", "followed_up_pct", "moderator_sla_pct", "dinas_sla_pct", "satisfaction_pct", "overdue_now"}}
+	for _, r := range d.Breakdown {
+		breakdown.Rows = append(breakdown.Rows, []string{r.Kelurahan, r.KelurahanName, intText(r.Total), num(r.FollowedUpPct),
+			num(r.ModeratorPct), num(r.DinasPct), num(r.Satisfaction), intText(r.OverdueNow)})
+	}
+	cats := exportTable{Name: "categories", Title: "Kategori", JSON: d.Categories, Header: []string{"kategori", "jumlah", "persen"}}
+	for _, x := range d.Categories {
+		cats.Rows = append(cats.Rows, []string{x.Kategori, intText(x.Count), num(x.Pct)})
+	}
+	trend := exportTable{Name: "urgency_trend", Title: "Tren urgensi harian", JSON: d.UrgencyTrend,
+		Header: []string{"tanggal", "total", "urgensi_0", "urgensi_1", "urgensi_2", "urgensi_3", "urgensi_4", "urgensi_5", "rata_rata"}}
+	for _, u := range d.UrgencyTrend {
+		row := []string{u.Day, intText(u.Total)}
+		for _, v := range u.ByUrgency {
+			row = append(row, intText(v))
+		}
+		trend.Rows = append(trend.Rows, append(row, num(u.AvgUrgency)))
+	}
+	heat := exportTable{Name: "heatmap", Title: "Sebaran RT/RW", JSON: d.Heatmap, Header: []string{"kelurahan", "rw", "rt", "jumlah"}}
+	for _, h := range d.Heatmap {
+		heat.Rows = append(heat.Rows, []string{h.Kelurahan, h.RW, h.RT, intText(h.Count)})
+	}
+	units := exportTable{Name: "overdue_units", Title: "Tunggakan per unit", JSON: d.OverdueUnits,
+		Header: []string{"unit", "nama", "terbuka", "lewat_tenggat", "tenggat_terlama", "terlambat_jam"}}
+	for _, u := range d.OverdueUnits {
+		units.Rows = append(units.Rows, []string{u.Unit, unitLabel(n, u.Unit), intText(u.Open), intText(u.Overdue), isoTime(u.Oldest), num(u.MaxLateH)})
+	}
+	board := exportTable{Name: "board", Title: "Papan tiket", JSON: d.Board,
+		Header: []string{"status", "jumlah_status", "id", "kelurahan", "kategori", "urgensi", "rw", "rt", "unit", "ringkasan", "tenggat", "lewat_sla", "diterima"}}
+	for _, col := range d.Board {
+		for _, t := range col.Tickets {
+			board.Rows = append(board.Rows, []string{string(col.Status), intText(col.Count), t.ID, t.Kelurahan, t.Kategori, intText(t.Urgency),
+				t.RW, t.RT, t.Unit, t.Summary, isoTime(t.Due), strconv.FormatBool(t.Breached), t.ReceivedAt.UTC().Format(time.RFC3339)})
+		}
+	}
+	return []exportTable{summary, breakdown, cats, trend, heat, units, board}
+}
+
+// unitLabel names a unit row; "" is the moderators' verification queue.
+func unitLabel(n names, code string) string {
+	if code == "" {
+		return "Verifikasi moderator"
+	}
+	return n.unitName(code)
+}
+
+func programmeTables(d *hailurah.ProgrammeDashboard) []exportTable {
+	kpis := exportTable{Name: "kpis", Title: "KPI SIAP-TAMAN", JSON: d.KPIs,
+		Header: []string{"kpi", "label", "satuan", "target", "capaian", "persen_target", "pembilang", "penyebut"}}
+	trend := exportTable{Name: "trend", Title: "Tren bulanan", Header: []string{"kpi", "sampai", "capaian"}}
+	var trendJSON []map[string]any
+	for _, k := range d.KPIs {
+		kpis.Rows = append(kpis.Rows, []string{k.Code, k.Label, string(k.Unit), num(&k.Target), num(k.Actual), num(k.PercentOfTarget),
+			num(&k.Num), num(&k.Den)})
+		for _, tp := range k.Trend {
+			trend.Rows = append(trend.Rows, []string{k.Code, tp.At.UTC().Format(time.RFC3339), num(tp.Value)})
+			trendJSON = append(trendJSON, map[string]any{"kpi": k.Code, "until": tp.At, "value": tp.Value})
+		}
+	}
+	trend.JSON = trendJSON
+	breakdown := exportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
+		Header: append([]string{"kelurahan", "nama", "anggaran_hibah"}, hailurah.ProgrammeKPICodes()...)}
+	for _, r := range d.Breakdown {
+		row := []string{r.Kelurahan, r.KelurahanName, strconv.FormatInt(r.GrantBudget, 10)}
+		for _, code := range hailurah.ProgrammeKPICodes() {
+			row = append(row, num(r.Values[code].Value))
+		}
+		breakdown.Rows = append(breakdown.Rows, row)
+	}
+	pilots := exportTable{Name: "pilots", Title: "Pilot 90 hari", JSON: d.Pilots,
+		Header: []string{"id", "nama", "komponen", "kelurahan", "status", "siklus", "mulai_siklus", "jatuh_tempo_keputusan", "keputusan_terakhir"}}
+	for _, p := range d.Pilots {
+		last := ""
+		if n := len(p.Decisions); n > 0 {
+			last = p.Decisions[n-1].Decision
+		}
+		pilots.Rows = append(pilots.Rows, []string{p.ID, p.Name, p.Component, p.Kelurahan, string(p.Status), intText(p.Cycle),
+			p.CycleStart.UTC().Format(time.RFC3339), p.DecisionDue.UTC().Format(time.RFC3339), last})
+	}
+	return []exportTable{kpis, trend, breakdown, pilots}
+}
