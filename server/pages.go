@@ -144,7 +144,7 @@ func (s *Server) renderPage(c *gin.Context, status int, page string, data pageDa
 		if p := principalOf(c); p != nil && p.Session != nil && data.CSRFToken == "" {
 			data.CSRFToken = p.Session.CSRFToken
 		}
-		data.Nav = navFor(data.User, c.Request.URL.Path)
+		data.Nav = s.navFor(data.User, c.Request.URL.Path)
 		s.fillNames(c, &data)
 		if s.cfg.Notifications != nil {
 			data.Bell = true
@@ -196,9 +196,21 @@ func (s *Server) fillNames(c *gin.Context, data *pageData) {
 	}
 }
 
-func navFor(u *hailurah.User, current string) []navItem {
+// reportNav are the menu entries of the dashboards and pilots, which
+// pilotRoutes registers when Config.Pilots is set.
+var reportNav = []roleHome{
+	{Path: "/dasbor", Label: "Dasbor", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleFasilitator, hailurah.RoleAdmin}},
+	{Path: "/siap-taman", Label: "SIAP-TAMAN", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleFasilitator, hailurah.RoleAdmin}},
+	{Path: "/pilot", Label: "Pilot 90 hari", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleFasilitator, hailurah.RoleAdmin}},
+}
+
+func (s *Server) navFor(u *hailurah.User, current string) []navItem {
+	entries := roleHomes
+	if s.cfg.Pilots != nil {
+		entries = append(append([]roleHome{}, roleHomes...), reportNav...)
+	}
 	var nav []navItem
-	for _, h := range roleHomes {
+	for _, h := range entries {
 		if hasRole(u, h.Roles) {
 			nav = append(nav, navItem{Path: h.Path, Label: h.Label, Current: h.Path == current})
 		}
