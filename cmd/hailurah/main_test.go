@@ -16,6 +16,12 @@ import (
 // dir, as `hailurah dev` does, and waits for /readyz.
 func startMain(t *testing.T, dataDir string, extraEnv ...string) *Main {
 	t.Helper()
+	return startMainLogging(t, dataDir, io.Discard, extraEnv...)
+}
+
+// startMainLogging is startMain with the program's log written to w.
+func startMainLogging(t *testing.T, dataDir string, w io.Writer, extraEnv ...string) *Main {
+	t.Helper()
 	env := map[string]string{
 		"HAILURAH_DATA_DIR":          dataDir,
 		"HAILURAH_ADDR":              "127.0.0.1:0",
@@ -32,7 +38,7 @@ func startMain(t *testing.T, dataDir string, extraEnv ...string) *Main {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	m := &Main{Config: cfg, Mode: ModeDev, NoUI: true, Logger: newLogger(io.Discard, "warn"), Out: &out}
+	m := &Main{Config: cfg, Mode: ModeDev, NoUI: true, Logger: newLogger(w, "debug"), Out: &out}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := m.Run(ctx); err != nil {
