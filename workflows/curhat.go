@@ -204,7 +204,9 @@ func (c *curhat) intake(ctx workflow.Context) {
 	switch {
 	case len(reasons) > 0:
 		c.escalate(ctx, reasons)
-	case st.Tembusan:
+	case st.Tembusan && !c.s.LurahNotified:
+		// A TEMBUSAN YA handled while the steps above waited on their
+		// activities may have sent the copy already.
 		c.notifyLurahTembusan(ctx)
 	}
 }
