@@ -13,7 +13,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/workflows"
@@ -87,17 +86,8 @@ func (t *TemporalPilots) DecidePilot(ctx context.Context, id string, req hailura
 // errors, as workflowError does for tickets; a workflow that has ended
 // (stopped) cannot take a decision any more: ECONFLICT.
 func pilotWorkflowError(id string, err error) error {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		switch appErr.Type() {
-		case workflows.ErrorForbidden:
-			return hailurah.Errorf(hailurah.EFORBIDDEN, "%s", appErr.Message())
-		case workflows.ErrorConflict:
-			return hailurah.Errorf(hailurah.ECONFLICT, "%s", appErr.Message())
-		case workflows.ErrorInvalid:
-			return hailurah.Errorf(hailurah.EINVALID, "%s", appErr.Message())
-		}
-		return err
+	if refused, ok := refusal(err); ok {
+		return refused
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {

@@ -79,23 +79,34 @@ func workflowError(ticketID string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		switch appErr.Type() {
-		case workflows.ErrorForbidden:
-			return hailurah.Errorf(hailurah.EFORBIDDEN, "%s", appErr.Message())
-		case workflows.ErrorConflict:
-			return hailurah.Errorf(hailurah.ECONFLICT, "%s", appErr.Message())
-		case workflows.ErrorInvalid:
-			return hailurah.Errorf(hailurah.EINVALID, "%s", appErr.Message())
-		}
-		return err
+	if refused, ok := refusal(err); ok {
+		return refused
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return hailurah.Errorf(hailurah.ENOTFOUND, "Tiket %s tidak sedang berjalan.", ticketID)
 	}
 	return unavailable(err)
+}
+
+// refusal turns an application error a workflow returned into the
+// application's own: the workflows' Error* types keep their message, which
+// is written for the user; other application errors pass unchanged. It
+// reports false for errors that are not application errors.
+func refusal(err error) (error, bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) {
+		return nil, false
+	}
+	switch appErr.Type() {
+	case workflows.ErrorForbidden:
+		return hailurah.Errorf(hailurah.EFORBIDDEN, "%s", appErr.Message()), true
+	case workflows.ErrorConflict:
+		return hailurah.Errorf(hailurah.ECONFLICT, "%s", appErr.Message()), true
+	case workflows.ErrorInvalid:
+		return hailurah.Errorf(hailurah.EINVALID, "%s", appErr.Message()), true
+	}
+	return err, true
 }
 
 // unavailable marks errors of an unreachable Temporal cluster, so callers

@@ -187,13 +187,19 @@ func (s *Server) evidenceFile(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	name := c.Param("file")
-	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Foto bukti tidak ditemukan.")
-	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(t.ID) {
+	s.serveUpload(c, t.ID, c.Param("file"), "Foto bukti tidak ditemukan.")
+}
+
+// serveUpload sends one stored photo of a ticket or grant (under
+// DataDir/uploads/<owner id>/); anything else — a name we never wrote, a
+// path trick, a missing file — is "not found".
+func (s *Server) serveUpload(c *gin.Context, ownerID, name, notFoundMsg string) {
+	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "%s", notFoundMsg)
+	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(ownerID) {
 		s.renderError(c, notFound)
 		return
 	}
-	path := filepath.Join(evidenceDir(s.cfg.DataDir, t.ID), name)
+	path := filepath.Join(evidenceDir(s.cfg.DataDir, ownerID), name)
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		s.renderError(c, notFound)
 		return

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -820,28 +819,7 @@ func (s *Server) grantPhoto(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	name := c.Param("file")
-	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Foto tidak ditemukan.")
-	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(g.ID) {
-		s.renderError(c, notFound)
-		return
-	}
-	path := filepath.Join(evidenceDir(s.cfg.DataDir, g.ID), name)
-	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
-		s.renderError(c, notFound)
-		return
-	}
-	ct := "image/jpeg"
-	switch filepath.Ext(name) {
-	case ".png":
-		ct = "image/png"
-	case ".webp":
-		ct = "image/webp"
-	}
-	c.Header("Content-Type", ct)
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Header("Content-Disposition", "inline")
-	c.File(path)
+	s.serveUpload(c, g.ID, c.Param("file"), "Foto tidak ditemukan.")
 }
 
 // jsonString encodes s as a JSON string.
