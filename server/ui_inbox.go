@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -61,6 +62,13 @@ type inboxData struct {
 	Others      []notificationView
 	Attention   []ticketView // escalated or tembusan, still in process
 	Overdue     []ticketView // past an SLA, still in process
+	Grants      []inboxItem  // verified grants awaiting the lurah, DTKS first
+	Pilots      []inboxItem  // pilots whose review packet awaits the decision
+}
+
+// inboxItem is a grant or pilot waiting for the lurah's signature.
+type inboxItem struct {
+	Link, Label, Detail string
 }
 
 // inboxPage: GET /kotak-masuk — what the lurah must look at: escalations,
@@ -98,6 +106,10 @@ func (s *Server) inboxPage(c *gin.Context) {
 		if t.ModeratorBreached || t.DinasBreached || v.Breached {
 			d.Overdue = append(d.Overdue, v)
 		}
+	}
+	if err := s.fillSignatures(c, u, d); err != nil {
+		s.renderError(c, err)
+		return
 	}
 	s.renderPage(c, http.StatusOK, "kotak-masuk", pageData{Title: "Kotak masuk Lurah", Flash: flashOf(c), Data: d})
 }
@@ -138,4 +150,38 @@ func (s *Server) notificationsRead(c *gin.Context) {
 		back = "/kotak-masuk"
 	}
 	c.Redirect(http.StatusSeeOther, back+"?ok=dibaca")
+}
+
+// fillSignatures lists what waits for the lurah's own decision: verified
+// grants (DTKS households first, as the grant queue orders them) and
+// pilots whose day-76 packet is out.
+func (s *Server) fillSignatures(c *gin.Context, u *hailurah.User, d *inboxData) error {
+	ctx := c.Request.Context()
+	if p := s.cfg.Programme; p != nil {
+		grants, err := p.Grants.ListGrants(ctx, hailurah.GrantFilter{Kelurahan: u.Kelurahan, Statuses: []hailurah.GrantStatus{hailurah.GrantVerified}})
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(grants, func(i, j int) bool { return grants[i].DTKS && !grants[j].DTKS })
+		for _, g := range grants {
+			detail := g.HouseholdName + " · " + formatRupiah(g.Amount)
+			if g.DTKS {
+				detail += " · DTKS"
+			}
+			d.Grants = append(d.Grants, inboxItem{Link: "/hibah/" + g.ID, Label: g.ID, Detail: detail})
+		}
+	}
+	if p := s.cfg.Pilots; p != nil {
+		pilots, err := p.Store.ListPilots(ctx, hailurah.PilotFilter{Kelurahan: u.Kelurahan, Statuses: []hailurah.PilotStatus{hailurah.PilotAwaitingDecision}})
+		if err != nil {
+			return err
+		}
+		for _, pl := range pilots {
+			if pl.Kelurahan != u.Kelurahan {
+				continue // a pilot replicated here is signed by its own kelurahan's lurah
+			}
+			d.Pilots = append(d.Pilots, inboxItem{Link: "/pilot/" + pl.ID, Label: pl.ID, Detail: pl.Name})
+		}
+	}
+	return nil
 }

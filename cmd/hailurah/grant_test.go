@@ -179,6 +179,10 @@ func TestGrantLoop(t *testing.T) {
 	if len(queue["items"]) != 1 || queue["items"][0]["id"] != id {
 		t.Fatalf("the lurah's queue: %v", queue)
 	}
+	// The lurah's inbox lists it among what waits for their signature.
+	if st, page := lurah.page("/kotak-masuk"); st != http.StatusOK || !strings.Contains(page, `href="/hibah/`+id+`"`) {
+		t.Fatalf("the lurah's inbox lacks grant %s: %d", id, st)
+	}
 	// The lurah approves on the grant's page, as a browser posts the form.
 	if st, page := lurah.page("/hibah/" + id); st != http.StatusOK || !strings.Contains(page, "Setujui hibah") {
 		t.Fatalf("the lurah's grant page: %d", st)

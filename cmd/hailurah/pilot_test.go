@@ -66,6 +66,9 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 		lurah.call("GET", "/api/v1/pilots/"+id, nil, &p)
 		return p.Status == string(hailurah.PilotAwaitingDecision) && p.Packet != nil
 	})
+	if st, page := lurah.page("/kotak-masuk"); st != http.StatusOK || !strings.Contains(page, `href="/pilot/`+id+`"`) {
+		t.Fatalf("the lurah's inbox lacks pilot %s: %d", id, st)
+	}
 	if p.Day != 80 || p.Cycle != 1 || len(p.Packet.Rows) != 5 || p.Packet.Day != 80 || p.Packet.Curhat.Tickets == 0 {
 		t.Fatalf("pilot at day 80: day %d cycle %d packet %+v", p.Day, p.Cycle, p.Packet)
 	}
