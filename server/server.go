@@ -5,6 +5,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net"
@@ -57,6 +58,10 @@ type Config struct {
 	// SessionIdle and SessionAbsolute bound a session's life.
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies
+	// whose X-Forwarded-For names the client. Empty trusts none, so a
+	// client cannot pick its own address and escape the per-IP limits.
+	TrustedProxies []string
 	// MaxBodyBytes bounds every request body.
 	MaxBodyBytes int64
 	// Dev enables development-only pages.
@@ -134,6 +139,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.pages = pages
 	s.engine = s.routes()
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: trusted proxies: %w", err)
+	}
 	return s, nil
 }
 

@@ -463,3 +463,19 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("audit page: %d", resp.StatusCode)
 	}
 }
+
+// TestForwardedForIgnoredByDefault: without trusted proxies a client
+// cannot escape the per-IP login limit by inventing X-Forwarded-For.
+func TestForwardedForIgnoredByDefault(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	c := f.client()
+	for i := 0; i < 20; i++ {
+		b, _ := json.Marshal(map[string]string{"username": "tebakan-" + strconv.Itoa(i), "password": "salah-sandi"})
+		c.do("POST", "/api/v1/login", string(b), map[string]string{"X-Forwarded-For": "203.0.113." + strconv.Itoa(i)})
+	}
+	b, _ := json.Marshal(map[string]string{"username": "moderator", "password": testPassword})
+	resp, _ := c.do("POST", "/api/v1/login", string(b), map[string]string{"X-Forwarded-For": "203.0.113.200"})
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a forged X-Forwarded-For escaped the per-IP limit: %d", resp.StatusCode)
+	}
+}

@@ -106,7 +106,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
-			SecureCookies: m.Config.SecureCookies, Dev: dev,
+			SecureCookies: m.Config.SecureCookies, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
@@ -180,6 +180,9 @@ func (m *Main) startWorker(ctx context.Context) error {
 	if err := setup(); err != nil {
 		return fmt.Errorf("prepare Temporal namespace: %w", err)
 	}
+	if err := workflows.EnsureRetentionSchedule(ctx, m.Temporal, m.Config.Retention); err != nil {
+		return fmt.Errorf("prepare Temporal namespace: %w", err)
+	}
 	classifier, err := triage.New(m.Rules, m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
 	if err != nil {
 		return err
@@ -193,7 +196,8 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Logger: m.Logger.With(slog.String("component", "grant-activities"))}
 	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "pilot-activities"))}
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots})
+	retention := &activities.RetentionActivities{Store: m.DB, Logger: m.Logger.With(slog.String("component", "retention-activities"))}
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

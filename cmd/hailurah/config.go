@@ -16,28 +16,30 @@ import (
 // Config is the program's configuration, read from the environment. The
 // table in README.md lists every variable.
 type Config struct {
-	Addr            string // HAILURAH_ADDR
-	BaseURL         string // HAILURAH_BASE_URL
-	DataDir         string // HAILURAH_DATA_DIR
-	Secret          string // HAILURAH_SECRET
-	DatabaseURL     string // DATABASE_URL
-	TemporalAddress string // TEMPORAL_ADDRESS
-	DevTemporalAddr string // HAILURAH_DEV_TEMPORAL_ADDR
-	DevUIAddr       string // HAILURAH_DEV_UI_ADDR
-	Namespace       string // TEMPORAL_NAMESPACE
-	GeminiAPIKey    string // GEMINI_API_KEY
-	GeminiModel     string // GEMINI_MODEL
-	GeminiBaseURL   string // GEMINI_BASE_URL
-	WhatsAppToken   string // WHATSAPP_TOKEN
-	WhatsAppPhoneID string // WHATSAPP_PHONE_NUMBER_ID
-	WhatsAppSecret  string // WHATSAPP_APP_SECRET
-	WhatsAppVerify  string // WHATSAPP_VERIFY_TOKEN
-	WhatsAppAPIBase string // WHATSAPP_API_BASE
-	RulesPath       string // HAILURAH_RULES
-	DemoPassword    string // HAILURAH_DEMO_PASSWORD
-	TZ              string // HAILURAH_TZ
-	SecureCookies   bool   // HAILURAH_SECURE_COOKIES
-	LogLevel        string // HAILURAH_LOG_LEVEL
+	Addr            string        // HAILURAH_ADDR
+	BaseURL         string        // HAILURAH_BASE_URL
+	DataDir         string        // HAILURAH_DATA_DIR
+	Secret          string        // HAILURAH_SECRET
+	DatabaseURL     string        // DATABASE_URL
+	TemporalAddress string        // TEMPORAL_ADDRESS
+	DevTemporalAddr string        // HAILURAH_DEV_TEMPORAL_ADDR
+	DevUIAddr       string        // HAILURAH_DEV_UI_ADDR
+	Namespace       string        // TEMPORAL_NAMESPACE
+	GeminiAPIKey    string        // GEMINI_API_KEY
+	GeminiModel     string        // GEMINI_MODEL
+	GeminiBaseURL   string        // GEMINI_BASE_URL
+	WhatsAppToken   string        // WHATSAPP_TOKEN
+	WhatsAppPhoneID string        // WHATSAPP_PHONE_NUMBER_ID
+	WhatsAppSecret  string        // WHATSAPP_APP_SECRET
+	WhatsAppVerify  string        // WHATSAPP_VERIFY_TOKEN
+	WhatsAppAPIBase string        // WHATSAPP_API_BASE
+	RulesPath       string        // HAILURAH_RULES
+	DemoPassword    string        // HAILURAH_DEMO_PASSWORD
+	TZ              string        // HAILURAH_TZ
+	SecureCookies   bool          // HAILURAH_SECURE_COOKIES
+	LogLevel        string        // HAILURAH_LOG_LEVEL
+	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
+	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 	Location        *time.Location
 	// GrantPolicy is HAILURAH_GRANT_POLICY: overrides of the grant
 	// process's durations ("verify_sla=3d,checkins=30d/60d/90d"); zero
@@ -90,6 +92,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	cfg.Location = loc
 	if cfg.GrantPolicy, err = hailurah.ParseGrantPolicy(get("HAILURAH_GRANT_POLICY", "")); err != nil {
 		return cfg, fmt.Errorf("HAILURAH_GRANT_POLICY: %s", hailurah.ErrorMessage(err))
+	}
+	retention := get("HAILURAH_RETENTION", "4320h")
+	if cfg.Retention, err = time.ParseDuration(retention); err != nil || cfg.Retention <= 0 {
+		return cfg, fmt.Errorf("HAILURAH_RETENTION: %q is not a positive duration such as 4320h (180 days)", retention)
+	}
+	for _, p := range strings.Split(get("HAILURAH_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
 	}
 	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		return cfg, errors.New("DATABASE_URL: must start with postgres:// or postgresql:// (leave it empty for SQLite in the data dir)")
