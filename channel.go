@@ -124,10 +124,6 @@ type InboundService interface {
 	// FindContact returns ENOTFOUND if the sender has no contact, or it was
 	// purged.
 	FindContact(ctx context.Context, senderID string) (*Contact, error)
-	// PurgeContacts deletes the sealed phone of every contact whose last
-	// message came before the cutoff and who has no ticket still running
-	// (status not final), and returns how many it purged.
-	PurgeContacts(ctx context.Context, before time.Time) (int, error)
 
 	// LatestTicketOfSender returns the sender's newest ticket by time
 	// received, whatever its status. Returns ENOTFOUND if there is none.

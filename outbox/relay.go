@@ -40,7 +40,6 @@ import (
 type Store interface {
 	hailurah.RelayService
 	FindContact(ctx context.Context, senderID string) (*hailurah.Contact, error)
-	PurgeContacts(ctx context.Context, before time.Time) (int, error)
 }
 
 // TicketFinder finds the ticket a failed message belongs to, to notify its
@@ -64,11 +63,7 @@ const (
 	DefaultBaseBackoff  = 5 * time.Second
 	DefaultMaxBackoff   = 30 * time.Minute
 	DefaultClaimTimeout = 5 * time.Minute
-	// DefaultRetention is how long a phone is kept after the citizen's last
-	// message when no ticket of theirs is running.
-	DefaultRetention = 180 * 24 * time.Hour
-	purgeEvery       = time.Hour
-	claimBatch       = 20
+	claimBatch          = 20
 )
 
 // SentAsSimulated records a message for a simulated phone's contact,
@@ -98,19 +93,15 @@ type Config struct {
 	// ClaimTimeout is how long a claimed row may stay unfinished before it
 	// is failed as "outcome unknown".
 	ClaimTimeout time.Duration
-	// Retention: phones of contacts silent this long are deleted. Negative
-	// keeps them forever.
-	Retention time.Duration
-	Now       func() time.Time
-	Logger    *slog.Logger
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Relay sends queued messages. Create it with New; Run loops until its
 // context ends, Pass does one round.
 type Relay struct {
-	cfg       Config
-	limiter   *rate.Limiter
-	lastPurge time.Time
+	cfg     Config
+	limiter *rate.Limiter
 }
 
 // New checks cfg and fills its defaults.
@@ -138,9 +129,6 @@ func New(cfg Config) (*Relay, error) {
 	}
 	if cfg.ClaimTimeout <= 0 {
 		cfg.ClaimTimeout = DefaultClaimTimeout
-	}
-	if cfg.Retention == 0 {
-		cfg.Retention = DefaultRetention
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -172,14 +160,13 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Pass does one round: marks web, kiosk and Open311 rows posted, purges
-// expired contacts (hourly), fails claims that never finished, and sends
+// Pass does one round: marks web, kiosk and Open311 rows posted,
+// fails claims that never finished, and sends
 // every due WhatsApp row. It returns how many rows it sent.
 func (r *Relay) Pass(ctx context.Context) (int, error) {
 	if _, err := r.cfg.Store.PostOutbox(ctx, PostedChannels); err != nil {
 		return 0, fmt.Errorf("outbox: post: %w", err)
 	}
-	r.purge(ctx)
 	if r.cfg.Sender == nil {
 		return 0, nil
 	}
@@ -212,22 +199,6 @@ func (r *Relay) Pass(ctx context.Context) (int, error) {
 		}
 	}
 	return sent, nil
-}
-
-func (r *Relay) purge(ctx context.Context) {
-	now := r.cfg.Now()
-	if r.cfg.Retention < 0 || now.Sub(r.lastPurge) < purgeEvery {
-		return
-	}
-	n, err := r.cfg.Store.PurgeContacts(ctx, now.Add(-r.cfg.Retention))
-	if err != nil {
-		r.cfg.Logger.ErrorContext(ctx, "purging expired contacts failed", slog.Any("err", err))
-		return
-	}
-	r.lastPurge = now
-	if n > 0 {
-		r.cfg.Logger.InfoContext(ctx, "purged contacts past retention", slog.Int("contacts", n))
-	}
 }
 
 // release puts claimed rows that were not sent back to pending, due at

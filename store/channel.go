@@ -378,20 +378,6 @@ func (db *DB) FindContact(ctx context.Context, senderID string) (*hailurah.Conta
 // finalStatuses are the ticket statuses no work follows.
 var finalStatuses = []string{string(hailurah.StatusResolved), string(hailurah.StatusClosed), string(hailurah.StatusRejected)}
 
-// PurgeContacts deletes the sealed phone of contacts silent since before
-// and without a running ticket, and returns how many it purged.
-func (db *DB) PurgeContacts(ctx context.Context, before time.Time) (int, error) {
-	now := db.now()
-	res := db.q(ctx).Exec(`UPDATE contacts SET phone_sealed = '', deleted_at = ?, updated_at = ?
-		WHERE deleted_at IS NULL AND last_inbound_at < ?
-		AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.sender_id = contacts.sender_id AND t.status NOT IN ?)`,
-		now, now, utc(before), finalStatuses)
-	if res.Error != nil {
-		return 0, res.Error
-	}
-	return int(res.RowsAffected), nil
-}
-
 // LatestTicketOfSender returns the sender's newest ticket. Returns
 // ENOTFOUND if there is none.
 func (db *DB) LatestTicketOfSender(ctx context.Context, senderID string) (*hailurah.Ticket, error) {

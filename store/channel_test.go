@@ -133,44 +133,6 @@ func TestContacts(t *testing.T) {
 	})
 }
 
-func TestPurgeContacts(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		clk := useClock(db)
-		seed(t, db)
-		ctx := t.Context()
-		old := clk.Now()
-		for _, s := range []string{"quiet", "running", "resolved"} {
-			mustOK(t, db.RecordContact(ctx, &hailurah.Contact{SenderID: s, Channel: "whatsapp", PhoneSealed: "sealed-" + s, LastInboundAt: old}))
-		}
-		mustOK(t, db.CreateTicket(ctx, &hailurah.Ticket{ID: "HL-2026-000001", TrackingCode: "AAA", SenderID: "running", Channel: "whatsapp", Status: hailurah.StatusAssigned}))
-		mustOK(t, db.CreateTicket(ctx, &hailurah.Ticket{ID: "HL-2026-000002", TrackingCode: "BBB", SenderID: "resolved", Channel: "whatsapp", Status: hailurah.StatusResolved}))
-		clk.Advance(200 * 24 * time.Hour)
-		mustOK(t, db.RecordContact(ctx, &hailurah.Contact{SenderID: "recent", Channel: "whatsapp", PhoneSealed: "sealed-recent"}))
-
-		n, err := db.PurgeContacts(ctx, clk.Now().Add(-180*24*time.Hour))
-		mustOK(t, err)
-		if n != 2 {
-			t.Fatalf("purged %d, want 2 (quiet, resolved)", n)
-		}
-		for s, kept := range map[string]bool{"quiet": false, "resolved": false, "running": true, "recent": true} {
-			_, err := db.FindContact(ctx, s)
-			if kept && err != nil || !kept && hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
-				t.Errorf("contact %s: kept=%v, err=%v", s, kept, err)
-			}
-		}
-		var sealed string
-		mustOK(t, db.Gorm().Raw("SELECT phone_sealed FROM contacts WHERE sender_id = 'quiet'").Scan(&sealed).Error)
-		if sealed != "" {
-			t.Fatalf("purged contact still holds %q", sealed)
-		}
-		// Writing again restores the contact.
-		mustOK(t, db.RecordContact(ctx, &hailurah.Contact{SenderID: "quiet", Channel: "whatsapp", PhoneSealed: "sealed-new"}))
-		if c, err := db.FindContact(ctx, "quiet"); err != nil || c.PhoneSealed != "sealed-new" || c.DeletedAt != nil {
-			t.Fatalf("restored: %+v %v", c, err)
-		}
-	})
-}
-
 func TestLatestTicketOfSender(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		clk := useClock(db)

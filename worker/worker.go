@@ -25,6 +25,8 @@ type Options struct {
 	Grants *activities.GrantActivities
 	// Pilots, when set, registers PilotReviewWorkflow and its activities.
 	Pilots *activities.PilotActivities
+	// Retention, when set, registers RetentionWorkflow and its activity.
+	Retention *activities.RetentionActivities
 }
 
 // New returns a worker on workflows.TaskQueue with every workflow and the
@@ -43,6 +45,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.Pilots != nil {
 		w.RegisterWorkflow(workflows.PilotReviewWorkflow)
 		w.RegisterActivity(opts.Pilots)
+	}
+	if opts.Retention != nil {
+		w.RegisterWorkflow(workflows.RetentionWorkflow)
+		w.RegisterActivity(opts.Retention)
 	}
 	return w
 }

@@ -1,0 +1,42 @@
+package activities
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/hailurah/hailurah"
+)
+
+// RetentionActivities are the side effect of RetentionWorkflow. They are a
+// struct of their own, registered beside Activities, because they need
+// only the retention store.
+type RetentionActivities struct {
+	Store  hailurah.RetentionService
+	Logger *slog.Logger
+}
+
+// PurgeExpiredContacts deletes the sealed phones of contacts whose cases
+// ended before the cutoff and cleans their raw payloads. The workflow
+// computes the cutoff, so a retried attempt sweeps to the same time; the
+// store method is idempotent, so a retry after a partial sweep finishes it.
+func (r *RetentionActivities) PurgeExpiredContacts(ctx context.Context, before time.Time) (hailurah.RetentionResult, error) {
+	if before.IsZero() {
+		// A zero cutoff purges nothing; it means the caller forgot it, and
+		// retrying does not help.
+		return hailurah.RetentionResult{}, temporal.NewNonRetryableApplicationError("retention cutoff is missing", hailurah.EINVALID, nil)
+	}
+	res, err := r.Store.PurgeExpiredContacts(ctx, before)
+	if err != nil {
+		return res, err
+	}
+	logger := r.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger.InfoContext(ctx, "retention sweep", "before", before, "contacts", res.Contacts,
+		"tickets", res.Tickets, "inbound_messages", res.InboundMessages)
+	return res, nil
+}

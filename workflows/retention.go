@@ -1,0 +1,104 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/activities"
+)
+
+// The daily retention sweep.
+const (
+	RetentionScheduleID = "hailurah-retention"
+	// RetentionCron is 02:00 every day in RetentionTimeZone, when nobody
+	// works the queue.
+	RetentionCron     = "0 2 * * *"
+	RetentionTimeZone = "Asia/Jakarta"
+)
+
+// ra is the nil receiver workflows name the retention activities by.
+var ra *activities.RetentionActivities
+
+// RetentionInput is what the schedule starts RetentionWorkflow with.
+type RetentionInput struct {
+	// Retention is how long after a case ends the citizen's phone is kept.
+	Retention time.Duration `json:"retention"`
+}
+
+// RetentionWorkflow forgets the phones of citizens whose cases ended more
+// than in.Retention ago (see hailurah.RetentionService) and returns what it
+// changed. The schedule starts it every night.
+func RetentionWorkflow(ctx workflow.Context, in RetentionInput) (hailurah.RetentionResult, error) {
+	if in.Retention <= 0 {
+		// A zero retention would purge every finished case at once; that
+		// is a configuration mistake, never a wish.
+		return hailurah.RetentionResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("retention must be positive, got %v", in.Retention), ErrorInvalid, nil)
+	}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
+	})
+	// The cutoff comes from workflow time, so every retry sweeps to the
+	// same instant and a replay computes the same input.
+	before := workflow.Now(ctx).Add(-in.Retention)
+	var res hailurah.RetentionResult
+	err := workflow.ExecuteActivity(ctx, ra.PurgeExpiredContacts, before).Get(ctx, &res)
+	return res, err
+}
+
+// EnsureRetentionSchedule creates the daily retention schedule, or brings
+// an existing one to the current cron, time zone and retention, so every
+// worker start can call it and a changed HAILURAH_RETENTION takes effect.
+func EnsureRetentionSchedule(ctx context.Context, c client.Client, retention time.Duration) error {
+	if retention <= 0 {
+		return fmt.Errorf("retention schedule: retention must be positive, got %v", retention)
+	}
+	spec := client.ScheduleSpec{CronExpressions: []string{RetentionCron}, TimeZoneName: RetentionTimeZone}
+	action := &client.ScheduleWorkflowAction{
+		ID:        "hailurah-retention-sweep",
+		Workflow:  RetentionWorkflow,
+		Args:      []any{RetentionInput{Retention: retention}},
+		TaskQueue: TaskQueue,
+		// A sweep not done within a day is overtaken by the next one,
+		// which covers the same contacts.
+		WorkflowExecutionTimeout: 24 * time.Hour,
+	}
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:     RetentionScheduleID,
+		Spec:   spec,
+		Action: action,
+		// A worker down at 02:00 sweeps once when it is back.
+		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		CatchupWindow: 24 * time.Hour,
+	})
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return fmt.Errorf("create retention schedule: %w", err)
+	}
+	h := c.ScheduleClient().GetHandle(ctx, RetentionScheduleID)
+	err = h.Update(ctx, client.ScheduleUpdateOptions{
+		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+			// Spec and action are replaced; the state (an operator's
+			// pause) is kept.
+			s := in.Description.Schedule
+			s.Spec = &spec
+			s.Action = action
+			return &client.ScheduleUpdate{Schedule: &s}, nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("update retention schedule: %w", err)
+	}
+	return nil
+}
