@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run build test test-short test-faults fuzz lint fmt vet eval-triage bench clean
+.PHONY: run build test test-short test-faults test-outage fuzz lint fmt vet eval-triage bench clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
@@ -24,6 +24,10 @@ test-short:
 ## test-faults: crash test — the real binary killed with SIGKILL three times under webhook load
 test-faults:
 	$(GO) test -tags faults -run TestCrashRecovery -count=1 -v -timeout 20m ./cmd/hailurah/
+
+## test-outage: a Postgres cluster of the test's own is stopped while curhat flow (root; Debian's pg tools)
+test-outage:
+	$(GO) test -tags outage -run TestPostgresOutage -count=1 -v -timeout 10m ./cmd/hailurah/
 
 ## fuzz: each fuzz target for a minute (their seed corpora run in make test)
 FUZZTIME ?= 1m

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/hailurah/hailurah"
 )
@@ -56,6 +60,15 @@ func (s *Server) renderErrors(c *gin.Context) {
 	}
 	err := c.Errors.Last().Err
 	code := hailurah.ErrorCode(err)
+	if code == hailurah.EINTERNAL && unreachable(err) {
+		// The database (or another backing service) is away: the caller
+		// should retry, and nothing was promised.
+		s.logger.WarnContext(c.Request.Context(), "backing service unavailable",
+			slog.String("path", c.FullPath()), slog.Any("err", err))
+		err = hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")
+		code = hailurah.EUNAVAILABLE
+		c.Header("Retry-After", "5")
+	}
 	if code == hailurah.EINTERNAL {
 		s.logger.ErrorContext(c.Request.Context(), "internal error",
 			slog.String("method", c.Request.Method),
@@ -93,4 +106,15 @@ func bindJSON(c *gin.Context, v any) error {
 		return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan kosong; kirim JSON.")
 	}
 	return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan bukan JSON yang valid.")
+}
+
+// unreachable reports whether err comes from a backing service that cannot
+// be reached (refused or broken connections, timeouts), as opposed to a
+// bug: those answer 503 so clients and Meta retry.
+func unreachable(err error) bool {
+	var opErr *net.OpError
+	var connErr *pgconn.ConnectError
+	return errors.As(err, &opErr) || errors.As(err, &connErr) || pgconn.Timeout(err) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.ErrUnexpectedEOF)
 }
