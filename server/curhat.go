@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 )
@@ -126,7 +127,7 @@ func (s *Server) startTicket(c *gin.Context, in intake) (*curhatResponse, error)
 			return nil, err
 		}
 	}
-	rt, rw := firstNonEmpty(msg.RT, normalizeRTRW(in.RT)), firstNonEmpty(msg.RW, normalizeRTRW(in.RW))
+	rt, rw := firstNonEmpty(msg.RT, programme.NormalizeRTRW(in.RT)), firstNonEmpty(msg.RW, programme.NormalizeRTRW(in.RW))
 	anonim, tembusan := in.Anonim, in.Tembusan
 	if anonim == nil {
 		anonim = msg.Anonim
@@ -203,18 +204,6 @@ func (s *Server) routeKelurahan(c *gin.Context, named, given string) (*hailurah.
 		return all[i], nil
 	}
 	return nil, hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak dikenal.", given)
-}
-
-// normalizeRTRW writes RT/RW the way the seed does: two digits, "03".
-func normalizeRTRW(s string) string {
-	s = strings.TrimLeft(strings.TrimSpace(s), "0")
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return "0" + s
-	}
-	return s
 }
 
 func firstNonEmpty(a, b string) string {

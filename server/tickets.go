@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/programme"
 )
 
 // ticketJSON is a ticket as the staff API shows it. It never carries the
@@ -111,7 +112,7 @@ func ticketFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.TicketFilter, 
 	q := c.Request.URL.Query()
 	f := hailurah.TicketFilter{
 		Kategori: q.Get("kategori"), Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"),
-		RT: normalizeRTRW(q.Get("rt")), RW: normalizeRTRW(q.Get("rw")),
+		RT: programme.NormalizeRTRW(q.Get("rt")), RW: programme.NormalizeRTRW(q.Get("rw")),
 	}
 	if f.Kategori != "" && !hailurah.ValidKategori(f.Kategori) {
 		return f, hailurah.FieldErrorf("kategori", "Kategori %q tidak dikenal.", f.Kategori)

@@ -44,12 +44,20 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client) error {
 		// covers the same tickets.
 		WorkflowExecutionTimeout: 24 * time.Hour,
 	}
+	// A worker down over Monday morning sends the digest when it is back,
+	// once, rather than never.
+	return ensureSchedule(ctx, c, DigestScheduleID, "digest", spec, action)
+}
+
+// ensureSchedule creates a schedule, or replaces the spec and action of
+// an existing one while keeping its state (an operator's pause), so every
+// worker start can call it and a changed setting takes effect. Runs a
+// worker missed while down are caught up once within a day.
+func ensureSchedule(ctx context.Context, c client.Client, id, name string, spec client.ScheduleSpec, action *client.ScheduleWorkflowAction) error {
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:     DigestScheduleID,
-		Spec:   spec,
-		Action: action,
-		// A worker down over Monday morning sends the digest when it is
-		// back, once, rather than never.
+		ID:            id,
+		Spec:          spec,
+		Action:        action,
 		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		CatchupWindow: 24 * time.Hour,
 	})
@@ -57,9 +65,9 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client) error {
 		return nil
 	}
 	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return fmt.Errorf("create digest schedule: %w", err)
+		return fmt.Errorf("create %s schedule: %w", name, err)
 	}
-	h := c.ScheduleClient().GetHandle(ctx, DigestScheduleID)
+	h := c.ScheduleClient().GetHandle(ctx, id)
 	err = h.Update(ctx, client.ScheduleUpdateOptions{
 		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
 			s := in.Description.Schedule
@@ -69,7 +77,7 @@ func EnsureDigestSchedule(ctx context.Context, c client.Client) error {
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("update digest schedule: %w", err)
+		return fmt.Errorf("update %s schedule: %w", name, err)
 	}
 	return nil
 }

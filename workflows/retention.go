@@ -2,11 +2,9 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -72,33 +70,6 @@ func EnsureRetentionSchedule(ctx context.Context, c client.Client, retention tim
 		// which covers the same contacts.
 		WorkflowExecutionTimeout: 24 * time.Hour,
 	}
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:     RetentionScheduleID,
-		Spec:   spec,
-		Action: action,
-		// A worker down at 02:00 sweeps once when it is back.
-		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
-		CatchupWindow: 24 * time.Hour,
-	})
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return fmt.Errorf("create retention schedule: %w", err)
-	}
-	h := c.ScheduleClient().GetHandle(ctx, RetentionScheduleID)
-	err = h.Update(ctx, client.ScheduleUpdateOptions{
-		DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-			// Spec and action are replaced; the state (an operator's
-			// pause) is kept.
-			s := in.Description.Schedule
-			s.Spec = &spec
-			s.Action = action
-			return &client.ScheduleUpdate{Schedule: &s}, nil
-		},
-	})
-	if err != nil {
-		return fmt.Errorf("update retention schedule: %w", err)
-	}
-	return nil
+	// A worker down at 02:00 sweeps once when it is back.
+	return ensureSchedule(ctx, c, RetentionScheduleID, "retention", spec, action)
 }
