@@ -815,3 +815,49 @@ func TestWebhookTemporalDown(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookIPLimit: on a flood night Meta's few servers carry every
+// citizen's messages, so deliveries signed with the app secret are never
+// held back by address; unsigned or badly signed posts from one address
+// are, after the burst, with 429 and Retry-After.
+func TestWebhookIPLimit(t *testing.T) {
+	db := storetest.Open(t)
+	f := newChanFixture(t, db, chanOptions{appSecret: appSecret})
+	at := f.clock.Now()
+	const flood = 400 // beyond the per-IP burst
+	for i := range flood {
+		wa := fmt.Sprintf("62812%08d", i)
+		body := metaDelivery(metaEntry(cityNumberID, nil, metaAudio(fmt.Sprintf("wamid.IPS-%03d", i), wa, at)))
+		if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
+			t.Fatalf("signed delivery %d: %d %s", i, st, raw)
+		}
+	}
+	limited := 0
+	for i := range flood {
+		body := metaDelivery(metaEntry(cityNumberID, nil, metaAudio(fmt.Sprintf("wamid.BAD-%03d", i), sitiWA, at)))
+		st, raw := f.deliver(body, "bukan-rahasianya")
+		switch st {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			limited++
+		default:
+			t.Fatalf("badly signed delivery %d: %d %s", i, st, raw)
+		}
+	}
+	if limited != flood-300 {
+		t.Errorf("%d of %d badly signed posts limited, want %d (all past the burst)", limited, flood, flood-300)
+	}
+
+	open := newChanFixture(t, storetest.Open(t), chanOptions{})
+	limited = 0
+	for i := range flood {
+		wa := fmt.Sprintf("62812%08d", i)
+		body := metaDelivery(metaEntry(cityNumberID, nil, metaAudio(fmt.Sprintf("wamid.UNS-%03d", i), wa, at)))
+		if st, _ := open.deliver(body, ""); st == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited != flood-300 {
+		t.Errorf("%d of %d unsigned deliveries limited, want %d", limited, flood, flood-300)
+	}
+}

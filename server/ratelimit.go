@@ -62,11 +62,19 @@ func (l *keyedLimiter) allow(key string) (bool, time.Duration) {
 // limitByIP applies l to the client's IP.
 func limitByIP(l *keyedLimiter) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if ok, wait := l.allow(c.ClientIP()); !ok {
-			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			fail(c, hailurah.Errorf(hailurah.ETOOMANY, "Terlalu banyak permintaan. Coba lagi sebentar lagi."))
-			return
+		if allowIP(c, l) {
+			c.Next()
 		}
-		c.Next()
 	}
+}
+
+// allowIP takes one request of the client's address from l, or answers
+// 429 with Retry-After and reports false.
+func allowIP(c *gin.Context, l *keyedLimiter) bool {
+	if ok, wait := l.allow(c.ClientIP()); !ok {
+		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		fail(c, hailurah.Errorf(hailurah.ETOOMANY, "Terlalu banyak permintaan. Coba lagi sebentar lagi."))
+		return false
+	}
+	return true
 }
