@@ -58,8 +58,17 @@ const (
 	DefaultPollInterval = time.Second
 	// DefaultRate stays well under the Cloud API's 80 messages a second
 	// per number, leaving room for other senders on the same account.
-	DefaultRate         = 20
-	DefaultMaxAttempts  = 8
+	DefaultRate = 20
+	// DefaultMaxAttempts, with the default backoff, keeps a message that
+	// fails with a retryable error (5xx, 429, Meta's rate-limit and
+	// outage codes, a dropped connection) in the outbox for hours: the 15th
+	// and last send comes 3 h 13 min after the first (waits of 5 s, 10 s,
+	// … 21 min 20 s, then 30 min five times; 11,555 s in all), never
+	// sooner than 2 h 34 min with the ±20 % jitter. A WhatsApp outage
+	// shorter than that delays messages but loses none. With 8 attempts
+	// the last send came 10 min 35 s after the first, or 8 min 28 s with
+	// unlucky jitter, so a 10-minute outage could fail a message for good.
+	DefaultMaxAttempts  = 15
 	DefaultBaseBackoff  = 5 * time.Second
 	DefaultMaxBackoff   = 30 * time.Minute
 	DefaultClaimTimeout = 5 * time.Minute
@@ -87,9 +96,12 @@ type Config struct {
 
 	PollInterval time.Duration
 	Rate         float64 // sends per second
-	MaxAttempts  int     // sends of one row before it fails for good
-	BaseBackoff  time.Duration
-	MaxBackoff   time.Duration
+	// MaxAttempts is how many sends of one row fail with a retryable
+	// error before it fails for good; see DefaultMaxAttempts for how long
+	// that is with the default backoff.
+	MaxAttempts int
+	BaseBackoff time.Duration
+	MaxBackoff  time.Duration
 	// ClaimTimeout is how long a claimed row may stay unfinished before it
 	// is failed as "outcome unknown".
 	ClaimTimeout time.Duration

@@ -22,15 +22,17 @@ import (
 
 // graphAPI is a fake of Meta's Graph API /{phone-number-id}/messages: it
 // decodes the requests the real client sends and answers with the bodies
-// Meta answers with. Each reply in script is used once, in order; then
-// every send succeeds.
+// Meta answers with. Each reply in script is used once, in order; then,
+// unless outage returns a failure for the request, the send succeeds.
 type graphAPI struct {
-	t      *testing.T
-	srv    *httptest.Server
-	mu     sync.Mutex
-	script []graphReply
-	sent   []graphRequest
-	n      int
+	t        *testing.T
+	srv      *httptest.Server
+	mu       sync.Mutex
+	script   []graphReply
+	outage   func() *graphReply
+	sent     []graphRequest // every request, failed ones included
+	accepted []graphRequest // the sends answered with a message id
+	n        int
 }
 
 type graphReply struct {
@@ -124,6 +126,11 @@ func (g *graphAPI) serve(w http.ResponseWriter, r *http.Request) {
 	var reply *graphReply
 	if len(g.script) > 0 {
 		reply, g.script = &g.script[0], g.script[1:]
+	} else if g.outage != nil {
+		reply = g.outage()
+	}
+	if reply == nil {
+		g.accepted = append(g.accepted, req)
 	}
 	g.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -139,6 +146,12 @@ func (g *graphAPI) requests() []graphRequest {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]graphRequest(nil), g.sent...)
+}
+
+func (g *graphAPI) delivered() []graphRequest {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]graphRequest(nil), g.accepted...)
 }
 
 type clock struct {
@@ -401,6 +414,127 @@ func TestRelayGivesUp(t *testing.T) {
 		if notes := f.notifications("moderator"); len(notes) != 2 {
 			t.Fatalf("moderator got %d notifications, want 2", len(notes))
 		}
+	})
+}
+
+// TestDefaultRetrySpan: with the default backoff and attempts, and every
+// wait at the low end of its jitter, the last send of a row that keeps
+// failing comes more than 2.5 hours after the first, so a WhatsApp outage
+// of 10 minutes (or two hours) cannot fail a message for good.
+func TestDefaultRetrySpan(t *testing.T) {
+	var shortest, nominal time.Duration
+	for n := 1; n < outbox.DefaultMaxAttempts; n++ {
+		d := outbox.DefaultBaseBackoff
+		for i := 1; i < n && d < outbox.DefaultMaxBackoff; i++ {
+			d *= 2
+		}
+		d = min(d, outbox.DefaultMaxBackoff)
+		nominal += d
+		shortest += d * 8 / 10 // Backoff's jitter is ±20 %
+	}
+	t.Logf("default retry span: %v nominal, %v at the shortest", nominal, shortest)
+	if shortest < 150*time.Minute {
+		t.Fatalf("a row failing with retryable errors is given up %v after its first send (%d attempts); want at least 2h30m",
+			shortest, outbox.DefaultMaxAttempts)
+	}
+}
+
+// TestRelayOutlastsTenMinuteOutage: with the production defaults (5 s to
+// 30 min backoff, DefaultMaxAttempts), every send fails with retryable
+// errors for 10 minutes, in the shapes Meta answers with during an outage;
+// afterwards every message is delivered once, in order per citizen, and
+// none failed. The relay passes once a (fake) second, as it polls.
+func TestRelayOutlastsTenMinuteOutage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		graph := newGraphAPI(t)
+		f := newFixture(t, db, graph, func(c *outbox.Config) {
+			c.BaseBackoff, c.MaxBackoff, c.MaxAttempts = 0, 0, 0 // the defaults
+		})
+		const outage = 10 * time.Minute
+		start := f.clk.Now()
+		end := start.Add(outage)
+		failures := []graphReply{
+			{http.StatusServiceUnavailable, `{"error":{"message":"(#133004) Server Temporarily Unavailable","type":"OAuthException","code":133004,"fbtrace_id":"AbCdEf5"}}`},
+			{http.StatusInternalServerError, serverError},
+			{http.StatusTooManyRequests, rateLimited},
+			{http.StatusServiceUnavailable, "<html><body>Service Unavailable</body></html>"},
+		}
+		calls := 0
+		graph.outage = func() *graphReply {
+			if !f.clk.Now().Before(end) {
+				return nil
+			}
+			calls++
+			return &failures[calls%len(failures)]
+		}
+		// Thirty citizens, three messages each, all queued as the outage
+		// begins.
+		const citizens, each = 30, 3
+		var senders []string
+		for i := range citizens {
+			sender := f.citizen(fmt.Sprintf("+62812777%05d", i), "", start, fmt.Sprintf("HL-2026-%06d", i+1))
+			senders = append(senders, sender)
+			for j := range each {
+				f.enqueue(fmt.Sprintf("HL-2026-%06d/m/%d", i+1, j), fmt.Sprintf("HL-2026-%06d", i+1), sender,
+					hailurah.OutboxStatus, fmt.Sprintf("warga %02d pesan %d", i, j))
+			}
+		}
+		var lastSent time.Time
+		for len(graph.delivered()) < citizens*each || f.clk.Now().Before(end) {
+			if f.clk.Now().After(start.Add(3 * time.Hour)) {
+				t.Errorf("after 3 hours only %d of %d messages delivered", len(graph.delivered()), citizens*each)
+				break
+			}
+			if f.pass() > 0 {
+				lastSent = f.clk.Now()
+			}
+			f.clk.Advance(time.Second)
+		}
+		maxAttempts := 0
+		for i, sender := range senders {
+			list, err := db.ListOutboxByRecipient(t.Context(), sender, 0, 10)
+			must(t, err)
+			if len(list) != each {
+				t.Fatalf("citizen %d has %d rows", i, len(list))
+			}
+			for _, d := range list {
+				if d.Status != hailurah.OutboxStatusSent {
+					t.Errorf("row %d (%q): %s after %d attempts: %s", d.ID, d.Text, d.Status, d.Attempts, d.LastError)
+				}
+				maxAttempts = max(maxAttempts, d.Attempts)
+			}
+		}
+		seen := map[string]int{}
+		last := map[string]string{}
+		for _, r := range graph.requests() {
+			if !strings.HasPrefix(r.body(), "warga ") {
+				t.Fatalf("unexpected send %+v", r)
+			}
+		}
+		for _, r := range graph.delivered() {
+			seen[r.body()]++
+			if prev := last[r.To]; prev != "" && prev > r.body() {
+				t.Errorf("to %s: %q after %q", r.To, r.body(), prev)
+			}
+			last[r.To] = r.body()
+		}
+		for body, n := range seen {
+			if n != 1 {
+				t.Errorf("%q delivered %d times", body, n)
+			}
+		}
+		if len(seen) != citizens*each {
+			t.Errorf("%d distinct messages delivered, want %d", len(seen), citizens*each)
+		}
+		failed := len(graph.requests()) - len(graph.delivered()) // every failed send was an outage answer
+		if failed < citizens*5 || maxAttempts < 5 {
+			t.Fatalf("the outage was hardly felt: %d failed sends, at most %d attempts per row", failed, maxAttempts)
+		}
+		if n := len(f.notifications("moderator")); n != 0 {
+			t.Errorf("moderators got %d delivery-failure notifications", n)
+		}
+		t.Logf("10-minute outage: %d failed sends, at most %d attempts per row, last message out %v after the outage ended",
+			failed, maxAttempts, lastSent.Sub(end))
 	})
 }
 
