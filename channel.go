@@ -14,7 +14,7 @@ import (
 type InboundMessage struct {
 	ID int64 `json:"id"`
 	// ProviderID is the dedupe key: Meta's "wamid.…", "gw:<user>:<id>" for
-	// a gateway, "dev.…" for the simulated phone.
+	// a gateway (GatewayIDPrefix), "dev.…" for the simulated phone.
 	ProviderID string `json:"provider_id"`
 	Channel    string `json:"channel"` // a Channel* constant
 	// PhoneNumberID is which of our WhatsApp numbers received it; "" for
@@ -55,6 +55,9 @@ const (
 )
 
 // InboundStatuses lists every inbound status.
+// GatewayIDPrefix starts the ProviderID of a gateway's message.
+const GatewayIDPrefix = "gw:"
+
 var InboundStatuses = []string{InboundStored, InboundDelivered, InboundAnswered, InboundIgnored, InboundThrottled, InboundFailed}
 
 // Contact is how the system can reply to a sender: their phone number,
@@ -114,6 +117,13 @@ type InboundService interface {
 	// ListInboundBySender returns the sender's newest messages, oldest
 	// first; limit is 1–500, 0 means 100.
 	ListInboundBySender(ctx context.Context, senderID string, limit int) ([]*InboundMessage, error)
+	// ListStoredInbound returns the messages still waiting to be handed
+	// over (status stored), oldest first: received before receivedBefore,
+	// unclaimed or claimed before staleBefore, and not a gateway's (those
+	// are handed over while their gateway waits, and sent again by it);
+	// limit is 1–500, 0 means 100. The server's inbox sweeps them up after
+	// a crash or a hand-over that failed for now.
+	ListStoredInbound(ctx context.Context, receivedBefore, staleBefore time.Time, limit int) ([]*InboundMessage, error)
 
 	// RecordContact creates or refreshes the contact of c.SenderID: the
 	// sealed phone, number and kelurahan are replaced, LastInboundAt only

@@ -14,7 +14,9 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +49,7 @@ const (
 type chanFixture struct {
 	t     *testing.T
 	db    *store.DB
+	srv   *server.Server
 	ts    *httptest.Server
 	clock *clock
 	// tick moves the clock before every request, so the per-IP limits
@@ -58,6 +61,7 @@ type chanOptions struct {
 	appSecret string
 	dev       bool
 	cases     server.Cases // nil: a client-less TemporalCases
+	sweep     time.Duration
 }
 
 func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
@@ -92,14 +96,16 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 	srv, err := server.New(server.Config{
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
 		Channels: db, Secret: []byte(chanSecret), Now: clk.Now, Dev: opt.dev, Logger: slog.New(slog.DiscardHandler),
-		WhatsApp: server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
+		WhatsApp:        server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
+		InboxSweepEvery: opt.sweep,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &chanFixture{t: t, db: db, ts: ts, clock: clk}
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	return &chanFixture{t: t, db: db, srv: srv, ts: ts, clock: clk}
 }
 
 // request sends body to path with the headers and returns the status and
@@ -123,6 +129,13 @@ func (f *chanFixture) request(method, path, contentType, body string, header map
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	if path == "/webhook/whatsapp" {
+		// The inbox hands Cloud API messages over after the answer;
+		// the tests read what the delivery did.
+		if err := f.srv.WaitInbox(context.Background()); err != nil {
+			f.t.Fatal(err)
+		}
+	}
 	return resp.StatusCode, string(raw)
 }
 
@@ -767,9 +780,11 @@ func slicesContains(list []string, s string) bool {
 }
 
 // TestWebhookTemporalDown: when Temporal cannot be reached the webhook
-// answers 503, so Meta delivers again, and the message stays stored, its
-// claim released, ready for that redelivery. The client is the real SDK
-// client, pointed at a port where nothing listens.
+// still answers 200 — the message is stored, which is all Meta needs —
+// and the failed hand-over leaves it stored, its ticket id reserved and
+// its claim released, for the inbox to hand over again. A redelivery
+// tries again at once and reuses the reserved id. The client is the real
+// SDK client, pointed at a port where nothing listens.
 func TestWebhookTemporalDown(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c, err := temporalclient.NewLazyClient(temporalclient.Options{HostPort: "127.0.0.1:1", Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
@@ -782,13 +797,13 @@ func TestWebhookTemporalDown(t *testing.T) {
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN", sitiWA, at, "HAI LURAH Taman, jalan depan SD berlubang besar.")))
 		for range 2 {
-			if st, raw := f.deliver(body, ""); st != http.StatusServiceUnavailable || !strings.Contains(raw, hailurah.EUNAVAILABLE) {
+			if st, raw := f.deliver(body, ""); st != http.StatusOK {
 				t.Fatalf("Temporal down: %d %s", st, raw)
 			}
 			// Still stored, with the ticket id reserved by the first
 			// attempt and reused by the second.
 			m, err := db.FindInbound(ctx, "wamid.DOWN")
-			if err != nil || m.Status != hailurah.InboundStored || m.TicketID != "HL-2026-000001" {
+			if err != nil || m.Status != hailurah.InboundStored || m.TicketID != "HL-2026-000001" || m.Attempts != 0 {
 				t.Fatalf("message after a failed hand-over: %+v %v", m, err)
 			}
 			if ok, err := db.ClaimInbound(ctx, "wamid.DOWN", f.clock.Now().Add(-time.Hour)); err != nil || !ok {
@@ -807,11 +822,100 @@ func TestWebhookTemporalDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		body = metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN-2", budiWA, at, "Airnya makin tinggi.")))
-		if st, raw := f.deliver(body, ""); st != http.StatusServiceUnavailable {
+		if st, raw := f.deliver(body, ""); st != http.StatusOK {
 			t.Fatalf("signal with Temporal down: %d %s", st, raw)
 		}
 		if m, _ := db.FindInbound(ctx, "wamid.DOWN-2"); m == nil || m.Status != hailurah.InboundStored {
 			t.Fatalf("signalled message: %+v", m)
+		}
+	})
+}
+
+// flakyCases refuses every start while down, like a Temporal outage, and
+// records the starts it takes.
+type flakyCases struct {
+	server.TemporalCases
+	mu     sync.Mutex
+	down   bool
+	starts []hailurah.CurhatInput
+}
+
+func (c *flakyCases) StartCurhat(_ context.Context, in hailurah.CurhatInput) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.down {
+		return hailurah.Errorf(hailurah.EUNAVAILABLE, "Temporal tidak terjangkau.")
+	}
+	c.starts = append(c.starts, in)
+	return nil
+}
+
+func (c *flakyCases) set(down bool) {
+	c.mu.Lock()
+	c.down = down
+	c.mu.Unlock()
+}
+
+func (c *flakyCases) started() []hailurah.CurhatInput {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.starts)
+}
+
+// TestInboxSweep: messages the webhook acknowledged but could not hand
+// over — the engine was down, or the process died first — are handed
+// over later by the inbox's sweep, once each, in the order they came,
+// with the ticket id the failed attempt reserved.
+func TestInboxSweep(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		cases := &flakyCases{down: true}
+		f := newChanFixture(t, db, chanOptions{cases: cases, sweep: 20 * time.Millisecond})
+		// Left stored by a process that died before handing it over.
+		orphan := &hailurah.InboundMessage{ProviderID: "wamid.ORPHAN", Channel: hailurah.ChannelWhatsApp, SenderID: f.sender(sitiWA),
+			PhoneNumberID: cityNumberID, Kind: "text", Text: "HAI LURAH Taman, lampu jalan RT 03 mati seminggu.", SentAt: time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)}
+		if _, err := db.StoreInbound(ctx, orphan); err != nil {
+			t.Fatal(err)
+		}
+		at := f.clock.Now().Add(-time.Minute)
+		for i, text := range []string{"HAI LURAH Taman, got mampet di RT 02.", "HAI LURAH Taman, sampah menumpuk di pasar."} {
+			body := metaDelivery(metaEntry(cityNumberID, nil, metaText(fmt.Sprintf("wamid.LATER-%d", i), sitiWA, at, text)))
+			if st, raw := f.deliver(body, ""); st != http.StatusOK {
+				t.Fatalf("delivery while Temporal is down: %d %s", st, raw)
+			}
+		}
+		if got := cases.started(); len(got) != 0 {
+			t.Fatalf("started while down: %+v", got)
+		}
+		// The engine is back; the sweep takes messages older than its
+		// age, so a young one is left to the webhook's own hand-over.
+		cases.set(false)
+		time.Sleep(100 * time.Millisecond)
+		if got := cases.started(); len(got) != 0 {
+			t.Fatalf("the sweep took young messages: %+v", got)
+		}
+		f.clock.Add(time.Minute)
+		deadline := time.Now().Add(10 * time.Second)
+		for len(cases.started()) < 3 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // nothing more may come
+		got := cases.started()
+		var order []string
+		for _, in := range got {
+			order = append(order, in.First.ID)
+		}
+		if want := []string{"wamid.ORPHAN", "wamid.LATER-0", "wamid.LATER-1"}; !slices.Equal(order, want) {
+			t.Fatalf("handed over %v, want %v once each in order", order, want)
+		}
+		for _, id := range []string{"wamid.ORPHAN", "wamid.LATER-0", "wamid.LATER-1"} {
+			m, err := db.FindInbound(ctx, id)
+			if err != nil || m.Status != hailurah.InboundDelivered || m.TicketID == "" {
+				t.Fatalf("%s after the sweep: %+v %v", id, m, err)
+			}
+		}
+		if got[1].TicketID != "HL-2026-000001" {
+			t.Errorf("the first failed attempt reserved HL-2026-000001; the sweep started %s", got[1].TicketID)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
@@ -63,7 +64,7 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		Text: req.Text, Channel: req.Channel, Kelurahan: req.Kelurahan, SenderID: senderID,
 		RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
 	}
-	resp, err := s.startTicket(c, in)
+	resp, err := s.startTicket(c.Request.Context(), in)
 	if err != nil {
 		fail(c, err)
 		return
@@ -113,10 +114,9 @@ type intake struct {
 // and records the ticket. The workflow start is the commit point: once it
 // succeeds the ticket exists durably, and its first activity writes the
 // projection too, so a failed insert here loses nothing.
-func (s *Server) startTicket(c *gin.Context, in intake) (*curhatResponse, error) {
-	ctx := c.Request.Context()
+func (s *Server) startTicket(ctx context.Context, in intake) (*curhatResponse, error) {
 	msg := triage.ParseMessage(in.Text)
-	kel, err := s.routeKelurahan(c, msg.Kelurahan, in.Kelurahan)
+	kel, err := s.routeKelurahan(ctx, msg.Kelurahan, in.Kelurahan)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +178,8 @@ func (s *Server) startTicket(c *gin.Context, in intake) (*curhatResponse, error)
 // channel gave, else none (the city triage queue). Names are matched
 // tolerantly; an explicit code that matches nothing is an error only when
 // it came from a form field, since a citizen's typo must not lose a curhat.
-func (s *Server) routeKelurahan(c *gin.Context, named, given string) (*hailurah.Kelurahan, error) {
-	all, err := s.cfg.Kelurahan.ListKelurahan(c.Request.Context())
+func (s *Server) routeKelurahan(ctx context.Context, named, given string) (*hailurah.Kelurahan, error) {
+	all, err := s.cfg.Kelurahan.ListKelurahan(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -331,7 +331,7 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 			open311Fail(c, format, http.StatusNotFound, "service_code tidak dikenal: "+clipRunes(f.Get("service_code"), 40))
 			return
 		}
-		resp, err := s.startTicket(c, in)
+		resp, err := s.startTicket(c.Request.Context(), in)
 		if err != nil {
 			s.open311FailErr(c, format, err)
 			return

@@ -77,6 +77,9 @@ type Config struct {
 	Channels ChannelStore
 	// WhatsApp configures the webhook: verify token, app secret, number.
 	WhatsApp WhatsAppSettings
+	// InboxSweepEvery is how often the inbox looks for stored messages
+	// nobody is handing over (inbox.go); 0 means every 10 seconds.
+	InboxSweepEvery time.Duration
 }
 
 // RulesView is the active rules file, for the admin's read-only view.
@@ -99,6 +102,7 @@ type Server struct {
 	metrics  *metrics
 	pages    map[string]*template.Template
 	channels *channelState // the webhook's limiters and locks; nil without Config.Channels
+	inbox    *inbox        // hands stored WhatsApp messages over (inbox.go); nil without channels
 }
 
 // New builds the server and its routes.
@@ -121,6 +125,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionAbsolute == 0 {
 		cfg.SessionAbsolute = 12 * time.Hour
 	}
+	if cfg.InboxSweepEvery <= 0 {
+		cfg.InboxSweepEvery = inboxSweepEvery
+	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -141,6 +148,9 @@ func New(cfg Config) (*Server, error) {
 	s.engine = s.routes()
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted proxies: %w", err)
+	}
+	if s.channels != nil {
+		s.startInbox()
 	}
 	return s, nil
 }
@@ -195,10 +205,14 @@ func (s *Server) URL() string {
 
 // Close stops accepting requests and waits for those in flight, up to ctx.
 func (s *Server) Close(ctx context.Context) error {
-	if s.http == nil {
-		return nil
+	var err error
+	if s.http != nil {
+		err = s.http.Shutdown(ctx)
 	}
-	return s.http.Shutdown(ctx)
+	if s.inbox != nil {
+		s.inbox.stop()
+	}
+	return err
 }
 
 func (s *Server) routes() *gin.Engine {

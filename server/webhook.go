@@ -130,7 +130,8 @@ type inboundReceipt struct {
 // when WHATSAPP_APP_SECRET is set) or a gateway's flat payload (bearer API
 // token of an admin or a kelurahan's moderator). Every message is stored
 // before anything else; 5xx means "deliver again", and only comes when a
-// message could not be stored or handed over.
+// message could not be stored (or, for a gateway, handed over). Cloud API
+// messages are handed over by the inbox after the answer (inbox.go).
 func (s *Server) whatsappWebhook(c *gin.Context) {
 	body, err := readBody(c, whatsapp.DefaultMaxBodyBytes)
 	if err != nil {
@@ -168,14 +169,36 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	receipts, err := s.receiveCloud(c, d, false)
-	if err != nil {
+	if err := s.acceptCloud(c.Request.Context(), d); err != nil {
 		fail(c, err)
 		return
 	}
 	// Meta reads only the status; the body says no more than a count, so
 	// an unsigned poster learns nothing about tickets.
-	c.JSON(http.StatusOK, gin.H{"received": len(receipts), "statuses": len(d.Statuses)})
+	c.JSON(http.StatusOK, gin.H{"received": len(d.Messages), "statuses": len(d.Statuses)})
+}
+
+// acceptCloud stores every message of a delivery and applies its status
+// reports; the inbox hands the messages over after the webhook has
+// answered (inbox.go). Only a failure to store answers 5xx, so that Meta
+// delivers again; a redelivery of a stored message queues it again if it
+// still waits.
+func (s *Server) acceptCloud(ctx context.Context, d *whatsapp.Delivery) error {
+	for _, in := range d.Messages {
+		m, _, err := s.storeCloudMessage(ctx, in, false)
+		if err != nil {
+			return err
+		}
+		if m.Status == hailurah.InboundStored {
+			s.inbox.enqueue(m)
+		}
+	}
+	for _, st := range d.Statuses {
+		if err := s.applyStatus(ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readBody reads the whole body, at most max bytes.
@@ -197,7 +220,8 @@ func readBody(c *gin.Context, max int) ([]byte, error) {
 }
 
 // receiveCloud stores every message of a delivery, applies its status
-// reports, then hands the messages over in order. The first hand-over
+// reports, then hands the messages over in order, before answering: the
+// simulated phone shows what became of each. The first hand-over
 // that fails for a reason a retry can cure ends the delivery with that
 // error; Meta delivers it again and the handled messages are skipped.
 //
@@ -221,7 +245,7 @@ func (s *Server) receiveCloud(c *gin.Context, d *whatsapp.Delivery, simulated bo
 	}
 	receipts := make([]inboundReceipt, 0, len(stored))
 	for i, m := range stored {
-		rc, err := s.handOver(c, m, fresh[i], intakeOptions{})
+		rc, err := s.handOver(c.Request.Context(), m, fresh[i], intakeOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -365,8 +389,7 @@ type intakeOptions struct {
 // delivered again (the store or Temporal is unavailable); the message then
 // stays stored. A message refused for good is kept as failed, and the
 // admins are told.
-func (s *Server) handOver(c *gin.Context, m *hailurah.InboundMessage, fresh bool, opt intakeOptions) (inboundReceipt, error) {
-	ctx := c.Request.Context()
+func (s *Server) handOver(ctx context.Context, m *hailurah.InboundMessage, fresh bool, opt intakeOptions) (inboundReceipt, error) {
 	rc := inboundReceipt{ProviderID: m.ProviderID, Status: m.Status, TicketID: m.TicketID}
 	if m.Status != hailurah.InboundStored {
 		rc.Duplicate = true
@@ -402,7 +425,7 @@ func (s *Server) handOver(c *gin.Context, m *hailurah.InboundMessage, fresh bool
 				"Melebihi batas pesan per pengirim; disimpan tanpa diteruskan.")
 		}
 	}
-	out, err := s.dispatch(c, m, opt)
+	out, err := s.dispatch(ctx, m, opt)
 	if err != nil {
 		if code := hailurah.ErrorCode(err); code == hailurah.EINVALID || code == hailurah.ECONFLICT {
 			// The message itself cannot become a ticket; sending it again
@@ -449,13 +472,13 @@ type dispatched struct {
 // go to a ticket; locations and photos without a caption join a running
 // ticket; audio, stickers and what cannot be read are answered with a
 // request for text; reactions are only kept.
-func (s *Server) dispatch(c *gin.Context, m *hailurah.InboundMessage, opt intakeOptions) (dispatched, error) {
+func (s *Server) dispatch(ctx context.Context, m *hailurah.InboundMessage, opt intakeOptions) (dispatched, error) {
 	text := strings.TrimSpace(m.Text)
 	switch m.Kind {
 	case whatsapp.KindReaction:
 		return dispatched{status: hailurah.InboundIgnored, note: "Reaksi emoji; tidak diteruskan."}, nil
 	case whatsapp.KindAudio, whatsapp.KindSticker, whatsapp.KindUnsupported:
-		return s.answer(c, m, hailurah.OutboxAskText, triage.ComposeAskText())
+		return s.answer(ctx, m, hailurah.OutboxAskText, triage.ComposeAskText())
 	case whatsapp.KindButton:
 		if cmd, ok := hailurah.ButtonCommand(m.ButtonID); ok {
 			text = cmd
@@ -467,28 +490,28 @@ func (s *Server) dispatch(c *gin.Context, m *hailurah.InboundMessage, opt intake
 		if text != "" {
 			note = "Lokasi: " + text
 		}
-		return s.attach(c, m, note)
+		return s.attach(ctx, m, note)
 	}
 	if text == "" {
-		return s.attach(c, m, "(lampiran tanpa keterangan)")
+		return s.attach(ctx, m, "(lampiran tanpa keterangan)")
 	}
-	return s.route(c, m, text, opt)
+	return s.route(ctx, m, text, opt)
 }
 
 // attach passes a message without words of its own (a photo, a location)
 // to the sender's running ticket with a note; without one it cannot start
 // a ticket (there is nothing to triage), so the citizen is asked to write.
-func (s *Server) attach(c *gin.Context, m *hailurah.InboundMessage, note string) (dispatched, error) {
-	t, err := s.runningTicket(c, m.SenderID, "")
+func (s *Server) attach(ctx context.Context, m *hailurah.InboundMessage, note string) (dispatched, error) {
+	t, err := s.runningTicket(ctx, m.SenderID, "")
 	if err != nil {
 		return dispatched{}, err
 	}
 	if t != nil {
-		if d, ok, err := s.signal(c, t, m, note); ok || err != nil {
+		if d, ok, err := s.signal(ctx, t, m, note); ok || err != nil {
 			return d, err
 		}
 	}
-	return s.answer(c, m, hailurah.OutboxAskText, triage.ComposeAskText())
+	return s.answer(ctx, m, hailurah.OutboxAskText, triage.ComposeAskText())
 }
 
 // route sends a message with text to the sender's running ticket, or
@@ -497,23 +520,22 @@ func (s *Server) attach(c *gin.Context, m *hailurah.InboundMessage, note string)
 // resolved one still takes commands (the rating, a late BELUM or STATUS)
 // while its workflow waits for the rating. A command with no ticket to
 // take it is answered with how to start one, not made a ticket of its own.
-func (s *Server) route(c *gin.Context, m *hailurah.InboundMessage, text string, opt intakeOptions) (dispatched, error) {
+func (s *Server) route(ctx context.Context, m *hailurah.InboundMessage, text string, opt intakeOptions) (dispatched, error) {
 	_, isCommand := triage.ParseCommand(text)
 	if !triage.ParseMessage(text).HaiLurah {
-		t, err := s.runningTicket(c, m.SenderID, text)
+		t, err := s.runningTicket(ctx, m.SenderID, text)
 		if err != nil {
 			return dispatched{}, err
 		}
 		if t != nil {
-			if d, ok, err := s.signal(c, t, m, text); ok || err != nil {
+			if d, ok, err := s.signal(ctx, t, m, text); ok || err != nil {
 				return d, err
 			}
 		}
 		if isCommand {
-			return s.answer(c, m, hailurah.OutboxNoTicket, noTicketText)
+			return s.answer(ctx, m, hailurah.OutboxNoTicket, noTicketText)
 		}
 	}
-	ctx := c.Request.Context()
 	in := intake{Text: text, Channel: m.Channel, Kelurahan: opt.Kelurahan, SenderID: m.SenderID,
 		Anonim: opt.Anonim, Tembusan: opt.Tembusan, MessageID: m.ProviderID, Lat: m.Lat, Lng: m.Lng,
 		Media: webMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID}
@@ -539,7 +561,7 @@ func (s *Server) route(c *gin.Context, m *hailurah.InboundMessage, text string, 
 		}
 		in.TicketID = id
 	}
-	resp, err := s.startTicket(c, in)
+	resp, err := s.startTicket(ctx, in)
 	if retry && hailurah.ErrorCode(err) == hailurah.ECONFLICT {
 		return dispatched{status: hailurah.InboundDelivered, ticketID: in.TicketID, note: "Tiket sudah dimulai oleh percobaan sebelumnya."}, nil
 	} else if err != nil {
@@ -554,8 +576,8 @@ const noTicketText = "Terima kasih. Saat ini tidak ada curhat Anda yang sedang k
 
 // runningTicket returns the sender's newest ticket if it takes messages
 // (see route), else nil. text "" asks about a message without words.
-func (s *Server) runningTicket(c *gin.Context, sender, text string) (*hailurah.Ticket, error) {
-	t, err := s.cfg.Channels.LatestTicketOfSender(c.Request.Context(), sender)
+func (s *Server) runningTicket(ctx context.Context, sender, text string) (*hailurah.Ticket, error) {
+	t, err := s.cfg.Channels.LatestTicketOfSender(ctx, sender)
 	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
@@ -572,10 +594,10 @@ func (s *Server) runningTicket(c *gin.Context, sender, text string) (*hailurah.T
 
 // signal passes the message to the ticket's workflow; ok is false when the
 // workflow has ended, and the caller starts a new ticket instead.
-func (s *Server) signal(c *gin.Context, t *hailurah.Ticket, m *hailurah.InboundMessage, text string) (dispatched, bool, error) {
+func (s *Server) signal(ctx context.Context, t *hailurah.Ticket, m *hailurah.InboundMessage, text string) (dispatched, bool, error) {
 	msg := hailurah.CitizenMessage{ID: m.ProviderID, At: m.SentAt, Text: text, Channel: m.Channel,
 		Lat: m.Lat, Lng: m.Lng, Media: webMedia(m.Media)}
-	err := s.cfg.Cases.SignalCitizen(c.Request.Context(), t.ID, msg)
+	err := s.cfg.Cases.SignalCitizen(ctx, t.ID, msg)
 	switch hailurah.ErrorCode(err) {
 	case "":
 		return dispatched{status: hailurah.InboundDelivered, ticketID: t.ID}, true, nil
@@ -587,10 +609,10 @@ func (s *Server) signal(c *gin.Context, t *hailurah.Ticket, m *hailurah.InboundM
 
 // answer queues a reply that needs no ticket, keyed by the message so a
 // redelivery queues nothing new.
-func (s *Server) answer(c *gin.Context, m *hailurah.InboundMessage, kind, text string) (dispatched, error) {
+func (s *Server) answer(ctx context.Context, m *hailurah.InboundMessage, kind, text string) (dispatched, error) {
 	msg := &hailurah.OutboxMessage{IdempotencyKey: "inbound/" + m.ProviderID + "/" + kind, Channel: m.Channel,
 		Recipient: m.SenderID, Kind: kind, Text: text}
-	if err := s.enqueue(c.Request.Context(), msg); err != nil {
+	if err := s.enqueue(ctx, msg); err != nil {
 		return dispatched{}, err
 	}
 	return dispatched{status: hailurah.InboundAnswered, reply: text, note: outbox.KindLabel(kind)}, nil
@@ -672,7 +694,7 @@ func (s *Server) receiveGateway(c *gin.Context, u *hailurah.User, g *whatsapp.Ga
 	}
 	raw, _ := json.Marshal(map[string]any{"id": g.ID, "channel": g.Channel, "timestamp": at, "text": g.Text,
 		"media": g.Media, "tembusan": g.Tembusan, "anonim": g.Anonim, "gateway_user": u.Username})
-	m := &hailurah.InboundMessage{ProviderID: "gw:" + u.Username + ":" + g.ID, Channel: g.Channel, SenderID: sender,
+	m := &hailurah.InboundMessage{ProviderID: hailurah.GatewayIDPrefix + u.Username + ":" + g.ID, Channel: g.Channel, SenderID: sender,
 		Kind: kind, Text: g.Text, Media: g.Media, Raw: raw, SentAt: at}
 	created, err := s.cfg.Channels.StoreInbound(ctx, m)
 	if err != nil {
@@ -687,7 +709,7 @@ func (s *Server) receiveGateway(c *gin.Context, u *hailurah.User, g *whatsapp.Ga
 	if u.Role == hailurah.RoleModerator {
 		opt.Kelurahan = u.Kelurahan
 	}
-	rc, err := s.handOver(c, m, created, opt)
+	rc, err := s.handOver(c.Request.Context(), m, created, opt)
 	if err != nil {
 		return rc, err
 	}

@@ -269,6 +269,29 @@ func (db *DB) ListInboundBySender(ctx context.Context, senderID string, limit in
 	return out, nil
 }
 
+// ListStoredInbound returns messages still waiting to be handed over,
+// oldest first: received before receivedBefore, unclaimed or with a claim
+// older than staleBefore, not from a gateway. See
+// hailurah.InboundService.
+func (db *DB) ListStoredInbound(ctx context.Context, receivedBefore, staleBefore time.Time, limit int) ([]*hailurah.InboundMessage, error) {
+	limit, err := listLimit(limit, 100, 500)
+	if err != nil {
+		return nil, err
+	}
+	var rows []inboundRow
+	err = db.q(ctx).Where("status = ? AND received_at < ? AND (claimed_at IS NULL OR claimed_at < ?) AND provider_id NOT LIKE ?",
+		hailurah.InboundStored, utc(receivedBefore), utc(staleBefore), hailurah.GatewayIDPrefix+"%").
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*hailurah.InboundMessage, len(rows))
+	for i := range rows {
+		out[i] = rows[i].message()
+	}
+	return out, nil
+}
+
 func errInboundNotFound() error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "Pesan masuk tidak ditemukan.")
 }

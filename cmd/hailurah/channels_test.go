@@ -154,6 +154,11 @@ func (e *e2e) deliver(body string) {
 	if st != http.StatusOK {
 		e.t.Fatalf("delivery: %d %s", st, raw)
 	}
+	// The inbox hands the messages over after the answer; the test reads
+	// what the delivery did.
+	if err := e.m.HTTP.WaitInbox(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func (e *e2e) sender(phone string) string {
