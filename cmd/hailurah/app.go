@@ -54,6 +54,7 @@ type Main struct {
 	// Relay sends the outbox (dev and worker modes).
 	Relay     *outbox.Relay
 	stopRelay func()
+	stopPprof func()
 }
 
 // Run starts the parts of the system the mode needs and returns once they
@@ -131,6 +132,11 @@ func (m *Main) Run(ctx context.Context) error {
 	// name the address actually served (port 0 in tests).
 	if m.Mode != ModeServer {
 		if err := m.startWorker(ctx); err != nil {
+			return err
+		}
+	}
+	if m.Config.PprofAddr != "" {
+		if _, m.stopPprof, err = startPprof(m.Config.PprofAddr, m.Logger); err != nil {
 			return err
 		}
 	}
@@ -261,6 +267,10 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	var errs []error
+	if m.stopPprof != nil {
+		m.stopPprof()
+		m.stopPprof = nil
+	}
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
 		m.HTTP = nil

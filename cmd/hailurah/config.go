@@ -40,6 +40,7 @@ type Config struct {
 	LogLevel        string        // HAILURAH_LOG_LEVEL
 	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
 	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+	PprofAddr       string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
 	Location        *time.Location
 	// GrantPolicy is HAILURAH_GRANT_POLICY: overrides of the grant
 	// process's durations ("verify_sla=3d,checkins=30d/60d/90d"); zero
@@ -101,6 +102,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
+	}
+	cfg.PprofAddr = get("HAILURAH_PPROF_ADDR", "")
+	if err := checkPprofAddr(cfg.PprofAddr); err != nil {
+		return cfg, err
 	}
 	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		return cfg, errors.New("DATABASE_URL: must start with postgres:// or postgresql:// (leave it empty for SQLite in the data dir)")

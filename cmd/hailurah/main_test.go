@@ -120,9 +120,11 @@ func TestEndToEnd(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	for env, want := range map[string]string{
-		"DATABASE_URL=mysql://x":         "DATABASE_URL",
-		"HAILURAH_TZ=Mars/Olympus":       "HAILURAH_TZ",
-		"HAILURAH_SECURE_COOKIES=kadang": "HAILURAH_SECURE_COOKIES",
+		"DATABASE_URL=mysql://x":           "DATABASE_URL",
+		"HAILURAH_TZ=Mars/Olympus":         "HAILURAH_TZ",
+		"HAILURAH_SECURE_COOKIES=kadang":   "HAILURAH_SECURE_COOKIES",
+		"HAILURAH_PPROF_ADDR=0.0.0.0:6060": "loopback",
+		"HAILURAH_PPROF_ADDR=6060":         "host:port",
 	} {
 		k, v, _ := strings.Cut(env, "=")
 		_, err := LoadConfig(func(key string) string {
@@ -138,6 +140,16 @@ func TestConfigErrors(t *testing.T) {
 	cfg, err := LoadConfig(func(string) string { return "" })
 	if err != nil || cfg.Addr != ":8080" || cfg.DevTemporalAddr != "127.0.0.1:7233" || cfg.DevUIAddr != "127.0.0.1:8233" || cfg.Namespace != "default" {
 		t.Fatalf("defaults: %+v %v", cfg, err)
+	}
+	for _, addr := range []string{"127.0.0.1:6060", "[::1]:0", "localhost:6060"} {
+		if cfg, err := LoadConfig(func(k string) string {
+			if k == "HAILURAH_PPROF_ADDR" {
+				return addr
+			}
+			return ""
+		}); err != nil || cfg.PprofAddr != addr {
+			t.Errorf("HAILURAH_PPROF_ADDR=%s: %v", addr, err)
+		}
 	}
 	if err := (&Config{}).ensureSecret(false); err == nil {
 		t.Fatal("production without HAILURAH_SECRET must fail")
