@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run build test test-short test-faults test-outage fuzz lint fmt vet eval-triage bench clean
+.PHONY: run build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
@@ -21,9 +21,14 @@ test:
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
-## test-faults: crash test — the real binary killed with SIGKILL three times under webhook load
+## test-faults: the real binary killed with SIGKILL three times under webhook load; Gemini failing every
+## way (timeouts, 429, 5xx, garbage); the WhatsApp Cloud API down for 45 s (HAILURAH_TEST_WA_OUTAGE)
 test-faults:
-	$(GO) test -tags faults -run TestCrashRecovery -count=1 -v -timeout 20m ./cmd/hailurah/
+	$(GO) test -tags faults -run 'TestCrashRecovery|TestGeminiOutage|TestWhatsAppOutage' -count=1 -v -timeout 20m ./cmd/hailurah/
+
+## test-wa-outage-10m: the WhatsApp outage test with the Cloud API down for 10 minutes (about 25 minutes)
+test-wa-outage-10m:
+	HAILURAH_TEST_WA_OUTAGE=10m $(GO) test -tags faults -run TestWhatsAppOutage -count=1 -v -timeout 45m ./cmd/hailurah/
 
 ## test-outage: a Postgres cluster of the test's own is stopped while curhat flow (root; Debian's pg tools)
 test-outage:
