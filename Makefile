@@ -26,7 +26,7 @@ test-short:
 test-faults:
 	$(GO) test -tags faults -run 'TestCrashRecovery|TestGeminiOutage|TestWhatsAppOutage' -count=1 -v -timeout 20m ./cmd/hailurah/
 
-## test-wa-outage-10m: the WhatsApp outage test with the Cloud API down for 10 minutes (about 25 minutes)
+## test-wa-outage-10m: the WhatsApp outage test with the Cloud API down for 10 minutes (about 15 minutes)
 test-wa-outage-10m:
 	HAILURAH_TEST_WA_OUTAGE=10m $(GO) test -tags faults -run TestWhatsAppOutage -count=1 -v -timeout 45m ./cmd/hailurah/
 
