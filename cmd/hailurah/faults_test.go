@@ -84,10 +84,16 @@ func TestCrashRecovery(t *testing.T) {
 	killers.Add(1)
 	go func() {
 		defer killers.Done()
+		// Kill k falls at a random moment around k/(kills+1) of the
+		// sending window, so every kill comes while deliveries flow: the
+		// sender cannot finish before the window ends.
 		window := time.Duration(len(plan)) * time.Second / rate
+		slot := window / time.Duration(kills+1)
+		start := time.Now()
 		for k := 0; k < kills; k++ {
+			at := slot*time.Duration(k+1) + time.Duration(rand.Int64N(int64(slot/2))) - slot/4
 			select {
-			case <-time.After(window/time.Duration(kills+1) + time.Duration(rand.IntN(3000))*time.Millisecond):
+			case <-time.After(time.Until(start.Add(at))):
 			case <-stopKills:
 				return
 			}
@@ -128,6 +134,9 @@ func TestCrashRecovery(t *testing.T) {
 	killers.Wait()
 	t.Logf("deliveries sent %d (attempts %d, refused or lost connections %d), distinct messages acknowledged %d, kills %d",
 		len(plan), attempts, failures, len(acked), p.kills)
+	if p.kills != kills {
+		t.Errorf("killed %d times while deliveries flowed, want %d", p.kills, kills)
+	}
 
 	// Wait for every ticket to be triaged and its SLA to be breached.
 	secret, err := os.ReadFile(filepath.Join(data, "secret"))
@@ -231,13 +240,23 @@ func TestCrashRecovery(t *testing.T) {
 // metaText is a Cloud API webhook delivery of one text message.
 func metaText(id, from, text string) []byte { return metaTextNamed(id, from, "Warga", text) }
 
+// freeAddr picks a free port below Linux's ephemeral range (32768 and
+// up): the program keeps it across kills and restarts, and a port from
+// the ephemeral range could be taken meanwhile by an outgoing connection
+// or by the restarted program's own Temporal server, which picks its
+// ports with :0 before the web server listens.
 func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Helper()
+	for range 100 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		ln, err := net.Listen("tcp", addr)
+		if err == nil {
+			ln.Close()
+			return addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("no free port between 20000 and 32000")
+	return ""
 }
 
 // process is `hailurah dev` as a child process.
