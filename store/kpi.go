@@ -18,7 +18,10 @@ var _ hailurah.KPIService = (*DB)(nil)
 // The KPI queries are written once for both dialects. Where SQL differs
 // (durations, calendar days in WIB) a helper returns the dialect's
 // expression; medians are taken with ORDER BY … LIMIT/OFFSET, which both
-// dialects run in the database, so no metric has a second code path.
+// dialects run in the database. For periods of whole WIB days the curhat
+// figures read the daily rollups of kpi_rollup.go instead, which hold the
+// same counts; the queries on tickets below remain for other periods and
+// are what the rollups are tested against.
 //
 // Every period is [from, to). Calendar days and months are those of WIB,
 // the kelurahan's own clock. The kpi_* views of migration 00005 use the
@@ -192,11 +195,14 @@ func (db *DB) median(ctx context.Context, sub string, args map[string]any) (*flo
 //   - the unit's clock ran from assignment and ended when it breached or
 //     the ticket left assigned/in_progress.
 const (
-	sqlFollowedUp  = `(t.verified OR t.status NOT IN ('new', 'open'))`
-	sqlModEnded    = `(t.moderator_breached OR t.verified OR t.status NOT IN ('new', 'open'))`
-	sqlDinasEnded  = `(t.assigned_at IS NOT NULL AND (t.dinas_breached OR t.status NOT IN ('assigned', 'in_progress')))`
-	sqlOverdueNow  = `((t.status IN ('assigned', 'in_progress') AND t.dinas_due < @now) OR (t.status IN ('new', 'open') AND NOT t.verified AND t.moderator_due < @now))`
-	sqlCurhatTally = `COUNT(*) AS total,
+	sqlFollowedUp = `(t.verified OR t.status NOT IN ('new', 'open'))`
+	sqlModEnded   = `(t.moderator_breached OR t.verified OR t.status NOT IN ('new', 'open'))`
+	sqlDinasEnded = `(t.assigned_at IS NOT NULL AND (t.dinas_breached OR t.status NOT IN ('assigned', 'in_progress')))`
+	// Overdue now: a unit's task past its deadline, or a ticket past the
+	// moderators' (the two never hold together).
+	sqlDinasOverdue = `(t.status IN ('assigned', 'in_progress') AND t.dinas_due < @now)`
+	sqlModOverdue   = `(t.status IN ('new', 'open') AND NOT t.verified AND t.moderator_due < @now)`
+	sqlCurhatTally  = `COUNT(*) AS total,
     SUM(CASE WHEN ` + sqlFollowedUp + ` THEN 1 ELSE 0 END) AS followed,
     SUM(CASE WHEN ` + sqlModEnded + ` THEN 1 ELSE 0 END) AS mod_ended,
     SUM(CASE WHEN ` + sqlModEnded + ` AND NOT t.moderator_breached THEN 1 ELSE 0 END) AS mod_on_time,
@@ -233,8 +239,12 @@ func (t *curhatTally) add(o curhatTally) {
 }
 
 // curhatTallies counts the tickets received in [from, to) inside scope,
-// one row per kelurahan ("" for the city queue).
+// one row per kelurahan ("" for the city queue): from the daily rollups
+// for whole WIB days, else from the tickets.
 func (db *DB) curhatTallies(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]curhatTally, error) {
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok {
+		return db.rollupTallies(ctx, scope, dfrom, dto)
+	}
 	args := map[string]any{"from": utc(from), "to": utc(to), "satisfied": hailurah.SatisfiedRating}
 	q := `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, ` + sqlCurhatTally + `
 FROM tickets t
@@ -255,6 +265,12 @@ func ticketPeriod(scope hailurah.KPIScope, from, to time.Time, args map[string]a
 // medianResolve is the median time from receipt to resolution of the
 // tickets resolved among those received in the period.
 func (db *DB) medianResolve(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (*float64, error) {
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+		m, _, ok, err := db.rollupMedian(ctx, metricResolve, scope, from, to, dfrom, dto)
+		if err != nil || ok {
+			return m, err
+		}
+	}
 	args := map[string]any{}
 	sub := "SELECT " + db.secondsBetween("t.resolved_at", "t.datetime_received") + " AS v FROM tickets t WHERE " +
 		ticketPeriod(scope, from, to, args) + " AND t.status = 'resolved' AND t.resolved_at IS NOT NULL"
@@ -265,6 +281,12 @@ func (db *DB) medianResolve(ctx context.Context, scope hailurah.KPIScope, from, 
 // medianReply is the median time from receipt to the AI reply, the first
 // outbox row of kind reply, and how many tickets had one.
 func (db *DB) medianReply(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (*float64, int, error) {
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+		m, n, ok, err := db.rollupMedian(ctx, metricReply, scope, from, to, dfrom, dto)
+		if err != nil || ok {
+			return m, n, err
+		}
+	}
 	args := map[string]any{"kind": hailurah.OutboxReply}
 	// Joined per ticket of the period (outbox_ticket_idx), not grouped
 	// over the whole outbox first: a city's outbox holds millions of rows.

@@ -122,12 +122,22 @@ func (db *DB) countReceived(ctx context.Context, scope hailurah.KPIScope, from, 
 }
 
 // overdueByKelurahan counts, per kelurahan, the tickets past their
-// moderator or dinas deadline at now, whenever they were received.
+// moderator or dinas deadline at now, whenever they were received. The
+// two kinds are counted apart, each from its partial index alone; as one
+// OR the database would visit every overdue ticket's row.
 func (db *DB) overdueByKelurahan(ctx context.Context, scope hailurah.KPIScope, now time.Time) (map[string]int, error) {
 	args := map[string]any{"now": utc(now)}
-	q := `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, COUNT(*) AS n FROM tickets t
-WHERE ` + scopeWhere("t", "s", scope, args) + ` AND ` + sqlOverdueNow + `
-GROUP BY t.kelurahan_code`
+	cond := scopeWhere("t", "s", scope, args)
+	q := `SELECT x.kelurahan AS kelurahan, SUM(x.n) AS n FROM (
+  SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, COUNT(*) AS n FROM tickets t
+  WHERE ` + cond + ` AND ` + sqlDinasOverdue + `
+  GROUP BY t.kelurahan_code
+  UNION ALL
+  SELECT COALESCE(t.kelurahan_code, ''), COUNT(*) FROM tickets t
+  WHERE ` + cond + ` AND ` + sqlModOverdue + `
+  GROUP BY t.kelurahan_code
+) x
+GROUP BY x.kelurahan`
 	var rows []struct {
 		Kelurahan string
 		N         int64
@@ -142,16 +152,25 @@ GROUP BY t.kelurahan_code`
 	return out, nil
 }
 
+type kategoriRow struct {
+	Kategori string
+	N        int64
+}
+
 func (db *DB) categoryCounts(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, total int) ([]hailurah.CategoryCount, error) {
-	args := map[string]any{}
-	q := `SELECT t.kategori AS kategori, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
+	var rows []kategoriRow
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+		var err error
+		if rows, err = db.rollupCategories(ctx, scope, dfrom, dto); err != nil {
+			return nil, err
+		}
+	} else {
+		args := map[string]any{}
+		q := `SELECT t.kategori AS kategori, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY t.kategori ORDER BY n DESC, kategori`
-	var rows []struct {
-		Kategori string
-		N        int64
-	}
-	if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
-		return nil, err
+		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
 	}
 	out := make([]hailurah.CategoryCount, len(rows))
 	for i, r := range rows {
@@ -160,20 +179,29 @@ GROUP BY t.kategori ORDER BY n DESC, kategori`
 	return out, nil
 }
 
+type urgencyRow struct {
+	Day     string
+	Urgency int
+	N       int64
+}
+
 // urgencyTrend counts the tickets of each WIB day of the period per
 // urgency; every day of the period is listed, quiet ones with zeros.
 func (db *DB) urgencyTrend(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.UrgencyDay, error) {
-	args := map[string]any{}
-	day := db.wibDay("t.datetime_received")
-	q := `SELECT ` + day + ` AS day, t.urgency_score AS urgency, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
+	var rows []urgencyRow
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+		var err error
+		if rows, err = db.rollupUrgency(ctx, scope, dfrom, dto); err != nil {
+			return nil, err
+		}
+	} else {
+		args := map[string]any{}
+		day := db.wibDay("t.datetime_received")
+		q := `SELECT ` + day + ` AS day, t.urgency_score AS urgency, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY ` + day + `, t.urgency_score`
-	var rows []struct {
-		Day     string
-		Urgency int
-		N       int64
-	}
-	if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
-		return nil, err
+		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
 	}
 	byDay := map[string]*hailurah.UrgencyDay{}
 	var days []string
@@ -214,19 +242,28 @@ GROUP BY ` + day + `, t.urgency_score`
 	return out, nil
 }
 
+type heatRow struct {
+	Kelurahan, RW, RT string
+	N                 int64
+}
+
 // heatmap counts the period's tickets per kelurahan, RW and RT; the page
 // folds RT away for the city.
 func (db *DB) heatmap(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.HeatCell, error) {
-	args := map[string]any{}
-	q := `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, t.rw AS rw, t.rt AS rt, COUNT(*) AS n FROM tickets t
+	var rows []heatRow
+	if dfrom, dto, ok := rollupDays(ctx, from, to); ok {
+		var err error
+		if rows, err = db.rollupHeatmap(ctx, scope, dfrom, dto); err != nil {
+			return nil, err
+		}
+	} else {
+		args := map[string]any{}
+		q := `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, t.rw AS rw, t.rt AS rt, COUNT(*) AS n FROM tickets t
 WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY t.kelurahan_code, t.rw, t.rt ORDER BY kelurahan, rw, rt`
-	var rows []struct {
-		Kelurahan, RW, RT string
-		N                 int64
-	}
-	if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
-		return nil, err
+		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
 	}
 	out := make([]hailurah.HeatCell, len(rows))
 	for i, r := range rows {
