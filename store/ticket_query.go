@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/hailurah/hailurah"
 )
@@ -54,14 +56,23 @@ func decodeCursor(s string) (*ticketCursor, error) {
 	return &c, nil
 }
 
-// after keeps the tickets that come after c in ticketOrder.
-func (c *ticketCursor) after(q *gorm.DB) *gorm.DB {
-	const sameDue = "(datetime_received < ? OR (datetime_received = ? AND id > ?))"
+// afterRanges returns the tickets that come after c in ticketOrder as
+// conditions that each select one contiguous range of the queue indexes
+// (kelurahan or unit, sla_due, datetime_received DESC, id): the rest of
+// c's deadline, later deadlines, no deadline. As one OR the database
+// could only filter the queue from its start, so a deep page would cost
+// as many rows as precede it; as ranges each starts where it should. The
+// redundant datetime_received <= bound lets the index seek to c.
+func (c *ticketCursor) afterRanges() []clause.Expr {
+	sameDue := clause.Expr{SQL: "datetime_received <= ? AND (datetime_received < ? OR id > ?)", Vars: []any{c.Received, c.Received, c.ID}}
 	if c.SLADue == nil {
-		return q.Where("(sla_due IS NULL AND "+sameDue+")", c.Received, c.Received, c.ID)
+		return []clause.Expr{{SQL: "sla_due IS NULL AND ?", Vars: []any{sameDue}}}
 	}
-	return q.Where("(sla_due > ? OR sla_due IS NULL OR (sla_due = ? AND "+sameDue+"))",
-		*c.SLADue, *c.SLADue, c.Received, c.Received, c.ID)
+	return []clause.Expr{
+		{SQL: "sla_due = ? AND ?", Vars: []any{*c.SLADue, sameDue}},
+		{SQL: "sla_due > ?", Vars: []any{*c.SLADue}},
+		{SQL: "sla_due IS NULL"},
+	}
 }
 
 // ListTickets returns one page of the tickets matching f, in queue order:
@@ -77,26 +88,40 @@ func (db *DB) ListTickets(ctx context.Context, f hailurah.TicketFilter) (*hailur
 	case limit < 1 || limit > maxTicketLimit:
 		return nil, hailurah.FieldErrorf("limit", "Jumlah tiket per halaman harus antara 1 dan %d.", maxTicketLimit)
 	}
-	q, err := db.filterTickets(db.q(ctx).Model(&ticketRow{}), f)
+	var statuses []string
+	for _, s := range f.Statuses {
+		if !s.Valid() {
+			return nil, hailurah.FieldErrorf("status", "Status tiket %q tidak dikenal.", s)
+		}
+		statuses = append(statuses, string(s))
+	}
+	// filtered is a new query of the tickets matching f, cursor aside.
+	filtered := func() (*gorm.DB, error) {
+		q, err := db.filterTickets(db.q(ctx).Model(&ticketRow{}), f)
+		if err == nil && len(statuses) > 0 {
+			q = q.Where("status IN ?", statuses)
+		}
+		return q, err
+	}
+	q, err := filtered()
 	if err != nil {
 		return nil, err
-	}
-	if len(f.Statuses) > 0 {
-		statuses := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			if !s.Valid() {
-				return nil, hailurah.FieldErrorf("status", "Status tiket %q tidak dikenal.", s)
-			}
-			statuses[i] = string(s)
-		}
-		q = q.Where("status IN ?", statuses)
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, err
 		}
-		q = c.after(q)
+		// The page is the first of the ranges after c, each read in
+		// order up to a page, merged.
+		var union []string
+		var parts []any
+		for i, r := range c.afterRanges() {
+			part, _ := filtered() // f was checked above
+			parts = append(parts, part.Where(r).Order(ticketOrder).Limit(limit+1))
+			union = append(union, fmt.Sprintf("SELECT * FROM (?) r%d", i))
+		}
+		q = db.q(ctx).Table("("+strings.Join(union, " UNION ALL ")+") AS page", parts...)
 	}
 	// One more than the page tells whether another page follows.
 	var rows []ticketRow

@@ -425,6 +425,10 @@ func TestTicketIndexes(t *testing.T) {
 			"tickets_kelurahan_queue_idx", "tickets_unit_queue_idx", "tickets_datetime_received_idx",
 			"ticket_events_timeline_idx", "outbox_relay_idx", "outbox_ticket_idx",
 			"notifications_user_idx", "notifications_unread_idx",
+			// 00006: the queues in their order, the dashboard's state now and
+			// its medians.
+			"tickets_kelurahan_order_idx", "tickets_unit_order_idx", "tickets_waiting_idx", "tickets_waiting_city_idx",
+			"tickets_dinas_open_idx", "tickets_moderator_open_idx", "tickets_reply_seconds_idx", "tickets_resolve_seconds_idx",
 		} {
 			if _, ok := slices.BinarySearch(names, want); !ok {
 				t.Errorf("index %s missing; have %v", want, names)
