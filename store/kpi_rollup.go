@@ -165,12 +165,14 @@ type durationBin struct {
 // tickets.
 func (db *DB) rollupMedian(ctx context.Context, metric string, scope hailurah.KPIScope, from, to time.Time, dfrom, dto string) (m *float64, n int, ok bool, err error) {
 	args := map[string]any{"metric": metric, "dfrom": dfrom, "dto": dto}
-	q := `SELECT d.bucket AS bucket, SUM(d.n) AS n, b.lo AS lo, b.hi AS hi
-FROM curhat_daily_durations d JOIN curhat_duration_buckets b ON b.bucket = d.bucket
-WHERE d.metric = @metric AND ` + scopeWhere("d", "s", scope, args) + ` AND d.day >= @dfrom AND d.day < @dto
-GROUP BY d.bucket, b.lo, b.hi
-HAVING SUM(d.n) > 0
-ORDER BY d.bucket`
+	q := `SELECT h.bucket AS bucket, h.n AS n, b.lo AS lo, b.hi AS hi FROM (
+  SELECT d.bucket AS bucket, SUM(d.n) AS n FROM curhat_daily_durations d
+  WHERE d.metric = @metric AND ` + scopeWhere("d", "s", scope, args) + ` AND d.day >= @dfrom AND d.day < @dto
+  GROUP BY d.bucket
+  HAVING SUM(d.n) > 0
+) h
+JOIN curhat_duration_buckets b ON b.bucket = h.bucket
+ORDER BY h.bucket`
 	var hist []durationBin
 	if err := db.raw(ctx, q, args).Scan(&hist).Error; err != nil {
 		return nil, 0, false, err
