@@ -167,9 +167,9 @@ func newDemoWriter(ctx context.Context, db *store.DB, databaseURL string) (*demo
 
 // finish completes a Postgres load: the dashboard rollups of the tickets
 // written with their triggers skipped, fresh statistics (a bulk load
-// leaves none, so the first queries would plan blind) and the tickets'
-// visibility map, so their indexes answer without reading the table. On
-// SQLite the triggers ran.
+// leaves none, so the first queries would plan blind) and the visibility
+// maps of tickets and the rollups, so their indexes answer without reading
+// the tables. On SQLite the triggers ran.
 func (w *demoWriter) finish(ctx context.Context) error {
 	if w.pg == nil {
 		return nil
@@ -178,7 +178,7 @@ func (w *demoWriter) finish(ctx context.Context) error {
 		return err
 	}
 	for _, stmt := range []string{"VACUUM (ANALYZE) tickets", "ANALYZE outbox", "ANALYZE ticket_events",
-		"ANALYZE curhat_daily", "ANALYZE curhat_daily_counts", "ANALYZE curhat_daily_durations"} {
+		"VACUUM (ANALYZE) curhat_daily", "VACUUM (ANALYZE) curhat_daily_counts", "VACUUM (ANALYZE) curhat_daily_durations"} {
 		if _, err := w.pg.Exec(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
