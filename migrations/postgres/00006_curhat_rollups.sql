@@ -189,7 +189,8 @@ CREATE INDEX tickets_resolve_seconds_idx ON tickets ((ROUND(EXTRACT(EPOCH FROM (
 -- Every ticket write moves the ticket's contribution: minus the old row,
 -- plus the new one, grouped by key (so an unchanged key is one update, or
 -- none) and in key order (so two writers never lock the same rows in
--- opposite orders). A session that bulk-loads tickets (seed-demo) may set
+-- opposite orders). An update skips each rollup none of whose columns it
+-- changed, and the whole trigger when it changed none at all. A session that bulk-loads tickets (seed-demo) may set
 -- hailurah.skip_rollups = on and rebuild the rollups afterwards
 -- (store.RebuildCurhatRollups).
 -- +goose StatementBegin
@@ -199,96 +200,103 @@ BEGIN
     IF current_setting('hailurah.skip_rollups', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
-    SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code,
-            to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day,
-            OLD.rw AS rw,
-            OLD.rt AS rt,
-            -1 AS total,
-            -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS followed,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS mod_ended,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END) AS mod_on_time,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END) AS dinas_ended,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END) AS dinas_on_time,
-            -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
-            -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END) AS rating_1,
-            -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END) AS rating_2,
-            -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END) AS rating_3,
-            -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END) AS rating_4,
-            -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END) AS rating_5 WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code,
-            to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day,
-            NEW.rw AS rw,
-            NEW.rt AS rt,
-            1 AS total,
-            CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS followed,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS mod_ended,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END AS mod_on_time,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END AS dinas_ended,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END AS dinas_on_time,
-            CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END AS resolved,
-            CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END AS rating_1,
-            CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END AS rating_2,
-            CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END AS rating_3,
-            CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END AS rating_4,
-            CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END AS rating_5 WHERE TG_OP <> 'DELETE'
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.rw, d.rt
-    HAVING SUM(d.total) <> 0 OR SUM(d.followed) <> 0 OR SUM(d.mod_ended) <> 0 OR SUM(d.mod_on_time) <> 0 OR SUM(d.dinas_ended) <> 0 OR SUM(d.dinas_on_time) <> 0 OR SUM(d.resolved) <> 0 OR SUM(d.rating_1) <> 0 OR SUM(d.rating_2) <> 0 OR SUM(d.rating_3) <> 0 OR SUM(d.rating_4) <> 0 OR SUM(d.rating_5) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.rw, d.rt
-    ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
-        total = curhat_daily.total + excluded.total,
-        followed = curhat_daily.followed + excluded.followed,
-        mod_ended = curhat_daily.mod_ended + excluded.mod_ended,
-        mod_on_time = curhat_daily.mod_on_time + excluded.mod_on_time,
-        dinas_ended = curhat_daily.dinas_ended + excluded.dinas_ended,
-        dinas_on_time = curhat_daily.dinas_on_time + excluded.dinas_on_time,
-        resolved = curhat_daily.resolved + excluded.resolved,
-        rating_1 = curhat_daily.rating_1 + excluded.rating_1,
-        rating_2 = curhat_daily.rating_2 + excluded.rating_2,
-        rating_3 = curhat_daily.rating_3 + excluded.rating_3,
-        rating_4 = curhat_daily.rating_4 + excluded.rating_4,
-        rating_5 = curhat_daily.rating_5 + excluded.rating_5;
-    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
-    SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'kategori' AS dim, OLD.kategori AS val, -1 AS n WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1 WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'kategori' AS dim, NEW.kategori AS val, 1 AS n WHERE TG_OP <> 'DELETE'
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1 WHERE TG_OP <> 'DELETE'
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.dim, d.val
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.dim, d.val
-    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
-    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
-    SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (OLD.first_reply_at - OLD.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, -1 AS n WHERE TG_OP <> 'INSERT' AND OLD.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (OLD.resolved_at - OLD.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1), -1 WHERE TG_OP <> 'INSERT' AND OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (NEW.first_reply_at - NEW.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, 1 AS n WHERE TG_OP <> 'DELETE' AND NEW.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (NEW.resolved_at - NEW.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1), 1 WHERE TG_OP <> 'DELETE' AND NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.metric, d.bucket
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.metric, d.bucket
-    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    IF TG_OP <> 'UPDATE' OR (OLD.datetime_received, OLD.kelurahan_code, OLD.rw, OLD.rt, OLD.status, OLD.verified, OLD.moderator_breached, OLD.dinas_breached, (OLD.assigned_at IS NULL), OLD.rating) IS DISTINCT FROM (NEW.datetime_received, NEW.kelurahan_code, NEW.rw, NEW.rt, NEW.status, NEW.verified, NEW.moderator_breached, NEW.dinas_breached, (NEW.assigned_at IS NULL), NEW.rating) THEN
+        INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
+        SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
+        FROM (
+            SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code,
+                to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day,
+                OLD.rw AS rw,
+                OLD.rt AS rt,
+                -1 AS total,
+                -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS followed,
+                -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS mod_ended,
+                -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END) AS mod_on_time,
+                -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END) AS dinas_ended,
+                -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END) AS dinas_on_time,
+                -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
+                -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END) AS rating_1,
+                -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END) AS rating_2,
+                -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END) AS rating_3,
+                -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END) AS rating_4,
+                -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END) AS rating_5 WHERE TG_OP <> 'INSERT'
+            UNION ALL
+            SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code,
+                to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day,
+                NEW.rw AS rw,
+                NEW.rt AS rt,
+                1 AS total,
+                CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS followed,
+                CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS mod_ended,
+                CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END AS mod_on_time,
+                CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END AS dinas_ended,
+                CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END AS dinas_on_time,
+                CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END AS resolved,
+                CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END AS rating_1,
+                CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END AS rating_2,
+                CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END AS rating_3,
+                CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END AS rating_4,
+                CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END AS rating_5 WHERE TG_OP <> 'DELETE'
+        ) d
+        WHERE true
+        GROUP BY d.kelurahan_code, d.day, d.rw, d.rt
+        HAVING SUM(d.total) <> 0 OR SUM(d.followed) <> 0 OR SUM(d.mod_ended) <> 0 OR SUM(d.mod_on_time) <> 0 OR SUM(d.dinas_ended) <> 0 OR SUM(d.dinas_on_time) <> 0 OR SUM(d.resolved) <> 0 OR SUM(d.rating_1) <> 0 OR SUM(d.rating_2) <> 0 OR SUM(d.rating_3) <> 0 OR SUM(d.rating_4) <> 0 OR SUM(d.rating_5) <> 0
+        ORDER BY d.kelurahan_code, d.day, d.rw, d.rt
+        ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
+            total = curhat_daily.total + excluded.total,
+            followed = curhat_daily.followed + excluded.followed,
+            mod_ended = curhat_daily.mod_ended + excluded.mod_ended,
+            mod_on_time = curhat_daily.mod_on_time + excluded.mod_on_time,
+            dinas_ended = curhat_daily.dinas_ended + excluded.dinas_ended,
+            dinas_on_time = curhat_daily.dinas_on_time + excluded.dinas_on_time,
+            resolved = curhat_daily.resolved + excluded.resolved,
+            rating_1 = curhat_daily.rating_1 + excluded.rating_1,
+            rating_2 = curhat_daily.rating_2 + excluded.rating_2,
+            rating_3 = curhat_daily.rating_3 + excluded.rating_3,
+            rating_4 = curhat_daily.rating_4 + excluded.rating_4,
+            rating_5 = curhat_daily.rating_5 + excluded.rating_5;
+    END IF;
+    IF TG_OP <> 'UPDATE' OR (OLD.datetime_received, OLD.kelurahan_code, OLD.kategori, OLD.urgency_score) IS DISTINCT FROM (NEW.datetime_received, NEW.kelurahan_code, NEW.kategori, NEW.urgency_score) THEN
+        INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+        SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
+        FROM (
+            SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'kategori' AS dim, OLD.kategori AS val, -1 AS n WHERE TG_OP <> 'INSERT'
+            UNION ALL
+            SELECT COALESCE(OLD.kelurahan_code, ''), to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1 WHERE TG_OP <> 'INSERT'
+            UNION ALL
+            SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'kategori' AS dim, NEW.kategori AS val, 1 AS n WHERE TG_OP <> 'DELETE'
+            UNION ALL
+            SELECT COALESCE(NEW.kelurahan_code, ''), to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1 WHERE TG_OP <> 'DELETE'
+        ) d
+        WHERE true
+        GROUP BY d.kelurahan_code, d.day, d.dim, d.val
+        HAVING SUM(d.n) <> 0
+        ORDER BY d.kelurahan_code, d.day, d.dim, d.val
+        ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    END IF;
+    IF (TG_OP = 'UPDATE' AND (OLD.datetime_received, OLD.kelurahan_code, (OLD.status = 'resolved'), OLD.resolved_at, OLD.first_reply_at) IS DISTINCT FROM (NEW.datetime_received, NEW.kelurahan_code, (NEW.status = 'resolved'), NEW.resolved_at, NEW.first_reply_at) AND ((OLD.first_reply_at IS NOT NULL OR (OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL)) OR (NEW.first_reply_at IS NOT NULL OR (NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL))))
+       OR (TG_OP = 'INSERT' AND (NEW.first_reply_at IS NOT NULL OR (NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL))) OR (TG_OP = 'DELETE' AND (OLD.first_reply_at IS NOT NULL OR (OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL))) THEN
+        INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+        SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
+        FROM (
+            SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'reply' AS metric,
+                (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (OLD.first_reply_at - OLD.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, -1 AS n WHERE TG_OP <> 'INSERT' AND OLD.first_reply_at IS NOT NULL
+            UNION ALL
+            SELECT COALESCE(OLD.kelurahan_code, ''), to_char(OLD.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'resolve',
+                (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (OLD.resolved_at - OLD.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1), -1 WHERE TG_OP <> 'INSERT' AND OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
+            UNION ALL
+            SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') AS day, 'reply' AS metric,
+                (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (NEW.first_reply_at - NEW.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, 1 AS n WHERE TG_OP <> 'DELETE' AND NEW.first_reply_at IS NOT NULL
+            UNION ALL
+            SELECT COALESCE(NEW.kelurahan_code, ''), to_char(NEW.datetime_received AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), 'resolve',
+                (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND(EXTRACT(EPOCH FROM (NEW.resolved_at - NEW.datetime_received)), 3) ORDER BY b.lo DESC LIMIT 1), 1 WHERE TG_OP <> 'DELETE' AND NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
+        ) d
+        WHERE true
+        GROUP BY d.kelurahan_code, d.day, d.metric, d.bucket
+        HAVING SUM(d.n) <> 0
+        ORDER BY d.kelurahan_code, d.day, d.metric, d.bucket
+        ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    END IF;
     -- A reply stored before its ticket (the workflow may run ahead of
     -- the intake row).
     IF TG_OP = 'INSERT' AND NEW.first_reply_at IS NULL

@@ -188,7 +188,8 @@ CREATE INDEX tickets_resolve_seconds_idx ON tickets ((ROUND((julianday(resolved_
 
 -- Every ticket write moves the ticket's contribution: minus the old row,
 -- plus the new one, grouped by key, so an unchanged key is one update, or
--- none.
+-- none. An update fires only the triggers of the rollups whose columns it
+-- changed.
 -- +goose StatementBegin
 CREATE TRIGGER tickets_curhat_rollup_insert AFTER INSERT ON tickets
 BEGIN
@@ -264,21 +265,8 @@ END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE TRIGGER tickets_curhat_rollup_update AFTER UPDATE ON tickets
-WHEN OLD.datetime_received IS NOT NEW.datetime_received
-  OR OLD.kelurahan_code IS NOT NEW.kelurahan_code
-  OR OLD.rw IS NOT NEW.rw
-  OR OLD.rt IS NOT NEW.rt
-  OR OLD.kategori IS NOT NEW.kategori
-  OR OLD.urgency_score IS NOT NEW.urgency_score
-  OR OLD.status IS NOT NEW.status
-  OR OLD.verified IS NOT NEW.verified
-  OR OLD.moderator_breached IS NOT NEW.moderator_breached
-  OR OLD.dinas_breached IS NOT NEW.dinas_breached
-  OR OLD.assigned_at IS NOT NEW.assigned_at
-  OR OLD.rating IS NOT NEW.rating
-  OR OLD.resolved_at IS NOT NEW.resolved_at
-  OR OLD.first_reply_at IS NOT NEW.first_reply_at
+CREATE TRIGGER tickets_curhat_daily_update AFTER UPDATE ON tickets
+WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR OLD.rw IS NOT NEW.rw OR OLD.rt IS NOT NEW.rt OR OLD.status IS NOT NEW.status OR OLD.verified IS NOT NEW.verified OR OLD.moderator_breached IS NOT NEW.moderator_breached OR OLD.dinas_breached IS NOT NEW.dinas_breached OR (OLD.assigned_at IS NULL) IS NOT (NEW.assigned_at IS NULL) OR OLD.rating IS NOT NEW.rating
 BEGIN
     INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
     SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
@@ -334,6 +322,13 @@ BEGIN
         rating_3 = curhat_daily.rating_3 + excluded.rating_3,
         rating_4 = curhat_daily.rating_4 + excluded.rating_4,
         rating_5 = curhat_daily.rating_5 + excluded.rating_5;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER tickets_curhat_counts_update AFTER UPDATE ON tickets
+WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR OLD.kategori IS NOT NEW.kategori OR OLD.urgency_score IS NOT NEW.urgency_score
+BEGIN
     INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
     SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
     FROM (
@@ -350,6 +345,13 @@ BEGIN
     HAVING SUM(d.n) <> 0
     ORDER BY d.kelurahan_code, d.day, d.dim, d.val
     ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER tickets_curhat_durations_update AFTER UPDATE ON tickets
+WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR (OLD.status = 'resolved') IS NOT (NEW.status = 'resolved') OR OLD.resolved_at IS NOT NEW.resolved_at OR OLD.first_reply_at IS NOT NEW.first_reply_at
+BEGIN
     INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
     SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
     FROM (
@@ -454,7 +456,9 @@ END;
 -- +goose Down
 DROP TRIGGER outbox_curhat_first_reply;
 DROP TRIGGER tickets_curhat_rollup_delete;
-DROP TRIGGER tickets_curhat_rollup_update;
+DROP TRIGGER tickets_curhat_durations_update;
+DROP TRIGGER tickets_curhat_counts_update;
+DROP TRIGGER tickets_curhat_daily_update;
 DROP TRIGGER tickets_curhat_rollup_insert;
 DROP INDEX tickets_resolve_seconds_idx;
 DROP INDEX tickets_reply_seconds_idx;
