@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench clean
+.PHONY: run build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench bench-quick clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
@@ -57,9 +57,18 @@ fmt:
 eval-triage:
 	HAILURAH_EVAL_REPORT=1 $(GO) test ./triage -run TestEvaluation -count=1 -v
 
-## bench: benchmarks (not part of make test)
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=5 ./triage/
+## bench: every benchmark of docs/BENCHMARKS.md in one run, which it rewrites (about 90 minutes, not part
+## of make test): intake vs the engine, webhook latency, 1,000,000 tickets on Postgres, 50,000 open cases,
+## rules triage. Postgres: BENCH_DATABASE_URL (a database the bench may create databases from).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+BENCH_RUNS ?= 3
+bench: build
+	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(GO) run ./cmd/hailurah-bench -bin $(BIN) -runs $(BENCH_RUNS)
+
+## bench-quick: the same sections, reduced and run once, printed only (CI runs it to keep them working)
+bench-quick: build
+	BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(GO) run ./cmd/hailurah-bench -bin $(BIN) -quick
+	$(GO) test -run '^$$' -bench . -benchtime 100x ./triage/
 
 clean:
 	rm -rf bin
