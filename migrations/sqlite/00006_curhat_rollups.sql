@@ -187,36 +187,26 @@ CREATE INDEX tickets_resolve_seconds_idx ON tickets ((ROUND((julianday(resolved_
     WHERE status = 'resolved' AND resolved_at IS NOT NULL;
 
 -- Every ticket write moves the ticket's contribution: minus the old row,
--- plus the new one, grouped by key, so an unchanged key is one update, or
--- none. An update fires only the triggers of the rollups whose columns it
--- changed.
+-- plus the new one, one upsert each (SQLite has one writer at a time, so
+-- the order of the rows locked does not matter). An update fires only
+-- the triggers of the rollups whose columns it changed.
 -- +goose StatementBegin
 CREATE TRIGGER tickets_curhat_rollup_insert AFTER INSERT ON tickets
 BEGIN
     INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
-    SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
-    FROM (
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code,
-            strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day,
-            NEW.rw AS rw,
-            NEW.rt AS rt,
-            1 AS total,
-            CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS followed,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS mod_ended,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END AS mod_on_time,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END AS dinas_ended,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END AS dinas_on_time,
-            CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END AS resolved,
-            CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END AS rating_1,
-            CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END AS rating_2,
-            CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END AS rating_3,
-            CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END AS rating_4,
-            CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END AS rating_5
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.rw, d.rt
-    HAVING SUM(d.total) <> 0 OR SUM(d.followed) <> 0 OR SUM(d.mod_ended) <> 0 OR SUM(d.mod_on_time) <> 0 OR SUM(d.dinas_ended) <> 0 OR SUM(d.dinas_on_time) <> 0 OR SUM(d.resolved) <> 0 OR SUM(d.rating_1) <> 0 OR SUM(d.rating_2) <> 0 OR SUM(d.rating_3) <> 0 OR SUM(d.rating_4) <> 0 OR SUM(d.rating_5) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.rw, d.rt
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), NEW.rw, NEW.rt,
+        1,
+        CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END,
+        CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END)
     ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
         total = curhat_daily.total + excluded.total,
         followed = curhat_daily.followed + excluded.followed,
@@ -231,30 +221,20 @@ BEGIN
         rating_4 = curhat_daily.rating_4 + excluded.rating_4,
         rating_5 = curhat_daily.rating_5 + excluded.rating_5;
     INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
-    SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
-    FROM (
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day, 'kategori' AS dim, NEW.kategori AS val, 1 AS n
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.dim, d.val
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.dim, d.val
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'kategori', NEW.kategori, 1)
+    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1)
     ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
     INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
-    SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
-    FROM (
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.first_reply_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, 1 AS n WHERE NEW.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.resolved_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1 WHERE NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.metric, d.bucket
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.metric, d.bucket
+    SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'reply',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.first_reply_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1
+    WHERE NEW.first_reply_at IS NOT NULL
+    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+    SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'resolve',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.resolved_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1
+    WHERE NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
     ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
     -- A reply stored before its ticket.
     UPDATE tickets SET first_reply_at = (
@@ -269,46 +249,46 @@ CREATE TRIGGER tickets_curhat_daily_update AFTER UPDATE ON tickets
 WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR OLD.rw IS NOT NEW.rw OR OLD.rt IS NOT NEW.rt OR OLD.status IS NOT NEW.status OR OLD.verified IS NOT NEW.verified OR OLD.moderator_breached IS NOT NEW.moderator_breached OR OLD.dinas_breached IS NOT NEW.dinas_breached OR (OLD.assigned_at IS NULL) IS NOT (NEW.assigned_at IS NULL) OR OLD.rating IS NOT NEW.rating
 BEGIN
     INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
-    SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code,
-            strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day,
-            OLD.rw AS rw,
-            OLD.rt AS rt,
-            -1 AS total,
-            -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS followed,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS mod_ended,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END) AS mod_on_time,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END) AS dinas_ended,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END) AS dinas_on_time,
-            -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
-            -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END) AS rating_1,
-            -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END) AS rating_2,
-            -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END) AS rating_3,
-            -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END) AS rating_4,
-            -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END) AS rating_5
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code,
-            strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day,
-            NEW.rw AS rw,
-            NEW.rt AS rt,
-            1 AS total,
-            CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS followed,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END AS mod_ended,
-            CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END AS mod_on_time,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END AS dinas_ended,
-            CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END AS dinas_on_time,
-            CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END AS resolved,
-            CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END AS rating_1,
-            CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END AS rating_2,
-            CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END AS rating_3,
-            CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END AS rating_4,
-            CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END AS rating_5
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.rw, d.rt
-    HAVING SUM(d.total) <> 0 OR SUM(d.followed) <> 0 OR SUM(d.mod_ended) <> 0 OR SUM(d.mod_on_time) <> 0 OR SUM(d.dinas_ended) <> 0 OR SUM(d.dinas_on_time) <> 0 OR SUM(d.resolved) <> 0 OR SUM(d.rating_1) <> 0 OR SUM(d.rating_2) <> 0 OR SUM(d.rating_3) <> 0 OR SUM(d.rating_4) <> 0 OR SUM(d.rating_5) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.rw, d.rt
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), OLD.rw, OLD.rt,
+        -1,
+        -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END))
+    ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
+        total = curhat_daily.total + excluded.total,
+        followed = curhat_daily.followed + excluded.followed,
+        mod_ended = curhat_daily.mod_ended + excluded.mod_ended,
+        mod_on_time = curhat_daily.mod_on_time + excluded.mod_on_time,
+        dinas_ended = curhat_daily.dinas_ended + excluded.dinas_ended,
+        dinas_on_time = curhat_daily.dinas_on_time + excluded.dinas_on_time,
+        resolved = curhat_daily.resolved + excluded.resolved,
+        rating_1 = curhat_daily.rating_1 + excluded.rating_1,
+        rating_2 = curhat_daily.rating_2 + excluded.rating_2,
+        rating_3 = curhat_daily.rating_3 + excluded.rating_3,
+        rating_4 = curhat_daily.rating_4 + excluded.rating_4,
+        rating_5 = curhat_daily.rating_5 + excluded.rating_5;
+    INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), NEW.rw, NEW.rt,
+        1,
+        CASE WHEN (NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.moderator_breached OR NEW.verified OR NEW.status NOT IN ('new', 'open')) AND NOT NEW.moderator_breached THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END,
+        CASE WHEN (NEW.assigned_at IS NOT NULL AND (NEW.dinas_breached OR NEW.status NOT IN ('assigned', 'in_progress'))) AND NOT NEW.dinas_breached THEN 1 ELSE 0 END,
+        CASE WHEN NEW.status = 'resolved' THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 1 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 2 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 3 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 4 THEN 1 ELSE 0 END,
+        CASE WHEN NEW.rating = 5 THEN 1 ELSE 0 END)
     ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
         total = curhat_daily.total + excluded.total,
         followed = curhat_daily.followed + excluded.followed,
@@ -330,20 +310,16 @@ CREATE TRIGGER tickets_curhat_counts_update AFTER UPDATE ON tickets
 WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR OLD.kategori IS NOT NEW.kategori OR OLD.urgency_score IS NOT NEW.urgency_score
 BEGIN
     INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
-    SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day, 'kategori' AS dim, OLD.kategori AS val, -1 AS n
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day, 'kategori' AS dim, NEW.kategori AS val, 1 AS n
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.dim, d.val
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.dim, d.val
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'kategori', OLD.kategori, -1)
+    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1)
+    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'kategori', NEW.kategori, 1)
+    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+    VALUES (COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'urgency', CAST(NEW.urgency_score AS TEXT), 1)
     ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
 END;
 -- +goose StatementEnd
@@ -353,24 +329,24 @@ CREATE TRIGGER tickets_curhat_durations_update AFTER UPDATE ON tickets
 WHEN OLD.datetime_received IS NOT NEW.datetime_received OR OLD.kelurahan_code IS NOT NEW.kelurahan_code OR (OLD.status = 'resolved') IS NOT (NEW.status = 'resolved') OR OLD.resolved_at IS NOT NEW.resolved_at OR OLD.first_reply_at IS NOT NEW.first_reply_at
 BEGIN
     INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
-    SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.first_reply_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, -1 AS n WHERE OLD.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.resolved_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1 WHERE OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.first_reply_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, 1 AS n WHERE NEW.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.resolved_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1 WHERE NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.metric, d.bucket
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.metric, d.bucket
+    SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'reply',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.first_reply_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1
+    WHERE OLD.first_reply_at IS NOT NULL
+    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+    SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'resolve',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.resolved_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1
+    WHERE OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
+    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+    SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'reply',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.first_reply_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1
+    WHERE NEW.first_reply_at IS NOT NULL
+    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+    SELECT COALESCE(NEW.kelurahan_code, ''), strftime('%Y-%m-%d', NEW.datetime_received, '+7 hours'), 'resolve',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(NEW.resolved_at) - julianday(NEW.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), 1
+    WHERE NEW.status = 'resolved' AND NEW.resolved_at IS NOT NULL
     ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
 END;
 -- +goose StatementEnd
@@ -379,29 +355,19 @@ END;
 CREATE TRIGGER tickets_curhat_rollup_delete AFTER DELETE ON tickets
 BEGIN
     INSERT INTO curhat_daily (kelurahan_code, day, rw, rt, total, followed, mod_ended, mod_on_time, dinas_ended, dinas_on_time, resolved, rating_1, rating_2, rating_3, rating_4, rating_5)
-    SELECT d.kelurahan_code, d.day, d.rw, d.rt, SUM(d.total), SUM(d.followed), SUM(d.mod_ended), SUM(d.mod_on_time), SUM(d.dinas_ended), SUM(d.dinas_on_time), SUM(d.resolved), SUM(d.rating_1), SUM(d.rating_2), SUM(d.rating_3), SUM(d.rating_4), SUM(d.rating_5)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code,
-            strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day,
-            OLD.rw AS rw,
-            OLD.rt AS rt,
-            -1 AS total,
-            -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS followed,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END) AS mod_ended,
-            -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END) AS mod_on_time,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END) AS dinas_ended,
-            -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END) AS dinas_on_time,
-            -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
-            -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END) AS rating_1,
-            -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END) AS rating_2,
-            -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END) AS rating_3,
-            -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END) AS rating_4,
-            -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END) AS rating_5
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.rw, d.rt
-    HAVING SUM(d.total) <> 0 OR SUM(d.followed) <> 0 OR SUM(d.mod_ended) <> 0 OR SUM(d.mod_on_time) <> 0 OR SUM(d.dinas_ended) <> 0 OR SUM(d.dinas_on_time) <> 0 OR SUM(d.resolved) <> 0 OR SUM(d.rating_1) <> 0 OR SUM(d.rating_2) <> 0 OR SUM(d.rating_3) <> 0 OR SUM(d.rating_4) <> 0 OR SUM(d.rating_5) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.rw, d.rt
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), OLD.rw, OLD.rt,
+        -1,
+        -(CASE WHEN (OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.moderator_breached OR OLD.verified OR OLD.status NOT IN ('new', 'open')) AND NOT OLD.moderator_breached THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) THEN 1 ELSE 0 END),
+        -(CASE WHEN (OLD.assigned_at IS NOT NULL AND (OLD.dinas_breached OR OLD.status NOT IN ('assigned', 'in_progress'))) AND NOT OLD.dinas_breached THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.status = 'resolved' THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 1 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 2 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 3 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 4 THEN 1 ELSE 0 END),
+        -(CASE WHEN OLD.rating = 5 THEN 1 ELSE 0 END))
     ON CONFLICT (kelurahan_code, day, rw, rt) DO UPDATE SET
         total = curhat_daily.total + excluded.total,
         followed = curhat_daily.followed + excluded.followed,
@@ -416,30 +382,20 @@ BEGIN
         rating_4 = curhat_daily.rating_4 + excluded.rating_4,
         rating_5 = curhat_daily.rating_5 + excluded.rating_5;
     INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
-    SELECT d.kelurahan_code, d.day, d.dim, d.val, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day, 'kategori' AS dim, OLD.kategori AS val, -1 AS n
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.dim, d.val
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.dim, d.val
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'kategori', OLD.kategori, -1)
+    ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
+    INSERT INTO curhat_daily_counts (kelurahan_code, day, dim, val, n)
+    VALUES (COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'urgency', CAST(OLD.urgency_score AS TEXT), -1)
     ON CONFLICT (kelurahan_code, day, dim, val) DO UPDATE SET n = curhat_daily_counts.n + excluded.n;
     INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
-    SELECT d.kelurahan_code, d.day, d.metric, d.bucket, SUM(d.n)
-    FROM (
-        SELECT COALESCE(OLD.kelurahan_code, '') AS kelurahan_code, strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours') AS day, 'reply' AS metric,
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.first_reply_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1) AS bucket, -1 AS n WHERE OLD.first_reply_at IS NOT NULL
-        UNION ALL
-        SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'resolve',
-            (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.resolved_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1 WHERE OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
-    ) d
-    WHERE true
-    GROUP BY d.kelurahan_code, d.day, d.metric, d.bucket
-    HAVING SUM(d.n) <> 0
-    ORDER BY d.kelurahan_code, d.day, d.metric, d.bucket
+    SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'reply',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.first_reply_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1
+    WHERE OLD.first_reply_at IS NOT NULL
+    ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
+    INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
+    SELECT COALESCE(OLD.kelurahan_code, ''), strftime('%Y-%m-%d', OLD.datetime_received, '+7 hours'), 'resolve',
+        (SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= ROUND((julianday(OLD.resolved_at) - julianday(OLD.datetime_received)) * 86400.0, 3) ORDER BY b.lo DESC LIMIT 1), -1
+    WHERE OLD.status = 'resolved' AND OLD.resolved_at IS NOT NULL
     ON CONFLICT (kelurahan_code, day, metric, bucket) DO UPDATE SET n = curhat_daily_durations.n + excluded.n;
 END;
 -- +goose StatementEnd
