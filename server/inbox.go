@@ -61,13 +61,14 @@ func (s *Server) startInbox() {
 	s.inbox = ib
 }
 
-// enqueue queues a stored message for hand-over, unless it is queued
-// already. A full shard leaves it to the sweep.
-func (ib *inbox) enqueue(m *hailurah.InboundMessage) {
+// enqueue queues a stored message for hand-over unless it is queued
+// already, and reports whether it was new to the inbox. A full shard
+// leaves it to the sweep.
+func (ib *inbox) enqueue(m *hailurah.InboundMessage) bool {
 	ib.mu.Lock()
 	if ib.queued[m.ProviderID] {
 		ib.mu.Unlock()
-		return
+		return false
 	}
 	ib.queued[m.ProviderID] = true
 	ib.mu.Unlock()
@@ -76,9 +77,11 @@ func (ib *inbox) enqueue(m *hailurah.InboundMessage) {
 	h.Write([]byte(m.SenderID))
 	select {
 	case ib.shards[h.Sum32()%uint32(len(ib.shards))] <- m:
+		return true
 	default:
 		ib.done(m)
 		ib.s.logger.Warn("inbox full; the sweep hands the message over later", slog.String("provider_id", m.ProviderID))
+		return true
 	}
 }
 
@@ -145,12 +148,8 @@ func (ib *inbox) sweep(receivedBefore time.Time) {
 		}
 		fresh := 0
 		for _, m := range list {
-			ib.mu.Lock()
-			q := ib.queued[m.ProviderID]
-			ib.mu.Unlock()
-			if !q {
+			if ib.enqueue(m) {
 				fresh++
-				ib.enqueue(m)
 			}
 		}
 		if len(list) < 500 || fresh == 0 {

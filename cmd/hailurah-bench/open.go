@@ -228,7 +228,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 		allFired = allFired && r.Fired == r.N
 		allWaited = allWaited && r.Waiting == r.N
 	}
-	n := groupThousands(cfg.N)
+	n := thousands(cfg.N)
 	res := &Result{Summary: []SummaryRow{
 		{fmt.Sprintf("Worker RSS (app: worker + web + relay), %s tickets open on SLA timers", n), "< 1 GiB",
 			fmt.Sprintf("%s while waiting, peak %s", mib(appWait), mib(appPeak)), appPeak < gib && appWait < gib},
@@ -236,11 +236,11 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 			fmt.Sprintf("%s while waiting, peak %s", mib(tmWait), mib(tmPeak)), true},
 		{fmt.Sprintf("Starting %s open tickets", n), "—",
 			fmt.Sprintf("webhook + intake %.1f/s (%s tickets), direct %.1f/s; all waiting after %s",
-				openMedian(rs, openRun.webhookRate), groupThousands(cfg.Webhook), openMedian(rs, openRun.seedOpenRate),
+				openMedian(rs, openRun.webhookRate), thousands(cfg.Webhook), openMedian(rs, openRun.seedOpenRate),
 				time.Duration(openMedian(rs, func(r openRun) float64 { return float64(r.OpenTook) })).Round(time.Second)), true},
 		{"SLA timers fired (breach recorded)", "—", strings.Join(openEach(rs, func(r openRun) string {
-			return fmt.Sprintf("%s/%s, %s waiting at once; %.1f breaches/s", groupThousands(r.Fired), groupThousands(r.N),
-				groupThousands(r.Waiting), r.breachRate())
+			return fmt.Sprintf("%s/%s, %s waiting at once; %.1f breaches/s", thousands(r.Fired), thousands(r.N),
+				thousands(r.Waiting), r.breachRate())
 		}), ", "), allFired && allWaited},
 	}}
 
@@ -269,7 +269,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 	p("How the tickets are started:\n\n")
 	p("1. **%s through the webhook**, as citizens send them: %d senders post signed Cloud API deliveries to `POST /webhook/whatsapp`, one new citizen each, as fast as the webhook answers "+
 		"(the form's `POST /api/v1/curhat` allows 10 a minute per IP; signed deliveries are Meta's and are limited per sender only). "+
-		"Each goes through its whole intake: ACK, rules triage, AI reply queued, two projected events — five activities — then waits on its timer.\n", groupThousands(cfg.Webhook), cfg.Senders)
+		"Each goes through its whole intake: ACK, rules triage, AI reply queued, two projected events — five activities — then waits on its timer.\n", thousands(cfg.Webhook), cfg.Senders)
 	p("2. **The rest started directly on Temporal** by %d starters, with `server.TemporalCases.StartCurhat`, the call the webhook makes. At the webhook's intake rate on this machine "+
 		"(the row below) %s tickets would take %s to start, far beyond the time a run can take; so each direct ticket is a copy of a real webhook ticket as its intake left it "+
 		"(its input, triage and state read back from Temporal; its own id, tracking code, sender and a fresh SLA clock), handed to `CurhatWorkflow` as the workflow's own continue-as-new state. "+
@@ -288,7 +288,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 		p("| %s | %s |\n", name, strings.Join(openEach(rs, f), " | "))
 	}
 	row("Tickets open at once (webhook + direct)", func(r openRun) string {
-		return fmt.Sprintf("%s (%s + %s)", groupThousands(r.Webhook+r.Seeded), groupThousands(r.Webhook), groupThousands(r.Seeded))
+		return fmt.Sprintf("%s (%s + %s)", thousands(r.Webhook+r.Seeded), thousands(r.Webhook), thousands(r.Seeded))
 	})
 	row("Webhook: all deliveries acknowledged (workflows started)", func(r openRun) string {
 		return fmt.Sprintf("%s (%.1f/s)", r.AckTook.Round(100*time.Millisecond), r.ackRate())
@@ -297,24 +297,24 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 		return fmt.Sprintf("%s (%.1f/s)", r.WebhookOpen.Round(100*time.Millisecond), r.webhookRate())
 	})
 	row("Direct: all started (start calls answered)", func(r openRun) string {
-		return fmt.Sprintf("%s in %s (%.1f/s)", groupThousands(r.Seeded), r.SeedTook.Round(100*time.Millisecond), r.seedRate())
+		return fmt.Sprintf("%s in %s (%.1f/s)", thousands(r.Seeded), r.SeedTook.Round(100*time.Millisecond), r.seedRate())
 	})
 	row("Direct: all waiting on the timer (first workflow task run)", func(r openRun) string {
 		return fmt.Sprintf("%s after the first direct start (%.1f/s)", (r.OpenTook - r.WebhookOpen).Round(100*time.Millisecond), r.seedOpenRate())
 	})
 	row("Every ticket waiting, from the first delivery", func(r openRun) string { return r.OpenTook.Round(100 * time.Millisecond).String() })
 	row("Waiting at once before the first deadline", func(r openRun) string {
-		return fmt.Sprintf("%s/%s", groupThousands(r.Waiting), groupThousands(r.N))
+		return fmt.Sprintf("%s/%s", thousands(r.Waiting), thousands(r.N))
 	})
 	row("Running CurhatWorkflow executions (Temporal visibility)", func(r openRun) string {
 		if r.Running < 0 {
 			return "unknown"
 		}
-		return groupThousands(int(r.Running))
+		return thousands(int(r.Running))
 	})
 	row("App (worker + web) RSS while all wait", func(r openRun) string { return mib(r.AppRSS) })
 	row("App Go heap in use / goroutines while all wait", func(r openRun) string {
-		return fmt.Sprintf("%s / %s", mib(r.AppHeap), groupThousands(int(r.AppGoroutines)))
+		return fmt.Sprintf("%s / %s", mib(r.AppHeap), thousands(int(r.AppGoroutines)))
 	})
 	row("App peak RSS over the run (VmHWM)", func(r openRun) string { return mib(r.AppPeak) })
 	row("Temporal server RSS while all wait", func(r openRun) string { return mib(r.TemporalRSS) })
@@ -336,7 +336,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 	})
 	row("App store hailurah.db (+WAL) at the end", func(r openRun) string { return mib(r.AppDB) })
 	row("SLA timers fired (breach recorded)", func(r openRun) string {
-		return fmt.Sprintf("%s/%s", groupThousands(r.Fired), groupThousands(r.Webhook+r.Seeded))
+		return fmt.Sprintf("%s/%s", thousands(r.Fired), thousands(r.Webhook+r.Seeded))
 	})
 	row("Deadlines spread over (first → last)", func(r openRun) string { return r.DeadlineSpan.Round(100 * time.Millisecond).String() })
 	row("Breach recorded after its deadline: p50 / p99 / max", func(r openRun) string {
@@ -345,7 +345,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 	row("First deadline → last breach recorded", func(r openRun) string { return r.FireTook.Round(100 * time.Millisecond).String() })
 	row("Last deadline → last breach recorded", func(r openRun) string { return r.AfterLast.Round(100 * time.Millisecond).String() })
 	row("Breaches recorded per second (first deadline → last breach)", func(r openRun) string { return fmt.Sprintf("%.1f/s", r.breachRate()) })
-	row("Server tasks failed and retried (its log)", func(r openRun) string { return groupThousands(r.TaskFailures) })
+	row("Server tasks failed and retried (its log)", func(r openRun) string { return thousands(r.TaskFailures) })
 	row("CPU while the timers fired: app / Temporal", func(r openRun) string {
 		per := 1000 * (r.AppFireCPU + r.TemporalFireCP) / float64(max(1, r.Fired))
 		return fmt.Sprintf("%.0f / %.0f CPU-s (%.0f ms per breach)", r.AppFireCPU, r.TemporalFireCP, per)
@@ -366,7 +366,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 		}
 		p("\nRun %d, the app's memory while all wait, from its Go profiles (`HAILURAH_PPROF_ADDR`, heap after a GC): "+
 			"heap in use %s, goroutine stacks %s for %s goroutines, %s obtained from the OS of which %s returned.\n\n",
-			i+1, mib(pr.HeapInuse), mib(pr.StackInuse), groupThousands(pr.Goroutines), mib(pr.Sys), mib(pr.HeapReleased))
+			i+1, mib(pr.HeapInuse), mib(pr.StackInuse), thousands(pr.Goroutines), mib(pr.Sys), mib(pr.HeapReleased))
 		var total int64
 		for _, s := range pr.Heap {
 			total += s.Value
@@ -377,7 +377,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 		}
 		p("\n| Goroutines parked in | Count |\n|---|---|\n")
 		for _, s := range pr.Stacks[:min(5, len(pr.Stacks))] {
-			p("| `%s` | %s |\n", s.Func, groupThousands(int(s.Value)))
+			p("| `%s` | %s |\n", s.Func, thousands(int(s.Value)))
 		}
 	}
 
@@ -432,20 +432,6 @@ func openDur(d time.Duration) string {
 		return ms(d)
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
-// groupThousands writes 50000 as 50,000.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // openStall is how long the bench waits for the next breach before giving
@@ -513,13 +499,13 @@ func openOnce(ctx context.Context, b *Bench, run int, cfg openConfig) (openRun, 
 		return r, err
 	}
 	r.AckTook = time.Since(start)
-	phase(fmt.Sprintf("%s deliveries acknowledged", groupThousands(cfg.Webhook)))
+	phase(fmt.Sprintf("%s deliveries acknowledged", thousands(cfg.Webhook)))
 	b.Logf("open: %d deliveries acknowledged in %s; waiting for their intake", cfg.Webhook, r.AckTook.Round(time.Second))
 	if err := openPoll(ctx, b, "webhook tickets waiting", cfg.Webhook, start.Add(cfg.SLA), func() (int, error) { return openCountWaiting(db) }); err != nil {
 		return r, err
 	}
 	r.WebhookOpen = time.Since(start)
-	phase(fmt.Sprintf("%s webhook tickets waiting", groupThousands(cfg.Webhook)))
+	phase(fmt.Sprintf("%s webhook tickets waiting", thousands(cfg.Webhook)))
 	var firstDue time.Time
 	if err := db.QueryRowContext(ctx, `SELECT min(moderator_due) FROM tickets`).Scan(openSQLTime{&firstDue}); err != nil || firstDue.IsZero() {
 		return r, fmt.Errorf("first deadline: %v", err)
@@ -550,7 +536,7 @@ func openOnce(ctx context.Context, b *Bench, run int, cfg openConfig) (openRun, 
 		if err != nil {
 			return r, err
 		}
-		phase(fmt.Sprintf("%s started directly", groupThousands(r.Seeded)))
+		phase(fmt.Sprintf("%s started directly", thousands(r.Seeded)))
 		b.Logf("open: %d tickets started directly in %s", r.Seeded, r.SeedTook.Round(time.Second))
 		if r.Seeded < rest {
 			b.Logf("open: stopped starting at %d of %d: the first deadline is near", r.Seeded, rest)
@@ -575,7 +561,7 @@ func openOnce(ctx context.Context, b *Bench, run int, cfg openConfig) (openRun, 
 	}
 	r.OpenTook = time.Since(start)
 	r.Waiting, _ = countOpen()
-	phase(fmt.Sprintf("%s tickets waiting", groupThousands(r.Waiting)))
+	phase(fmt.Sprintf("%s tickets waiting", thousands(r.Waiting)))
 	b.Logf("open: %d/%d waiting after %s; first deadline in %s", r.Waiting, cfg.N, r.OpenTook.Round(time.Second), time.Until(firstDue).Round(time.Second))
 
 	// Idle until the first deadline: settle, then the window.

@@ -340,9 +340,9 @@ func (s *scaleSetup) run(ctx context.Context, i int) (scaleRun, error) {
 	year := s.yearQuery()
 	endpoints := []scaleEndpoint{
 		{"queue", "Moderator queue (Taman), first page", "moderator", func(*rand.Rand) string { return "/api/v1/tickets" }, 50 * time.Millisecond},
-		{"queue-deep1", fmt.Sprintf("Moderator queue, page %s tickets deep", scaleThousands(s.deep[0])), "moderator",
+		{"queue-deep1", fmt.Sprintf("Moderator queue, page %s tickets deep", thousands(s.deep[0])), "moderator",
 			func(*rand.Rand) string { return "/api/v1/tickets?cursor=" + url.QueryEscape(deepCursors[0]) }, 50 * time.Millisecond},
-		{"queue-deep2", fmt.Sprintf("Moderator queue, page %s tickets deep", scaleThousands(s.deep[1])), "moderator",
+		{"queue-deep2", fmt.Sprintf("Moderator queue, page %s tickets deep", thousands(s.deep[1])), "moderator",
 			func(*rand.Rand) string { return "/api/v1/tickets?cursor=" + url.QueryEscape(deepCursors[1]) }, 50 * time.Millisecond},
 		{"queue-active", "Moderator queue, open statuses only (the /antrian default)", "moderator",
 			func(*rand.Rand) string {
@@ -419,14 +419,6 @@ func (s *scaleSetup) quiet(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func scaleThousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // ---- The SQL behind the dashboard, run directly ----
@@ -953,9 +945,9 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 	p("**Data.** A fresh database, filled by `hailurah seed-demo --tickets %s` in **%s** (COPY in batches of 5,000; rollups rebuilt once; `VACUUM ANALYZE tickets`): "+
 		"%s tickets over 6 months (density growing over the period; Taman %s, Nambangan %s, Demangan %s), each with its AI reply in the outbox (%s outbox rows) and its timeline (%s events); "+
 		"%s tickets still waiting (new to awaiting confirmation). Database size %s.\n\n",
-		scaleThousands(s.tickets), s.seedTook.Round(100*time.Millisecond), scaleThousands(facts.tickets), scaleThousands(facts.byKel["taman"]),
-		scaleThousands(facts.byKel["nambangan"]), scaleThousands(facts.byKel["demangan"]), scaleThousands(facts.outbox), scaleThousands(facts.events),
-		scaleThousands(facts.waiting), facts.size)
+		thousands(s.tickets), s.seedTook.Round(100*time.Millisecond), thousands(facts.tickets), thousands(facts.byKel["taman"]),
+		thousands(facts.byKel["nambangan"]), thousands(facts.byKel["demangan"]), thousands(facts.outbox), thousands(facts.events),
+		thousands(facts.waiting), facts.size)
 	warm, n := s.requests()
 	p("**Method.** Each run (%d) starts a fresh `hailurah dev` on that database (embedded Temporal in a data dir of its own, so the seeded pilot's workflow does not run), logs in through `POST /api/v1/login` "+
 		"as the demo moderator and lurah of Taman, the PUPR officer and the admin, waits until no other session of the database is busy, then asks for each page %d times in a row after %d warm-up requests, "+
@@ -971,8 +963,8 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 	}
 	pages := []row{
 		{"queue", "Moderator queue (Taman), first page of 50", 50 * time.Millisecond},
-		{"queue-deep1", fmt.Sprintf("Moderator queue, the page %s tickets deep", scaleThousands(s.deep[0])), 50 * time.Millisecond},
-		{"queue-deep2", fmt.Sprintf("Moderator queue, the page %s tickets deep", scaleThousands(s.deep[1])), 50 * time.Millisecond},
+		{"queue-deep1", fmt.Sprintf("Moderator queue, the page %s tickets deep", thousands(s.deep[0])), 50 * time.Millisecond},
+		{"queue-deep2", fmt.Sprintf("Moderator queue, the page %s tickets deep", thousands(s.deep[1])), 50 * time.Millisecond},
 		{"queue-active", "Moderator queue, open statuses (the /antrian default)", 50 * time.Millisecond},
 		{"unit", "Dinas unit queue (PUPR), first page", 50 * time.Millisecond},
 		{"unit-tasks", "Dinas unit tasks (PUPR, assigned + in progress)", 50 * time.Millisecond},
@@ -987,10 +979,10 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 		m50, m95 := scaleMedians(runs, func(x scaleRun) scaleTiming { return x.HTTP[r.key] })
 		p("| %s | p95 < %s | %s | **%s** | %s |\n", r.name, ms(r.target), ms(m50), ms(m95),
 			joinRuns(runs, func(x scaleRun) string { return ms(x.HTTP[r.key].P50) + " / " + ms(x.HTTP[r.key].P95) }))
-		res.Summary = append(res.Summary, SummaryRow{Figure: fmt.Sprintf("%s, %s tickets (Postgres): p95", r.name, scaleThousands(s.tickets)), Target: "< " + ms(r.target),
+		res.Summary = append(res.Summary, SummaryRow{Figure: fmt.Sprintf("%s, %s tickets (Postgres): p95", r.name, thousands(s.tickets)), Target: "< " + ms(r.target),
 			Measured: ms(m95), Met: m95 < r.target})
 	}
-	res.Summary = append(res.Summary, SummaryRow{Figure: fmt.Sprintf("seed-demo --tickets %s (Postgres)", scaleThousands(s.tickets)), Target: "—",
+	res.Summary = append(res.Summary, SummaryRow{Figure: fmt.Sprintf("seed-demo --tickets %s (Postgres)", thousands(s.tickets)), Target: "—",
 		Measured: s.seedTook.Round(100 * time.Millisecond).String(), Met: true})
 
 	// The SQL.
@@ -1012,7 +1004,7 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 	p("Each run, after the reads: %s `store.UpsertTicket` calls (a projection moving a random ticket between *open* and *assigned*, as routing does; every such write changes the tallies and the queue order, so every index and rollup moves) "+
 		"and as many `store.CreateTicket` calls (intake), one at a time through the store's own code, in three phases on distinct tickets: as shipped; with the rollup triggers skipped "+
 		"(sessions opened with `hailurah.skip_rollups=on`); and also without the eight ticket indexes of 00006, i.e. the schema before it. Then the schema, the moved tickets and the rollups are put back as they were.\n\n",
-		scaleThousands(func() int {
+		thousands(func() int {
 			if s.b.Quick {
 				return 200
 			}
@@ -1036,7 +1028,7 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 		"`curhat_daily` (per kelurahan, WIB day, RW, RT: the SLA, follow-up, resolved and per-rating tallies; also the heatmap), %s rows; "+
 		"`curhat_daily_counts` (per kelurahan and day: tickets per kategori and per urgency), %s rows; "+
 		"`curhat_daily_durations` (per kelurahan and day: histograms of AI reply and resolve seconds over fixed buckets 1/8 octave wide), %s rows. "+
-		"`tickets.first_reply_at`, the first AI reply, is kept by a trigger on `outbox`.\n", scaleThousands(facts.rollupRows[0]), scaleThousands(facts.rollupRows[1]), scaleThousands(facts.rollupRows[2]))
+		"`tickets.first_reply_at`, the first AI reply, is kept by a trigger on `outbox`.\n", thousands(facts.rollupRows[0]), thousands(facts.rollupRows[1]), thousands(facts.rollupRows[2]))
 	p("- **Medians stay exact**: the histogram names the bucket holding the middle value and its rank there; the store reads that bucket's values from `tickets` through `tickets_reply_seconds_idx` / `tickets_resolve_seconds_idx` " +
 		"(expression indexes on the duration, covering the kelurahan and received time) and takes the middle one or two, as before.\n")
 	p("- **Queues**: `tickets_kelurahan_order_idx` and `tickets_unit_order_idx` are the queue order (deadline, newest, id) after the kelurahan or unit, so a page is an index range; the keyset cursor is now read as three ranges " +
@@ -1064,7 +1056,7 @@ func (s *scaleSetup) report(ctx context.Context, facts *scaleFacts, runs []scale
 		"(%s rows in all here, most of them the duration histograms' one row per kelurahan, day and bucket in use), and, per median, the values of one duration bucket through its index: "+
 		"it walks all of that bucket's values in the city's history (the index leads with the duration; kelurahan and day are checked inside it), so this step grows with the history, not the period. "+
 		"The rest is the state *now* (overdue work per unit, the board's counts), which counts the waiting tickets (%s here) through the partial indexes and grows with the backlog.\n",
-		scaleThousands(facts.rollupRows[0]+facts.rollupRows[1]+facts.rollupRows[2]), scaleThousands(facts.waiting))
+		thousands(facts.rollupRows[0]+facts.rollupRows[1]+facts.rollupRows[2]), thousands(facts.waiting))
 	p("- **On-ticket SQL** reads every ticket of the period (and for the AI reply, joins the outbox), so it grows with the period: seconds for a year at this scale. It is kept for periods that are not whole days.\n")
 	p("- **Writes** pay for the rollup triggers (a few upserts of rollup rows in the same transaction; rows of the same kelurahan and day are shared, so concurrent writers of one day queue briefly on them) and for the extra indexes. " +
 		"Bulk loads may skip the triggers (`SET hailurah.skip_rollups = on`) and call `store.RebuildCurhatRollups`, as seed-demo does.\n")
