@@ -165,8 +165,9 @@ type UserService interface {
 	SetDisabled(ctx context.Context, userID int64, disabled bool) error
 
 	CreateSession(ctx context.Context, s *Session) error
-	// FindSession returns ENOTFOUND for an unknown or expired session.
-	FindSession(ctx context.Context, id string) (*Session, error)
+	// FindSession returns ENOTFOUND for an unknown session or one expired
+	// at now (the caller's clock decides).
+	FindSession(ctx context.Context, id string, now time.Time) (*Session, error)
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID int64) error

@@ -71,14 +71,14 @@ func (s *Server) authenticate(c *gin.Context) {
 // unknown, expired or idle session (which it deletes).
 func (s *Server) sessionPrincipal(ctx context.Context, cookie string) *principal {
 	id := sessionID(cookie)
-	sess, err := s.cfg.Users.FindSession(ctx, id)
+	now := s.now()
+	sess, err := s.cfg.Users.FindSession(ctx, id, now)
 	if err != nil {
 		if hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
 			s.logger.ErrorContext(ctx, "find session", slog.Any("err", err))
 		}
 		return nil
 	}
-	now := s.now()
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle {
 		_ = s.cfg.Users.DeleteSession(ctx, id)
 		return nil

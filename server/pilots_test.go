@@ -108,6 +108,7 @@ func newPilotFixture(t *testing.T, db *store.DB) *pilotFixture {
 		}
 	}
 	runner := &pilotRunner{db: db}
+	db.SetNow(func() time.Time { return fixtureNow })
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
 		Cases: &server.TemporalCases{}, Now: func() time.Time { return fixtureNow }, Logger: slog.New(slog.DiscardHandler),
 		Pilots: &server.Pilots{Store: db, KPIs: db, Runner: runner}})

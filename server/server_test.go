@@ -45,6 +45,16 @@ func (c *clock) Add(d time.Duration) {
 
 func newFixture(t *testing.T, db *store.DB, checks ...server.Check) *fixture {
 	t.Helper()
+	return newFixtureAt(t, db, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), checks...)
+}
+
+// newFixtureAt is newFixture with the clock starting at start. The server
+// and the store read the same clock, as in the program, so nothing depends
+// on the day the test runs.
+func newFixtureAt(t *testing.T, db *store.DB, start time.Time, checks ...server.Check) *fixture {
+	t.Helper()
+	clk := &clock{t: start}
+	db.SetNow(clk.Now)
 	ctx := context.Background()
 	for _, k := range []hailurah.Kelurahan{{Code: "taman", Name: "Taman"}, {Code: "demangan", Name: "Demangan"}} {
 		if err := db.UpsertKelurahan(ctx, &k); err != nil {
@@ -68,7 +78,6 @@ func newFixture(t *testing.T, db *store.DB, checks ...server.Check) *fixture {
 			t.Fatal(err)
 		}
 	}
-	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Checks: checks, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -237,10 +246,27 @@ func TestLoginThrottlingPerIP(t *testing.T) {
 	}
 }
 
+// TestSessionTimeouts runs with the program's clock at a fixed day and a
+// year either side of the wall clock: sessions live by the program's one
+// clock, never by the day the test runs.
 func TestSessionTimeouts(t *testing.T) {
-	f := newFixture(t, storetest.Open(t))
+	wall := time.Now().UTC().Truncate(time.Second)
+	for name, start := range map[string]time.Time{
+		"fixed":            time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
+		"year after wall":  wall.AddDate(1, 0, 0),
+		"year before wall": wall.AddDate(-1, 0, 0),
+	} {
+		t.Run(name, func(t *testing.T) { sessionTimeouts(t, start) })
+	}
+}
+
+func sessionTimeouts(t *testing.T, start time.Time) {
+	f := newFixtureAt(t, storetest.Open(t), start)
 	c := f.client()
 	c.login("moderator", testPassword)
+	if resp, out := c.do("GET", "/api/v1/me", "", nil); resp.StatusCode != http.StatusOK || out["username"] != "moderator" {
+		t.Fatalf("right after login: %d %v", resp.StatusCode, out)
+	}
 	f.now.Add(90 * time.Minute)
 	if resp, _ := c.do("GET", "/api/v1/me", "", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("within idle timeout: %d", resp.StatusCode)

@@ -75,10 +75,12 @@ func (db *DB) CreateSession(ctx context.Context, s *hailurah.Session) error {
 	return nil
 }
 
-// FindSession returns ENOTFOUND for an unknown or expired session.
-func (db *DB) FindSession(ctx context.Context, id string) (*hailurah.Session, error) {
+// FindSession returns ENOTFOUND for an unknown session or one expired at
+// now. The caller's clock decides, so the server and the store cannot
+// disagree about whether a session is still valid.
+func (db *DB) FindSession(ctx context.Context, id string, now time.Time) (*hailurah.Session, error) {
 	var row sessionRow
-	err := db.q(ctx).Where("id = ? AND expires_at > ?", id, db.now()).Take(&row).Error
+	err := db.q(ctx).Where("id = ? AND expires_at > ?", id, utc(now)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errSessionNotFound()
 	} else if err != nil {
@@ -88,12 +90,12 @@ func (db *DB) FindSession(ctx context.Context, id string) (*hailurah.Session, er
 }
 
 // TouchSession records that the session was used at at. Returns ENOTFOUND
-// for an unknown or expired session.
+// for an unknown session or one expired at at.
 func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
 	if at.IsZero() {
 		return hailurah.FieldErrorf("at", "Waktu akses sesi wajib diisi.")
 	}
-	res := db.q(ctx).Model(&sessionRow{}).Where("id = ? AND expires_at > ?", id, db.now()).
+	res := db.q(ctx).Model(&sessionRow{}).Where("id = ? AND expires_at > ?", id, utc(at)).
 		Update("last_seen_at", utc(at))
 	if res.Error != nil {
 		return res.Error

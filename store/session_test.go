@@ -37,7 +37,7 @@ func TestSession(t *testing.T) {
 		if !s.CreatedAt.Equal(c.Now()) || !s.LastSeenAt.Equal(c.Now()) {
 			t.Fatalf("CreatedAt %v, LastSeenAt %v: want both set to now (%v)", s.CreatedAt, s.LastSeenAt, c.Now())
 		}
-		got, err := db.FindSession(ctx, s.ID)
+		got, err := db.FindSession(ctx, s.ID, c.Now())
 		mustOK(t, err)
 		if *got != *s {
 			t.Fatalf("FindSession = %+v, want %+v", got, s)
@@ -45,7 +45,7 @@ func TestSession(t *testing.T) {
 
 		c.Advance(time.Hour)
 		mustOK(t, db.TouchSession(ctx, s.ID, c.Now()))
-		got, err = db.FindSession(ctx, s.ID)
+		got, err = db.FindSession(ctx, s.ID, c.Now())
 		mustOK(t, err)
 		if !got.LastSeenAt.Equal(c.Now()) || !got.CreatedAt.Equal(s.CreatedAt) {
 			t.Fatalf("after touch: %+v", got)
@@ -53,7 +53,7 @@ func TestSession(t *testing.T) {
 
 		// Expired at ExpiresAt exactly.
 		c.Advance(11 * time.Hour)
-		_, err = db.FindSession(ctx, s.ID)
+		_, err = db.FindSession(ctx, s.ID, c.Now())
 		wantCode(t, err, hailurah.ENOTFOUND, "")
 		wantCode(t, db.TouchSession(ctx, s.ID, c.Now()), hailurah.ENOTFOUND, "")
 	})
@@ -72,10 +72,10 @@ func TestSessionExpiryAcrossTimeZones(t *testing.T) {
 			t.Fatalf("ExpiresAt = %v, want the same instant in UTC", s.ExpiresAt)
 		}
 		c.Advance(59 * time.Minute)
-		_, err := db.FindSession(t.Context(), s.ID)
+		_, err := db.FindSession(t.Context(), s.ID, c.Now())
 		mustOK(t, err)
 		c.Advance(2 * time.Minute)
-		_, err = db.FindSession(t.Context(), s.ID)
+		_, err = db.FindSession(t.Context(), s.ID, c.Now())
 		wantCode(t, err, hailurah.ENOTFOUND, "")
 	})
 }
@@ -91,14 +91,14 @@ func TestDeleteSessions(t *testing.T) {
 		b1, b2, s1 := newSession(t, db, budi.ID, exp), newSession(t, db, budi.ID, exp), newSession(t, db, siti.ID, exp)
 
 		mustOK(t, db.DeleteSession(ctx, b1.ID))
-		_, err := db.FindSession(ctx, b1.ID)
+		_, err := db.FindSession(ctx, b1.ID, c.Now())
 		wantCode(t, err, hailurah.ENOTFOUND, "")
 		mustOK(t, db.DeleteSession(ctx, b1.ID)) // logging out twice is harmless
 
 		mustOK(t, db.DeleteUserSessions(ctx, budi.ID))
-		_, err = db.FindSession(ctx, b2.ID)
+		_, err = db.FindSession(ctx, b2.ID, c.Now())
 		wantCode(t, err, hailurah.ENOTFOUND, "")
-		_, err = db.FindSession(ctx, s1.ID)
+		_, err = db.FindSession(ctx, s1.ID, c.Now())
 		mustOK(t, err)
 	})
 }
@@ -124,7 +124,7 @@ func TestCreateSessionInvalid(t *testing.T) {
 		for _, tt := range tests {
 			s := tt.s
 			wantCode(t, db.CreateSession(ctx, &s), hailurah.EINVALID, tt.field)
-			if _, err := db.FindSession(ctx, s.ID); hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
+			if _, err := db.FindSession(ctx, s.ID, c.Now()); hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
 				t.Fatalf("rejected session %+v was stored", s)
 			}
 		}

@@ -263,9 +263,9 @@ func TestSetDisabled(t *testing.T) {
 			t.Fatal("user not disabled")
 		}
 		// Disabling logs the user out everywhere, and only that user.
-		_, err = db.FindSession(ctx, s.ID)
+		_, err = db.FindSession(ctx, s.ID, c.Now())
 		wantCode(t, err, hailurah.ENOTFOUND, "")
-		_, err = db.FindSession(ctx, o.ID)
+		_, err = db.FindSession(ctx, o.ID, c.Now())
 		mustOK(t, err)
 
 		mustOK(t, db.SetDisabled(ctx, u.ID, false))

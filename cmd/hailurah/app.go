@@ -42,6 +42,9 @@ type Main struct {
 	NoUI   bool
 	Logger *slog.Logger
 	Out    io.Writer // where the start-up banner goes
+	// Now is the program's one clock, read by the store, the server, the
+	// activities and the relay alike; nil means time.Now.
+	Now func() time.Time
 
 	Rules     *triage.Rules
 	DB        *store.DB
@@ -66,6 +69,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Out == nil {
 		m.Out = io.Discard
 	}
+	if m.Now == nil {
+		m.Now = time.Now
+	}
 	dev := m.Mode == ModeDev
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -86,6 +92,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
+	db.SetNow(m.Now)
 	m.DB = db
 	if dev {
 		if err := db.MigrateUp(ctx); err != nil {
@@ -106,7 +113,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
-			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger,
+			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now,
 			SecureCookies: m.Config.SecureCookies, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal}},
@@ -195,7 +202,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	}
 	acts := &activities.Activities{
 		Tickets: m.DB, Outbox: m.DB, Notifications: m.DB, Kelurahan: m.DB,
-		Classifier: classifier, BaseURL: m.baseURL(),
+		Classifier: classifier, BaseURL: m.baseURL(), Now: m.Now,
 		Logger: m.Logger.With(slog.String("component", "activities")),
 	}
 	grants := &activities.GrantActivities{Grants: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
@@ -220,7 +227,7 @@ func (m *Main) startRelay() error {
 	if err != nil {
 		return fmt.Errorf("outbox relay: %w", err)
 	}
-	cfg := outbox.Config{Store: m.DB, Tickets: m.DB, Notifications: m.DB, Sealer: sealer,
+	cfg := outbox.Config{Store: m.DB, Tickets: m.DB, Notifications: m.DB, Sealer: sealer, Now: m.Now,
 		Logger: m.Logger.With(slog.String("component", "outbox"))}
 	switch {
 	case m.Config.WhatsAppToken != "" && m.Config.WhatsAppPhoneID != "":
