@@ -3,7 +3,8 @@
 //
 // postgres/ and sqlite/ are kept in lockstep: every migration exists in both
 // folders under the same file name (so the same version), and describes the
-// same schema in each dialect's SQL. A test fails when the folders differ.
+// same schema in each dialect's SQL. A test fails when the folders differ,
+// and store's TestMigrationsParity when the schemas they build do.
 // To add one, write NNNNN_name.sql in both folders, with the next number,
 // `-- +goose Up` and `-- +goose Down` sections, and
 // `-- +goose StatementBegin`/`StatementEnd` around any statement that

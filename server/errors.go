@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
+	"strings"
 	"syscall"
 
 	"github.com/gin-gonic/gin"
@@ -97,6 +99,7 @@ func bindJSON(c *gin.Context, v any) error {
 		err = errors.New("trailing data after the JSON value")
 	}
 	var maxErr *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
 		return nil
@@ -104,8 +107,99 @@ func bindJSON(c *gin.Context, v any) error {
 		return hailurah.Errorf(hailurah.ETOOLARGE, "Permintaan terlalu besar (maks. %d byte).", maxErr.Limit)
 	case errors.Is(err, io.EOF):
 		return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan kosong; kirim JSON.")
+	case errors.As(err, &typeErr):
+		return jsonTypeError(reflect.TypeOf(v), typeErr)
 	}
 	return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan bukan JSON yang valid.")
+}
+
+// jsonTypeError reports valid JSON with a value of the wrong type: it names
+// the field and the shape the field must have. The shape is that of the
+// field's declared type, found by following the error's path through t, so
+// a list with a wrong element ("attendance": [1]) is still described as a
+// list; when the path cannot be followed, the type the decoder wanted is
+// described.
+func jsonTypeError(t reflect.Type, e *json.UnmarshalTypeError) error {
+	if e.Field == "" {
+		return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan harus berupa %s.", jsonShape(e.Type))
+	}
+	field, want := e.Field, e.Type
+	if f, ft, ok := jsonField(t, strings.Split(e.Field, ".")); ok {
+		field, want = f, ft
+	}
+	return hailurah.FieldErrorf(field, "Kolom %s harus berupa %s.", field, jsonShape(want))
+}
+
+// jsonField follows a path of JSON names through the structs, pointers,
+// lists and maps of t and returns the path as a client writes it (without the
+// Go names of embedded structs, which encoding/json puts in it) and the
+// type declared at its end.
+func jsonField(t reflect.Type, path []string) (string, reflect.Type, bool) {
+	var names []string
+	for _, name := range path {
+		st := jsonElem(t)
+		if st.Kind() != reflect.Struct {
+			return "", nil, false
+		}
+		found := false
+		for i := range st.NumField() {
+			f := st.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "" {
+				tag = f.Name
+			}
+			if tag != name {
+				continue
+			}
+			if !f.Anonymous || f.Tag.Get("json") != "" {
+				names = append(names, name)
+			}
+			t, found = f.Type, true
+			break
+		}
+		if !found {
+			return "", nil, false
+		}
+	}
+	return strings.Join(names, "."), t, len(names) > 0
+}
+
+// jsonElem strips pointers, lists and maps down to the type of their values.
+func jsonElem(t reflect.Type) reflect.Type {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+		default:
+			return t
+		}
+	}
+}
+
+// jsonShape says in words what JSON a value of type t must be.
+func jsonShape(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "teks base64"
+		}
+		return "daftar " + jsonShape(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "objek"
+	case reflect.String:
+		return "teks"
+	case reflect.Bool:
+		return "true atau false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "bilangan bulat"
+	case reflect.Float32, reflect.Float64:
+		return "angka"
+	}
+	return "nilai JSON yang lain"
 }
 
 // unreachable reports whether err comes from a backing service that cannot

@@ -25,10 +25,7 @@ import (
 // ga names the grant activities to mock.
 var ga *activities.GrantActivities
 
-var (
-	fasilNambangan = hailurah.Actor{Username: "tono", Role: hailurah.RoleFasilitator, Kelurahan: "nambangan"}
-	fasilTamanTo   = hailurah.Audience{Role: hailurah.RoleFasilitator, Kelurahan: "taman"}
-)
+var fasilNambangan = hailurah.Actor{Username: "tono", Role: hailurah.RoleFasilitator, Kelurahan: "nambangan"}
 
 func grantInput() hailurah.GrantInput {
 	return hailurah.GrantInput{

@@ -44,10 +44,6 @@ var (
 	dinasDLH     = hailurah.Actor{Username: "joko", Role: hailurah.RoleDinas, Unit: "dlh"}
 	dinasPUPR    = hailurah.Actor{Username: "eko", Role: hailurah.RoleDinas, Unit: "pupr"}
 	admin        = hailurah.Actor{Username: "admin", Role: hailurah.RoleAdmin}
-
-	lurahTamanTo = hailurah.Audience{Role: hailurah.RoleLurah, Kelurahan: "taman"}
-	modTamanTo   = hailurah.Audience{Role: hailurah.RoleModerator, Kelurahan: "taman"}
-	adminTo      = hailurah.Audience{Role: hailurah.RoleAdmin}
 )
 
 func input() hailurah.CurhatInput {

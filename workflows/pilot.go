@@ -258,7 +258,7 @@ func (r *pilotReview) decide(ctx workflow.Context, req hailurah.DecisionRequest)
 	p.Decisions = append(p.Decisions, d)
 	p.Version++
 
-	result := *p
+	var result hailurah.Pilot
 	if d.Decision == hailurah.DecisionStop {
 		p.Status, p.StoppedAt = hailurah.PilotStopped, &now
 		result = *p

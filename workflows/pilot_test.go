@@ -183,8 +183,7 @@ func times[T any](items []T, at func(T) time.Duration) []time.Duration {
 	return out
 }
 
-func notifiedAt(n pilotNotified) time.Duration   { return n.at }
-func projectedAt(p pilotProjected) time.Duration { return p.at }
+func notifiedAt(n pilotNotified) time.Duration { return n.at }
 
 // finish runs the workflow to its end, which must be a completion.
 func (h *pilotHarness) finish(in hailurah.PilotInput) hailurah.Pilot {

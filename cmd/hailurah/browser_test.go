@@ -235,12 +235,6 @@ func (tb *tab) login(username string) {
 	}
 }
 
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
 // postCurhat sends a citizen's message through the web intake API.
 func postCurhat(t *testing.T, base string, body map[string]any) string {
 	t.Helper()

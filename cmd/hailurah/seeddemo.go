@@ -1000,7 +1000,7 @@ func demoTemporal(ctx context.Context, cfg Config, logger *slog.Logger) (client.
 		}
 		return c, c.Close, nil
 	} else if cfg.TemporalAddress != "" {
-		return nil, nil, fmt.Errorf("Temporal di %s tidak dapat dihubungi: %w", addr, err)
+		return nil, nil, fmt.Errorf("tidak dapat menghubungi Temporal di %s: %w", addr, err)
 	}
 	m := &Main{Config: cfg, NoUI: true, Logger: logger}
 	if err := m.connectTemporal(ctx); err != nil {
