@@ -58,6 +58,8 @@ type Main struct {
 	Relay     *outbox.Relay
 	stopRelay func()
 	stopPprof func()
+	// lock keeps other processes off the data dir (dev mode).
+	lock *dataLock
 }
 
 // Run starts the parts of the system the mode needs and returns once they
@@ -75,6 +77,16 @@ func (m *Main) Run(ctx context.Context) error {
 	dev := m.Mode == ModeDev
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
+	}
+	if dev {
+		lock, holder, err := lockDataDir(m.Config.DataDir, string(ModeDev))
+		if errors.Is(err, errDataDirBusy) {
+			return fmt.Errorf("data dir %s sedang dipakai oleh %s; hentikan dulu atau pakai HAILURAH_DATA_DIR lain "+
+				"(the data dir is in use by another process)", m.Config.DataDir, holder.describe())
+		} else if err != nil {
+			return err
+		}
+		m.lock = lock
 	}
 	if err := m.Config.ensureSecret(dev); err != nil {
 		return err
@@ -111,6 +123,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.connectTemporal(ctx); err != nil {
 		return err
 	}
+	if err := m.lock.serving(m.temporalAddr(), ""); err != nil {
+		return err
+	}
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now,
@@ -134,6 +149,9 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 		}
 		m.HTTP = srv
+		if err := m.lock.serving(m.temporalAddr(), srv.URL()); err != nil {
+			return err
+		}
 	}
 	// The worker starts after the listener so links in notifications can
 	// name the address actually served (port 0 in tests).
@@ -302,7 +320,17 @@ func (m *Main) Close() error {
 		errs = append(errs, m.DB.Close())
 		m.DB = nil
 	}
+	m.lock.release()
+	m.lock = nil
 	return errors.Join(errs...)
+}
+
+// temporalAddr is the frontend address of the Temporal server in use.
+func (m *Main) temporalAddr() string {
+	if m.Devserver != nil {
+		return m.Devserver.FrontendAddr()
+	}
+	return m.Config.TemporalAddress
 }
 
 func (m *Main) printBanner() {

@@ -29,7 +29,9 @@ Pemakaian:
   hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] [--grant-budget RP]
   hailurah kelurahan list
   hailurah healthcheck            periksa /readyz server lokal (untuk health check kontainer)
-  hailurah seed-demo [--tickets N] [--months M]  isi data demo (tiket, rumah tangga, hibah, pilot hari ke-80)
+  hailurah seed-demo [--tickets N] [--months M] [--workflows=false]
+                                  isi data demo (tiket, rumah tangga, hibah, pilot hari ke-80) dan mulai alur kerja
+                                  setiap tiket, hibah dan pilot yang masih berjalan
   hailurah triage                 baris JSON {"text": "..."} di stdin → hasil triase per baris di stdout
 
 Konfigurasi lewat variabel lingkungan: lihat README.md.
