@@ -54,6 +54,9 @@ type Main struct {
 	HTTP      *server.Server
 	// DemoPassword is the password of the demo users (dev mode).
 	DemoPassword string
+	// Demo, in dev mode, fills the demo data (as seed-demo does) before
+	// serving, unless the database has it already: `hailurah dev --demo`.
+	Demo *demoOptions
 	// Relay sends the outbox (dev and worker modes).
 	Relay     *outbox.Relay
 	stopRelay func()
@@ -125,6 +128,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if err := m.lock.serving(m.temporalAddr(), ""); err != nil {
 		return err
+	}
+	if dev && m.Demo != nil {
+		if err := m.fillDemo(ctx); err != nil {
+			return err
+		}
 	}
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
@@ -333,6 +341,28 @@ func (m *Main) temporalAddr() string {
 	return m.Config.TemporalAddress
 }
 
+// fillDemo fills the demo data on a database that lacks it, with the
+// workflows of what is open started on this process's Temporal; the
+// worker, started next, runs them.
+func (m *Main) fillDemo(ctx context.Context) error {
+	n, err := hasDemo(ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(m.Out, "Data demo sudah ada; langsung dimulai.")
+		return nil
+	}
+	started := time.Now()
+	rep, err := fillDemo(ctx, demoTarget{db: m.DB, databaseURL: m.Config.DatabaseURL, temporal: m.Temporal,
+		rules: m.Rules, grantPolicy: m.Config.GrantPolicy}, *m.Demo, m.Out)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(m.Out, "Data demo terisi dalam %s; %s.\n", time.Since(started).Round(time.Millisecond), rep.startedLine())
+	return nil
+}
+
 func (m *Main) printBanner() {
 	w := m.Out
 	fmt.Fprintln(w, "HAI LURAH berjalan.")
@@ -362,6 +392,9 @@ func (m *Main) printBanner() {
 			fmt.Fprintf(w, "  %-20s %-12s %s\n", u.Username, u.Role, where)
 		}
 		fmt.Fprintf(w, "  kata sandi: %s\n", m.DemoPassword)
+		if m.Demo == nil {
+			fmt.Fprintln(w, "Data demo (tiket, hibah, pilot yang bisa ditindaklanjuti): make demo (atau hailurah dev --demo)")
+		}
 		fmt.Fprintln(w, "Tekan Ctrl-C untuk berhenti.")
 	}
 }

@@ -283,3 +283,51 @@ func TestSeedDemoRefusesBusyDataDir(t *testing.T) {
 	}
 	again.release()
 }
+
+// `hailurah dev --demo` fills a fresh data dir before it serves, with the
+// open items' workflows, and on the next start finds the data there.
+func TestDevDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded Temporal server")
+	}
+	dir := t.TempDir()
+	start := func() (*Main, string) {
+		t.Helper()
+		var out bytes.Buffer
+		m := &Main{Config: testConfig(t, dir), Mode: ModeDev, NoUI: true, Logger: newLogger(io.Discard, "warn"), Out: &out,
+			Demo: &demoOptions{Tickets: 200, Months: 1, Workflows: true}}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if err := m.Run(ctx); err != nil {
+			_ = m.Close()
+			t.Fatalf("dev --demo: %v\n%s", err, out.String())
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		waitReady(t, m.HTTP.URL())
+		return m, out.String()
+	}
+
+	m, out := start()
+	tickets, grants, _ := demoStarted(t, out)
+	if !strings.Contains(out, "Data demo terisi") || tickets == 0 || grants != 14 || strings.Contains(out, "make demo") {
+		t.Errorf("first start:\n%s", out)
+	}
+	gid := one(t, m, "SELECT id FROM grants WHERE kelurahan_code = 'taman' AND status = 'verified' ORDER BY id LIMIT 1")
+	staffClient(t, m.HTTP.URL(), "lurah").act(gid, map[string]any{"action": "approve"}, http.StatusOK)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, out = start()
+	if !strings.Contains(out, "Data demo sudah ada") || strings.Contains(out, "alur kerja dimulai") {
+		t.Errorf("second start:\n%s", out)
+	}
+}
+
+func TestDemoFlagOnlyForDev(t *testing.T) {
+	env := map[string]string{"HAILURAH_DATA_DIR": t.TempDir(), "HAILURAH_SECRET": strings.Repeat("s", 32)}
+	err := run(context.Background(), []string{"server", "--demo"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--demo hanya untuk `hailurah dev`") {
+		t.Fatalf("server --demo: %v", err)
+	}
+}
