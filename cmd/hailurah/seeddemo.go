@@ -140,9 +140,12 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	}
 	fmt.Fprintf(out, "Selesai dalam %s; %s.\n", time.Since(started).Round(time.Millisecond), rep.startedLine())
 	login := fmt.Sprintf("masuk sebagai \"moderator\" (antrean /antrian) atau \"lurah\" (/pilot/%s, /hibah, /dasbor)", rep.pilot.ID)
-	if holder != nil {
+	switch {
+	case holder != nil:
 		fmt.Fprintf(out, "Diisi lewat %s yang berjalan pada data dir ini; alur kerjanya sudah berjalan: %s.\n", holder.describe(), login)
-	} else {
+	case cfg.TemporalAddress != "":
+		fmt.Fprintf(out, "Alur kerjanya berjalan di Temporal %s begitu worker berjalan; %s.\n", cfg.TemporalAddress, login)
+	default:
 		fmt.Fprintf(out, "Jalankan `hailurah dev`, lalu %s.\n", login)
 	}
 	return nil

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,10 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/devserver"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // seedDemoDir runs seed-demo on dir as a newcomer does before
@@ -330,4 +335,103 @@ func TestDemoFlagOnlyForDev(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--demo hanya untuk `hailurah dev`") {
 		t.Fatalf("server --demo: %v", err)
 	}
+}
+
+// freshDatabase creates a database of the test's own on the server of
+// TEST_DATABASE_URL and returns its URL; the test is skipped without it.
+func freshDatabase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("TEST_DATABASE_URL is not set; set it to a Postgres URL to run this test (CI always does)")
+	}
+	name := fmt.Sprintf("hltest_demo_%d", time.Now().UnixNano())
+	admin := func(stmt string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	admin("CREATE DATABASE " + name)
+	t.Cleanup(func() { admin("DROP DATABASE " + name + " WITH (FORCE)") })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// TestLivingDemoOnPostgres is the demo on the production topology:
+// Postgres and a Temporal cluster (an embedded server of the test's own,
+// on its own data dir), `hailurah server` and `hailurah worker` as two
+// programs. seed-demo writes through COPY and starts the workflows on the
+// cluster, touching no data dir; the moderator and the lurah then work
+// demo items through the server.
+func TestLivingDemoOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal server")
+	}
+	dbURL := freshDatabase(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cluster, err := devserver.Start(ctx, devserver.Options{DataDir: t.TempDir(), FrontendAddr: "127.0.0.1:0",
+		SearchAttributes: workflows.SearchAttributes(), Logger: newLogger(io.Discard, "warn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cluster.Stop() })
+	dir := t.TempDir()
+	env := []string{"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + cluster.FrontendAddr(), "HAILURAH_SECRET=" + strings.Repeat("rahasia-", 5)}
+
+	var out bytes.Buffer
+	if err := runSeedDemo(ctx, testConfig(t, dir, env...), newLogger(io.Discard, "warn"), []string{"--tickets", "300", "--months", "1"}, &out); err != nil {
+		t.Fatalf("seed-demo: %v\n%s", err, out.String())
+	}
+	t.Logf("seed-demo:\n%s", out.String())
+	tickets, grants, pilots := demoStarted(t, out.String())
+	if tickets == 0 || grants != 14 || pilots != 1 || !strings.Contains(out.String(), "(postgres)") {
+		t.Errorf("workflows started: %d tickets, %d grants, %d pilots", tickets, grants, pilots)
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("seed-demo on Postgres and a cluster wrote into the data dir: %v", files)
+	}
+
+	var progs []*Main
+	for _, mode := range []Mode{ModeWorker, ModeServer} {
+		m := &Main{Config: testConfig(t, dir, env...), Mode: mode, Logger: newLogger(io.Discard, "warn")}
+		if err := m.Run(ctx); err != nil {
+			_ = m.Close()
+			t.Fatalf("%s: %v", mode, err)
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		progs = append(progs, m)
+	}
+	srv := progs[1]
+	base := srv.HTTP.URL()
+	waitReady(t, base)
+
+	id := one(t, srv, "SELECT id FROM tickets WHERE kelurahan_code = 'taman' AND status = 'open' ORDER BY datetime_received DESC, id DESC LIMIT 1")
+	mod := staffClient(t, base, "moderator")
+	var state hailurah.TicketState
+	for _, action := range []map[string]any{{"action": "verify"}, {"action": "assign", "unit": "pupr"}} {
+		if st := mod.call("POST", "/api/v1/tickets/"+id+"/actions", action, &state); st != http.StatusOK {
+			t.Fatalf("%v on %s: %d %+v", action, id, st, state)
+		}
+	}
+	if state.Status != hailurah.StatusAssigned || !state.Verified {
+		t.Errorf("after verify and assign: %+v", state)
+	}
+	gid := one(t, srv, "SELECT id FROM grants WHERE kelurahan_code = 'taman' AND status = 'verified' ORDER BY id LIMIT 1")
+	lurah := staffClient(t, base, "lurah")
+	lurah.act(gid, map[string]any{"action": "approve"}, http.StatusOK)
+	eventually(t, "the worker's projection of the approval", func() bool {
+		return lurah.grant(gid).Status == string(hailurah.GrantApproved)
+	})
 }
