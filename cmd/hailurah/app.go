@@ -82,7 +82,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	if dev {
-		lock, holder, err := lockDataDir(m.Config.DataDir, string(ModeDev))
+		lock, holder, err := lockDataDir(m.Config.DataDir, string(ModeDev), storeID(m.Config.DatabaseURL))
 		if errors.Is(err, errDataDirBusy) {
 			return fmt.Errorf("data dir %s sedang dipakai oleh %s; hentikan dulu atau pakai HAILURAH_DATA_DIR lain "+
 				"(the data dir is in use by another process)", m.Config.DataDir, holder.describe())

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +27,9 @@ type dataHolder struct {
 	PID     int       `json:"pid"`
 	Command string    `json:"command"` // "dev" or "seed-demo"
 	Since   time.Time `json:"since"`
+	// Store names the holder's database (storeID), so a process beside it
+	// can tell whether it would write to the same one.
+	Store string `json:"store"`
 	// Temporal is the frontend address of the holder's Temporal server,
 	// once it serves; Web the holder's web address, once it listens.
 	Temporal string `json:"temporal,omitempty"`
@@ -40,10 +45,21 @@ type dataLock struct {
 // errDataDirBusy says another process holds the data dir.
 var errDataDirBusy = errors.New("data dir in use")
 
-// lockDataDir takes the data dir's lock for command. When another process
-// holds it, it returns what that process wrote about itself (waiting up to
-// a few seconds for it to do so) and an error wrapping errDataDirBusy.
-func lockDataDir(dir, command string) (*dataLock, *dataHolder, error) {
+// storeID names the database of a configuration without its credentials:
+// "sqlite" for the data dir's, else "postgres:" and a hash of the URL.
+func storeID(databaseURL string) string {
+	if databaseURL == "" {
+		return "sqlite"
+	}
+	sum := sha256.Sum256([]byte(databaseURL))
+	return "postgres:" + hex.EncodeToString(sum[:6])
+}
+
+// lockDataDir takes the data dir's lock for command, writing to a store
+// (storeID). When another process holds it, it returns what that process
+// wrote about itself (waiting up to a few seconds for it to do so) and an
+// error wrapping errDataDirBusy.
+func lockDataDir(dir, command, store string) (*dataLock, *dataHolder, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -61,7 +77,7 @@ func lockDataDir(dir, command string) (*dataLock, *dataHolder, error) {
 		f.Close()
 		return nil, readHolder(dir), fmt.Errorf("%s: %w", dir, errDataDirBusy)
 	}
-	l := &dataLock{f: f, holder: dataHolder{PID: os.Getpid(), Command: command, Since: time.Now()}}
+	l := &dataLock{f: f, holder: dataHolder{PID: os.Getpid(), Command: command, Since: time.Now(), Store: store}}
 	if err := l.write(); err != nil {
 		l.release()
 		return nil, nil, err

@@ -93,7 +93,7 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	// served by a `hailurah dev` to work through) and Temporal answers.
 	var holder *dataHolder
 	if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
-		lock, h, err := lockDataDir(cfg.DataDir, "seed-demo")
+		lock, h, err := lockDataDir(cfg.DataDir, "seed-demo", storeID(cfg.DatabaseURL))
 		switch {
 		case errors.Is(err, errDataDirBusy):
 			if holder, err = workThrough(cfg, h); err != nil {
@@ -153,12 +153,17 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 
 // workThrough decides what to do on a data dir another process holds:
 // fill it through the `hailurah dev` running there (its Temporal server,
-// once it serves), or refuse before writing anything.
+// once it serves) when both use the same database and Temporal, or refuse
+// before writing anything.
 func workThrough(cfg Config, h *dataHolder) (*dataHolder, error) {
 	stop := fmt.Errorf("data dir %s sedang dipakai oleh %s; hentikan dulu (Ctrl-C) lalu jalankan seed-demo lagi — "+
 		"data demo belum diisi sama sekali (the data dir is in use; stop that process first: nothing was written)", cfg.DataDir, h.describe())
 	if h == nil || h.Command != "dev" {
 		return nil, stop
+	}
+	if h.Store != storeID(cfg.DatabaseURL) || cfg.TemporalAddress != "" && h.Temporal != "" && h.Temporal != cfg.TemporalAddress {
+		return nil, fmt.Errorf("%s pada data dir %s memakai basis data atau Temporal lain dari seed-demo ini (DATABASE_URL, TEMPORAL_ADDRESS); "+
+			"jalankan seed-demo dengan konfigurasi yang sama, atau hentikan dulu — data demo belum diisi (nothing was written)", h.describe(), cfg.DataDir)
 	}
 	// A dev server still starting has not said where its Temporal serves.
 	deadline := time.Now().Add(time.Minute)

@@ -261,7 +261,7 @@ func TestLivingDemo(t *testing.T) {
 // written; so is `hailurah dev` on it.
 func TestSeedDemoRefusesBusyDataDir(t *testing.T) {
 	dir := t.TempDir()
-	lock, _, err := lockDataDir(dir, "seed-demo")
+	lock, _, err := lockDataDir(dir, "seed-demo", storeID(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,9 +280,27 @@ func TestSeedDemoRefusesBusyDataDir(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "sedang dipakai") {
 		t.Fatalf("dev on a busy data dir: %v", err)
 	}
+	// A dev server on the data dir is worked through only when it writes
+	// to the same database and runs the same Temporal.
+	cfg := testConfig(t, dir)
+	if h, err := workThrough(cfg, &dataHolder{PID: 1, Command: "dev", Store: storeID(""), Temporal: "127.0.0.1:7233"}); err != nil || h.Temporal != "127.0.0.1:7233" {
+		t.Errorf("a dev server with the same store: %v", err)
+	}
+	for _, h := range []dataHolder{
+		{PID: 1, Command: "dev", Store: storeID("postgres://hailurah@db/hailurah"), Temporal: "127.0.0.1:7233"},
+		{PID: 1, Command: "dev", Store: storeID(""), Temporal: "127.0.0.1:7233"},
+	} {
+		c := cfg
+		if h.Store == storeID("") {
+			c.TemporalAddress = "temporal.kota:7233"
+		}
+		if _, err := workThrough(c, &h); err == nil || !strings.Contains(err.Error(), "basis data atau Temporal lain") {
+			t.Errorf("a dev server on another store or Temporal (%+v): %v", h, err)
+		}
+	}
 	// Released, the data dir is free again.
 	lock.release()
-	again, _, err := lockDataDir(dir, "dev")
+	again, _, err := lockDataDir(dir, "dev", storeID(""))
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
