@@ -4,11 +4,16 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench bench-quick clean
+.PHONY: run demo build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench bench-quick clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
 	./$(BIN) dev
+
+## demo: the same, with months of demo data filled on first start (seed-demo): every ticket, grant and
+## pilot still open has its workflow, so each can be worked
+demo: build
+	./$(BIN) dev --demo
 
 build:
 	$(GO) build -o $(BIN) ./cmd/hailurah

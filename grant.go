@@ -270,6 +270,23 @@ type GrantInput struct {
 	BaselineOmzet  int64       `json:"baseline_omzet"`
 	BaselineIncome int64       `json:"baseline_income"`
 	Policy         GrantPolicy `json:"policy"`
+	// From, when set, starts the workflow part-way through the grant's life
+	// instead of at the application, for a grant whose row and timeline
+	// are written already (seed-demo's grants in progress). Nil for every
+	// grant the server starts.
+	From *GrantFrom `json:"from,omitempty"`
+}
+
+// GrantFrom is a grant part-way through its life, in a status a workflow
+// waits in (applied, verified, approved, disbursed, in_use). The step it
+// waits in began at AppliedAt, VerifiedAt or ApprovedAt, and its deadline
+// counts from there with ReminderLevel reminders sent; the proof of use and
+// the check-ins count from DisbursedAt and their Due. A deadline already
+// past fires at once.
+type GrantFrom struct {
+	Grant Grant `json:"grant"`
+	// Events counts the grant's timeline events, so the workflow's follow.
+	Events int `json:"events"`
 }
 
 // GrantCheckin is one of a grant's omzet check-ins.

@@ -266,8 +266,10 @@ type CurhatInput struct {
 	// ticket keeps it even when rules.yaml changes.
 	Policy SLAPolicy `json:"policy"`
 
-	// Resume is set only by the workflow itself when it continues as new:
-	// its private state, opaque to every other package. Callers leave it nil.
+	// Resume is set by the workflow itself when it continues as new, and by
+	// workflows.ResumeCurhat for a ticket recorded before its workflow
+	// starts: the workflow's private state, opaque to every other package.
+	// Other callers leave it nil.
 	Resume json.RawMessage `json:"resume,omitempty"`
 }
 

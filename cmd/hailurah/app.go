@@ -54,10 +54,15 @@ type Main struct {
 	HTTP      *server.Server
 	// DemoPassword is the password of the demo users (dev mode).
 	DemoPassword string
+	// Demo, in dev mode, fills the demo data (as seed-demo does) before
+	// serving, unless the database has it already: `hailurah dev --demo`.
+	Demo *demoOptions
 	// Relay sends the outbox (dev and worker modes).
 	Relay     *outbox.Relay
 	stopRelay func()
 	stopPprof func()
+	// lock keeps other processes off the data dir (dev mode).
+	lock *dataLock
 }
 
 // Run starts the parts of the system the mode needs and returns once they
@@ -75,6 +80,16 @@ func (m *Main) Run(ctx context.Context) error {
 	dev := m.Mode == ModeDev
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
+	}
+	if dev {
+		lock, holder, err := lockDataDir(m.Config.DataDir, string(ModeDev), storeID(m.Config.DatabaseURL))
+		if errors.Is(err, errDataDirBusy) {
+			return fmt.Errorf("data dir %s sedang dipakai oleh %s; hentikan dulu atau pakai HAILURAH_DATA_DIR lain "+
+				"(the data dir is in use by another process)", m.Config.DataDir, holder.describe())
+		} else if err != nil {
+			return err
+		}
+		m.lock = lock
 	}
 	if err := m.Config.ensureSecret(dev); err != nil {
 		return err
@@ -111,6 +126,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.connectTemporal(ctx); err != nil {
 		return err
 	}
+	if err := m.lock.serving(m.temporalAddr(), ""); err != nil {
+		return err
+	}
+	if dev && m.Demo != nil {
+		if err := m.fillDemo(ctx); err != nil {
+			return err
+		}
+	}
 	if m.Mode != ModeWorker {
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now,
@@ -134,6 +157,9 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 		}
 		m.HTTP = srv
+		if err := m.lock.serving(m.temporalAddr(), srv.URL()); err != nil {
+			return err
+		}
 	}
 	// The worker starts after the listener so links in notifications can
 	// name the address actually served (port 0 in tests).
@@ -302,7 +328,39 @@ func (m *Main) Close() error {
 		errs = append(errs, m.DB.Close())
 		m.DB = nil
 	}
+	m.lock.release()
+	m.lock = nil
 	return errors.Join(errs...)
+}
+
+// temporalAddr is the frontend address of the Temporal server in use.
+func (m *Main) temporalAddr() string {
+	if m.Devserver != nil {
+		return m.Devserver.FrontendAddr()
+	}
+	return m.Config.TemporalAddress
+}
+
+// fillDemo fills the demo data on a database that lacks it, with the
+// workflows of what is open started on this process's Temporal; the
+// worker, started next, runs them.
+func (m *Main) fillDemo(ctx context.Context) error {
+	n, err := hasDemo(ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(m.Out, "Data demo sudah ada; langsung dimulai.")
+		return nil
+	}
+	started := time.Now()
+	rep, err := fillDemo(ctx, demoTarget{db: m.DB, databaseURL: m.Config.DatabaseURL, temporal: m.Temporal,
+		rules: m.Rules, grantPolicy: m.Config.GrantPolicy}, *m.Demo, m.Out)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(m.Out, "Data demo terisi dalam %s; %s.\n", time.Since(started).Round(time.Millisecond), rep.startedLine())
+	return nil
 }
 
 func (m *Main) printBanner() {
@@ -334,6 +392,9 @@ func (m *Main) printBanner() {
 			fmt.Fprintf(w, "  %-20s %-12s %s\n", u.Username, u.Role, where)
 		}
 		fmt.Fprintf(w, "  kata sandi: %s\n", m.DemoPassword)
+		if m.Demo == nil {
+			fmt.Fprintln(w, "Data demo (tiket, hibah, pilot yang bisa ditindaklanjuti): make demo (atau hailurah dev --demo)")
+		}
 		fmt.Fprintln(w, "Tekan Ctrl-C untuk berhenti.")
 	}
 }

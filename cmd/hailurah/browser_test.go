@@ -598,6 +598,61 @@ func TestBrowserCaseLoop(t *testing.T) {
 	t.Logf("whole test %s", time.Since(start).Round(time.Millisecond))
 }
 
+// TestBrowserLivingDemo is a visitor's first minutes on the demo data, in
+// the browser: seed-demo on a fresh data dir, then the moderator verifies
+// the newest open demo ticket from its page, and the lurah finds a
+// verified demo grant in the queue and approves it. Both answer from their
+// workflows, started by seed-demo.
+func TestBrowserLivingDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded Temporal server and Chromium")
+	}
+	dir := t.TempDir()
+	seedDemoDir(t, dir, "--tickets", "500", "--months", "1")
+	m := startMain(t, dir)
+	b := newBrowser(t, m.HTTP.URL())
+
+	id := one(t, m, "SELECT id FROM tickets WHERE kelurahan_code = 'taman' AND status = 'open' ORDER BY datetime_received DESC, id DESC LIMIT 1")
+	mod := b.newTab("moderator", 1280, 900, false)
+	mod.login("moderator")
+	if st := mod.open("/tiket/" + id); st != http.StatusOK {
+		t.Fatalf("demo ticket %s: %d", id, st)
+	}
+	mod.shot("demo-tiket")
+	if st := mod.submit("#f-verify button[type=submit]"); st != http.StatusOK {
+		t.Fatalf("verify %s: %d: %s", id, st, mod.text("main"))
+	}
+	if got := mod.text(".flash"); !strings.Contains(got, "Triase diverifikasi") {
+		t.Errorf("flash after verifying a demo ticket: %q (%s)", got, mod.text("#tindakan"))
+	}
+	if got := mod.text("#riwayat"); !strings.Contains(got, "Triase diverifikasi") {
+		t.Errorf("the timeline lacks the verification: %q", got)
+	}
+	mod.shot("demo-tiket-diverifikasi")
+
+	gid := one(t, m, "SELECT id FROM grants WHERE kelurahan_code = 'taman' AND status = 'verified' ORDER BY id LIMIT 1")
+	lurah := b.newTab("lurah", 1280, 900, false)
+	lurah.login("lurah")
+	lurah.open("/hibah")
+	if !lurah.eval(`document.querySelector('a[href="/hibah/` + gid + `"]') !== null`) {
+		t.Errorf("the lurah's grant queue lacks %s: %s", gid, lurah.text("main"))
+	}
+	if st := lurah.open("/hibah/" + gid); st != http.StatusOK {
+		t.Fatalf("demo grant %s: %d", gid, st)
+	}
+	lurah.do(chromedp.SendKeys(chromedp.ID("a-notes"), "Prioritas DTKS."))
+	if st := lurah.submit(`form:has(input[name=action][value=approve]) button[type=submit]`); st != http.StatusOK {
+		t.Fatalf("approve %s: %d: %s", gid, st, lurah.text("#tindakan"))
+	}
+	if got := lurah.text(".flash"); !strings.Contains(got, "Hibah disetujui") {
+		t.Errorf("flash after approving a demo grant: %q (%s)", got, lurah.text("#tindakan"))
+	}
+	if got := lurah.text("#status-hibah"); !strings.Contains(got, "Disetujui") {
+		t.Errorf("grant status after approval: %q", got)
+	}
+	lurah.shot("demo-hibah-disetujui")
+}
+
 func userID(t *testing.T, m *Main, username string) int64 {
 	t.Helper()
 	u, err := m.DB.FindUserByUsername(context.Background(), username)

@@ -20,7 +20,8 @@ import (
 const usage = `hailurah — layanan curhat warga dan program kelurahan
 
 Pemakaian:
-  hailurah dev [--no-ui]          seluruh sistem dalam satu proses (Temporal tertanam, SQLite, web :8080)
+  hailurah dev [--no-ui] [--demo] seluruh sistem dalam satu proses (Temporal tertanam, SQLite, web :8080);
+                                  --demo mengisi data demo dulu bila belum ada
   hailurah server                 server web/API (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
   hailurah worker                 worker Temporal (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
   hailurah migrate up|down|status migrasi basis data (up juga menambah unit dinas dari rules.yaml)
@@ -29,7 +30,9 @@ Pemakaian:
   hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] [--grant-budget RP]
   hailurah kelurahan list
   hailurah healthcheck            periksa /readyz server lokal (untuk health check kontainer)
-  hailurah seed-demo [--tickets N] [--months M]  isi data demo (tiket, rumah tangga, hibah, pilot hari ke-80)
+  hailurah seed-demo [--tickets N] [--months M] [--workflows=false]
+                                  isi data demo (tiket, rumah tangga, hibah, pilot hari ke-80) dan mulai alur kerja
+                                  setiap tiket, hibah dan pilot yang masih berjalan
   hailurah triage                 baris JSON {"text": "..."} di stdin → hasil triase per baris di stdout
 
 Konfigurasi lewat variabel lingkungan: lihat README.md.
@@ -64,10 +67,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		noUI := fs.Bool("no-ui", false, "jangan jalankan Temporal Web UI (hanya untuk dev)")
+		demo := fs.Bool("demo", false, "isi data demo dulu bila belum ada, seperti seed-demo (hanya untuk dev)")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
 		m := &Main{Config: cfg, Mode: Mode(cmd), NoUI: *noUI, Logger: logger, Out: stdout}
+		if *demo {
+			if m.Mode != ModeDev {
+				return errors.New("--demo hanya untuk `hailurah dev`; untuk Postgres dan klaster Temporal jalankan `hailurah seed-demo`")
+			}
+			opts := defaultDemoOptions
+			m.Demo = &opts
+		}
 		if err := m.Run(ctx); err != nil {
 			_ = m.Close()
 			return err

@@ -22,6 +22,29 @@ func startMain(t *testing.T, dataDir string, extraEnv ...string) *Main {
 // startMainLogging is startMain with the program's log written to w.
 func startMainLogging(t *testing.T, dataDir string, w io.Writer, extraEnv ...string) *Main {
 	t.Helper()
+	cfg := testConfig(t, dataDir, extraEnv...)
+	var out bytes.Buffer
+	m := &Main{Config: cfg, Mode: ModeDev, NoUI: true, Logger: newLogger(w, "debug"), Out: &out}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := m.Run(ctx); err != nil {
+		_ = m.Close()
+		t.Fatalf("run: %v", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	for _, want := range []string{"HAI LURAH berjalan", m.HTTP.URL(), "moderator-demangan", "demo-sandi-123"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
+	}
+	waitReady(t, m.HTTP.URL())
+	return m
+}
+
+// testConfig is the configuration of a program the tests run: dataDir,
+// port 0 everywhere, the demo password, plus extraEnv ("KEY=value").
+func testConfig(t *testing.T, dataDir string, extraEnv ...string) Config {
+	t.Helper()
 	env := map[string]string{
 		"HAILURAH_DATA_DIR":          dataDir,
 		"HAILURAH_ADDR":              "127.0.0.1:0",
@@ -37,23 +60,15 @@ func startMainLogging(t *testing.T, dataDir string, w io.Writer, extraEnv ...str
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	m := &Main{Config: cfg, Mode: ModeDev, NoUI: true, Logger: newLogger(w, "debug"), Out: &out}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := m.Run(ctx); err != nil {
-		_ = m.Close()
-		t.Fatalf("run: %v", err)
-	}
-	t.Cleanup(func() { _ = m.Close() })
-	for _, want := range []string{"HAI LURAH berjalan", m.HTTP.URL(), "moderator-demangan", "demo-sandi-123"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("banner lacks %q:\n%s", want, out.String())
-		}
-	}
+	return cfg
+}
+
+// waitReady waits for the program at base to answer /readyz.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		resp, err := http.Get(m.HTTP.URL() + "/readyz")
+		resp, err := http.Get(base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -65,7 +80,6 @@ func startMainLogging(t *testing.T, dataDir string, w io.Writer, extraEnv ...str
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return m
 }
 
 func loginAndMe(t *testing.T, base, username, password string) map[string]any {

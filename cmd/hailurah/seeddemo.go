@@ -11,17 +11,15 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"net"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/workflows"
@@ -30,16 +28,19 @@ import (
 // `hailurah seed-demo` fills a database with months of realistic data for
 // demonstrations and benchmarks: curhat tickets with their AI replies and
 // timelines, the programme's households, members, trainings, padat karya,
-// marketplace onboardings, omzet check-ins and completed grants, written
-// straight into the store's tables (the projections), and one real
-// PilotReviewWorkflow whose cycle started 80 days ago, so the lurah finds
-// its review packet and can sign.
+// marketplace onboardings, omzet check-ins and grants, written straight
+// into the store's tables (the projections), and a pilot whose cycle
+// started 80 days ago, so the lurah finds its review packet and can sign.
+// Every ticket, grant and pilot still open at the end of the period gets a
+// real workflow started from its state (seeddemo_start.go), so each can be
+// worked.
 //
 // Rows go in batches: COPY on Postgres, multi-row INSERTs in transactions
 // on SQLite. Tickets, which a benchmark asks a million of, are generated
-// and written a batch at a time. The data is drawn from a fixed seed: two
-// runs on empty databases produce the same rows (with dates relative to
-// the day of the run).
+// and written a batch at a time, and the batch's open tickets started
+// while the next is drawn. The data is drawn from a fixed seed: two runs
+// on empty databases produce the same rows (with dates relative to the
+// day of the run).
 //
 // It refuses to run twice on the same database: the demo households
 // ("DEMO-…") are the marker.
@@ -52,26 +53,68 @@ const (
 	demoPilotDay       = 80
 )
 
+// demoOptions is what seed-demo (or `hailurah dev --demo`) fills.
+type demoOptions struct {
+	Tickets, Months int
+	// Workflows starts the open items' workflows; without them the rows
+	// are only data to read (a load test of the store).
+	Workflows bool
+}
+
+var defaultDemoOptions = demoOptions{Tickets: demoDefaultTickets, Months: demoDefaultMonths, Workflows: true}
+
+func (o demoOptions) check() error {
+	switch {
+	case o.Tickets < 0 || o.Tickets > demoMaxTickets:
+		return fmt.Errorf("--tickets harus antara 0 dan %d", demoMaxTickets)
+	case o.Months < 1 || o.Months > 36:
+		return errors.New("--months harus antara 1 dan 36")
+	}
+	return nil
+}
+
 func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []string, out io.Writer) error {
+	opts := defaultDemoOptions
 	fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
 	fs.SetOutput(out)
-	tickets := fs.Int("tickets", demoDefaultTickets, "jumlah tiket curhat demo")
-	months := fs.Int("months", demoDefaultMonths, "rentang bulan ke belakang dari hari ini")
+	fs.IntVar(&opts.Tickets, "tickets", opts.Tickets, "jumlah tiket curhat demo")
+	fs.IntVar(&opts.Months, "months", opts.Months, "rentang bulan ke belakang dari hari ini")
+	fs.BoolVar(&opts.Workflows, "workflows", opts.Workflows, "mulai alur kerja Temporal untuk setiap tiket, hibah dan pilot yang masih berjalan "+
+		"(false: hanya baris data, untuk uji beban basis data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch {
-	case *tickets < 0 || *tickets > demoMaxTickets:
-		return fmt.Errorf("--tickets harus antara 0 dan %d", demoMaxTickets)
-	case *months < 1 || *months > 36:
-		return errors.New("--months harus antara 1 dan 36")
-	}
-	if cfg.DatabaseURL == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return fmt.Errorf("data dir: %w", err)
-		}
+	if err := opts.check(); err != nil {
+		return err
 	}
 	started := time.Now()
+
+	// Nothing is written before the data dir is known to be free (or
+	// served by a `hailurah dev` to work through) and Temporal answers.
+	var holder *dataHolder
+	if cfg.DatabaseURL == "" || cfg.TemporalAddress == "" {
+		lock, h, err := lockDataDir(cfg.DataDir, "seed-demo", storeID(cfg.DatabaseURL))
+		switch {
+		case errors.Is(err, errDataDirBusy):
+			if holder, err = workThrough(cfg, h); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			defer lock.release()
+		}
+	}
+	var c client.Client
+	if opts.Workflows {
+		var done func()
+		var err error
+		if c, done, err = demoTemporal(ctx, cfg, logger, holder); err != nil {
+			return err
+		}
+		defer done()
+	}
+
 	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, logger)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
@@ -91,45 +134,178 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	if err := seedDemo(ctx, db, rules, pw); err != nil {
 		return fmt.Errorf("seed demo users: %w", err)
 	}
-	var existing int64
-	if err := db.Gorm().WithContext(ctx).Raw("SELECT COUNT(*) FROM households WHERE id LIKE 'DEMO-%'").Scan(&existing).Error; err != nil {
+	rep, err := fillDemo(ctx, demoTarget{db: db, databaseURL: cfg.DatabaseURL, temporal: c, rules: rules, grantPolicy: cfg.GrantPolicy}, opts, out)
+	if err != nil {
 		return err
+	}
+	fmt.Fprintf(out, "Selesai dalam %s; %s.\n", time.Since(started).Round(time.Millisecond), rep.startedLine())
+	login := fmt.Sprintf("masuk sebagai \"moderator\" (antrean /antrian) atau \"lurah\" (/pilot/%s, /hibah, /dasbor)", rep.pilot.ID)
+	switch {
+	case holder != nil:
+		fmt.Fprintf(out, "Diisi lewat %s yang berjalan pada data dir ini; alur kerjanya sudah berjalan: %s.\n", holder.describe(), login)
+	case cfg.TemporalAddress != "":
+		fmt.Fprintf(out, "Alur kerjanya berjalan di Temporal %s begitu worker berjalan; %s.\n", cfg.TemporalAddress, login)
+	default:
+		fmt.Fprintf(out, "Jalankan `hailurah dev`, lalu %s.\n", login)
+	}
+	return nil
+}
+
+// workThrough decides what to do on a data dir another process holds:
+// fill it through the `hailurah dev` running there (its Temporal server,
+// once it serves) when both use the same database and Temporal, or refuse
+// before writing anything.
+func workThrough(cfg Config, h *dataHolder) (*dataHolder, error) {
+	stop := fmt.Errorf("data dir %s sedang dipakai oleh %s; hentikan dulu (Ctrl-C) lalu jalankan seed-demo lagi — "+
+		"data demo belum diisi sama sekali (the data dir is in use; stop that process first: nothing was written)", cfg.DataDir, h.describe())
+	if h == nil || h.Command != "dev" {
+		return nil, stop
+	}
+	if h.Store != storeID(cfg.DatabaseURL) || cfg.TemporalAddress != "" && h.Temporal != "" && h.Temporal != cfg.TemporalAddress {
+		return nil, fmt.Errorf("%s pada data dir %s memakai basis data atau Temporal lain dari seed-demo ini (DATABASE_URL, TEMPORAL_ADDRESS); "+
+			"jalankan seed-demo dengan konfigurasi yang sama, atau hentikan dulu — data demo belum diisi (nothing was written)", h.describe(), cfg.DataDir)
+	}
+	// A dev server still starting has not said where its Temporal serves.
+	deadline := time.Now().Add(time.Minute)
+	for h.Temporal == "" && cfg.TemporalAddress == "" {
+		if time.Now().After(deadline) {
+			return nil, stop
+		}
+		time.Sleep(250 * time.Millisecond)
+		if h = readHolder(cfg.DataDir); h == nil || h.Command != "dev" {
+			return nil, stop
+		}
+	}
+	return h, nil
+}
+
+// demoTarget is where the demo goes: the store, and the Temporal client
+// that starts the open items' workflows (nil: rows only).
+type demoTarget struct {
+	db          *store.DB
+	databaseURL string // for COPY on Postgres
+	temporal    client.Client
+	rules       *triage.Rules
+	grantPolicy hailurah.GrantPolicy
+}
+
+// demoReport is what fillDemo did.
+type demoReport struct {
+	prog    *demoCounts
+	tickets int
+	pilot   *hailurah.Pilot
+	// started counts the workflows started, by kind; nil without workflows.
+	started map[string]int
+}
+
+// startedLine is the closing note's count of workflows.
+func (r *demoReport) startedLine() string {
+	if r.started == nil {
+		return "tanpa alur kerja (--workflows=false): tiket, hibah dan pilot yang masih berjalan tidak dapat ditindaklanjuti"
+	}
+	n := 0
+	for _, v := range r.started {
+		n += v
+	}
+	return fmt.Sprintf("%d alur kerja dimulai (%d tiket, %d hibah, %d pilot)", n,
+		r.started[demoKindTicket], r.started[demoKindGrant], r.started[demoKindPilot])
+}
+
+// hasDemo reports whether the demo households are in the database.
+func hasDemo(ctx context.Context, db *store.DB) (int64, error) {
+	var n int64
+	err := db.Gorm().WithContext(ctx).Raw("SELECT COUNT(*) FROM households WHERE id LIKE 'DEMO-%'").Scan(&n).Error
+	return n, err
+}
+
+// fillDemo writes the demo data into t.db and starts the workflows of
+// what is still open on t.temporal. It refuses a database that has the
+// demo data.
+func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer) (*demoReport, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	existing, err := hasDemo(ctx, t.db)
+	if err != nil {
+		return nil, err
 	}
 	if existing > 0 {
-		return fmt.Errorf("data demo sudah ada (%d rumah tangga DEMO-…); seed-demo tidak mengisi dua kali. "+
+		return nil, fmt.Errorf("data demo sudah ada (%d rumah tangga DEMO-…); seed-demo tidak mengisi dua kali. "+
 			"Pakai data dir atau basis data baru untuk mengisi ulang", existing)
 	}
-
-	w, err := newDemoWriter(ctx, db, cfg.DatabaseURL)
+	started := time.Now()
+	w, err := newDemoWriter(ctx, t.db, t.databaseURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer w.close(context.WithoutCancel(ctx))
-	g := &demoGen{now: time.Now(), months: *months, rules: rules, rnd: rand.New(rand.NewPCG(2026, 90))}
-	fmt.Fprintf(out, "Mengisi data demo (%s): %d tiket dalam %d bulan…\n", db.Dialect(), *tickets, *months)
+	var starter *demoStarter
+	if opts.Workflows {
+		if t.temporal == nil {
+			return nil, errors.New("seed-demo: no Temporal client for the workflows")
+		}
+		startCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		starter = newDemoStarter(startCtx, t.temporal)
+		defer func() {
+			if starter != nil {
+				cancel()
+				_, _ = starter.wait()
+			}
+		}()
+	}
+	g := &demoGen{now: time.Now(), months: opts.Months, rules: t.rules, rnd: rand.New(rand.NewPCG(2026, 90)),
+		open: rand.New(rand.NewPCG(2026, 91)), policy: t.rules.SLA(), grantPolicy: t.grantPolicy.WithDefaults(), starter: starter}
+	fmt.Fprintf(out, "Mengisi data demo (%s): %d tiket dalam %d bulan…\n", t.db.Dialect(), opts.Tickets, opts.Months)
 	prog, err := g.programme(ctx, w)
 	if err != nil {
-		return fmt.Errorf("programme data: %w", err)
+		return nil, fmt.Errorf("programme data: %w", err)
 	}
-	fmt.Fprintf(out, "  %d rumah tangga, %d anggota, %d pelatihan, %d proyek padat karya, %d onboarding marketplace, %d hibah, %d check-in\n",
-		prog.households, prog.members, prog.trainings, prog.projects, prog.onboardings, prog.grants, prog.checkins)
-	if err := g.tickets(ctx, w, *tickets); err != nil {
-		return fmt.Errorf("tickets: %w", err)
+	fmt.Fprintf(out, "  %d rumah tangga, %d anggota, %d pelatihan, %d proyek padat karya, %d onboarding marketplace, %d hibah (%d masih berjalan), %d check-in\n",
+		prog.households, prog.members, prog.trainings, prog.projects, prog.onboardings, prog.grants, len(prog.open), prog.checkins)
+	for _, in := range prog.open {
+		if err := g.startWorkflow(ctx, demoStart{kind: demoKindGrant, id: workflows.GrantWorkflowID(in.GrantID),
+			workflow: workflows.GrantWorkflow, input: in}); err != nil {
+			return nil, err
+		}
+	}
+	open, err := g.tickets(ctx, w, opts.Tickets)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: %w", err)
 	}
 	if err := w.finish(ctx); err != nil {
-		return fmt.Errorf("tickets: %w", err)
+		return nil, fmt.Errorf("tickets: %w", err)
 	}
-	fmt.Fprintf(out, "  %d tiket curhat dengan balasan AI dan riwayat (%s)\n", *tickets, time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(out, "  %d tiket curhat dengan balasan AI dan riwayat, %d masih berjalan (%s)\n", opts.Tickets, open,
+		time.Since(started).Round(time.Millisecond))
 
-	pilot, err := startDemoPilot(ctx, cfg, logger, db, g.now)
-	if err != nil {
-		return fmt.Errorf("demo pilot: %w", err)
+	rep := &demoReport{prog: prog, tickets: opts.Tickets}
+	if rep.pilot, err = createDemoPilot(ctx, t.db, g.now); err != nil {
+		return nil, fmt.Errorf("demo pilot: %w", err)
 	}
 	fmt.Fprintf(out, "  pilot %s \"%s\" dimulai %s (hari ke-%d): paket evaluasi menunggu keputusan Lurah\n",
-		pilot.ID, pilot.Name, pilot.StartDate.Format("02-01-2006"), demoPilotDay)
-	fmt.Fprintf(out, "Selesai dalam %s. Jalankan `hailurah dev`, masuk sebagai \"lurah\" dan buka /pilot/%s, /siap-taman dan /dasbor.\n",
-		time.Since(started).Round(time.Millisecond), pilot.ID)
-	return nil
+		rep.pilot.ID, rep.pilot.Name, rep.pilot.StartDate.Format("02-01-2006"), demoPilotDay)
+	if starter != nil {
+		startErr := g.startWorkflow(ctx, demoPilotStart(rep.pilot))
+		counts, err := starter.wait()
+		starter = nil
+		if err == nil {
+			err = startErr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("workflows: %w", err)
+		}
+		rep.started = counts
+	}
+	return rep, nil
+}
+
+// startWorkflow hands a workflow to the starter, when workflows are wanted.
+func (g *demoGen) startWorkflow(ctx context.Context, job demoStart) error {
+	if g.starter == nil {
+		return nil
+	}
+	return g.starter.start(ctx, job)
 }
 
 // demoWriter writes rows in batches: COPY through its own pgx connection
@@ -259,6 +435,13 @@ type demoGen struct {
 	months int
 	rules  *triage.Rules
 	rnd    *rand.Rand
+	// open draws the grants still in progress, apart from rnd so the rest
+	// of the data stays as it was drawn before they were added.
+	open        *rand.Rand
+	policy      hailurah.SLAPolicy
+	grantPolicy hailurah.GrantPolicy
+	// starter starts the open items' workflows; nil for rows only.
+	starter *demoStarter
 }
 
 func (g *demoGen) pick(items ...string) string { return items[g.rnd.IntN(len(items))] }
@@ -314,6 +497,9 @@ type demoHousehold struct {
 
 type demoCounts struct {
 	households, members, trainings, projects, onboardings, grants, checkins int
+	// open are the inputs that start the workflows of the grants still in
+	// progress.
+	open []hailurah.GrantInput
 }
 
 var demoNames = []string{"Siti", "Sri", "Wahyuni", "Lestari", "Rahayu", "Suparmi", "Dewi", "Yuli", "Ani", "Rina", "Tutik", "Endang",
@@ -445,9 +631,9 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 			c.onboardings++
 		}
 	}
-	// Grants: DTKS households first, applied at least 110 days ago so the
-	// 90-day check-in is done and every demo grant is final (no workflow
-	// waits for them).
+	// Grants: DTKS households first, most applied at least 110 days ago so
+	// the 90-day check-in is done and the grant final; then a few still in
+	// progress (demoOpenGrants), each waiting in its status.
 	var grantRows, checkinRows, grantEventRows [][]any
 	reserved := map[string]int64{}
 	seq := 0
@@ -456,7 +642,8 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 		g.rnd.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 		// DTKS first, as the lurah's queue orders them.
 		sortDTKSFirst(cands)
-		for k := 0; k < map[string]int{"taman": 40, "nambangan": 20, "demangan": 10}[a.code]; k++ {
+		final := map[string]int{"taman": 40, "nambangan": 20, "demangan": 10}[a.code]
+		for k := 0; k < final; k++ {
 			h := cands[k]
 			seq++
 			id := fmt.Sprintf("HB-DEMO-%05d", seq)
@@ -514,6 +701,25 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 					string(hailurah.GrantInUse), string(hailurah.GrantCompleted), "Check-in hari ke-90 tercatat."})
 			}
 			grantRows = append(grantRows, demoGrantValues(row))
+			c.grants++
+		}
+		for k, status := range demoOpenGrants[a.code] {
+			h := cands[final+k]
+			seq++
+			gr, events, checkins := g.openGrant(fmt.Sprintf("HB-DEMO-%05d", seq), h, status)
+			grantRows = append(grantRows, demoGrantValues(demoOpenGrantRow(gr)))
+			grantEventRows = append(grantEventRows, events...)
+			checkinRows = append(checkinRows, checkins...)
+			reserved[a.code] += gr.Amount
+			if gr.DisbursedAt != nil {
+				h.modal += gr.Amount
+			}
+			c.open = append(c.open, hailurah.GrantInput{
+				GrantID: gr.ID, HouseholdID: gr.HouseholdID, HouseholdName: gr.HouseholdName, Kelurahan: gr.Kelurahan,
+				DTKS: gr.DTKS, Amount: gr.Amount, Purpose: gr.Purpose, Plan: gr.Plan, AppliedBy: gr.AppliedBy,
+				AppliedAt: gr.AppliedAt, BaselineOmzet: gr.BaselineOmzet, BaselineIncome: gr.BaselineIncome,
+				Policy: g.grantPolicy, From: &hailurah.GrantFrom{Grant: gr, Events: len(events)},
+			})
 			c.grants++
 		}
 	}
@@ -605,7 +811,7 @@ var demoGrantCols = []string{"id", "household_id", "kelurahan_code", "household_
 	"applied_by", "applied_at", "verified_by", "verified_at", "verify_notes", "decided_by", "approved_at", "rejected_at", "reject_reason",
 	"disbursed_by", "disbursed_at", "disbursement_ref", "proof_at", "proof_by", "proof_notes", "checkins", "baseline_omzet", "baseline_income",
 	"latest_omzet", "latest_income", "omzet_change_pct", "income_change_pct", "completed_at", "budget_released", "modal_credited",
-	"version", "created_at", "updated_at"}
+	"version", "created_at", "updated_at", "verify_due", "approve_due", "disburse_due", "proof_due", "audit_at"}
 
 func demoGrantRow(id string, h *demoHousehold, amount int64, applied time.Time, baseOmzet int64) map[string]any {
 	return map[string]any{
@@ -623,6 +829,149 @@ func demoGrantValues(row map[string]any) []any {
 		out[i] = row[c] // a key not set is NULL
 	}
 	return out
+}
+
+// demoOpenGrants are the grants still in progress at the end of the demo
+// period, by kelurahan: one in each status listed.
+var demoOpenGrants = map[string][]hailurah.GrantStatus{
+	"taman": {hailurah.GrantApplied, hailurah.GrantApplied, hailurah.GrantVerified, hailurah.GrantVerified, hailurah.GrantVerified,
+		hailurah.GrantApproved, hailurah.GrantDisbursed, hailurah.GrantInUse, hailurah.GrantInUse},
+	"nambangan": {hailurah.GrantApplied, hailurah.GrantVerified, hailurah.GrantInUse},
+	"demangan":  {hailurah.GrantVerified, hailurah.GrantApproved},
+}
+
+// openGrant draws a grant of household h waiting in status now, with the
+// rows of its timeline and of the household's check-ins. Each step is
+// dated back from now: the one the grant waits in began a while ago (some
+// past their deadline), the earlier ones before it.
+func (g *demoGen) openGrant(id string, h *demoHousehold, status hailurah.GrantStatus) (hailurah.Grant, [][]any, [][]any) {
+	const day = 24 * time.Hour
+	r, pol, now := g.open, g.grantPolicy, g.now
+	between := func(a, b time.Duration) time.Duration { return a + time.Duration(r.Int64N(int64(b-a)+1)) }
+	stage := slices.Index([]hailurah.GrantStatus{hailurah.GrantApplied, hailurah.GrantVerified, hailurah.GrantApproved,
+		hailurah.GrantDisbursed, hailurah.GrantInUse}, status)
+	var applied, verified, approved, disbursed time.Time
+	switch stage {
+	case 4:
+		disbursed = now.Add(-between(35*day, 85*day))
+	case 3:
+		disbursed = now.Add(-between(day, 12*day))
+	}
+	switch {
+	case stage >= 3:
+		approved = disbursed.Add(-between(2*day, 7*day))
+	case stage == 2:
+		approved = now.Add(-between(4*time.Hour, 6*day))
+	}
+	switch {
+	case stage >= 2:
+		verified = approved.Add(-between(12*time.Hour, 3*day))
+	case stage == 1:
+		verified = now.Add(-between(4*time.Hour, 9*day))
+	}
+	if stage >= 1 {
+		applied = verified.Add(-between(day, 4*day))
+	} else {
+		applied = now.Add(-between(6*time.Hour, 9*day))
+	}
+
+	amount := int64(1_000_000 + 250_000*r.IntN(9))
+	gr := hailurah.Grant{
+		ID: id, HouseholdID: h.id, HouseholdName: h.head, Kelurahan: h.kel, DTKS: h.dtks, Amount: amount,
+		Purpose: []string{hailurah.PurposeModal, hailurah.PurposeAlat}[int(amount/250_000)%2],
+		Plan:    "Menambah modal dan alat untuk usaha " + h.potensi + " di rumah.", Status: status,
+		AppliedBy: "fasilitator", AppliedAt: applied, BaselineOmzet: h.omzet, BaselineIncome: h.income,
+		CreatedAt: applied, UpdatedAt: applied,
+	}
+	var events, checkins [][]any
+	event := func(at time.Time, typ, actor string, role hailurah.Role, from, to hailurah.GrantStatus, note string) {
+		n := len(events) + 1
+		events = append(events, []any{fmt.Sprintf("%s/%d", id, n), id, n, at, typ, actor, string(role), string(from), string(to), note})
+		gr.UpdatedAt = at
+	}
+	ptr := func(t time.Time) *time.Time { return &t }
+	event(applied, hailurah.EventGrantApplied, "fasilitator", hailurah.RoleFasilitator, "", hailurah.GrantApplied,
+		fmt.Sprintf("Pengajuan %s %s.", gr.Purpose, programme.FormatRupiah(amount)))
+	checkins = append(checkins, []any{id + "/baseline", h.id, applied, h.omzet, h.income, hailurah.CheckinFasilitator, id, "Data awal pengajuan hibah", "fasilitator", applied})
+	if stage == 0 {
+		gr.VerifyDue = ptr(applied.Add(pol.VerifySLA))
+	}
+	if stage >= 1 {
+		gr.VerifiedBy, gr.VerifiedAt, gr.VerifyNotes = "fasilitator", ptr(verified), "Usaha dan lokasi sesuai pengajuan."
+		event(verified, hailurah.GrantActionVerify, "fasilitator", hailurah.RoleFasilitator, hailurah.GrantApplied, hailurah.GrantVerified, gr.VerifyNotes)
+	}
+	if stage == 1 {
+		gr.ApproveDue = ptr(verified.Add(pol.ApproveSLA))
+	}
+	if stage >= 2 {
+		gr.DecidedBy, gr.ApprovedAt = "lurah", ptr(approved)
+		event(approved, hailurah.GrantActionApprove, "lurah", hailurah.RoleLurah, hailurah.GrantVerified, hailurah.GrantApproved, "")
+	}
+	if stage == 2 {
+		gr.DisburseDue = ptr(approved.Add(pol.DisburseSLA))
+	}
+	if stage >= 3 {
+		gr.DisbursedBy, gr.DisbursedAt, gr.DisbursementRef = "admin", ptr(disbursed), "SP2D-DEMO-"+id[8:]
+		event(disbursed, hailurah.GrantActionDisburse, "admin", hailurah.RoleAdmin, hailurah.GrantApproved, hailurah.GrantDisbursed,
+			"Referensi "+gr.DisbursementRef)
+		for i, d := range pol.Checkins {
+			gr.Checkins = append(gr.Checkins, hailurah.GrantCheckin{N: i + 1, Due: disbursed.Add(d)})
+		}
+	}
+	if stage == 3 {
+		gr.ProofDue, gr.AuditAt = ptr(disbursed.Add(pol.ProofDue)), ptr(disbursed.Add(pol.AuditAfter))
+	}
+	if stage == 4 {
+		proof := disbursed.Add(between(2*day, 12*day))
+		gr.ProofAt, gr.ProofBy, gr.ProofNotes = &proof, "fasilitator", "Foto alat dan stok diterima."
+		event(proof, hailurah.GrantActionProof, "fasilitator", hailurah.RoleFasilitator, hailurah.GrantDisbursed, hailurah.GrantInUse, gr.ProofNotes)
+		grow := 0.9 + 0.9*r.Float64()
+		for i := range gr.Checkins {
+			c := &gr.Checkins[i]
+			at := c.Due.Add(between(-2*day, 2*day))
+			if !at.Before(now.Add(-time.Hour)) {
+				break
+			}
+			omzet := int64(float64(max(h.omzet, 400_000))*(1+(grow-1)*float64(c.N)/3)) / 10_000 * 10_000
+			c.At, c.Omzet, c.By = &at, &omzet, "fasilitator"
+			gr.LatestOmzet, gr.OmzetChangePct = &omzet, hailurah.ChangePct(h.omzet, omzet)
+			event(at, hailurah.GrantActionCheckin, "fasilitator", hailurah.RoleFasilitator, hailurah.GrantInUse, hailurah.GrantInUse,
+				fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, programme.FormatRupiah(omzet)))
+			checkins = append(checkins, []any{fmt.Sprintf("%s/checkin/%d", id, c.N), h.id, at, omzet, nil, hailurah.CheckinGrant, id, "", "fasilitator", at})
+		}
+	}
+	gr.Version = int64(len(events))
+	return gr, events, checkins
+}
+
+// demoOpenGrantRow is the grants row of a grant in progress.
+func demoOpenGrantRow(gr hailurah.Grant) map[string]any {
+	row := map[string]any{
+		"id": gr.ID, "household_id": gr.HouseholdID, "kelurahan_code": gr.Kelurahan, "household_name": gr.HouseholdName,
+		"dtks": gr.DTKS, "amount": gr.Amount, "purpose": gr.Purpose, "plan": gr.Plan, "status": string(gr.Status),
+		"applied_by": gr.AppliedBy, "applied_at": gr.AppliedAt, "verified_by": gr.VerifiedBy, "verified_at": timeOrNil(gr.VerifiedAt),
+		"verify_notes": gr.VerifyNotes, "decided_by": gr.DecidedBy, "approved_at": timeOrNil(gr.ApprovedAt), "reject_reason": "",
+		"disbursed_by": gr.DisbursedBy, "disbursed_at": timeOrNil(gr.DisbursedAt), "disbursement_ref": gr.DisbursementRef,
+		"proof_at": timeOrNil(gr.ProofAt), "proof_by": gr.ProofBy, "proof_notes": gr.ProofNotes,
+		"baseline_omzet": gr.BaselineOmzet, "baseline_income": gr.BaselineIncome,
+		"latest_omzet": int64OrNil(gr.LatestOmzet), "omzet_change_pct": pctOrNil(gr.OmzetChangePct),
+		"budget_released": false, "modal_credited": gr.DisbursedAt != nil,
+		"version": gr.Version, "created_at": gr.CreatedAt, "updated_at": gr.UpdatedAt,
+		"verify_due": timeOrNil(gr.VerifyDue), "approve_due": timeOrNil(gr.ApproveDue), "disburse_due": timeOrNil(gr.DisburseDue),
+		"proof_due": timeOrNil(gr.ProofDue), "audit_at": timeOrNil(gr.AuditAt),
+	}
+	if len(gr.Checkins) > 0 {
+		js, _ := json.Marshal(gr.Checkins)
+		row["checkins"] = string(js)
+	}
+	return row
+}
+
+func int64OrNil(v *int64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }
 
 // demoTicketText is a curhat of a kategori: the citizen's words and the
@@ -684,9 +1033,10 @@ var demoOutboxCols = []string{"idempotency_key", "ticket_id", "channel", "recipi
 var demoEventCols = []string{"key", "ticket_id", "seq", "at", "type", "actor", "role", "from_status", "to_status", "note"}
 
 // tickets writes n tickets received over the demo period, a batch at a
-// time, each with its AI reply in the outbox and its timeline, and moves
-// the id counters past them.
-func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
+// time, each with its AI reply in the outbox and its timeline, starts the
+// workflows of a batch's open tickets once it is written, and moves the id
+// counters past them. It returns how many are open.
+func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) (int, error) {
 	start := g.start()
 	span := g.now.Sub(start)
 	// Ids per year continue after any ticket the database already has.
@@ -696,13 +1046,14 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
 		Last int64
 	}
 	if err := w.db.Gorm().WithContext(ctx).Raw("SELECT year, last FROM ticket_seq").Scan(&seqs).Error; err != nil {
-		return err
+		return 0, err
 	}
 	for _, s := range seqs {
 		last[s.Year] = s.Last
 	}
-	policy := hailurah.DefaultSLAPolicy()
 	var tickets, outbox, events [][]any
+	var pending []hailurah.CurhatInput
+	open := 0
 	flush := func() error {
 		for _, b := range []struct {
 			table string
@@ -714,6 +1065,13 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
 			}
 			*b.rows = (*b.rows)[:0]
 		}
+		for _, in := range pending {
+			if err := g.startWorkflow(ctx, demoStart{kind: demoKindTicket, id: workflows.CurhatWorkflowID(in.TicketID),
+				workflow: workflows.CurhatWorkflow, input: in}); err != nil {
+				return err
+			}
+		}
+		pending = pending[:0]
 		return nil
 	}
 	// Received times are drawn in order (sorted offsets), so the ids run
@@ -738,31 +1096,43 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
 		year := received.In(time.FixedZone("WIB", 7*3600)).Year()
 		last[year]++
 		id := fmt.Sprintf("HL-%04d-%06d", year, last[year])
-		t, out, evs := g.ticket(id, received, policy)
+		t, out, evs, in, err := g.ticket(id, received)
+		if err != nil {
+			return open, err
+		}
 		tickets = append(tickets, t)
 		outbox = append(outbox, out...)
 		events = append(events, evs...)
+		if in != nil {
+			open++
+			if g.starter != nil {
+				pending = append(pending, *in)
+			}
+		}
 		if len(tickets) >= demoBatch {
 			if err := flush(); err != nil {
-				return err
+				return open, err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		return err
+		return open, err
 	}
 	for year, l := range last {
 		if err := w.exec(ctx, `INSERT INTO ticket_seq (year, last) VALUES (?, ?)
 			ON CONFLICT (year) DO UPDATE SET last = excluded.last`, year, l); err != nil {
-			return err
+			return open, err
 		}
 	}
-	return nil
+	return open, nil
 }
 
 // ticket draws one ticket's life: triage, the moderator, the unit, the
-// citizen's confirmation and rating, and where it stands now.
-func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolicy) ([]any, [][]any, [][]any) {
+// citizen's confirmation and rating, and where it stands now. It returns
+// the ticket's row, outbox and events and, for a ticket still open, the
+// input that starts its workflow from there.
+func (g *demoGen) ticket(id string, received time.Time) ([]any, [][]any, [][]any, *hailurah.CurhatInput, error) {
+	policy := g.policy
 	area := demoAreas[g.weighted(demoAreas[0].weight, demoAreas[1].weight, demoAreas[2].weight)]
 	kat := hailurah.Kategoris[g.weighted(25, 22, 10, 12, 11, 5, 6, 3, 5, 1)]
 	urgency := 1 + g.weighted(12, 33, 35, 15, 5)
@@ -798,7 +1168,7 @@ func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolic
 
 	status := hailurah.StatusOpen
 	verified, modBreached, dinasBreached := false, false, false
-	var assignedAt, resolvedAt, closedAt, dinasDue *time.Time
+	var assignedAt, resolvedAt, closedAt, dinasDue, askedAt *time.Time
 	assigned, final, rejectReason := "", "", ""
 	rating := 0
 	var evs [][]any
@@ -828,6 +1198,7 @@ func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolic
 		case 1:
 			final = hailurah.FinalActionAdvice
 			event(verifiedAt, hailurah.ActionResolve, "moderator", hailurah.RoleModerator, hailurah.StatusOpen, hailurah.StatusAwaitingConfirmation, "Saran disampaikan.")
+			askedAt = &verifiedAt
 			status, last = g.confirm(verifiedAt, &resolvedAt, &closedAt, &rating, false, event)
 		case 2:
 			final = hailurah.FinalActionReferred
@@ -851,6 +1222,7 @@ func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolic
 				event(at, hailurah.ActionAssign, "moderator", hailurah.RoleModerator, hailurah.StatusOpen, hailurah.StatusAssigned, "")
 				event(done, hailurah.ActionDone, "dinas-"+unit, hailurah.RoleDinas, hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation, "Pekerjaan selesai.")
 				dinasBreached = done.After(due)
+				askedAt = &done
 				status, last = g.confirm(done, &resolvedAt, &closedAt, &rating, dinasBreached || modBreached, event)
 			}
 		}
@@ -858,11 +1230,17 @@ func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolic
 	if status == hailurah.StatusOpen && !verified {
 		modBreached = now.After(modDue)
 	}
-	t := []any{id, "D" + randomTrack(g.rnd), received, channel, "demo-" + id, area.code, rt, rw, msg, tx[1] + " di RT" + rt + "/RW" + rw,
-		kat, "", urgency, severity, 1 + g.rnd.IntN(40), []string{"A", "B", "C"}[g.rnd.IntN(3)], unit, nilIfEmpty(assigned),
-		urgency >= 4, g.rnd.Float64() < 0.15, g.rnd.Float64() < 0.2, -0.8 + 0.9*g.rnd.Float64(), "rules-v1", final, string(status),
+	// Drawn in the order the row's columns once drew them, so the data
+	// stays the same.
+	track, people, response := "D"+randomTrack(g.rnd), 1+g.rnd.IntN(40), []string{"A", "B", "C"}[g.rnd.IntN(3)]
+	tembusan, anonim, sentiment := g.rnd.Float64() < 0.15, g.rnd.Float64() < 0.2, -0.8+0.9*g.rnd.Float64()
+	messages := 1 + g.rnd.IntN(3)
+	summary := tx[1] + " di RT" + rt + "/RW" + rw
+	t := []any{id, track, received, channel, "demo-" + id, area.code, rt, rw, msg, summary,
+		kat, "", urgency, severity, people, response, unit, nilIfEmpty(assigned),
+		urgency >= 4, tembusan, anonim, sentiment, "rules-v1", final, string(status),
 		modDueOrNil(status, modDue), timeOrNil(dinasDue), modBreached, dinasBreached, boolInt(modBreached), boolInt(dinasBreached), verified, 0,
-		rating, rejectReason, received, 1 + g.rnd.IntN(3), timeOrNil(assignedAt), timeOrNil(resolvedAt), timeOrNil(closedAt),
+		rating, rejectReason, received, messages, timeOrNil(assignedAt), timeOrNil(resolvedAt), timeOrNil(closedAt),
 		int64(seq + 1), received, last, nil}
 	var out [][]any
 	if status != hailurah.StatusNew {
@@ -873,7 +1251,54 @@ func (g *demoGen) ticket(id string, received time.Time, policy hailurah.SLAPolic
 		out = append(out, []any{id + "/reply/1", id, channel, "demo-" + id, hailurah.OutboxReply,
 			"Terima kasih, curhat Anda kami terima. Ringkasan: " + tx[1] + ".", "", reply, reply, reply, 1, hailurah.OutboxStatusDelivered, "text"})
 	}
-	return t, out, evs
+
+	// Where the ticket's workflow would wait now, if anywhere.
+	switch status {
+	case hailurah.StatusClosed, hailurah.StatusRejected:
+		return t, out, evs, nil, nil
+	case hailurah.StatusResolved:
+		if rating != 0 || !now.Before(resolvedAt.Add(policy.AutoCloseAfter())) {
+			return t, out, evs, nil, nil
+		}
+	}
+	in := &hailurah.CurhatInput{
+		TicketID: id, TrackingCode: track, Kelurahan: area.code, Channel: channel, SenderID: "demo-" + id,
+		Anonim: &anonim, Tembusan: &tembusan, RT: rt, RW: rw, Policy: policy,
+		First: hailurah.CitizenMessage{At: received, Text: msg, Channel: channel},
+	}
+	if status == hailurah.StatusNew {
+		// Still in triage: the workflow's own intake runs, as it would.
+		return t, out, evs, in, nil
+	}
+	st := hailurah.TicketState{
+		TicketID: id, TrackingCode: track, Kelurahan: area.code, Channel: channel, RT: rt, RW: rw, Status: status,
+		ReceivedAt: received, UpdatedAt: last, Triaged: true, Summary: summary, Kategori: kat, Urgency: urgency,
+		Severity: severity, SuggestedUnit: unit, PeopleAffected: people, Sentiment: sentiment, ModelVersion: "rules-v1",
+		Verified: verified, Unit: assigned, AssignedAt: assignedAt, Anonim: anonim, Tembusan: tembusan, Escalated: urgency >= 4,
+		ModeratorDue: &modDue, DinasDue: dinasDue, ConfirmAskedAt: askedAt, ResolvedAt: resolvedAt, FinalAction: final,
+		LastCitizenMessageAt: received, MessagesCount: messages, Version: int64(seq + 1),
+	}
+	if verified {
+		st.VerifiedBy = "moderator"
+	}
+	// A breach of the step the ticket waits in is left for its workflow:
+	// it fires at once and escalates further as it would have. Breaches of
+	// steps passed are history.
+	switch {
+	case status == hailurah.StatusOpen && !verified:
+	case status == hailurah.StatusAssigned || status == hailurah.StatusInProgress:
+		st.ModeratorBreached, st.ModeratorBreachLevel = modBreached, boolInt(modBreached)
+	default:
+		st.ModeratorBreached, st.ModeratorBreachLevel = modBreached, boolInt(modBreached)
+		st.DinasBreached, st.DinasBreachLevel = dinasBreached, boolInt(dinasBreached)
+	}
+	tr := &triage.Triage{Kategori: kat, Urgency: urgency, Severity: severity, Summary: summary, Unit: unit,
+		PeopleAffected: people, Sentiment: sentiment, SuggestedResponse: response, ModelVersion: "rules-v1"}
+	resumed, err := workflows.ResumeCurhat(*in, workflows.CurhatFrom{State: st, Triage: tr, Events: seq, Sends: len(out)})
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	return t, out, evs, &resumed, nil
 }
 
 // confirm is the close-the-loop: the citizen answers SESUDAH (and often
@@ -896,7 +1321,7 @@ func (g *demoGen) confirm(asked time.Time, resolvedAt, closedAt **time.Time, rat
 		}
 		return hailurah.StatusResolved, at
 	}
-	at := asked.Add(7 * 24 * time.Hour)
+	at := asked.Add(g.policy.AutoCloseAfter())
 	if g.now.Before(at) {
 		return hailurah.StatusAwaitingConfirmation, asked
 	}
@@ -941,71 +1366,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// startDemoPilot creates the demo pilot, started 80 days ago in RW01–RW03
-// of Taman, and starts its PilotReviewWorkflow on the configured Temporal,
-// or on the embedded server of the data dir when none is running. A
-// workflow started while no worker runs waits in the task queue and runs
-// when `hailurah dev` (or a worker) starts.
-func startDemoPilot(ctx context.Context, cfg Config, logger *slog.Logger, db *store.DB, now time.Time) (*hailurah.Pilot, error) {
-	c, done, err := demoTemporal(ctx, cfg, logger)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	start := hailurah.PilotDate(now).AddDate(0, 0, -demoPilotDay)
-	p := &hailurah.Pilot{
-		Name: "Pelatihan wirausaha & digital onboarding RW01–RW03", Component: hailurah.ComponentPelatihan, Kelurahan: "taman",
-		Scope:     []hailurah.PilotArea{{Kelurahan: "taman", RW: "01"}, {Kelurahan: "taman", RW: "02"}, {Kelurahan: "taman", RW: "03"}},
-		StartDate: start, CycleStart: start, Owner: "fasilitator", CreatedBy: "lurah", Status: hailurah.PilotRunning, Cycle: 1,
-		Targets: []hailurah.PilotTarget{
-			{KPI: hailurah.KPITrained, Target: 100}, {KPI: hailurah.KPIWomenSharePct, Target: 50},
-			{KPI: hailurah.KPIUMKMMarketplace, Target: 15}, {KPI: hailurah.KPIMicroBusinesses, Target: 20},
-			{KPI: hailurah.KPISatisfactionPct, Target: 80},
-		},
-	}
-	if err := db.CreatePilot(ctx, p); err != nil {
-		return nil, err
-	}
-	_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.PilotWorkflowID(p.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.PilotReviewWorkflow, hailurah.PilotInput{Pilot: *p, Policy: hailurah.DefaultPilotPolicy()})
-	if err != nil {
-		if cerr := db.CancelPilot(context.WithoutCancel(ctx), p.ID); cerr != nil {
-			logger.Error("cancel demo pilot", "pilot", p.ID, "err", cerr)
-		}
-		return nil, fmt.Errorf("start pilot workflow: %w", err)
-	}
-	return p, nil
-}
-
-// demoTemporal connects to Temporal: TEMPORAL_ADDRESS, or the embedded
-// server of a running `hailurah dev` at HAILURAH_DEV_TEMPORAL_ADDR, or,
-// when nothing listens there, the embedded server started here on the data
-// dir for as long as seed-demo runs.
-func demoTemporal(ctx context.Context, cfg Config, logger *slog.Logger) (client.Client, func(), error) {
-	addr := cfg.TemporalAddress
-	if addr == "" {
-		addr = cfg.DevTemporalAddr
-	}
-	d := net.Dialer{Timeout: 2 * time.Second}
-	if conn, err := d.DialContext(ctx, "tcp", addr); err == nil {
-		conn.Close()
-		c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: cfg.Namespace})
-		if err != nil {
-			return nil, nil, fmt.Errorf("connect to Temporal at %s: %w", addr, err)
-		}
-		return c, c.Close, nil
-	} else if cfg.TemporalAddress != "" {
-		return nil, nil, fmt.Errorf("tidak dapat menghubungi Temporal di %s: %w", addr, err)
-	}
-	m := &Main{Config: cfg, NoUI: true, Logger: logger}
-	if err := m.connectTemporal(ctx); err != nil {
-		_ = m.Close()
-		return nil, nil, err
-	}
-	return m.Temporal, func() { _ = m.Close() }, nil
 }
