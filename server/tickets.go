@@ -222,23 +222,10 @@ func (s *Server) visibleTicket(c *gin.Context, id string) (*hailurah.Ticket, err
 		}
 		return nil, err
 	}
-	if !canSeeTicket(userOf(c), t) {
+	if !hailurah.CanSeeTicket(userOf(c), t) {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Tiket %s tidak ditemukan.", id)
 	}
 	return t, nil
-}
-
-// canSeeTicket is the one rule of who sees which ticket.
-func canSeeTicket(u *hailurah.User, t *hailurah.Ticket) bool {
-	switch u.Role {
-	case hailurah.RoleAdmin:
-		return true
-	case hailurah.RoleDinas:
-		return t.AssignedUnit != "" && t.AssignedUnit == u.Unit
-	case hailurah.RoleModerator, hailurah.RoleLurah:
-		return t.Kelurahan == u.Kelurahan
-	}
-	return false
 }
 
 // apiTicket: GET /api/v1/tickets/{id}.

@@ -14,25 +14,6 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-// actionStatuses mirrors the workflow's table of which action fits which
-// status. It only decides which forms the page offers; the workflow checks
-// again and its refusal is what the user reads when the page was stale.
-var actionStatuses = map[string][]hailurah.TicketStatus{
-	hailurah.ActionVerify:  {hailurah.StatusOpen},
-	hailurah.ActionAssign:  {hailurah.StatusOpen},
-	hailurah.ActionResolve: {hailurah.StatusOpen},
-	hailurah.ActionReject:  {hailurah.StatusOpen},
-	hailurah.ActionReply: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionSetKelurahan: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionNote:     hailurah.TicketStatuses,
-	hailurah.ActionAccept:   {hailurah.StatusAssigned},
-	hailurah.ActionProgress: {hailurah.StatusInProgress},
-	hailurah.ActionDone:     {hailurah.StatusInProgress},
-	hailurah.ActionReturn:   {hailurah.StatusAssigned, hailurah.StatusInProgress},
-}
-
 // actionLabels are the buttons' words.
 var actionLabels = map[string]string{
 	hailurah.ActionVerify:       "Verifikasi triase",
@@ -48,30 +29,14 @@ var actionLabels = map[string]string{
 	hailurah.ActionReturn:       "Kembalikan ke moderator",
 }
 
-// offered reports whether the page offers the action's form to u for t.
+// offered reports whether the page offers the action's form to u for t:
+// the workflow's own rules, applied to the ticket as the page shows it. The
+// workflow checks again, and its refusal is what the user reads when the
+// page was stale. From the city queue a moderator claims a ticket only for
+// their own kelurahan, which is the one the form offers.
 func offered(u *hailurah.User, t *hailurah.Ticket, action string) bool {
-	fits := false
-	for _, st := range actionStatuses[action] {
-		fits = fits || st == t.Status
-	}
-	if !fits {
-		return false
-	}
-	switch u.Role {
-	case hailurah.RoleAdmin:
-		return true
-	case hailurah.RoleDinas:
-		return hailurah.DinasAction(action) && u.Unit != "" && u.Unit == t.AssignedUnit
-	case hailurah.RoleModerator, hailurah.RoleLurah:
-		if hailurah.DinasAction(action) {
-			return false
-		}
-		if t.Kelurahan == "" {
-			return action == hailurah.ActionSetKelurahan || action == hailurah.ActionNote
-		}
-		return t.Kelurahan == u.Kelurahan
-	}
-	return false
+	req := hailurah.ActionRequest{Action: action, Actor: hailurah.ActorOf(u), Kelurahan: u.Kelurahan}
+	return hailurah.ActionAllowedIn(action, t.Status) && req.Authorize(t.Kelurahan, t.AssignedUnit) == nil
 }
 
 type cannedReply struct {
@@ -407,7 +372,7 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 	switch {
 	case c.PostForm("kembali") == "tugas" && u.Role == hailurah.RoleDinas:
 		c.Redirect(http.StatusSeeOther, "/tugas?ok="+action)
-	case after != nil && !canSeeTicket(u, after):
+	case after != nil && !hailurah.CanSeeTicket(u, after):
 		c.Redirect(http.StatusSeeOther, homeOf[u.Role]+"?ok="+action)
 	default:
 		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+action)
