@@ -634,28 +634,24 @@ type photoView struct {
 	Local     bool
 }
 
-// grantOffered mirrors the workflow's rules to decide which forms the page
-// shows; the workflow checks again, and its refusal is what the user reads.
+// grantOffered decides which forms the grant page shows with the
+// workflow's own rules; the workflow checks again, and its refusal is what
+// the user reads. The form offers a disbursement only while one is due
+// (recording it again is the API's retry, not a page's), and a check-in
+// only while one is open.
 func grantOffered(u *hailurah.User, g *hailurah.Grant, action string) bool {
-	if u.Role != hailurah.RoleAdmin && u.Kelurahan != g.Kelurahan {
+	req := hailurah.GrantActionRequest{Action: action, Actor: hailurah.ActorOf(u)}
+	if !hailurah.GrantActionAllowedIn(action, g.Status) || req.Authorize(g.Kelurahan) != nil {
 		return false
 	}
 	switch action {
-	case hailurah.GrantActionVerify:
-		return u.Role == hailurah.RoleFasilitator && g.Status == hailurah.GrantApplied
-	case hailurah.GrantActionApprove:
-		return u.Role == hailurah.RoleLurah && g.Status == hailurah.GrantVerified
-	case hailurah.GrantActionReject:
-		return u.Role == hailurah.RoleLurah && (g.Status == hailurah.GrantApplied || g.Status == hailurah.GrantVerified)
 	case hailurah.GrantActionDisburse:
-		return (u.Role == hailurah.RoleLurah || u.Role == hailurah.RoleAdmin) && g.Status == hailurah.GrantApproved
-	case hailurah.GrantActionProof:
-		return u.Role == hailurah.RoleFasilitator && g.Status == hailurah.GrantDisbursed
+		return g.Status == hailurah.GrantApproved
 	case hailurah.GrantActionCheckin:
 		_, open := g.NextCheckin()
-		return u.Role == hailurah.RoleFasilitator && open && (g.Status == hailurah.GrantDisbursed || g.Status == hailurah.GrantInUse)
+		return open
 	}
-	return false
+	return true
 }
 
 // grantPage: GET /hibah/{id}.

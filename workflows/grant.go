@@ -317,28 +317,6 @@ func awaitDeadline(ctx workflow.Context, deadline time.Time, cond func() bool) b
 	return ok && err == nil
 }
 
-// grantAllowedIn lists the statuses each action may be taken in.
-var grantAllowedIn = map[string][]hailurah.GrantStatus{
-	hailurah.GrantActionVerify:  {hailurah.GrantApplied},
-	hailurah.GrantActionApprove: {hailurah.GrantVerified},
-	hailurah.GrantActionReject:  {hailurah.GrantApplied, hailurah.GrantVerified},
-	// A disbursement recorded again, with the same reference, is answered
-	// without change in every status after it, up to the run's last moment.
-	hailurah.GrantActionDisburse: {hailurah.GrantApproved, hailurah.GrantDisbursed, hailurah.GrantInUse, hailurah.GrantCompleted},
-	hailurah.GrantActionProof:    {hailurah.GrantDisbursed},
-	hailurah.GrantActionCheckin:  {hailurah.GrantDisbursed, hailurah.GrantInUse},
-}
-
-// grantActionsOf is what each role may do with a grant of its kelurahan.
-// Approval and rejection are the lurah's alone, not the admin's: the
-// Peraturan Lurah gives the lurah the authority over the grants, and the
-// lurah signs them; the city's data officer only records the transfer.
-var grantActionsOf = map[hailurah.Role][]string{
-	hailurah.RoleFasilitator: {hailurah.GrantActionVerify, hailurah.GrantActionProof, hailurah.GrantActionCheckin},
-	hailurah.RoleLurah:       {hailurah.GrantActionApprove, hailurah.GrantActionReject, hailurah.GrantActionDisburse},
-	hailurah.RoleAdmin:       {hailurah.GrantActionDisburse},
-}
-
 // validate rejects an action before it enters the history. It must not
 // change anything.
 func (g *grant) validate(ctx workflow.Context, req hailurah.GrantActionRequest) error {
@@ -355,11 +333,7 @@ func (g *grant) check(ctx workflow.Context, req hailurah.GrantActionRequest) err
 		return invalid("%s", hailurah.ErrorMessage(err))
 	}
 	st := &g.st
-	ok := false
-	for _, s := range grantAllowedIn[req.Action] {
-		ok = ok || s == st.Status
-	}
-	if !ok {
+	if !hailurah.GrantActionAllowedIn(req.Action, st.Status) {
 		return conflict("Aksi %s tidak dapat dilakukan saat hibah berstatus %q.", req.Action, st.Status.Label())
 	}
 	switch req.Action {
@@ -380,27 +354,13 @@ func (g *grant) check(ctx workflow.Context, req hailurah.GrantActionRequest) err
 	return nil
 }
 
+// authorize applies the root package's rule of who may act on which
+// grant, as a refusal of the forbidden type.
 func (g *grant) authorize(req hailurah.GrantActionRequest) error {
-	actor := req.Actor
-	allowed, ok := grantActionsOf[actor.Role]
-	if !ok {
-		return forbidden("Peran %s tidak menangani hibah.", actor.Role.Label())
+	if err := req.Authorize(g.st.Kelurahan); err != nil {
+		return forbidden("%s", hailurah.ErrorMessage(err))
 	}
-	if actor.Role != hailurah.RoleAdmin && (actor.Kelurahan == "" || actor.Kelurahan != g.st.Kelurahan) {
-		return forbidden("Hibah ini bukan milik kelurahan Anda.")
-	}
-	for _, a := range allowed {
-		if a == req.Action {
-			return nil
-		}
-	}
-	switch req.Action {
-	case hailurah.GrantActionApprove, hailurah.GrantActionReject:
-		return forbidden("Persetujuan dan penolakan hibah ditandatangani Lurah.")
-	case hailurah.GrantActionVerify, hailurah.GrantActionProof, hailurah.GrantActionCheckin:
-		return forbidden("Verifikasi, bukti penggunaan dan check-in dicatat oleh fasilitator kelurahan.")
-	}
-	return forbidden("Peran %s tidak dapat melakukan aksi %s pada hibah.", actor.Role.Label(), req.Action)
+	return nil
 }
 
 // act carries out a validated action. The state changes before the first
