@@ -319,9 +319,8 @@ func (s *Server) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n 
 	return out
 }
 
-// ticketActionForm: POST /tiket/{id}/aksi. The form goes the API's way:
-// an ActionRequest with the session's actor, checkAction, then the
-// workflow's update. A refusal is shown next to the form; success
+// ticketActionForm: POST /tiket/{id}/aksi. The form goes the API's way,
+// through actTicket. A refusal is shown next to the form; success
 // redirects (post/redirect/get) with a confirmation.
 func (s *Server) ticketActionForm(c *gin.Context) {
 	u := userOf(c)
@@ -337,7 +336,6 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		s.renderTicket(c, http.StatusUnprocessableEntity, t, sub)
 		return
 	}
-	req.Actor = hailurah.ActorOf(u)
 	refuse := func(err error) {
 		removeEvidence(s.cfg.DataDir, req.Evidence)
 		field := formField(hailurah.ErrorField(err))
@@ -355,19 +353,11 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		}
 		req.Evidence = urls
 	}
-	if err := s.checkAction(c, &req); err != nil {
-		refuse(err)
-		return
-	}
-	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
+	state, err := s.actTicket(c, t, req)
 	if err != nil {
-		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket %s sudah selesai; tidak ada aksi yang dapat dilakukan.", t.ID)
-		}
 		refuse(err)
 		return
 	}
-	s.audit(c, "ticket."+req.Action, t.ID, "")
 	after := s.awaitProjection(c.Request.Context(), t.ID, state.Version)
 	switch {
 	case c.PostForm("kembali") == "tugas" && u.Role == hailurah.RoleDinas:
