@@ -374,7 +374,7 @@ func FormatKPI(unit KPIUnit, v *float64) string {
 	case KPIUnitPercent:
 		return FormatPct(v)
 	case KPIUnitRupiah:
-		return "Rp " + groupThousands(int64(math.Round(*v)))
+		return FormatRupiah(int64(math.Round(*v)))
 	}
 	if *v == math.Trunc(*v) {
 		return groupThousands(int64(*v))
@@ -403,17 +403,6 @@ func formatDecimal(v float64) string {
 		sign = "-"
 	}
 	return sign + groupThousands(w) + "," + frac
-}
-
-func groupThousands(n int64) string {
-	if n < 0 {
-		return "-" + groupThousands(-n)
-	}
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
 }
 
 // DashboardFilter is the scope and period of a dashboard: one kelurahan

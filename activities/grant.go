@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/programme"
 )
 
 // GrantActivities are the side effects of GrantWorkflow: its projection
@@ -106,7 +105,7 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 		dtks = ", DTKS"
 	}
 	about := fmt.Sprintf("Hibah %s — %s (%s%s), Kel. %s.\n%s %s: %s", g.ID, dash(g.HouseholdName), g.HouseholdID, dtks, kel,
-		purposeLabel(g.Purpose), programme.FormatRupiah(g.Amount), dash(g.Plan))
+		purposeLabel(g.Purpose), hailurah.FormatRupiah(g.Amount), dash(g.Plan))
 	switch in.Kind {
 	case hailurah.NotifyGrantToVerify:
 		title = fmt.Sprintf("Hibah baru untuk diverifikasi: %s", g.ID)
@@ -150,9 +149,9 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 		body = fmt.Sprintf("%s\nCheck-in tidak dicatat dalam masa tenggang dan dihitung terlewat.", about)
 	case hailurah.NotifyGrantCompleted:
 		title = fmt.Sprintf("Hibah %s selesai", g.ID)
-		body = fmt.Sprintf("%s\nOmzet: %s → %s (%s).", about, programme.FormatRupiah(g.BaselineOmzet), rupiahOrDash(g.LatestOmzet), pctOrDash(g.OmzetChangePct))
+		body = fmt.Sprintf("%s\nOmzet: %s → %s (%s).", about, hailurah.FormatRupiah(g.BaselineOmzet), hailurah.FormatRupiahOrDash(g.LatestOmzet), pctOrDash(g.OmzetChangePct))
 		if g.LatestIncome != nil {
-			body += fmt.Sprintf("\nPendapatan rumah tangga: %s → %s (%s).", programme.FormatRupiah(g.BaselineIncome), rupiahOrDash(g.LatestIncome), pctOrDash(g.IncomeChangePct))
+			body += fmt.Sprintf("\nPendapatan rumah tangga: %s → %s (%s).", hailurah.FormatRupiah(g.BaselineIncome), hailurah.FormatRupiahOrDash(g.LatestIncome), pctOrDash(g.IncomeChangePct))
 		}
 		if g.AuditFlag {
 			body += "\nCatatan: hibah ini ditandai untuk audit."
@@ -168,13 +167,6 @@ func purposeLabel(p string) string {
 		return "Alat produksi"
 	}
 	return "Modal usaha"
-}
-
-func rupiahOrDash(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return programme.FormatRupiah(*v)
 }
 
 func pctOrDash(p *float64) string {

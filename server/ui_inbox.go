@@ -164,7 +164,7 @@ func (s *Server) fillSignatures(c *gin.Context, u *hailurah.User, d *inboxData) 
 		}
 		sort.SliceStable(grants, func(i, j int) bool { return grants[i].DTKS && !grants[j].DTKS })
 		for _, g := range grants {
-			detail := g.HouseholdName + " · " + formatRupiah(g.Amount)
+			detail := g.HouseholdName + " · " + hailurah.FormatRupiah(g.Amount)
 			if g.DTKS {
 				detail += " · DTKS"
 			}

@@ -86,7 +86,7 @@ func (s *Server) householdsPage(c *gin.Context) {
 			d.Total = page.Total
 			for _, h := range page.Items {
 				d.Rows = append(d.Rows, householdRowView{ID: h.ID, Name: h.NamaKepalaKeluarga, Kelurahan: n.kelurahanName(h.Kelurahan),
-					RTRW: rtrw(h.RT, h.RW), Potensi: dash(h.PotensiUsaha), Omzet: programme.FormatRupiah(h.OmzetMonthly),
+					RTRW: rtrw(h.RT, h.RW), Potensi: dash(h.PotensiUsaha), Omzet: hailurah.FormatRupiah(h.OmzetMonthly),
 					Updated: dateLabel(h.DateUpdated), DTKS: h.DTKS, UMKM: h.UMKMOnboarded})
 			}
 			d.From, d.To = f.Offset+1, f.Offset+len(page.Items)
@@ -283,8 +283,8 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	u := userOf(c)
 	n := s.loadNames(c.Request.Context())
 	d := &householdData{H: h, Kelurahan: n.kelurahanName(h.Kelurahan), RTRW: rtrw(h.RT, h.RW),
-		Omzet: programme.FormatRupiah(h.OmzetMonthly), Modal: programme.FormatRupiah(h.ModalReceived),
-		Baseline: programme.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
+		Omzet: hailurah.FormatRupiah(h.OmzetMonthly), Modal: hailurah.FormatRupiah(h.ModalReceived),
+		Baseline: hailurah.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
 		Vulnerability: dash(strings.ReplaceAll(strings.Join(h.Vulnerability, ", "), "_", " ")), Updated: dateLabel(h.DateUpdated),
 		CanRegister:  u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator,
 		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.now()), Form: form, FormOf: formOf,
@@ -305,13 +305,13 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	for _, ci := range det.Checkins {
 		income := "-"
 		if ci.Income != nil {
-			income = programme.FormatRupiah(*ci.Income)
+			income = hailurah.FormatRupiah(*ci.Income)
 		}
 		source := "Kunjungan"
 		if ci.Source == hailurah.CheckinGrant {
 			source = "Hibah " + ci.GrantID
 		}
-		d.Checkins = append(d.Checkins, checkinView{Date: ci.At.In(wib).Format("02-01-2006"), Omzet: programme.FormatRupiah(ci.Omzet),
+		d.Checkins = append(d.Checkins, checkinView{Date: ci.At.In(wib).Format("02-01-2006"), Omzet: hailurah.FormatRupiah(ci.Omzet),
 			Income: income, Source: source, Note: ci.Note, By: ci.By, Meter: ci.Omzet})
 	}
 	for _, t := range det.Participation.Trainings {
@@ -327,7 +327,7 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	}
 	for _, w := range det.Participation.PadatKarya {
 		d.Participation = append(d.Participation, participationView{What: "Padat karya " + w.Project.Name, Who: w.MemberName,
-			Detail: strconv.Itoa(w.Worker.Days) + " hari × " + programme.FormatRupiah(w.Worker.WagePerDay) + " = " + programme.FormatRupiah(w.Worker.Wages())})
+			Detail: strconv.Itoa(w.Worker.Days) + " hari × " + hailurah.FormatRupiah(w.Worker.WagePerDay) + " = " + hailurah.FormatRupiah(w.Worker.Wages())})
 	}
 	for _, o := range det.Participation.Marketplace {
 		d.Participation = append(d.Participation, participationView{What: "Marketplace " + o.Platform, Who: "Rumah tangga",
@@ -530,8 +530,8 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 	}
 	if kel != "" {
 		if b, err := s.cfg.Programme.Grants.FindGrantBudget(ctx, kel); err == nil {
-			d.Budget = &budgetView{Budget: programme.FormatRupiah(b.Budget), Reserved: programme.FormatRupiah(b.Reserved),
-				Disbursed: programme.FormatRupiah(b.Disbursed), Available: programme.FormatRupiah(b.Available),
+			d.Budget = &budgetView{Budget: hailurah.FormatRupiah(b.Budget), Reserved: hailurah.FormatRupiah(b.Reserved),
+				Disbursed: hailurah.FormatRupiah(b.Disbursed), Available: hailurah.FormatRupiah(b.Available),
 				Used: b.Reserved, Max: max(b.Budget, 1)}
 		}
 	}
@@ -542,7 +542,7 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 // it waits in.
 func (s *Server) grantRow(g *hailurah.Grant, n names) grantRowView {
 	v := grantRowView{ID: g.ID, Status: string(g.Status), StatusLabel: g.Status.Label(), StatusClass: grantStatusClass(g.Status),
-		Amount: programme.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
+		Amount: hailurah.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
 		Applied: formatWaktu(g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
 	step, due := grantStep(g)
 	if due != nil {
@@ -702,17 +702,17 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 			v.State = "Terlewat"
 		}
 		if ci.Omzet != nil {
-			v.Omzet = programme.FormatRupiah(*ci.Omzet)
+			v.Omzet = hailurah.FormatRupiah(*ci.Omzet)
 		}
 		if ci.Income != nil {
-			v.Income = programme.FormatRupiah(*ci.Income)
+			v.Income = hailurah.FormatRupiah(*ci.Income)
 		}
 		d.Checkins = append(d.Checkins, v)
 	}
 	if g.LatestOmzet != nil {
-		d.Changes = "Omzet " + programme.FormatRupiah(g.BaselineOmzet) + " → " + programme.FormatRupiah(*g.LatestOmzet) + " (" + pctText(g.OmzetChangePct) + ")"
+		d.Changes = "Omzet " + hailurah.FormatRupiah(g.BaselineOmzet) + " → " + hailurah.FormatRupiah(*g.LatestOmzet) + " (" + pctText(g.OmzetChangePct) + ")"
 		if g.LatestIncome != nil {
-			d.Changes += "; pendapatan " + programme.FormatRupiah(g.BaselineIncome) + " → " + programme.FormatRupiah(*g.LatestIncome) + " (" + pctText(g.IncomeChangePct) + ")"
+			d.Changes += "; pendapatan " + hailurah.FormatRupiah(g.BaselineIncome) + " → " + hailurah.FormatRupiah(*g.LatestIncome) + " (" + pctText(g.IncomeChangePct) + ")"
 		}
 	}
 	for _, e := range events {

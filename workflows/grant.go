@@ -11,7 +11,6 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
-	"github.com/hailurah/hailurah/programme"
 )
 
 // GrantWorkflowID is the workflow id of a grant: "grant-HB-2026-000001".
@@ -99,7 +98,7 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 	}
 
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
-		To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, programme.FormatRupiah(g.in.Amount))}, nil)
+		To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, hailurah.FormatRupiah(g.in.Amount))}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantToVerify, To: g.audience(hailurah.RoleFasilitator)})
 
 	for {
@@ -279,21 +278,14 @@ func (g *grant) complete(ctx workflow.Context) {
 	g.st.CompletedAt = &now
 	g.st.ProofDue, g.st.AuditAt = nil, nil
 	g.setStatus(hailurah.GrantCompleted)
-	note := "Omzet " + programme.FormatRupiah(g.st.BaselineOmzet) + " → " + rupiahOrDash(g.st.LatestOmzet) + " (" + pctOrNone(g.st.OmzetChangePct) + ")"
+	note := "Omzet " + hailurah.FormatRupiah(g.st.BaselineOmzet) + " → " + hailurah.FormatRupiahOrDash(g.st.LatestOmzet) + " (" + pctOrNone(g.st.OmzetChangePct) + ")"
 	if g.st.LatestIncome != nil {
-		note += "; pendapatan " + programme.FormatRupiah(g.st.BaselineIncome) + " → " + rupiahOrDash(g.st.LatestIncome) +
+		note += "; pendapatan " + hailurah.FormatRupiah(g.st.BaselineIncome) + " → " + hailurah.FormatRupiahOrDash(g.st.LatestIncome) +
 			" (" + pctOrNone(g.st.IncomeChangePct) + ")"
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCompleted, Actor: hailurah.ActorSystem, From: from,
 		To: hailurah.GrantCompleted, Note: note + "."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCompleted, To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-}
-
-func rupiahOrDash(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return programme.FormatRupiah(*v)
 }
 
 func pctOrNone(p *float64) string {
@@ -450,9 +442,9 @@ func (g *grant) act(ctx workflow.Context, req hailurah.GrantActionRequest) (hail
 			c.Income, st.LatestIncome = &income, &income
 			st.IncomeChangePct = hailurah.ChangePct(st.BaselineIncome, income)
 		}
-		ev.Note = fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, programme.FormatRupiah(omzet))
+		ev.Note = fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, hailurah.FormatRupiah(omzet))
 		if c.Income != nil {
-			ev.Note += ", pendapatan " + programme.FormatRupiah(*c.Income)
+			ev.Note += ", pendapatan " + hailurah.FormatRupiah(*c.Income)
 		}
 		if notes != "" {
 			ev.Note += ". " + notes
