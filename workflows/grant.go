@@ -131,9 +131,11 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) {
 	phase := g.phase
 	moved := func() bool { return g.phase != phase }
+	// Here and below, a cancelled wait counts as a passed deadline for now
+	// (see awaitDeadline).
 	for g.st.ReminderLevel < g.policy.Reminders {
 		deadline := g.stepStart.Add(time.Duration(g.st.ReminderLevel+1) * sla)
-		if awaitDeadline(ctx, deadline, moved) {
+		if held, _ := awaitDeadline(ctx, deadline, moved); held {
 			return
 		}
 		g.st.ReminderLevel++
@@ -214,21 +216,21 @@ func (g *grant) monitor(ctx workflow.Context) {
 func (g *grant) watchProof(ctx workflow.Context) {
 	disbursed := *g.st.DisbursedAt
 	received := func() bool { return g.st.ProofAt != nil }
-	if awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Bukti penggunaan belum diunggah."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 1,
 		To: g.audience(hailurah.RoleFasilitator)})
-	if awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Batas bukti penggunaan terlewati."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 2,
 		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-	if awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -245,21 +247,21 @@ func (g *grant) runCheckins(ctx workflow.Context) {
 	for i := range g.st.Checkins {
 		c := &g.st.Checkins[i]
 		done := func() bool { return c.Done() }
-		if awaitDeadline(ctx, c.Due, done) {
+		if held, _ := awaitDeadline(ctx, c.Due, done); held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d jatuh tempo.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 1,
 			To: g.audience(hailurah.RoleFasilitator)})
-		if awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done) {
+		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done); held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d terlambat.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 2,
 			To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-		if awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done) {
+		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done); held {
 			continue
 		}
 		c.Missed = true
@@ -293,20 +295,6 @@ func pctOrNone(p *float64) string {
 		return "tanpa pembanding"
 	}
 	return fmt.Sprintf("%+.1f%%", *p)
-}
-
-// awaitDeadline waits until cond holds or the deadline passes, and
-// reports whether cond held. A deadline already past times out at once.
-func awaitDeadline(ctx workflow.Context, deadline time.Time, cond func() bool) bool {
-	if cond() {
-		return true
-	}
-	d := deadline.Sub(workflow.Now(ctx))
-	if d <= 0 {
-		return false
-	}
-	ok, err := workflow.AwaitWithTimeout(ctx, d, cond)
-	return ok && err == nil
 }
 
 // validate rejects an action before it enters the history. It must not

@@ -118,7 +118,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		if m.Status != hailurah.MilestonePending {
 			continue
 		}
-		if err := r.sleepUntil(ctx, m.Due); err != nil {
+		if _, err := awaitDeadline(ctx, m.Due, nil); err != nil {
 			return nil, err
 		}
 		at := workflow.Now(ctx)
@@ -128,14 +128,14 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		r.notify(ctx, activities.PilotNotifyInput{Kind: hailurah.NotifyPilotMilestone, Day: m.Day})
 	}
 
-	if err := r.sleepUntil(ctx, r.p.ReviewAt); err != nil {
+	if _, err := awaitDeadline(ctx, r.p.ReviewAt, nil); err != nil {
 		return nil, err
 	}
 	r.review(ctx)
 
 	for r.decided == nil {
 		deadline := r.p.DecisionDue.Add(time.Duration(r.p.OverdueReminders) * r.policy.OverdueEvery)
-		decided, err := pilotAwait(ctx, deadline, func() bool { return r.decided != nil })
+		decided, err := awaitDeadline(ctx, deadline, func() bool { return r.decided != nil })
 		if err != nil {
 			return nil, err
 		}
@@ -313,27 +313,6 @@ func (r *pilotReview) notify(ctx workflow.Context, in activities.PilotNotifyInpu
 	if err := workflow.ExecuteActivity(storeOptions(ctx), pa.NotifyPilot, in).Get(ctx, nil); err != nil {
 		r.logger.Error("pilot notification failed", "pilot", r.p.ID, "key", in.Key, "error", err)
 	}
-}
-
-// sleepUntil waits for a deadline; one already passed returns at once.
-func (r *pilotReview) sleepUntil(ctx workflow.Context, deadline time.Time) error {
-	if d := deadline.Sub(workflow.Now(ctx)); d > 0 {
-		return workflow.Sleep(ctx, d)
-	}
-	return nil
-}
-
-// pilotAwait waits until cond holds or the deadline passes and reports
-// whether cond held; a deadline already passed checks cond once.
-func pilotAwait(ctx workflow.Context, deadline time.Time, cond func() bool) (bool, error) {
-	if cond() {
-		return true, nil
-	}
-	d := deadline.Sub(workflow.Now(ctx))
-	if d <= 0 {
-		return false, nil
-	}
-	return workflow.AwaitWithTimeout(ctx, d, cond)
 }
 
 func formatDay(t time.Time) string { return t.In(pilotZone).Format("02-01-2006") }
