@@ -222,7 +222,7 @@ func (s *Server) createPilot(c *gin.Context, req *hailurah.PilotRequest) (*hailu
 		}
 		return nil, err
 	}
-	p, err := req.Pilot(kel, s.now())
+	p, err := req.Pilot(kel, s.now(), s.cfg.Zone)
 	if err != nil {
 		return nil, err
 	}

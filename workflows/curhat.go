@@ -309,7 +309,7 @@ func (c *curhat) awaitDinas(ctx workflow.Context) {
 			_ = workflow.Await(ctx, moved)
 			return
 		}
-		deadline := hailurah.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
+		deadline := c.in.Policy.Zone.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
 		// A cancelled wait counts as a breach for now (see awaitDeadline).
 		if held, _ := awaitDeadline(ctx, deadline, moved); held {
 			continue

@@ -277,6 +277,41 @@ func TestDinasSLACountsWorkingDays(t *testing.T) {
 	}
 }
 
+// TestDinasSLACountsInTheTicketsZone: a WITA kelurahan's working days
+// begin at its own midnight. Friday 23:30 WIB is already Saturday 00:30
+// WITA, so a one-working-day task assigned then is due at the end of
+// Monday WITA (Monday 23:00 WIB), not at Monday 23:30 WIB.
+func TestDinasSLACountsInTheTicketsZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	friday := time.Date(2026, 7, 3, 22, 30, 0, 0, wib)
+	h := newHarness(t, friday)
+	h.Triage = triageResult(5)
+	in := input()
+	in.First.At = friday
+	in.Policy.Dinas.Calendar = hailurah.CalendarWorkingDays
+	in.Policy.Zone = wita
+	h.mustAct(30*time.Minute, modTaman, hailurah.ActionRequest{Action: hailurah.ActionVerify})
+	assign := h.act(hour, modTaman, hailurah.ActionRequest{Action: hailurah.ActionAssign, Unit: "dlh"}) // Friday 23:30 WIB
+	h.mustAct(3*day, dinasDLH, hailurah.ActionRequest{Action: hailurah.ActionAccept})
+	h.mustAct(4*day, dinasDLH, hailurah.ActionRequest{Action: hailurah.ActionDone, Text: "Selesai."})
+	h.say(4*day+hour, "SESUDAH")
+	h.say(4*day+2*hour, "5")
+
+	h.run(in)
+
+	endOfMonday := time.Date(2026, 7, 7, 0, 0, 0, 0, wita.Location())
+	if assign.state.DinasDue == nil || !assign.state.DinasDue.Equal(endOfMonday) {
+		t.Fatalf("due = %v, want %v (Tuesday 00:00 WITA)", assign.state.DinasDue, endOfMonday)
+	}
+	breaches := h.notifiedOf(hailurah.NotifyDinasBreach)
+	if len(breaches) == 0 || !friday.Add(breaches[0].at).Equal(endOfMonday) {
+		t.Errorf("first breach: %+v, want at %v", breaches, endOfMonday)
+	}
+}
+
 func TestAssignWithDueDate(t *testing.T) {
 	h := newHarness(t, start)
 	due := start.Add(10 * day)

@@ -30,9 +30,6 @@ const (
 // filled one.
 var ga *activities.GrantActivities
 
-// wib formats dates in refusals the way staff read them.
-var wib = time.FixedZone("WIB", 7*60*60)
-
 // GrantWorkflow runs one hibah produktif from application to completion
 // or rejection (DESIGN.md, "Grant application"): field verification by a
 // fasilitator, the lurah's decision, disbursement, proof of use within 14
@@ -328,7 +325,7 @@ func (g *grant) check(ctx workflow.Context, req hailurah.GrantActionRequest) err
 		}
 		opens := next.Due.Add(-g.policy.CheckinWindow)
 		if workflow.Now(ctx).Before(opens) {
-			return conflict("Check-in omzet ke-%d baru dapat dicatat mulai %s.", next.N, opens.In(wib).Format("02-01-2006"))
+			return conflict("Check-in omzet ke-%d baru dapat dicatat mulai %s.", next.N, g.policy.Zone.In(opens).Format("02-01-2006"))
 		}
 	}
 	return nil

@@ -105,7 +105,7 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 		return err
 	}
 	defer w.close(context.WithoutCancel(ctx))
-	g := &demoGen{now: time.Now(), months: *months, rules: rules, rnd: rand.New(rand.NewPCG(2026, 90))}
+	g := &demoGen{now: time.Now(), months: *months, rules: rules, rnd: rand.New(rand.NewPCG(2026, 90)), zone: cfg.Zone}
 	fmt.Fprintf(out, "Mengisi data demo (%s): %d tiket dalam %d bulan…\n", db.Dialect(), *tickets, *months)
 	prog, err := g.programme(ctx, w)
 	if err != nil {
@@ -259,6 +259,9 @@ type demoGen struct {
 	months int
 	rules  *triage.Rules
 	rnd    *rand.Rand
+	// zone is the kelurahan's clock: curhat come by its day, dates are
+	// its calendar days.
+	zone hailurah.Zone
 }
 
 func (g *demoGen) pick(items ...string) string { return items[g.rnd.IntN(len(items))] }
@@ -383,9 +386,9 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 	for _, a := range demoAreas {
 		n := map[string]int{"taman": 8, "nambangan": 4, "demangan": 2}[a.code]
 		for i := 0; i < n; i++ {
-			held := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (float64(i) + g.rnd.Float64()) / float64(n))))
+			held := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (float64(i) + g.rnd.Float64()) / float64(n))))
 			if held.After(g.now) {
-				held = dateOnlyUTC(g.now)
+				held = g.dateOnlyUTC(g.now)
 			}
 			topic := topics[g.rnd.IntN(len(topics))]
 			certifying := strings.HasPrefix(topic, "Sertifikasi")
@@ -413,7 +416,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 	var projRows, workerRows [][]any
 	for _, a := range demoAreas {
 		for i := 0; i < map[string]int{"taman": 3, "nambangan": 2, "demangan": 1}[a.code]; i++ {
-			s := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (0.3 + 0.6*g.rnd.Float64()))))
+			s := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (0.3 + 0.6*g.rnd.Float64()))))
 			e := s.AddDate(0, 0, 4)
 			name := []string{"Paving gang RW", "Normalisasi drainase RW", "Taman kota RW"}[i%3] + rtrwNum(1+g.rnd.IntN(a.rws))
 			projRows = append(projRows, []any{projectID, a.code, name, "Kel. " + a.code, s, e, hailurah.DefaultPadatKaryaWage, "fasilitator", created})
@@ -440,7 +443,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 				continue
 			}
 			h.umkm = true
-			on := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * g.rnd.Float64())))
+			on := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * g.rnd.Float64())))
 			onboardRows = append(onboardRows, []any{h.id, g.pick("toko-warga-taman", "shopee", "tokopedia"), "", on, "fasilitator", created})
 			c.onboardings++
 		}
@@ -529,7 +532,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 		if g.rnd.Float64() < 0.25 {
 			vuln = `["` + g.pick(hailurah.VulnerableGroups...) + `"]`
 		}
-		updated := dateOnlyUTC(g.now.Add(-g.between(0, 30*24*time.Hour)))
+		updated := g.dateOnlyUTC(g.now.Add(-g.between(0, 30*24*time.Hour)))
 		hhRows = append(hhRows, []any{h.id, h.kel, h.head, "RT" + h.rt + "/RW" + h.rw + ", Kel. " + h.kel, h.rt, h.rw, h.dtks, h.potensi,
 			pel, h.modal, h.omzet, h.umkm, updated, h.income, vuln, created, g.now})
 	}
@@ -596,8 +599,10 @@ func pctOrNil(p *float64) any {
 	return *p
 }
 
-func dateOnlyUTC(t time.Time) time.Time {
-	y, m, d := t.In(time.FixedZone("WIB", 7*3600)).Date()
+// dateOnlyUTC is t's calendar day in the kelurahan's zone, stored as the
+// store keeps dates: 00:00 UTC.
+func (g *demoGen) dateOnlyUTC(t time.Time) time.Time {
+	y, m, d := g.zone.In(t).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -702,6 +707,7 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
 		last[s.Year] = s.Last
 	}
 	policy := hailurah.DefaultSLAPolicy()
+	policy.Zone = g.zone
 	var tickets, outbox, events [][]any
 	flush := func() error {
 		for _, b := range []struct {
@@ -728,14 +734,13 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) error {
 	for i := 0; i < n; i++ {
 		received := start.Add(time.Duration(offsets[i] * float64(span)))
 		// Curhat come by day, not at 3 a.m.
-		wibT := received.In(time.FixedZone("WIB", 7*3600))
-		if h := wibT.Hour(); h < 6 {
+		if h := g.zone.In(received).Hour(); h < 6 {
 			received = received.Add(time.Duration(6-h+g.rnd.IntN(10)) * time.Hour)
 		}
 		if received.After(g.now) {
 			received = g.now.Add(-time.Duration(g.rnd.IntN(3600)) * time.Second)
 		}
-		year := received.In(time.FixedZone("WIB", 7*3600)).Year()
+		year := g.zone.In(received).Year()
 		last[year]++
 		id := fmt.Sprintf("HL-%04d-%06d", year, last[year])
 		t, out, evs := g.ticket(id, received, policy)
@@ -954,7 +959,7 @@ func startDemoPilot(ctx context.Context, cfg Config, logger *slog.Logger, db *st
 		return nil, err
 	}
 	defer done()
-	start := hailurah.PilotDate(now).AddDate(0, 0, -demoPilotDay)
+	start := cfg.Zone.StartOfDay(now).AddDate(0, 0, -demoPilotDay)
 	p := &hailurah.Pilot{
 		Name: "Pelatihan wirausaha & digital onboarding RW01–RW03", Component: hailurah.ComponentPelatihan, Kelurahan: "taman",
 		Scope:     []hailurah.PilotArea{{Kelurahan: "taman", RW: "01"}, {Kelurahan: "taman", RW: "02"}, {Kelurahan: "taman", RW: "03"}},
@@ -972,7 +977,7 @@ func startDemoPilot(ctx context.Context, cfg Config, logger *slog.Logger, db *st
 		ID: workflows.PilotWorkflowID(p.ID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.PilotReviewWorkflow, hailurah.PilotInput{Pilot: *p, Policy: hailurah.DefaultPilotPolicy()})
+	}, workflows.PilotReviewWorkflow, hailurah.PilotInput{Pilot: *p, Policy: hailurah.PilotPolicy{Zone: cfg.Zone}.WithDefaults()})
 	if err != nil {
 		if cerr := db.CancelPilot(context.WithoutCancel(ctx), p.ID); cerr != nil {
 			logger.Error("cancel demo pilot", "pilot", p.ID, "err", cerr)
