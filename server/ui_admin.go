@@ -417,10 +417,10 @@ func (s *Server) renderAdminTokens(c *gin.Context, status int, d *adminTokensDat
 		}
 	}
 	for _, t := range tokens {
-		row := tokenRow{ID: t.ID, Name: t.Name, User: byID[t.UserID], Prefix: t.Prefix, Created: formatWaktu(t.CreatedAt),
-			LastUsed: formatWaktuPtr(t.LastUsedAt)}
+		row := tokenRow{ID: t.ID, Name: t.Name, User: byID[t.UserID], Prefix: t.Prefix, Created: formatWaktu(s.cfg.Zone, t.CreatedAt),
+			LastUsed: formatWaktuPtr(s.cfg.Zone, t.LastUsedAt)}
 		if t.RevokedAt != nil {
-			row.Revoked = formatWaktu(*t.RevokedAt)
+			row.Revoked = formatWaktu(s.cfg.Zone, *t.RevokedAt)
 		}
 		d.Tokens = append(d.Tokens, row)
 	}

@@ -287,7 +287,7 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 		Baseline: hailurah.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
 		Vulnerability: dash(strings.ReplaceAll(strings.Join(h.Vulnerability, ", "), "_", " ")), Updated: dateLabel(h.DateUpdated),
 		CanRegister:  u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator,
-		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.now()), Form: form, FormOf: formOf,
+		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.cfg.Zone, s.now()), Form: form, FormOf: formOf,
 		Purposes: []option{{hailurah.PurposeAlat, "Alat produksi"}, {hailurah.PurposeModal, "Modal usaha"}}}
 	if d.Form == nil {
 		d.Form = map[string]string{}
@@ -311,7 +311,7 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 		if ci.Source == hailurah.CheckinGrant {
 			source = "Hibah " + ci.GrantID
 		}
-		d.Checkins = append(d.Checkins, checkinView{Date: ci.At.In(wib).Format("02-01-2006"), Omzet: hailurah.FormatRupiah(ci.Omzet),
+		d.Checkins = append(d.Checkins, checkinView{Date: s.cfg.Zone.In(ci.At).Format("02-01-2006"), Omzet: hailurah.FormatRupiah(ci.Omzet),
 			Income: income, Source: source, Note: ci.Note, By: ci.By, Meter: ci.Omzet})
 	}
 	for _, t := range det.Participation.Trainings {
@@ -543,12 +543,12 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 func (s *Server) grantRow(g *hailurah.Grant, n names) grantRowView {
 	v := grantRowView{ID: g.ID, Status: string(g.Status), StatusLabel: g.Status.Label(), StatusClass: grantStatusClass(g.Status),
 		Amount: hailurah.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
-		Applied: formatWaktu(g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
+		Applied: formatWaktu(s.cfg.Zone, g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
 	step, due := grantStep(g)
 	if due != nil {
 		v.Step = step
 		v.Due, v.Over = formatSisa(*due, s.now())
-		v.Due = formatWaktu(*due) + " (" + v.Due + ")"
+		v.Due = formatWaktu(s.cfg.Zone, *due) + " (" + v.Due + ")"
 	}
 	return v
 }
@@ -690,14 +690,14 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		{"Bukti penggunaan", g.ProofDue}, {"Tanda audit tanpa bukti", g.AuditAt}} {
 		if dl.due != nil {
 			left, over := formatSisa(*dl.due, now)
-			d.Deadlines = append(d.Deadlines, deadlineView{Label: dl.label, Due: formatWaktu(*dl.due), Left: left, Over: over})
+			d.Deadlines = append(d.Deadlines, deadlineView{Label: dl.label, Due: formatWaktu(s.cfg.Zone, *dl.due), Left: left, Over: over})
 		}
 	}
 	for _, ci := range g.Checkins {
-		v := grantCheckinView{N: ci.N, Due: formatWaktu(ci.Due), At: "-", Omzet: "-", Income: "-", State: "Menunggu"}
+		v := grantCheckinView{N: ci.N, Due: formatWaktu(s.cfg.Zone, ci.Due), At: "-", Omzet: "-", Income: "-", State: "Menunggu"}
 		switch {
 		case ci.At != nil:
-			v.At, v.State = formatWaktu(*ci.At), "Dicatat oleh "+ci.By
+			v.At, v.State = formatWaktu(s.cfg.Zone, *ci.At), "Dicatat oleh "+ci.By
 		case ci.Missed:
 			v.State = "Terlewat"
 		}
@@ -720,7 +720,7 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		if e.From != "" && e.From != e.To {
 			change = e.From.Label() + " → " + e.To.Label()
 		}
-		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(e.At), Label: grantEventLabel(e.Type), Actor: grantActor(e),
+		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.cfg.Zone, e.At), Label: grantEventLabel(e.Type), Actor: grantActor(e),
 			Change: change, Note: e.Note, Photos: photoViews(e.Attachments)})
 	}
 	s.renderPage(c, status, "programme_grant", pageData{Title: "Hibah " + g.ID, Flash: programmeFlash[c.Query("ok")], Data: d})

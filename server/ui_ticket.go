@@ -122,6 +122,7 @@ type ticketPageData struct {
 	Duplicates    []ticketView
 	DueMin        string
 	DueMax        string
+	Zone          string // the kelurahan's clock as people name it: "WIB"
 	MaxFiles      int
 	MaxFileMB     int
 	Submitted     string
@@ -182,12 +183,12 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 		s.renderError(c, err)
 		return
 	}
-	now := s.now().In(wib)
+	now := s.cfg.Zone.In(s.now())
 	d := &ticketPageData{
 		T: s.viewTicket(t, n), Message: t.MessageText, Can: map[string]bool{}, Labels: actionLabels,
 		Units: unitOptions(n), Kelurahan: kelurahanOptions(n), Kategoris: kategoriOptions(),
 		Urgencies: []int{1, 2, 3, 4, 5}, Canned: cannedReplies,
-		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"),
+		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.cfg.Zone.Abbrev(now),
 		MaxFiles: maxEvidenceFiles, MaxFileMB: maxEvidenceBytes >> 20,
 		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
 			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.unitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
@@ -227,13 +228,13 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 		}
 	}
 
-	d.Messages = append(d.Messages, messageView{At: formatWaktu(t.DatetimeReceived), Text: t.MessageText})
+	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.cfg.Zone, t.DatetimeReceived), Text: t.MessageText})
 	for _, e := range events {
 		atts := attachmentsOf(t.ID, e.Attachments)
 		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
-			d.Messages = append(d.Messages, messageView{At: formatWaktu(e.At), Text: e.Note, Attachments: atts})
+			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.cfg.Zone, e.At), Text: e.Note, Attachments: atts})
 		}
-		ev := eventView{At: formatWaktu(e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
+		ev := eventView{At: formatWaktu(s.cfg.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
 			Note: e.Note, Attachments: atts}
 		if e.From != "" && e.From != e.To {
 			ev.Change = e.From.Label() + " → " + e.To.Label()
@@ -435,14 +436,14 @@ func (s *Server) parseActionForm(c *gin.Context, t *hailurah.Ticket, sub *submis
 	case hailurah.ActionAssign:
 		req.Unit, req.Text = get("unit"), get("text")
 		if v := get("due_date"); v != "" {
-			day, err := time.ParseInLocation("2006-01-02", v, wib)
+			day, err := s.cfg.Zone.ParseDate(v)
 			switch {
 			case err != nil:
 				sub.Errs["due_date"] = "Tanggal tenggat tidak valid; pilih tanggal dari kalender."
 			case day.After(s.now().AddDate(1, 0, 0)):
 				sub.Errs["due_date"] = "Tenggat paling lambat satu tahun dari hari ini."
 			default:
-				// A due date means the end of that day in Madiun.
+				// A due date means the end of that day on the kelurahan's clock.
 				due := day.Add(23*time.Hour + 59*time.Minute)
 				req.DueAt = &due
 			}
