@@ -108,6 +108,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	// The store counts days and months in the zone too; a changed
+	// HAILURAH_TZ rebuilds the dashboard rollups here, once.
+	if err := db.SetZone(ctx, m.Config.Zone); err != nil {
+		return fmt.Errorf("HAILURAH_TZ=%s: %w", m.Config.Zone.Name(), err)
+	}
 
 	if err := m.connectTemporal(ctx); err != nil {
 		return err

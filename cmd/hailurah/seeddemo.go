@@ -80,6 +80,9 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	if err := db.MigrateUp(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := db.SetZone(ctx, cfg.Zone); err != nil {
+		return fmt.Errorf("HAILURAH_TZ=%s: %w", cfg.Zone.Name(), err)
+	}
 	rules, err := triage.LoadRules(cfg.RulesPath)
 	if err != nil {
 		return err
