@@ -462,7 +462,7 @@ type CategoryCount struct {
 // UrgencyDay is one day of the urgency trend: tickets received per
 // urgency level (index 0 = not yet triaged) and their mean urgency.
 type UrgencyDay struct {
-	Day        string   `json:"day"` // YYYY-MM-DD, WIB
+	Day        string   `json:"day"` // YYYY-MM-DD, in the kelurahan's zone
 	Total      int      `json:"total"`
 	ByUrgency  [6]int   `json:"by_urgency"`
 	AvgUrgency *float64 `json:"avg_urgency"`
@@ -580,7 +580,7 @@ const MinPublicCell = 5
 // in one month in one RW of a kelurahan. It never leaves the server.
 type OpenCategoryCount struct {
 	Kelurahan string
-	Month     string // YYYY-MM, WIB
+	Month     string // YYYY-MM, in the kelurahan's zone
 	RW        string // "" = no RW given
 	Kategori  string
 	Count     int

@@ -78,7 +78,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		WhatsAppAPIBase: get("WHATSAPP_API_BASE", "https://graph.facebook.com/v23.0"),
 		RulesPath:       get("HAILURAH_RULES", ""),
 		DemoPassword:    get("HAILURAH_DEMO_PASSWORD", ""),
-		TZ:              get("HAILURAH_TZ", "Asia/Jakarta"),
+		TZ:              get("HAILURAH_TZ", hailurah.DefaultZoneName),
 		LogLevel:        get("HAILURAH_LOG_LEVEL", "info"),
 	}
 	switch v := strings.ToLower(get("HAILURAH_SECURE_COOKIES", "false")); v {
