@@ -219,6 +219,10 @@ type GrantPolicy struct {
 	Checkins      []time.Duration `json:"checkins"`
 	CheckinWindow time.Duration   `json:"checkin_window"`
 	CheckinGrace  time.Duration   `json:"checkin_grace"`
+	// Zone is the clock the workflow writes dates in (HAILURAH_TZ, not
+	// HAILURAH_GRANT_POLICY). The zero Zone, Asia/Jakarta, is what grants
+	// started before it was set use.
+	Zone Zone `json:"time_zone,omitzero"`
 }
 
 // DefaultGrantPolicy is the seed's process: proof within 14 days, audit at

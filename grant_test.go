@@ -1,6 +1,7 @@
 package hailurah_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,65 @@ func TestNextCheckin(t *testing.T) {
 	g.Checkins[2].At = &now
 	if _, ok := g.NextCheckin(); ok {
 		t.Fatal("all done")
+	}
+}
+
+func TestGrantActionAllowedIn(t *testing.T) {
+	tests := []struct {
+		action string
+		want   []hailurah.GrantStatus
+	}{
+		{hailurah.GrantActionVerify, []hailurah.GrantStatus{hailurah.GrantApplied}},
+		{hailurah.GrantActionApprove, []hailurah.GrantStatus{hailurah.GrantVerified}},
+		{hailurah.GrantActionReject, []hailurah.GrantStatus{hailurah.GrantApplied, hailurah.GrantVerified}},
+		// Recording the disbursement again is answered in every status after it.
+		{hailurah.GrantActionDisburse, []hailurah.GrantStatus{hailurah.GrantApproved, hailurah.GrantDisbursed, hailurah.GrantInUse, hailurah.GrantCompleted}},
+		{hailurah.GrantActionProof, []hailurah.GrantStatus{hailurah.GrantDisbursed}},
+		{hailurah.GrantActionCheckin, []hailurah.GrantStatus{hailurah.GrantDisbursed, hailurah.GrantInUse}},
+		{"fly", nil},
+	}
+	for _, tt := range tests {
+		for _, s := range hailurah.GrantStatuses {
+			if got, want := hailurah.GrantActionAllowedIn(tt.action, s), slices.Contains(tt.want, s); got != want {
+				t.Errorf("GrantActionAllowedIn(%s, %s) = %v, want %v", tt.action, s, got, want)
+			}
+		}
+	}
+}
+
+func TestGrantActionRequestAuthorize(t *testing.T) {
+	fasil := hailurah.Actor{Username: "f", Role: hailurah.RoleFasilitator, Kelurahan: "taman"}
+	lurah := hailurah.Actor{Username: "l", Role: hailurah.RoleLurah, Kelurahan: "taman"}
+	admin := hailurah.Actor{Username: "a", Role: hailurah.RoleAdmin}
+	mod := hailurah.Actor{Username: "m", Role: hailurah.RoleModerator, Kelurahan: "taman"}
+	tests := []struct {
+		actor     hailurah.Actor
+		action    string
+		kelurahan string
+		want      string // "" allowed, else the refusal
+	}{
+		{fasil, hailurah.GrantActionVerify, "taman", ""},
+		{fasil, hailurah.GrantActionProof, "taman", ""},
+		{fasil, hailurah.GrantActionCheckin, "taman", ""},
+		{fasil, hailurah.GrantActionApprove, "taman", "Persetujuan dan penolakan hibah ditandatangani Lurah."},
+		{fasil, hailurah.GrantActionVerify, "demangan", "Hibah ini bukan milik kelurahan Anda."},
+		{lurah, hailurah.GrantActionApprove, "taman", ""},
+		{lurah, hailurah.GrantActionReject, "taman", ""},
+		{lurah, hailurah.GrantActionDisburse, "taman", ""},
+		{lurah, hailurah.GrantActionCheckin, "taman", "Verifikasi, bukti penggunaan dan check-in dicatat oleh fasilitator kelurahan."},
+		{admin, hailurah.GrantActionDisburse, "demangan", ""},
+		{admin, hailurah.GrantActionApprove, "taman", "Persetujuan dan penolakan hibah ditandatangani Lurah."},
+		{admin, "fly", "taman", "Peran Admin tidak dapat melakukan aksi fly pada hibah."},
+		{mod, hailurah.GrantActionVerify, "taman", "Peran Moderator tidak menangani hibah."},
+	}
+	for _, tt := range tests {
+		req := hailurah.GrantActionRequest{Action: tt.action, Actor: tt.actor}
+		err := req.Authorize(tt.kelurahan)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s %s on %s refused: %v", tt.actor.Role, tt.action, tt.kelurahan, err)
+		case tt.want != "" && (hailurah.ErrorCode(err) != hailurah.EFORBIDDEN || hailurah.ErrorMessage(err) != tt.want):
+			t.Errorf("%s %s on %s: got %v, want EFORBIDDEN %q", tt.actor.Role, tt.action, tt.kelurahan, err, tt.want)
+		}
 	}
 }

@@ -374,7 +374,7 @@ func FormatKPI(unit KPIUnit, v *float64) string {
 	case KPIUnitPercent:
 		return FormatPct(v)
 	case KPIUnitRupiah:
-		return "Rp " + groupThousands(int64(math.Round(*v)))
+		return FormatRupiah(int64(math.Round(*v)))
 	}
 	if *v == math.Trunc(*v) {
 		return groupThousands(int64(*v))
@@ -403,17 +403,6 @@ func formatDecimal(v float64) string {
 		sign = "-"
 	}
 	return sign + groupThousands(w) + "," + frac
-}
-
-func groupThousands(n int64) string {
-	if n < 0 {
-		return "-" + groupThousands(-n)
-	}
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
 }
 
 // DashboardFilter is the scope and period of a dashboard: one kelurahan
@@ -473,7 +462,7 @@ type CategoryCount struct {
 // UrgencyDay is one day of the urgency trend: tickets received per
 // urgency level (index 0 = not yet triaged) and their mean urgency.
 type UrgencyDay struct {
-	Day        string   `json:"day"` // YYYY-MM-DD, WIB
+	Day        string   `json:"day"` // YYYY-MM-DD, in the kelurahan's zone
 	Total      int      `json:"total"`
 	ByUrgency  [6]int   `json:"by_urgency"`
 	AvgUrgency *float64 `json:"avg_urgency"`
@@ -591,7 +580,7 @@ const MinPublicCell = 5
 // in one month in one RW of a kelurahan. It never leaves the server.
 type OpenCategoryCount struct {
 	Kelurahan string
-	Month     string // YYYY-MM, WIB
+	Month     string // YYYY-MM, in the kelurahan's zone
 	RW        string // "" = no RW given
 	Kategori  string
 	Count     int

@@ -446,6 +446,10 @@ type PilotPolicy struct {
 	// OverdueEvery is how often the lurah is reminded once the decision
 	// is overdue.
 	OverdueEvery time.Duration `json:"overdue_every"`
+	// Zone is the clock the workflow writes dates in (HAILURAH_TZ); a
+	// pilot keeps it through its cycles. The zero Zone, Asia/Jakarta, is
+	// what pilots started before it was set use.
+	Zone Zone `json:"time_zone,omitzero"`
 }
 
 // DefaultPilotPolicy is the seed's roadmap: milestones at days 14, 45 and
@@ -476,19 +480,14 @@ func (p PilotPolicy) WithDefaults() PilotPolicy {
 	return p
 }
 
-// PilotDay is the length of a pilot day. Days are counted from 00:00 WIB of
-// the start date; WIB has no daylight saving, so every day is 24 hours.
+// PilotDay is the length of a pilot day. Days are counted from 00:00 of
+// the start date in the deployment's Zone; Indonesia's zones have no
+// daylight saving, so every day is 24 hours.
 const PilotDay = 24 * time.Hour
 
-// PilotDate returns 00:00 WIB of the calendar day of t.
-func PilotDate(t time.Time) time.Time {
-	y, m, d := t.In(wib).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, wib)
-}
-
-// ParsePilotDate reads "YYYY-MM-DD" as 00:00 WIB of that day.
-func ParsePilotDate(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), wib)
+// ParsePilotDate reads "YYYY-MM-DD" as 00:00 of that day in zone z.
+func ParsePilotDate(s string, z Zone) (time.Time, error) {
+	t, err := z.ParseDate(strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}, FieldErrorf("start_date", "Tanggal mulai harus berformat YYYY-MM-DD, misalnya 2026-01-15.")
 	}
@@ -574,7 +573,7 @@ type Pilot struct {
 	// a scale decision replicated it to other kelurahan.
 	Kelurahan string        `json:"kelurahan"`
 	Scope     []PilotArea   `json:"scope"`
-	StartDate time.Time     `json:"start_date"` // 00:00 WIB of the first day
+	StartDate time.Time     `json:"start_date"` // 00:00 of the first day, in the deployment's zone
 	Targets   []PilotTarget `json:"targets"`
 	Owner     string        `json:"owner"` // username of the staff member running it
 	CreatedBy string        `json:"created_by"`
@@ -652,10 +651,10 @@ type PilotRequest struct {
 }
 
 // Pilot validates the request and returns the pilot it describes, for
-// kelurahan, starting on its start date. today bounds the start date to a
-// year either side. It does not check that the owner or the scope's
+// kelurahan, starting on its start date in zone z. today bounds the start
+// date to a year either side. It does not check that the owner or the scope's
 // kelurahan exist. Returns EINVALID naming the field.
-func (r *PilotRequest) Pilot(kelurahan string, today time.Time) (*Pilot, error) {
+func (r *PilotRequest) Pilot(kelurahan string, today time.Time, z Zone) (*Pilot, error) {
 	name := strings.TrimSpace(r.Name)
 	component := strings.TrimSpace(r.Component)
 	switch {
@@ -669,11 +668,11 @@ func (r *PilotRequest) Pilot(kelurahan string, today time.Time) (*Pilot, error) 
 	case strings.TrimSpace(r.Owner) == "":
 		return nil, FieldErrorf("owner", "Penanggung jawab (nama pengguna) wajib diisi.")
 	}
-	start, err := ParsePilotDate(r.StartDate)
+	start, err := ParsePilotDate(r.StartDate, z)
 	if err != nil {
 		return nil, err
 	}
-	today = PilotDate(today)
+	today = z.StartOfDay(today)
 	if start.Before(today.AddDate(0, 0, -MaxPilotPastDays)) || start.After(today.AddDate(0, 0, MaxPilotAheadDays)) {
 		return nil, FieldErrorf("start_date", "Tanggal mulai harus dalam satu tahun ke belakang atau ke depan dari hari ini.")
 	}

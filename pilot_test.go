@@ -106,7 +106,7 @@ func TestPilotRequest(t *testing.T) {
 	today := time.Date(2026, 11, 27, 10, 0, 0, 0, wib)
 	req := hailurah.PilotRequest{Name: " Pelatihan digital ", Component: "Koperasi warga", StartDate: "2026-09-08", Owner: "fasilitator",
 		Scope: []hailurah.PilotArea{{RW: "1"}}, Targets: []hailurah.PilotTarget{{KPI: hailurah.KPITrained, Target: 100}}}
-	p, err := req.Pilot("taman", today)
+	p, err := req.Pilot("taman", today, hailurah.Zone{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,13 +124,13 @@ func TestPilotRequest(t *testing.T) {
 	} {
 		r := req
 		change(&r)
-		if _, err := r.Pilot("taman", today); hailurah.ErrorField(err) != field {
+		if _, err := r.Pilot("taman", today, hailurah.Zone{}); hailurah.ErrorField(err) != field {
 			t.Errorf("%s: %v", field, err)
 		}
 	}
 	r := req
 	r.StartDate = "2027-12-01"
-	if _, err := r.Pilot("taman", today); hailurah.ErrorField(err) != "start_date" {
+	if _, err := r.Pilot("taman", today, hailurah.Zone{}); hailurah.ErrorField(err) != "start_date" {
 		t.Errorf("more than a year ahead: %v", err)
 	}
 }

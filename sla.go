@@ -9,6 +9,11 @@ type SLAPolicy struct {
 	Dinas            DinasSLA     `json:"dinas" yaml:"dinas"`
 	Citizen          CitizenSLA   `json:"citizen" yaml:"citizen"`
 	EscalationLevels int          `json:"escalation_levels" yaml:"escalation_levels"`
+	// Zone is the calendar of working days: HAILURAH_TZ, not rules.yaml.
+	// A ticket keeps the zone it started with, like the rest of the
+	// policy; tickets started before it was set count in the zero Zone,
+	// Asia/Jakarta, as they always did.
+	Zone Zone `json:"time_zone,omitzero" yaml:"-"`
 }
 
 // ModeratorSLA is the time to verify a new ticket.
@@ -98,33 +103,27 @@ func ModeratorDue(policy SLAPolicy, urgency int, from time.Time) time.Time {
 }
 
 // DinasDue is when a task of this urgency assigned at from must be done,
-// counted in the policy's calendar.
+// counted in the policy's calendar and zone.
 func DinasDue(policy SLAPolicy, urgency int, from time.Time) time.Time {
-	return AddWorkingTime(from, policy.DinasSLAFor(urgency), policy.Dinas.Calendar)
+	return policy.Zone.AddWorkingTime(from, policy.DinasSLAFor(urgency), policy.Dinas.Calendar)
 }
-
-// wib is Western Indonesian Time. A fixed zone rather than
-// time.LoadLocation("Asia/Jakarta") because Jakarta has kept UTC+7 without
-// daylight saving since 1964, and deadlines computed inside workflows must
-// not depend on the tzdata of whichever machine replays them.
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // AddWorkingTime returns start + d counted in calendar cal. With
 // CalendarWorkingDays only the time of working days (Monday–Friday that are
-// not national holidays or cuti bersama, in WIB) counts, each 24 hours of d
-// being one working day: one working day from Friday 15:00 is Monday 15:00.
-// Any other calendar, including CalendarHours and "", is wall-clock time.
-// The result is in start's location.
-func AddWorkingTime(start time.Time, d time.Duration, cal string) time.Time {
+// not national holidays or cuti bersama, in the zone) counts, each 24 hours
+// of d being one working day: one working day from Friday 15:00 is Monday
+// 15:00. Any other calendar, including CalendarHours and "", is wall-clock
+// time. The result is in start's location.
+func (z Zone) AddWorkingTime(start time.Time, d time.Duration, cal string) time.Time {
 	if cal != CalendarWorkingDays || d <= 0 {
 		return start.Add(d)
 	}
-	t := start.In(wib)
+	t := z.In(start)
 	remaining := d
 	for {
 		y, m, day := t.Date()
-		next := time.Date(y, m, day+1, 0, 0, 0, 0, wib)
-		if IsWorkingDay(t) {
+		next := time.Date(y, m, day+1, 0, 0, 0, 0, z.Location())
+		if z.IsWorkingDay(t) {
 			left := next.Sub(t)
 			if remaining <= left {
 				return t.Add(remaining).In(start.Location())
@@ -135,21 +134,22 @@ func AddWorkingTime(start time.Time, d time.Duration, cal string) time.Time {
 	}
 }
 
-// IsWorkingDay reports whether t's date in WIB is a working day for
+// IsWorkingDay reports whether t's date in the zone is a working day for
 // government offices: Monday–Friday and not a holiday.
-func IsWorkingDay(t time.Time) bool {
-	t = t.In(wib)
+func (z Zone) IsWorkingDay(t time.Time) bool {
+	t = z.In(t)
 	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false
 	}
-	_, holiday := Holiday(t)
+	_, holiday := z.Holiday(t)
 	return !holiday
 }
 
 // Holiday returns the name of the national holiday or cuti bersama on t's
-// date in WIB.
-func Holiday(t time.Time) (string, bool) {
-	name, ok := holidays[t.In(wib).Format(time.DateOnly)]
+// date in the zone: the dates are national, the days begin at the
+// kelurahan's midnight.
+func (z Zone) Holiday(t time.Time) (string, bool) {
+	name, ok := holidays[z.In(t).Format(time.DateOnly)]
 	return name, ok
 }
 

@@ -9,6 +9,10 @@ import (
 
 var wib = time.FixedZone("WIB", 7*60*60)
 
+// jakarta is the zero Zone: every deployment that does not set HAILURAH_TZ,
+// and every workflow started before it could be set.
+var jakarta hailurah.Zone
+
 func at(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, wib)
 }
@@ -39,7 +43,7 @@ func TestAddWorkingTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hailurah.AddWorkingTime(tt.start, tt.d, tt.cal)
+			got := jakarta.AddWorkingTime(tt.start, tt.d, tt.cal)
 			if !got.Equal(tt.want) {
 				t.Errorf("AddWorkingTime(%v, %v, %q) = %v, want %v", tt.start, tt.d, tt.cal, got.In(wib), tt.want)
 			}
@@ -49,7 +53,7 @@ func TestAddWorkingTime(t *testing.T) {
 
 func TestAddWorkingTimeKeepsLocation(t *testing.T) {
 	start := at(2026, 7, 3, 15, 0).UTC()
-	got := hailurah.AddWorkingTime(start, 24*time.Hour, hailurah.CalendarWorkingDays)
+	got := jakarta.AddWorkingTime(start, 24*time.Hour, hailurah.CalendarWorkingDays)
 	if got.Location() != time.UTC {
 		t.Errorf("location = %v, want UTC", got.Location())
 	}
@@ -68,7 +72,7 @@ func TestIsWorkingDay(t *testing.T) {
 		{at(2026, 12, 24, 9, 0), false}, // cuti bersama Natal
 	}
 	for _, tt := range tests {
-		if got := hailurah.IsWorkingDay(tt.t); got != tt.want {
+		if got := jakarta.IsWorkingDay(tt.t); got != tt.want {
 			t.Errorf("IsWorkingDay(%v) = %v, want %v", tt.t, got, tt.want)
 		}
 	}

@@ -33,6 +33,9 @@ type Activities struct {
 	Logger  *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Zone is the kelurahan's clock, for the times in messages; the zero
+	// Zone is Asia/Jakarta.
+	Zone hailurah.Zone
 }
 
 func (a *Activities) now() time.Time {

@@ -262,6 +262,29 @@ func TestNotifyStaffComposesBreaches(t *testing.T) {
 	}
 }
 
+// TestNotifyStaffInTheKelurahansZone: a WITA kelurahan reads its
+// deadlines on its own clock, named WITA.
+func TestNotifyStaffInTheKelurahansZone(t *testing.T) {
+	acts, _, notes, _ := newActivities()
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts.Zone = wita
+	due := time.Date(2026, 7, 2, 2, 0, 0, 0, time.UTC)
+	err = acts.NotifyStaff(context.Background(), activities.NotifyInput{
+		Key: "HL-9/assigned/1", Kind: hailurah.NotifyAssigned,
+		To:     []hailurah.Audience{{Role: hailurah.RoleDinas, Unit: "pupr"}},
+		Ticket: hailurah.TicketState{TicketID: "HL-9", Kelurahan: "nambangan", Unit: "pupr", DinasDue: &due},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := notes.got[0].Body; !strings.Contains(body, "Batas waktu 02-07-2026 10:00 WITA.") {
+		t.Errorf("body: %q", body)
+	}
+}
+
 func TestNotifyStaffErrors(t *testing.T) {
 	acts, _, notes, _ := newActivities()
 	in := activities.NotifyInput{Key: "k", Kind: "gosip", To: []hailurah.Audience{{Role: hailurah.RoleAdmin}}}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/programme"
 )
 
 // GrantActivities are the side effects of GrantWorkflow: its projection
@@ -24,6 +23,9 @@ type GrantActivities struct {
 	// BaseURL is the public address of the web UI, for links.
 	BaseURL string
 	Logger  *slog.Logger
+	// Zone is the kelurahan's clock, for the times in messages; the zero
+	// Zone is Asia/Jakarta.
+	Zone hailurah.Zone
 }
 
 func (a *GrantActivities) logger() *slog.Logger {
@@ -106,23 +108,23 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 		dtks = ", DTKS"
 	}
 	about := fmt.Sprintf("Hibah %s — %s (%s%s), Kel. %s.\n%s %s: %s", g.ID, dash(g.HouseholdName), g.HouseholdID, dtks, kel,
-		purposeLabel(g.Purpose), programme.FormatRupiah(g.Amount), dash(g.Plan))
+		purposeLabel(g.Purpose), hailurah.FormatRupiah(g.Amount), dash(g.Plan))
 	switch in.Kind {
 	case hailurah.NotifyGrantToVerify:
 		title = fmt.Sprintf("Hibah baru untuk diverifikasi: %s", g.ID)
-		body = fmt.Sprintf("%s\nVerifikasi lapangan (foto dan catatan) paling lambat %s.", about, formatWIB(g.VerifyDue))
+		body = fmt.Sprintf("%s\nVerifikasi lapangan (foto dan catatan) paling lambat %s.", about, formatWaktu(a.Zone, g.VerifyDue))
 	case hailurah.NotifyGrantToApprove:
 		title = fmt.Sprintf("Hibah %s menunggu persetujuan Lurah", g.ID)
-		body = fmt.Sprintf("%s\nHasil verifikasi %s: %s\nMohon setujui atau tolak paling lambat %s.", about, dash(g.VerifiedBy), dash(g.VerifyNotes), formatWIB(g.ApproveDue))
+		body = fmt.Sprintf("%s\nHasil verifikasi %s: %s\nMohon setujui atau tolak paling lambat %s.", about, dash(g.VerifiedBy), dash(g.VerifyNotes), formatWaktu(a.Zone, g.ApproveDue))
 	case hailurah.NotifyGrantToDisburse:
 		title = fmt.Sprintf("Hibah %s disetujui: siap dicairkan", g.ID)
-		body = fmt.Sprintf("%s\nDisetujui oleh %s. Catat pencairan dengan nomor referensi transfer paling lambat %s.", about, dash(g.DecidedBy), formatWIB(g.DisburseDue))
+		body = fmt.Sprintf("%s\nDisetujui oleh %s. Catat pencairan dengan nomor referensi transfer paling lambat %s.", about, dash(g.DecidedBy), formatWaktu(a.Zone, g.DisburseDue))
 	case hailurah.NotifyGrantRejected:
 		title = fmt.Sprintf("Hibah %s ditolak", g.ID)
 		body = fmt.Sprintf("%s\nDitolak oleh %s: %s\nAnggaran yang dicadangkan dikembalikan.", about, dash(g.DecidedBy), dash(g.RejectReason))
 	case hailurah.NotifyGrantDisbursed:
 		title = fmt.Sprintf("Hibah %s dicairkan: kumpulkan bukti penggunaan", g.ID)
-		body = fmt.Sprintf("%s\nDicairkan (ref. %s). Unggah foto alat/stok paling lambat %s.", about, dash(g.DisbursementRef), formatWIB(g.ProofDue))
+		body = fmt.Sprintf("%s\nDicairkan (ref. %s). Unggah foto alat/stok paling lambat %s.", about, dash(g.DisbursementRef), formatWaktu(a.Zone, g.ProofDue))
 	case hailurah.NotifyGrantReminder:
 		step := stepLabels[in.Step]
 		if step == "" {
@@ -135,10 +137,10 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 		}
 	case hailurah.NotifyGrantProofReminder:
 		title = fmt.Sprintf("Bukti penggunaan hibah %s ditunggu", g.ID)
-		body = fmt.Sprintf("%s\nFoto alat/stok belum diunggah; batas %s. Tanpa bukti, hibah ditandai untuk audit pada %s.", about, formatWIB(g.ProofDue), formatWIB(g.AuditAt))
+		body = fmt.Sprintf("%s\nFoto alat/stok belum diunggah; batas %s. Tanpa bukti, hibah ditandai untuk audit pada %s.", about, formatWaktu(a.Zone, g.ProofDue), formatWaktu(a.Zone, g.AuditAt))
 	case hailurah.NotifyGrantAudit:
 		title = fmt.Sprintf("Audit: hibah %s tanpa bukti penggunaan", g.ID)
-		body = fmt.Sprintf("%s\nDicairkan %s tanpa bukti penggunaan hingga kini; hibah ditandai untuk audit.", about, formatWIB(g.DisbursedAt))
+		body = fmt.Sprintf("%s\nDicairkan %s tanpa bukti penggunaan hingga kini; hibah ditandai untuk audit.", about, formatWaktu(a.Zone, g.DisbursedAt))
 	case hailurah.NotifyGrantCheckinDue:
 		title = fmt.Sprintf("Check-in omzet ke-%d hibah %s", in.Checkin, g.ID)
 		body = fmt.Sprintf("%s\nCatat omzet bulanan usaha (dan pendapatan rumah tangga) pada kunjungan lapangan.", about)
@@ -150,9 +152,9 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 		body = fmt.Sprintf("%s\nCheck-in tidak dicatat dalam masa tenggang dan dihitung terlewat.", about)
 	case hailurah.NotifyGrantCompleted:
 		title = fmt.Sprintf("Hibah %s selesai", g.ID)
-		body = fmt.Sprintf("%s\nOmzet: %s → %s (%s).", about, programme.FormatRupiah(g.BaselineOmzet), rupiahOrDash(g.LatestOmzet), pctOrDash(g.OmzetChangePct))
+		body = fmt.Sprintf("%s\nOmzet: %s → %s (%s).", about, hailurah.FormatRupiah(g.BaselineOmzet), hailurah.FormatRupiahOrDash(g.LatestOmzet), pctOrDash(g.OmzetChangePct))
 		if g.LatestIncome != nil {
-			body += fmt.Sprintf("\nPendapatan rumah tangga: %s → %s (%s).", programme.FormatRupiah(g.BaselineIncome), rupiahOrDash(g.LatestIncome), pctOrDash(g.IncomeChangePct))
+			body += fmt.Sprintf("\nPendapatan rumah tangga: %s → %s (%s).", hailurah.FormatRupiah(g.BaselineIncome), hailurah.FormatRupiahOrDash(g.LatestIncome), pctOrDash(g.IncomeChangePct))
 		}
 		if g.AuditFlag {
 			body += "\nCatatan: hibah ini ditandai untuk audit."
@@ -168,13 +170,6 @@ func purposeLabel(p string) string {
 		return "Alat produksi"
 	}
 	return "Modal usaha"
-}
-
-func rupiahOrDash(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return programme.FormatRupiah(*v)
 }
 
 func pctOrDash(p *float64) string {

@@ -26,6 +26,9 @@ type PilotActivities struct {
 	// BaseURL is the public address of the web UI, for links.
 	BaseURL string
 	Logger  *slog.Logger
+	// Zone is the kelurahan's clock, for the times in messages; the zero
+	// Zone is Asia/Jakarta.
+	Zone hailurah.Zone
 }
 
 func (a *PilotActivities) logger() *slog.Logger {
@@ -166,7 +169,7 @@ func (a *PilotActivities) composePilot(ctx context.Context, in PilotNotifyInput)
 	case hailurah.NotifyPilotPacket:
 		title = fmt.Sprintf("Paket evaluasi 90 hari siap: %s", p.Name)
 		body = fmt.Sprintf("%s\nKPI dibandingkan dengan target; mohon tanda tangani keputusan perluas, sesuaikan, atau hentikan paling lambat %s.",
-			about, formatWIB(&p.DecisionDue))
+			about, formatWaktu(a.Zone, &p.DecisionDue))
 		if pk := p.Packet; pk != nil {
 			var lines []string
 			for _, r := range pk.Rows {
@@ -181,14 +184,14 @@ func (a *PilotActivities) composePilot(ctx context.Context, in PilotNotifyInput)
 	case hailurah.NotifyPilotOverdue:
 		title = fmt.Sprintf("Keputusan pilot terlambat: %s", p.Name)
 		body = fmt.Sprintf("%s\nKeputusan jatuh tempo %s dan belum ditandatangani (pengingat ke-%d).",
-			about, formatWIB(&p.DecisionDue), p.OverdueReminders)
+			about, formatWaktu(a.Zone, &p.DecisionDue), p.OverdueReminders)
 	case hailurah.NotifyPilotDecision:
 		d := in.Decision
 		if d == nil {
 			return "", "", hailurah.Errorf(hailurah.EINVALID, "decision notification without a decision")
 		}
 		title = fmt.Sprintf("Keputusan pilot: %s — %s", hailurah.DecisionLabel(d.Decision), p.Name)
-		body = fmt.Sprintf("%s\nDitandatangani %s pada %s.\nAlasan: %s", about, d.DecidedBy, formatWIB(&d.DecidedAt), d.Rationale)
+		body = fmt.Sprintf("%s\nDitandatangani %s pada %s.\nAlasan: %s", about, d.DecidedBy, formatWaktu(a.Zone, &d.DecidedAt), d.Rationale)
 		if len(in.NewKelurahan) > 0 {
 			names := make([]string, len(in.NewKelurahan))
 			for i, k := range in.NewKelurahan {

@@ -84,13 +84,13 @@ func (a *Activities) composeStaff(ctx context.Context, in NotifyInput) (title, b
 		})
 	case hailurah.NotifyModeratorBreach:
 		title = fmt.Sprintf("Verifikasi terlambat (level %d): tiket %s", in.Level, t.TicketID)
-		body = fmt.Sprintf("%s\nBelum diverifikasi moderator; batas waktu %s.", about, formatWIB(t.ModeratorDue))
+		body = fmt.Sprintf("%s\nBelum diverifikasi moderator; batas waktu %s.", about, formatWaktu(a.Zone, t.ModeratorDue))
 	case hailurah.NotifyDinasBreach:
 		title = fmt.Sprintf("Tugas dinas terlambat (level %d): tiket %s", in.Level, t.TicketID)
-		body = fmt.Sprintf("%s\nUnit %s belum menyelesaikan tugas; batas waktu %s.", about, strings.ToUpper(t.Unit), formatWIB(t.DinasDue))
+		body = fmt.Sprintf("%s\nUnit %s belum menyelesaikan tugas; batas waktu %s.", about, strings.ToUpper(t.Unit), formatWaktu(a.Zone, t.DinasDue))
 	case hailurah.NotifyAssigned:
 		title = fmt.Sprintf("Tugas baru: tiket %s", t.TicketID)
-		body = fmt.Sprintf("%s\nBatas waktu %s.", about, formatWIB(t.DinasDue))
+		body = fmt.Sprintf("%s\nBatas waktu %s.", about, formatWaktu(a.Zone, t.DinasDue))
 	case hailurah.NotifyReturned:
 		title = fmt.Sprintf("Tiket %s dikembalikan oleh unit", t.TicketID)
 		body = fmt.Sprintf("%s\nDikembalikan oleh %s: %s", about, in.Actor, in.Note)
@@ -109,13 +109,13 @@ func (a *Activities) composeStaff(ctx context.Context, in NotifyInput) (title, b
 	return title, body, nil
 }
 
-var wib = time.FixedZone("WIB", 7*60*60)
-
-func formatWIB(t *time.Time) string {
+// formatWaktu writes a time in a message on the kelurahan's clock:
+// "02-07-2026 09:00 WIB" ("… WITA" in Makassar's zone); "-" for none.
+func formatWaktu(z hailurah.Zone, t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return t.In(wib).Format("02-01-2006 15:04") + " WIB"
+	return z.In(*t).Format("02-01-2006 15:04") + " " + z.Abbrev(*t)
 }
 
 // DigestPeriod is the week a digest covers: [From, To).
@@ -133,14 +133,14 @@ func (a *Activities) SendWeeklyDigest(ctx context.Context, p DigestPeriod) (int,
 	if err != nil {
 		return 0, nonRetryable(err)
 	}
-	week := p.To.In(wib).Format(time.DateOnly)
+	week := a.Zone.In(p.To).Format(time.DateOnly)
 	for _, d := range counts {
 		to := hailurah.Audience{Role: hailurah.RoleLurah, Kelurahan: d.Kelurahan}
 		n := &hailurah.Notification{
 			IdempotencyKey: "digest/" + week + "/" + audienceKey(to),
 			To:             to,
 			Kind:           hailurah.NotifyDigest,
-			Title:          "Ringkasan mingguan HAI LURAH s.d. " + p.To.In(wib).Format("02-01-2006"),
+			Title:          "Ringkasan mingguan HAI LURAH s.d. " + a.Zone.In(p.To).Format("02-01-2006"),
 			Body:           composeDigest(a.kelurahanName(ctx, d.Kelurahan, d.KelurahanName), d),
 			Link:           strings.TrimRight(a.BaseURL, "/") + "/dashboard",
 		}

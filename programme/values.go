@@ -111,26 +111,6 @@ func checkRupiah(v int64) (int64, error) {
 	return v, nil
 }
 
-// FormatRupiah writes an amount as "Rp 1.500.000".
-func FormatRupiah(v int64) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	s := strconv.FormatInt(v, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-Rp " + b.String()
-	}
-	return "Rp " + b.String()
-}
-
 // Date layouts the sheets use: ISO from Google Sheets and the seed, day
 // first from an Indonesian Excel.
 var dateLayouts = []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006"}

@@ -28,15 +28,6 @@ func TestParseRupiah(t *testing.T) {
 	}
 }
 
-func TestFormatRupiah(t *testing.T) {
-	for in, want := range map[int64]string{0: "Rp 0", 999: "Rp 999", 1000: "Rp 1.000", 1_500_000: "Rp 1.500.000",
-		150_000_000: "Rp 150.000.000", -2500: "-Rp 2.500"} {
-		if got := programme.FormatRupiah(in); got != want {
-			t.Errorf("FormatRupiah(%d) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestParseDate(t *testing.T) {
 	for in, want := range map[string]string{"2026-03-01": "2026-03-01", "01/03/2026": "2026-03-01",
 		"1/3/2026": "2026-03-01", "01-03-2026": "2026-03-01", " 2026-12-31 ": "2026-12-31"} {

@@ -92,7 +92,7 @@ func (s *Server) adminAuditPage(c *gin.Context) {
 		d.Error = hailurah.ErrorMessage(err)
 	}
 	for _, e := range entries {
-		d.Rows = append(d.Rows, auditRow{At: formatWaktu(e.At), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, IP: e.IP})
+		d.Rows = append(d.Rows, auditRow{At: formatWaktu(s.cfg.Zone, e.At), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, IP: e.IP})
 	}
 	if next > 0 {
 		d.Older = "/admin/audit?before=" + strconv.FormatInt(next, 10)

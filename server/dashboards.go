@@ -13,53 +13,51 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-// period is a dashboard's [From, To): whole WIB days, To exclusive. The
-// query's to is the last day included, as people write a period.
+// period is a dashboard's [From, To): whole days of the kelurahan's zone,
+// To exclusive. The query's to is the last day included, as people write
+// a period.
 type period struct {
 	From, To time.Time
+	zone     hailurah.Zone
 }
 
 // FromText and ToText are the period as the query and the page write it.
-func (p period) FromText() string { return p.From.In(wib).Format(time.DateOnly) }
-func (p period) ToText() string   { return p.To.Add(-time.Nanosecond).In(wib).Format(time.DateOnly) }
+func (p period) FromText() string { return p.zone.In(p.From).Format(time.DateOnly) }
+func (p period) ToText() string   { return p.zone.In(p.To.Add(-time.Nanosecond)).Format(time.DateOnly) }
 
 // Label is the period in words: "1 Jan 2026 – 31 Mar 2026".
 func (p period) Label() string {
-	f, t := p.From.In(wib), p.To.Add(-time.Nanosecond).In(wib)
+	f, t := p.zone.In(p.From), p.zone.In(p.To.Add(-time.Nanosecond))
 	return fmt.Sprintf("%d %s %d – %d %s %d", f.Day(), bulan[f.Month()-1], f.Year(), t.Day(), bulan[t.Month()-1], t.Year())
 }
 
-func wibMidnight(t time.Time) time.Time {
-	y, m, d := t.In(wib).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, wib)
-}
-
-// lastDays is the period of the n days ending today.
-func lastDays(now time.Time, n int) period {
-	end := wibMidnight(now).AddDate(0, 0, 1)
-	return period{From: end.AddDate(0, 0, -n), To: end}
+// lastDays is the period of the n days of zone z ending today.
+func lastDays(z hailurah.Zone, now time.Time, n int) period {
+	end := z.StartOfDay(now).AddDate(0, 0, 1)
+	return period{From: end.AddDate(0, 0, -n), To: end, zone: z}
 }
 
 // lastMonths is the period from the first day of the month n−1 months ago
-// to the end of today: n calendar months, the current one partial.
-func lastMonths(now time.Time, n int) period {
-	today := wibMidnight(now)
-	return period{From: time.Date(today.Year(), today.Month()-time.Month(n-1), 1, 0, 0, 0, 0, wib), To: today.AddDate(0, 0, 1)}
+// to the end of today: n calendar months of zone z, the current one
+// partial.
+func lastMonths(z hailurah.Zone, now time.Time, n int) period {
+	today := z.StartOfDay(now)
+	return period{From: time.Date(today.Year(), today.Month()-time.Month(n-1), 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}
 }
 
-// parsePeriod reads from and to (YYYY-MM-DD, WIB, both days included)
-// over a default. Returns EINVALID naming the parameter.
+// parsePeriod reads from and to (YYYY-MM-DD in the default's zone, both
+// days included) over a default. Returns EINVALID naming the parameter.
 func parsePeriod(c *gin.Context, def period) (period, error) {
 	p := def
 	if v := strings.TrimSpace(c.Query("from")); v != "" {
-		t, err := time.ParseInLocation(time.DateOnly, v, wib)
+		t, err := p.zone.ParseDate(v)
 		if err != nil {
 			return p, hailurah.FieldErrorf("from", "from harus tanggal YYYY-MM-DD, misalnya 2026-01-01.")
 		}
 		p.From = t
 	}
 	if v := strings.TrimSpace(c.Query("to")); v != "" {
-		t, err := time.ParseInLocation(time.DateOnly, v, wib)
+		t, err := p.zone.ParseDate(v)
 		if err != nil {
 			return p, hailurah.FieldErrorf("to", "to harus tanggal YYYY-MM-DD, misalnya 2026-03-31.")
 		}
@@ -188,7 +186,7 @@ func isoTime(t *time.Time) string {
 
 // apiCurhatDashboard: GET /api/v1/dashboard/curhat.
 func (s *Server) apiCurhatDashboard(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastDays(s.now(), 30))
+	f, p, err := s.dashboardFilter(c, lastDays(s.cfg.Zone, s.now(), 30))
 	if err != nil {
 		fail(c, err)
 		return
@@ -203,7 +201,7 @@ func (s *Server) apiCurhatDashboard(c *gin.Context) {
 
 // apiProgrammeDashboard: GET /api/v1/dashboard/program.
 func (s *Server) apiProgrammeDashboard(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastMonths(s.now(), 12))
+	f, p, err := s.dashboardFilter(c, lastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
 		fail(c, err)
 		return

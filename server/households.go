@@ -220,7 +220,7 @@ func (s *Server) apiHouseholds(c *gin.Context) {
 		scope = "kota"
 	}
 	s.audit(c, "household.export", scope, programmeAudit(map[string]any{"rows": len(page.Items)}))
-	name := fmt.Sprintf("rumah-tangga-%s-%s.csv", scope, s.now().In(wib).Format("2006-01-02"))
+	name := fmt.Sprintf("rumah-tangga-%s-%s.csv", scope, s.cfg.Zone.In(s.now()).Format("2006-01-02"))
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
@@ -649,5 +649,5 @@ func (s *Server) apiAddOnboarding(c *gin.Context) {
 	c.JSON(http.StatusCreated, o)
 }
 
-// dateOrToday formats a date field for a form.
-func dateOrToday(t time.Time) string { return t.In(wib).Format("2006-01-02") }
+// dateOrToday formats a date field for a form, as a day of zone z.
+func dateOrToday(z hailurah.Zone, t time.Time) string { return z.In(t).Format("2006-01-02") }

@@ -19,7 +19,7 @@ import (
 // openData reads the public query (kelurahan, from, to; no login) and
 // builds the published aggregates.
 func (s *Server) openData(c *gin.Context) (*hailurah.OpenData, period, error) {
-	p, err := parsePeriod(c, lastMonths(s.now(), 12))
+	p, err := parsePeriod(c, lastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
 		return nil, p, err
 	}
@@ -47,12 +47,14 @@ func (s *Server) apiOpenData(c *gin.Context) {
 		return
 	}
 	c.Header("Access-Control-Allow-Origin", "*")
-	s.writeExport(c, "opendata", p, d, openDataTables(d))
+	s.writeExport(c, "opendata", p, d, openDataTables(d, s.cfg.Zone))
 }
 
 func publicText(c hailurah.PublicCount) string { return c.Text() }
 
-func openDataTables(d *hailurah.OpenData) []exportTable {
+// openDataTables are the open data's tables; decision dates are days of
+// zone z.
+func openDataTables(d *hailurah.OpenData, z hailurah.Zone) []exportTable {
 	cats := exportTable{Name: "categories", Title: "Curhat per kategori, bulan dan RW", JSON: d.Categories,
 		Header: []string{"kelurahan", "nama_kelurahan", "bulan", "rw", "kategori", "jumlah"}}
 	for _, x := range d.Categories {
@@ -72,7 +74,7 @@ func openDataTables(d *hailurah.OpenData) []exportTable {
 		Header: []string{"pilot", "nama", "komponen", "kelurahan", "siklus", "keputusan", "alasan", "cakupan_baru", "tanggal"}}
 	for _, x := range d.Decisions {
 		dec.Rows = append(dec.Rows, []string{x.PilotID, x.PilotName, x.Component, x.KelurahanName, intText(x.Cycle), x.Decision,
-			x.Rationale, strings.Join(x.Scope, "; "), x.DecidedAt.In(wib).Format(time.DateOnly)})
+			x.Rationale, strings.Join(x.Scope, "; "), z.In(x.DecidedAt).Format(time.DateOnly)})
 	}
 	return []exportTable{cats, rws, sla, dec}
 }

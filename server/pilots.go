@@ -149,10 +149,10 @@ type pilotDeadlines struct {
 	OverdueReminders int                       `json:"overdue_reminders"`
 }
 
-func toPilotJSON(p *hailurah.Pilot, now time.Time) pilotJSON {
+func toPilotJSON(p *hailurah.Pilot, now time.Time, z hailurah.Zone) pilotJSON {
 	j := pilotJSON{
 		ID: p.ID, Name: p.Name, Component: p.Component, ComponentLabel: hailurah.ComponentLabel(p.Component),
-		Kelurahan: p.Kelurahan, Scope: p.Scope, StartDate: p.StartDate.In(wib).Format(time.DateOnly), Targets: p.Targets,
+		Kelurahan: p.Kelurahan, Scope: p.Scope, StartDate: z.In(p.StartDate).Format(time.DateOnly), Targets: p.Targets,
 		Owner: p.Owner, Status: p.Status, StatusLabel: p.Status.Label(), Cycle: p.Cycle, CycleStart: p.CycleStart,
 		Day: max(0, p.DayAt(now, 0)), Packet: p.Packet, Decisions: p.Decisions, StoppedAt: p.StoppedAt,
 		Deadlines: pilotDeadlines{Milestones: p.Milestones, ReviewAt: p.ReviewAt, DecisionDue: p.DecisionDue,
@@ -222,7 +222,7 @@ func (s *Server) createPilot(c *gin.Context, req *hailurah.PilotRequest) (*hailu
 		}
 		return nil, err
 	}
-	p, err := req.Pilot(kel, s.now())
+	p, err := req.Pilot(kel, s.now(), s.cfg.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +335,7 @@ func (s *Server) apiPilots(c *gin.Context) {
 	}
 	items := make([]pilotJSON, 0, len(list))
 	for _, p := range list {
-		items = append(items, toPilotJSON(p, s.now()))
+		items = append(items, toPilotJSON(p, s.now(), s.cfg.Zone))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -347,7 +347,7 @@ func (s *Server) apiPilot(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	j := toPilotJSON(p, s.now())
+	j := toPilotJSON(p, s.now(), s.cfg.Zone)
 	if j.Timeline, err = s.cfg.Pilots.Store.ListPilotEvents(c.Request.Context(), p.ID); err != nil {
 		fail(c, err)
 		return
@@ -372,5 +372,5 @@ func (s *Server) apiPilotDecision(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toPilotJSON(after, s.now()))
+	c.JSON(http.StatusOK, toPilotJSON(after, s.now(), s.cfg.Zone))
 }

@@ -51,6 +51,9 @@ type Config struct {
 	// DataDir holds uploaded evidence photos (DataDir/uploads).
 	DataDir string
 	Now     func() time.Time
+	// Zone is the kelurahan's clock (HAILURAH_TZ): every time a page shows
+	// and every date a form or query names. The zero Zone is Asia/Jakarta.
+	Zone hailurah.Zone
 
 	// SecureCookies marks the session cookie Secure even when the request
 	// did not come over TLS (set it behind a TLS-terminating proxy).

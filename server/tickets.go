@@ -222,23 +222,10 @@ func (s *Server) visibleTicket(c *gin.Context, id string) (*hailurah.Ticket, err
 		}
 		return nil, err
 	}
-	if !canSeeTicket(userOf(c), t) {
+	if !hailurah.CanSeeTicket(userOf(c), t) {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Tiket %s tidak ditemukan.", id)
 	}
 	return t, nil
-}
-
-// canSeeTicket is the one rule of who sees which ticket.
-func canSeeTicket(u *hailurah.User, t *hailurah.Ticket) bool {
-	switch u.Role {
-	case hailurah.RoleAdmin:
-		return true
-	case hailurah.RoleDinas:
-		return t.AssignedUnit != "" && t.AssignedUnit == u.Unit
-	case hailurah.RoleModerator, hailurah.RoleLurah:
-		return t.Kelurahan == u.Kelurahan
-	}
-	return false
 }
 
 // apiTicket: GET /api/v1/tickets/{id}.
@@ -278,11 +265,8 @@ type actionBody struct {
 	Evidence    []string   `json:"evidence"`
 }
 
-const maxActionText = 4000
-
 // apiTicketAction: POST /api/v1/tickets/{id}/actions.
 func (s *Server) apiTicketAction(c *gin.Context) {
-	u := userOf(c)
 	t, err := s.visibleTicket(c, c.Param("id"))
 	if err != nil {
 		fail(c, err)
@@ -293,69 +277,14 @@ func (s *Server) apiTicketAction(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	req := hailurah.ActionRequest{
-		Action: body.Action, Actor: hailurah.ActorOf(u), Kategori: body.Kategori, Subkategori: body.Subkategori,
+	state, err := s.actTicket(c, t, hailurah.ActionRequest{
+		Action: body.Action, Kategori: body.Kategori, Subkategori: body.Subkategori,
 		Urgency: body.Urgency, Unit: body.Unit, DueAt: body.DueAt, Text: body.Text, Reason: body.Reason,
 		DuplicateOf: body.DuplicateOf, Kelurahan: body.Kelurahan, Evidence: body.Evidence,
-	}
-	if err := s.checkAction(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
+	})
 	if err != nil {
-		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket %s sudah selesai; tidak ada aksi yang dapat dilakukan.", t.ID)
-		}
 		fail(c, err)
 		return
 	}
-	s.audit(c, "ticket."+req.Action, t.ID, "")
 	c.JSON(http.StatusOK, state)
-}
-
-// checkAction validates what only the server can: lengths, and that named
-// units, kelurahan and tickets exist. Status and permission checks are the
-// workflow's, which alone knows the current state.
-func (s *Server) checkAction(c *gin.Context, req *hailurah.ActionRequest) error {
-	if err := req.Validate(); err != nil {
-		return err
-	}
-	for field, v := range map[string]string{"text": req.Text, "reason": req.Reason} {
-		if len([]rune(v)) > maxActionText {
-			return hailurah.FieldErrorf(field, "Teks terlalu panjang (maks. %d karakter).", maxActionText)
-		}
-	}
-	if len(req.Evidence) > 10 {
-		return hailurah.FieldErrorf("evidence", "Paling banyak 10 bukti.")
-	}
-	ctx := c.Request.Context()
-	if req.Unit != "" {
-		if _, err := s.cfg.Kelurahan.FindUnit(ctx, req.Unit); err != nil {
-			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-				return hailurah.FieldErrorf("unit", "Unit dinas %q tidak dikenal.", req.Unit)
-			}
-			return err
-		}
-	}
-	if req.Kelurahan != "" {
-		if _, err := s.cfg.Kelurahan.FindKelurahan(ctx, req.Kelurahan); err != nil {
-			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-				return hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak dikenal.", req.Kelurahan)
-			}
-			return err
-		}
-	}
-	if req.DuplicateOf != "" {
-		if _, err := s.visibleTicket(c, req.DuplicateOf); err != nil {
-			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-				return hailurah.FieldErrorf("duplicate_of", "Tiket asli %s tidak ditemukan.", req.DuplicateOf)
-			}
-			return err
-		}
-	}
-	if req.DueAt != nil && !req.DueAt.After(s.now()) {
-		return hailurah.FieldErrorf("due_at", "Tenggat harus di masa depan.")
-	}
-	return nil
 }

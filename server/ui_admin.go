@@ -279,19 +279,6 @@ type adminKelurahanData struct {
 	Edit      bool
 }
 
-// formatRupiah writes 150000000 as "Rp 150.000.000".
-func formatRupiah(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return "Rp " + b.String()
-}
-
 // adminKelurahanPage: GET /admin/kelurahan[?kode=taman].
 func (s *Server) adminKelurahanPage(c *gin.Context) {
 	form := kelurahanForm{Kota: "Madiun"}
@@ -317,7 +304,7 @@ func (s *Server) renderAdminKelurahan(c *gin.Context, status int, form kelurahan
 	}
 	d := &adminKelurahanData{Tabs: tabsFor("/admin/kelurahan"), Form: form, Edit: edit}
 	for _, k := range ks {
-		d.Kelurahan = append(d.Kelurahan, kelurahanRow{Kelurahan: *k, Budget: formatRupiah(k.GrantBudget)})
+		d.Kelurahan = append(d.Kelurahan, kelurahanRow{Kelurahan: *k, Budget: hailurah.FormatRupiah(k.GrantBudget)})
 	}
 	s.renderPage(c, status, "admin-kelurahan", pageData{Title: "Administrasi · Kelurahan", Flash: flashOf(c),
 		FieldErrors: errs, Data: d, Wide: true})
@@ -430,10 +417,10 @@ func (s *Server) renderAdminTokens(c *gin.Context, status int, d *adminTokensDat
 		}
 	}
 	for _, t := range tokens {
-		row := tokenRow{ID: t.ID, Name: t.Name, User: byID[t.UserID], Prefix: t.Prefix, Created: formatWaktu(t.CreatedAt),
-			LastUsed: formatWaktuPtr(t.LastUsedAt)}
+		row := tokenRow{ID: t.ID, Name: t.Name, User: byID[t.UserID], Prefix: t.Prefix, Created: formatWaktu(s.cfg.Zone, t.CreatedAt),
+			LastUsed: formatWaktuPtr(s.cfg.Zone, t.LastUsedAt)}
 		if t.RevokedAt != nil {
-			row.Revoked = formatWaktu(*t.RevokedAt)
+			row.Revoked = formatWaktu(s.cfg.Zone, *t.RevokedAt)
 		}
 		d.Tokens = append(d.Tokens, row)
 	}

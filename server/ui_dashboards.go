@@ -86,18 +86,18 @@ func (h *dashHead) export(api string, tables []exportTable) {
 	}
 }
 
-func periodPresets(now time.Time) []struct {
+func periodPresets(z hailurah.Zone, now time.Time) []struct {
 	label string
 	p     period
 } {
-	today := wibMidnight(now)
+	today := z.StartOfDay(now)
 	return []struct {
 		label string
 		p     period
 	}{
-		{"7 hari", lastDays(now, 7)}, {"30 hari", lastDays(now, 30)}, {"90 hari", lastDays(now, 90)},
-		{"12 bulan", lastMonths(now, 12)},
-		{"Tahun ini", period{From: time.Date(today.Year(), 1, 1, 0, 0, 0, 0, wib), To: today.AddDate(0, 0, 1)}},
+		{"7 hari", lastDays(z, now, 7)}, {"30 hari", lastDays(z, now, 30)}, {"90 hari", lastDays(z, now, 90)},
+		{"12 bulan", lastMonths(z, now, 12)},
+		{"Tahun ini", period{From: time.Date(today.Year(), 1, 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}},
 	}
 }
 
@@ -422,7 +422,7 @@ func slaSub(f hailurah.SLAFigure) string {
 
 // curhatDashboardPage: GET /dasbor — the HAI LURAH dashboard.
 func (s *Server) curhatDashboardPage(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastDays(s.now(), 30))
+	f, p, err := s.dashboardFilter(c, lastDays(s.cfg.Zone, s.now(), 30))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -434,7 +434,7 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 		return
 	}
 	n := s.loadNames(ctx)
-	pg := &curhatPage{dashHead: s.dashHead(c, "/dasbor", f, p, periodPresets(s.now())), Empty: d.Summary.Total == 0}
+	pg := &curhatPage{dashHead: s.dashHead(c, "/dasbor", f, p, periodPresets(s.cfg.Zone, s.now())), Empty: d.Summary.Total == 0}
 	pg.export("/api/v1/dashboard/curhat", curhatTables(d, n))
 	sm := d.Summary
 	pg.Tiles = []tile{
@@ -516,8 +516,8 @@ type sparkDot struct {
 }
 
 // newSparkline draws a trend's values, scaled to the larger of its maximum
-// and the target, which is a dashed line.
-func newSparkline(trend []hailurah.TrendPoint, target float64, unit hailurah.KPIUnit) sparkline {
+// and the target, which is a dashed line. Its dots name days of zone z.
+func newSparkline(trend []hailurah.TrendPoint, target float64, unit hailurah.KPIUnit, z hailurah.Zone) sparkline {
 	sp := sparkline{Width: 220, Height: 56}
 	top := target
 	for _, t := range trend {
@@ -538,7 +538,7 @@ func newSparkline(trend []hailurah.TrendPoint, target float64, unit hailurah.KPI
 		x := 6 + int(math.Round(float64(i)*step))
 		pts = append(pts, fmt.Sprintf("%d,%d", x, y(*t.Value)))
 		sp.Dots = append(sp.Dots, sparkDot{X: x, Y: y(*t.Value), Title: fmt.Sprintf("s.d. %s: %s",
-			t.At.In(wib).Format("02-01-2006"), hailurah.FormatKPI(unit, t.Value))})
+			z.In(t.At).Format("02-01-2006"), hailurah.FormatKPI(unit, t.Value))})
 	}
 	sp.Points = strings.Join(pts, " ")
 	if target > 0 {
@@ -597,10 +597,10 @@ func pilotStatusClass(s hailurah.PilotStatus) string {
 	return "st-open"
 }
 
-func viewPilotRow(p *hailurah.Pilot, n names, now time.Time) pilotRowView {
+func viewPilotRow(p *hailurah.Pilot, n names, now time.Time, z hailurah.Zone) pilotRowView {
 	v := pilotRowView{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.kelurahanName(p.Kelurahan),
 		Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status), Cycle: intText(p.Cycle),
-		Due: formatWaktu(p.DecisionDue), Overdue: p.Overdue}
+		Due: formatWaktu(z, p.DecisionDue), Overdue: p.Overdue}
 	if p.Status != hailurah.PilotStopped {
 		v.Day = fmt.Sprintf("hari ke-%d", max(0, p.DayAt(now, 0)))
 	}
@@ -612,7 +612,7 @@ func viewPilotRow(p *hailurah.Pilot, n names, now time.Time) pilotRowView {
 
 // programmeDashboardPage: GET /siap-taman — the SIAP-TAMAN dashboard.
 func (s *Server) programmeDashboardPage(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastMonths(s.now(), 12))
+	f, p, err := s.dashboardFilter(c, lastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -624,13 +624,13 @@ func (s *Server) programmeDashboardPage(c *gin.Context) {
 		return
 	}
 	n := s.loadNames(ctx)
-	pg := &programmePage{dashHead: s.dashHead(c, "/siap-taman", f, p, periodPresets(s.now()))}
+	pg := &programmePage{dashHead: s.dashHead(c, "/siap-taman", f, p, periodPresets(s.cfg.Zone, s.now()))}
 	pg.export("/api/v1/dashboard/program", programmeTables(d))
 	for _, k := range d.KPIs {
 		card := kpiCard{Code: k.Code, Label: k.Label, Target: hailurah.FormatKPI(k.Unit, &k.Target), Actual: hailurah.FormatKPI(k.Unit, k.Actual),
 			Pct: hailurah.FormatPct(k.PercentOfTarget), Description: k.Description, BarMax: progressWidth}
 		card.BarW, card.Class = progress(k.PercentOfTarget)
-		card.Spark = newSparkline(k.Trend, k.Target, k.Unit)
+		card.Spark = newSparkline(k.Trend, k.Target, k.Unit, s.cfg.Zone)
 		switch k.Code {
 		case hailurah.KPIWomenSharePct:
 			card.Detail = fmt.Sprintf("%.0f perempuan dari %.0f peserta", k.Num, k.Den)
@@ -658,7 +658,7 @@ func (s *Server) programmeDashboardPage(c *gin.Context) {
 		}
 	}
 	for _, pl := range d.Pilots {
-		pg.Pilots = append(pg.Pilots, viewPilotRow(pl, n, s.now()))
+		pg.Pilots = append(pg.Pilots, viewPilotRow(pl, n, s.now(), s.cfg.Zone))
 	}
 	s.renderPage(c, http.StatusOK, "dash_program", pageData{Title: "Dasbor SIAP-TAMAN", Wide: true, Data: pg})
 }
@@ -744,9 +744,9 @@ func (s *Server) renderPilots(c *gin.Context, status int, form url.Values, messa
 	}
 	n := s.loadNames(ctx)
 	pg := &pilotsPage{CanCreate: u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleLurah, Admin: u.Role == hailurah.RoleAdmin,
-		Form: map[string]string{"start_date": wibMidnight(s.now()).Format(time.DateOnly), "scope": "semua"}}
+		Form: map[string]string{"start_date": s.cfg.Zone.StartOfDay(s.now()).Format(time.DateOnly), "scope": "semua"}}
 	for _, p := range list {
-		pg.Pilots = append(pg.Pilots, viewPilotRow(p, n, s.now()))
+		pg.Pilots = append(pg.Pilots, viewPilotRow(p, n, s.now(), s.cfg.Zone))
 	}
 	for _, comp := range hailurah.PilotComponents {
 		pg.Components = append(pg.Components, option{comp, hailurah.ComponentLabel(comp)})
@@ -925,8 +925,8 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	u := userOf(c)
 	pg := &pilotPage{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.kelurahanName(p.Kelurahan),
 		Scope: scopeLabel(p.Scope, n), Owner: p.Owner, Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status),
-		Cycle: intText(p.Cycle), Start: formatWaktu(p.StartDate), CycleStart: formatWaktu(p.CycleStart), ReviewAt: formatWaktu(p.ReviewAt),
-		DecisionDue: formatWaktu(p.DecisionDue), IsOverdue: p.Overdue, Stopped: p.Status == hailurah.PilotStopped,
+		Cycle: intText(p.Cycle), Start: formatWaktu(s.cfg.Zone, p.StartDate), CycleStart: formatWaktu(s.cfg.Zone, p.CycleStart), ReviewAt: formatWaktu(s.cfg.Zone, p.ReviewAt),
+		DecisionDue: formatWaktu(s.cfg.Zone, p.DecisionDue), IsOverdue: p.Overdue, Stopped: p.Status == hailurah.PilotStopped,
 		TargetsText: targetsText(p.Targets), Form: map[string]string{}}
 	if !pg.Stopped {
 		pg.Day = fmt.Sprintf("Hari ke-%d dari 90", max(0, p.DayAt(now, 0)))
@@ -935,7 +935,7 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 		}
 	}
 	for _, m := range p.Milestones {
-		mv := milestoneView{Day: m.Day, Due: formatWaktu(m.Due), Say: hailurah.MilestonePhase(m.Day)}
+		mv := milestoneView{Day: m.Day, Due: formatWaktu(s.cfg.Zone, m.Due), Say: hailurah.MilestonePhase(m.Day)}
 		switch m.Status {
 		case hailurah.MilestoneReminded:
 			mv.Status, mv.StatusClass = "Diingatkan", "st-done"
@@ -948,13 +948,13 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	}
 	if pk := p.Packet; pk != nil {
 		pg.HasPacket = true
-		pg.PacketAt, pg.PacketDay = formatWaktu(pk.GeneratedAt), intText(pk.Day)
+		pg.PacketAt, pg.PacketDay = formatWaktu(s.cfg.Zone, pk.GeneratedAt), intText(pk.Day)
 		for _, r := range pk.Rows {
 			rv := packetRowView{Label: r.Label, Target: hailurah.FormatKPI(r.Unit, &r.Target), Actual: hailurah.FormatKPI(r.Unit, r.Actual),
 				Pct: hailurah.FormatPct(r.PercentOfTarget), Expected: fmt.Sprintf("%.0f%%", r.ExpectedPct), Flag: hailurah.FlagLabel(r.Flag),
 				FlagClass: flagClass(r.Flag), BarMax: progressWidth, ExpectedX: int(math.Round(r.ExpectedPct / 100 * progressWidth))}
 			rv.BarW, rv.BarClass = progress(r.PercentOfTarget)
-			rv.Spark = newSparkline(r.Trend, r.Target, r.Unit)
+			rv.Spark = newSparkline(r.Trend, r.Target, r.Unit, s.cfg.Zone)
 			if r.Den > 0 {
 				rv.Detail = fmt.Sprintf("%.0f dari %.0f", r.Num, r.Den)
 			}
@@ -976,13 +976,13 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	case u.Role != hailurah.RoleLurah || u.Kelurahan != p.Kelurahan:
 		pg.DecideNote = "Keputusan ditandatangani oleh Lurah " + n.kelurahanName(p.Kelurahan) + "."
 	case p.Status == hailurah.PilotRunning:
-		pg.DecideNote = "Formulir keputusan terbuka setelah paket evaluasi hari ke-76 (" + formatWaktu(p.ReviewAt) + ")."
+		pg.DecideNote = "Formulir keputusan terbuka setelah paket evaluasi hari ke-76 (" + formatWaktu(s.cfg.Zone, p.ReviewAt) + ")."
 	case p.Status == hailurah.PilotAwaitingDecision:
 		pg.CanDecide = true
 	}
 	for _, d := range slices.Backward(p.Decisions) {
 		dv := decisionView{Cycle: intText(d.Cycle), Decision: hailurah.DecisionLabel(d.Decision), Rationale: d.Rationale, By: d.DecidedBy,
-			At: formatWaktu(d.DecidedAt), Overdue: d.Overdue, Targets: targetsText(d.Targets)}
+			At: formatWaktu(s.cfg.Zone, d.DecidedAt), Overdue: d.Overdue, Targets: targetsText(d.Targets)}
 		if d.Decision == hailurah.DecisionScale {
 			dv.Scope = scopeLabel(d.Scope, n)
 		}
@@ -994,7 +994,7 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 			if label == "" {
 				label = e.Type
 			}
-			pg.Timeline = append(pg.Timeline, timelineView{At: formatWaktu(e.At), Type: label, Actor: e.Actor, Note: e.Note})
+			pg.Timeline = append(pg.Timeline, timelineView{At: formatWaktu(s.cfg.Zone, e.At), Type: label, Actor: e.Actor, Note: e.Note})
 		}
 	}
 	pg.Targets = targetFields(p.Targets, form)
@@ -1090,11 +1090,11 @@ func (s *Server) openDataPage(c *gin.Context) {
 	}
 	n := s.loadNames(c.Request.Context())
 	pg := &openDataPage{Period: p, Kelurahan: d.Kelurahan, Options: kelurahanOptions(n), MinCell: d.MinCell, Query: dashQuery(d.Kelurahan, p)}
-	for _, pr := range periodPresets(s.now())[2:] {
+	for _, pr := range periodPresets(s.cfg.Zone, s.now())[2:] {
 		pg.Presets = append(pg.Presets, presetLink{Label: pr.label, Href: "/data?" + dashQuery(d.Kelurahan, pr.p),
 			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
 	}
-	for _, t := range openDataTables(d) {
+	for _, t := range openDataTables(d, s.cfg.Zone) {
 		base := "/api/v1/opendata?" + pg.Query + "&table=" + t.Name
 		pg.Exports = append(pg.Exports, exportLink{Label: t.Title, CSV: base + "&format=csv", JSON: base})
 	}
@@ -1138,7 +1138,7 @@ func (s *Server) openDataPage(c *gin.Context) {
 	for _, x := range d.Decisions {
 		pg.Decisions = append(pg.Decisions, publicDecisionView{Pilot: x.PilotName, Component: hailurah.ComponentLabel(x.Component),
 			Kelurahan: x.KelurahanName, Cycle: intText(x.Cycle), Decision: hailurah.DecisionLabel(x.Decision), Rationale: x.Rationale,
-			Scope: strings.Join(x.Scope, ", "), At: x.DecidedAt.In(wib).Format("2 Jan 2006")})
+			Scope: strings.Join(x.Scope, ", "), At: s.cfg.Zone.In(x.DecidedAt).Format("2 Jan 2006")})
 	}
 	s.renderPage(c, http.StatusOK, "opendata", pageData{Title: "Data terbuka HAI LURAH", Wide: true, Data: pg})
 }

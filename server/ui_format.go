@@ -9,38 +9,29 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-// wib is the time zone every staff page shows: Kota Madiun keeps Western
-// Indonesian Time. The fixed zone is the fallback on a system without tzdata;
-// Jakarta has had no DST since 1964, so both give the same wall clock.
-var wib = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*60*60)
-}()
-
 var bulan = [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
 
-// formatWaktu writes a time the Indonesian way: "27 Nov 2026 09.15 WIB".
-func formatWaktu(t time.Time) string {
+// formatWaktu writes a time the Indonesian way on the kelurahan's clock z:
+// "27 Nov 2026 09.15 WIB", "… WITA" in Makassar's zone.
+func formatWaktu(z hailurah.Zone, t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	t = t.In(wib)
-	return fmt.Sprintf("%d %s %d %02d.%02d WIB", t.Day(), bulan[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	l := z.In(t)
+	return fmt.Sprintf("%d %s %d %02d.%02d %s", l.Day(), bulan[l.Month()-1], l.Year(), l.Hour(), l.Minute(), z.Abbrev(t))
 }
 
 // formatJam is the clock time only, "09.15.05 WIB", for "updated at" lines.
-func formatJam(t time.Time) string {
-	t = t.In(wib)
-	return fmt.Sprintf("%02d.%02d.%02d WIB", t.Hour(), t.Minute(), t.Second())
+func formatJam(z hailurah.Zone, t time.Time) string {
+	l := z.In(t)
+	return fmt.Sprintf("%02d.%02d.%02d %s", l.Hour(), l.Minute(), l.Second(), z.Abbrev(t))
 }
 
-func formatWaktuPtr(t *time.Time) string {
+func formatWaktuPtr(z hailurah.Zone, t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return formatWaktu(*t)
+	return formatWaktu(z, *t)
 }
 
 // formatSisa says how long until a deadline, or how long since it passed:

@@ -17,15 +17,57 @@ import (
 )
 
 func TestFormatWaktu(t *testing.T) {
-	at := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
-	if got := formatWaktu(at); got != "27 Nov 2026 09.15 WIB" {
-		t.Errorf("formatWaktu: %q", got)
+	var wib hailurah.Zone // the default, Kota Madiun's
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := formatWaktu(time.Date(2026, 8, 3, 17, 5, 0, 0, time.UTC)); got != "4 Agu 2026 00.05 WIB" {
-		t.Errorf("past midnight in Madiun: %q", got)
+	at := time.Date(2026, 11, 27, 2, 15, 5, 0, time.UTC)
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"WIB", formatWaktu(wib, at), "27 Nov 2026 09.15 WIB"},
+		{"past midnight in Madiun", formatWaktu(wib, time.Date(2026, 8, 3, 17, 5, 0, 0, time.UTC)), "4 Agu 2026 00.05 WIB"},
+		{"WITA", formatWaktu(wita, at), "27 Nov 2026 10.15 WITA"},
+		{"past midnight in Makassar, not yet in Madiun", formatWaktu(wita, time.Date(2026, 8, 3, 16, 5, 0, 0, time.UTC)), "4 Agu 2026 00.05 WITA"},
+		{"clock WIB", formatJam(wib, at), "09.15.05 WIB"},
+		{"clock WITA", formatJam(wita, at), "10.15.05 WITA"},
+		{"nil time", formatWaktuPtr(wita, nil), "-"},
+		{"zero time", formatWaktu(wita, time.Time{}), "-"},
 	}
-	if got := formatWaktuPtr(nil); got != "-" {
-		t.Errorf("nil time: %q", got)
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// TestPeriodInTheKelurahansZone: dashboard periods are whole days of the
+// kelurahan's zone, and a query's dates are read in it.
+func TestPeriodInTheKelurahansZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 27 Nov 2026 17:30 UTC is already the 28th in Makassar.
+	now := time.Date(2026, 11, 27, 17, 30, 0, 0, time.UTC)
+	p := lastDays(wita, now, 30)
+	if !p.From.Equal(time.Date(2026, 10, 29, 16, 0, 0, 0, time.UTC)) || !p.To.Equal(time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)) {
+		t.Errorf("lastDays: [%v, %v)", p.From, p.To)
+	}
+	if p.FromText() != "2026-10-30" || p.ToText() != "2026-11-28" || p.Label() != "30 Okt 2026 – 28 Nov 2026" {
+		t.Errorf("texts: %s %s %q", p.FromText(), p.ToText(), p.Label())
+	}
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/?from=2026-01-01&to=2026-01-31", nil)
+	q, err := parsePeriod(c, p)
+	if err != nil || !q.From.Equal(time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC)) || !q.To.Equal(time.Date(2026, 1, 31, 16, 0, 0, 0, time.UTC)) {
+		t.Errorf("parsePeriod: [%v, %v), %v", q.From, q.To, err)
+	}
+	if m := lastMonths(hailurah.Zone{}, now, 12); !m.From.Equal(time.Date(2025, 11, 30, 17, 0, 0, 0, time.UTC)) {
+		t.Errorf("lastMonths in WIB from %v", m.From)
 	}
 }
 

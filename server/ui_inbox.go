@@ -34,7 +34,7 @@ var notificationKinds = map[string]string{
 	hailurah.NotifyDigest:          "Ringkasan mingguan",
 }
 
-func viewNotifications(list []*hailurah.Notification) []notificationView {
+func viewNotifications(list []*hailurah.Notification, z hailurah.Zone) []notificationView {
 	out := make([]notificationView, 0, len(list))
 	for _, n := range list {
 		kind := notificationKinds[n.Kind]
@@ -42,7 +42,7 @@ func viewNotifications(list []*hailurah.Notification) []notificationView {
 			kind = "Pemberitahuan"
 		}
 		out = append(out, notificationView{ID: n.ID, Kind: kind, Title: n.Title, Body: n.Body,
-			TicketID: n.TicketID, At: formatWaktu(n.CreatedAt), Unread: n.ReadAt == nil, code: n.Kind})
+			TicketID: n.TicketID, At: formatWaktu(z, n.CreatedAt), Unread: n.ReadAt == nil, code: n.Kind})
 	}
 	return out
 }
@@ -83,7 +83,7 @@ func (s *Server) inboxPage(c *gin.Context) {
 		return
 	}
 	d := &inboxData{}
-	for _, v := range viewNotifications(list) {
+	for _, v := range viewNotifications(list, s.cfg.Zone) {
 		switch v.code {
 		case hailurah.NotifyEscalation, hailurah.NotifyTembusan:
 			d.Escalations = append(d.Escalations, v)
@@ -121,7 +121,7 @@ func (s *Server) notificationsPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.renderPage(c, http.StatusOK, "notifikasi", pageData{Title: "Notifikasi", Flash: flashOf(c), Data: viewNotifications(list)})
+	s.renderPage(c, http.StatusOK, "notifikasi", pageData{Title: "Notifikasi", Flash: flashOf(c), Data: viewNotifications(list, s.cfg.Zone)})
 }
 
 // bellFragment: GET /notifikasi/jumlah — the bell with a fresh count,
@@ -164,7 +164,7 @@ func (s *Server) fillSignatures(c *gin.Context, u *hailurah.User, d *inboxData) 
 		}
 		sort.SliceStable(grants, func(i, j int) bool { return grants[i].DTKS && !grants[j].DTKS })
 		for _, g := range grants {
-			detail := g.HouseholdName + " · " + formatRupiah(g.Amount)
+			detail := g.HouseholdName + " · " + hailurah.FormatRupiah(g.Amount)
 			if g.DTKS {
 				detail += " · DTKS"
 			}

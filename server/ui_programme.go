@@ -86,7 +86,7 @@ func (s *Server) householdsPage(c *gin.Context) {
 			d.Total = page.Total
 			for _, h := range page.Items {
 				d.Rows = append(d.Rows, householdRowView{ID: h.ID, Name: h.NamaKepalaKeluarga, Kelurahan: n.kelurahanName(h.Kelurahan),
-					RTRW: rtrw(h.RT, h.RW), Potensi: dash(h.PotensiUsaha), Omzet: programme.FormatRupiah(h.OmzetMonthly),
+					RTRW: rtrw(h.RT, h.RW), Potensi: dash(h.PotensiUsaha), Omzet: hailurah.FormatRupiah(h.OmzetMonthly),
 					Updated: dateLabel(h.DateUpdated), DTKS: h.DTKS, UMKM: h.UMKMOnboarded})
 			}
 			d.From, d.To = f.Offset+1, f.Offset+len(page.Items)
@@ -283,11 +283,11 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	u := userOf(c)
 	n := s.loadNames(c.Request.Context())
 	d := &householdData{H: h, Kelurahan: n.kelurahanName(h.Kelurahan), RTRW: rtrw(h.RT, h.RW),
-		Omzet: programme.FormatRupiah(h.OmzetMonthly), Modal: programme.FormatRupiah(h.ModalReceived),
-		Baseline: programme.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
+		Omzet: hailurah.FormatRupiah(h.OmzetMonthly), Modal: hailurah.FormatRupiah(h.ModalReceived),
+		Baseline: hailurah.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
 		Vulnerability: dash(strings.ReplaceAll(strings.Join(h.Vulnerability, ", "), "_", " ")), Updated: dateLabel(h.DateUpdated),
 		CanRegister:  u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator,
-		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.now()), Form: form, FormOf: formOf,
+		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.cfg.Zone, s.now()), Form: form, FormOf: formOf,
 		Purposes: []option{{hailurah.PurposeAlat, "Alat produksi"}, {hailurah.PurposeModal, "Modal usaha"}}}
 	if d.Form == nil {
 		d.Form = map[string]string{}
@@ -305,13 +305,13 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	for _, ci := range det.Checkins {
 		income := "-"
 		if ci.Income != nil {
-			income = programme.FormatRupiah(*ci.Income)
+			income = hailurah.FormatRupiah(*ci.Income)
 		}
 		source := "Kunjungan"
 		if ci.Source == hailurah.CheckinGrant {
 			source = "Hibah " + ci.GrantID
 		}
-		d.Checkins = append(d.Checkins, checkinView{Date: ci.At.In(wib).Format("02-01-2006"), Omzet: programme.FormatRupiah(ci.Omzet),
+		d.Checkins = append(d.Checkins, checkinView{Date: s.cfg.Zone.In(ci.At).Format("02-01-2006"), Omzet: hailurah.FormatRupiah(ci.Omzet),
 			Income: income, Source: source, Note: ci.Note, By: ci.By, Meter: ci.Omzet})
 	}
 	for _, t := range det.Participation.Trainings {
@@ -327,7 +327,7 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 	}
 	for _, w := range det.Participation.PadatKarya {
 		d.Participation = append(d.Participation, participationView{What: "Padat karya " + w.Project.Name, Who: w.MemberName,
-			Detail: strconv.Itoa(w.Worker.Days) + " hari × " + programme.FormatRupiah(w.Worker.WagePerDay) + " = " + programme.FormatRupiah(w.Worker.Wages())})
+			Detail: strconv.Itoa(w.Worker.Days) + " hari × " + hailurah.FormatRupiah(w.Worker.WagePerDay) + " = " + hailurah.FormatRupiah(w.Worker.Wages())})
 	}
 	for _, o := range det.Participation.Marketplace {
 		d.Participation = append(d.Participation, participationView{What: "Marketplace " + o.Platform, Who: "Rumah tangga",
@@ -530,8 +530,8 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 	}
 	if kel != "" {
 		if b, err := s.cfg.Programme.Grants.FindGrantBudget(ctx, kel); err == nil {
-			d.Budget = &budgetView{Budget: programme.FormatRupiah(b.Budget), Reserved: programme.FormatRupiah(b.Reserved),
-				Disbursed: programme.FormatRupiah(b.Disbursed), Available: programme.FormatRupiah(b.Available),
+			d.Budget = &budgetView{Budget: hailurah.FormatRupiah(b.Budget), Reserved: hailurah.FormatRupiah(b.Reserved),
+				Disbursed: hailurah.FormatRupiah(b.Disbursed), Available: hailurah.FormatRupiah(b.Available),
 				Used: b.Reserved, Max: max(b.Budget, 1)}
 		}
 	}
@@ -542,13 +542,13 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 // it waits in.
 func (s *Server) grantRow(g *hailurah.Grant, n names) grantRowView {
 	v := grantRowView{ID: g.ID, Status: string(g.Status), StatusLabel: g.Status.Label(), StatusClass: grantStatusClass(g.Status),
-		Amount: programme.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
-		Applied: formatWaktu(g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
+		Amount: hailurah.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
+		Applied: formatWaktu(s.cfg.Zone, g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
 	step, due := grantStep(g)
 	if due != nil {
 		v.Step = step
 		v.Due, v.Over = formatSisa(*due, s.now())
-		v.Due = formatWaktu(*due) + " (" + v.Due + ")"
+		v.Due = formatWaktu(s.cfg.Zone, *due) + " (" + v.Due + ")"
 	}
 	return v
 }
@@ -634,28 +634,24 @@ type photoView struct {
 	Local     bool
 }
 
-// grantOffered mirrors the workflow's rules to decide which forms the page
-// shows; the workflow checks again, and its refusal is what the user reads.
+// grantOffered decides which forms the grant page shows with the
+// workflow's own rules; the workflow checks again, and its refusal is what
+// the user reads. The form offers a disbursement only while one is due
+// (recording it again is the API's retry, not a page's), and a check-in
+// only while one is open.
 func grantOffered(u *hailurah.User, g *hailurah.Grant, action string) bool {
-	if u.Role != hailurah.RoleAdmin && u.Kelurahan != g.Kelurahan {
+	req := hailurah.GrantActionRequest{Action: action, Actor: hailurah.ActorOf(u)}
+	if !hailurah.GrantActionAllowedIn(action, g.Status) || req.Authorize(g.Kelurahan) != nil {
 		return false
 	}
 	switch action {
-	case hailurah.GrantActionVerify:
-		return u.Role == hailurah.RoleFasilitator && g.Status == hailurah.GrantApplied
-	case hailurah.GrantActionApprove:
-		return u.Role == hailurah.RoleLurah && g.Status == hailurah.GrantVerified
-	case hailurah.GrantActionReject:
-		return u.Role == hailurah.RoleLurah && (g.Status == hailurah.GrantApplied || g.Status == hailurah.GrantVerified)
 	case hailurah.GrantActionDisburse:
-		return (u.Role == hailurah.RoleLurah || u.Role == hailurah.RoleAdmin) && g.Status == hailurah.GrantApproved
-	case hailurah.GrantActionProof:
-		return u.Role == hailurah.RoleFasilitator && g.Status == hailurah.GrantDisbursed
+		return g.Status == hailurah.GrantApproved
 	case hailurah.GrantActionCheckin:
 		_, open := g.NextCheckin()
-		return u.Role == hailurah.RoleFasilitator && open && (g.Status == hailurah.GrantDisbursed || g.Status == hailurah.GrantInUse)
+		return open
 	}
-	return false
+	return true
 }
 
 // grantPage: GET /hibah/{id}.
@@ -694,29 +690,29 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		{"Bukti penggunaan", g.ProofDue}, {"Tanda audit tanpa bukti", g.AuditAt}} {
 		if dl.due != nil {
 			left, over := formatSisa(*dl.due, now)
-			d.Deadlines = append(d.Deadlines, deadlineView{Label: dl.label, Due: formatWaktu(*dl.due), Left: left, Over: over})
+			d.Deadlines = append(d.Deadlines, deadlineView{Label: dl.label, Due: formatWaktu(s.cfg.Zone, *dl.due), Left: left, Over: over})
 		}
 	}
 	for _, ci := range g.Checkins {
-		v := grantCheckinView{N: ci.N, Due: formatWaktu(ci.Due), At: "-", Omzet: "-", Income: "-", State: "Menunggu"}
+		v := grantCheckinView{N: ci.N, Due: formatWaktu(s.cfg.Zone, ci.Due), At: "-", Omzet: "-", Income: "-", State: "Menunggu"}
 		switch {
 		case ci.At != nil:
-			v.At, v.State = formatWaktu(*ci.At), "Dicatat oleh "+ci.By
+			v.At, v.State = formatWaktu(s.cfg.Zone, *ci.At), "Dicatat oleh "+ci.By
 		case ci.Missed:
 			v.State = "Terlewat"
 		}
 		if ci.Omzet != nil {
-			v.Omzet = programme.FormatRupiah(*ci.Omzet)
+			v.Omzet = hailurah.FormatRupiah(*ci.Omzet)
 		}
 		if ci.Income != nil {
-			v.Income = programme.FormatRupiah(*ci.Income)
+			v.Income = hailurah.FormatRupiah(*ci.Income)
 		}
 		d.Checkins = append(d.Checkins, v)
 	}
 	if g.LatestOmzet != nil {
-		d.Changes = "Omzet " + programme.FormatRupiah(g.BaselineOmzet) + " → " + programme.FormatRupiah(*g.LatestOmzet) + " (" + pctText(g.OmzetChangePct) + ")"
+		d.Changes = "Omzet " + hailurah.FormatRupiah(g.BaselineOmzet) + " → " + hailurah.FormatRupiah(*g.LatestOmzet) + " (" + pctText(g.OmzetChangePct) + ")"
 		if g.LatestIncome != nil {
-			d.Changes += "; pendapatan " + programme.FormatRupiah(g.BaselineIncome) + " → " + programme.FormatRupiah(*g.LatestIncome) + " (" + pctText(g.IncomeChangePct) + ")"
+			d.Changes += "; pendapatan " + hailurah.FormatRupiah(g.BaselineIncome) + " → " + hailurah.FormatRupiah(*g.LatestIncome) + " (" + pctText(g.IncomeChangePct) + ")"
 		}
 	}
 	for _, e := range events {
@@ -724,7 +720,7 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		if e.From != "" && e.From != e.To {
 			change = e.From.Label() + " → " + e.To.Label()
 		}
-		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(e.At), Label: grantEventLabel(e.Type), Actor: grantActor(e),
+		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.cfg.Zone, e.At), Label: grantEventLabel(e.Type), Actor: grantActor(e),
 			Change: change, Note: e.Note, Photos: photoViews(e.Attachments)})
 	}
 	s.renderPage(c, status, "programme_grant", pageData{Title: "Hibah " + g.ID, Flash: programmeFlash[c.Query("ok")], Data: d})

@@ -73,7 +73,7 @@ func (s *Server) queueData(c *gin.Context) (pageData, int) {
 		Kelurahan: q.Get("kelurahan")}
 	qd := &queueData{
 		Form: form, IsAdmin: u.Role == hailurah.RoleAdmin, Kelurahan: kelurahanOptions(n), Units: unitOptions(n),
-		Kategoris: kategoriOptions(), Statuses: statusOptions(), Updated: formatJam(s.now()),
+		Kategoris: kategoriOptions(), Statuses: statusOptions(), Updated: formatJam(s.cfg.Zone, s.now()),
 		Urgencies: []string{"1", "2", "3", "4", "5"},
 	}
 	data := pageData{Title: "Antrian kasus", Flash: flashOf(c), Data: qd, Wide: true, FieldErrors: map[string]string{}}

@@ -35,6 +35,12 @@ func (r rulesText) OverridePath() string { return r.override }
 
 func newUIFixture(t *testing.T, rules server.RulesView) *uiFixture {
 	t.Helper()
+	return newUIFixtureIn(t, rules, hailurah.Zone{})
+}
+
+// newUIFixtureIn is newUIFixture for a kelurahan on zone's clock.
+func newUIFixtureIn(t *testing.T, rules server.RulesView, zone hailurah.Zone) *uiFixture {
+	t.Helper()
 	db := storetest.Open(t)
 	f := newFixture(t, db) // kelurahan, units and one user per role
 	ctx := context.Background()
@@ -48,7 +54,7 @@ func newUIFixture(t *testing.T, rules server.RulesView) *uiFixture {
 	}
 	dir := t.TempDir()
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, DataDir: dir, Rules: rules, Now: f.now.Now})
+		Cases: &server.TemporalCases{}, DataDir: dir, Rules: rules, Now: f.now.Now, Zone: zone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +126,29 @@ func seedTickets(t *testing.T, f *uiFixture) (tamanOpen, demangan, puprTask, cit
 		Kategori: hailurah.KategoriLingkungan, UrgencyScore: 4, Status: hailurah.StatusInProgress, AssignedUnit: "pupr", DinasDue: &due})
 	city = f.ticket(t, hailurah.Ticket{ID: "HL-2026-000004", MessageText: "Tidak tahu kelurahan mana", Status: hailurah.StatusOpen})
 	return
+}
+
+// TestTicketPageInTheKelurahansZone: a WITA kelurahan reads every time on
+// its own clock, named WITA, and its due dates end at 23.59 WITA.
+func TestTicketPageInTheKelurahansZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newUIFixtureIn(t, nil, wita)
+	tamanOpen, _, _, _ := seedTickets(t, f) // received 08:00 UTC, due 14:00 UTC
+	status, body := f.as(t, "moderator").page("GET", "/tiket/"+tamanOpen.ID, nil)
+	if status != http.StatusOK {
+		t.Fatalf("ticket page: %d", status)
+	}
+	for _, want := range []string{"27 Nov 2026 16.00 WITA", "tenggat 27 Nov 2026 22.00 WITA", "(23.59 WITA)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "WIB") {
+		t.Error("a WITA kelurahan's page names WIB")
+	}
 }
 
 // TestTicketPagesScope: each role sees only its kelurahan's or unit's

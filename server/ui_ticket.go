@@ -14,25 +14,6 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-// actionStatuses mirrors the workflow's table of which action fits which
-// status. It only decides which forms the page offers; the workflow checks
-// again and its refusal is what the user reads when the page was stale.
-var actionStatuses = map[string][]hailurah.TicketStatus{
-	hailurah.ActionVerify:  {hailurah.StatusOpen},
-	hailurah.ActionAssign:  {hailurah.StatusOpen},
-	hailurah.ActionResolve: {hailurah.StatusOpen},
-	hailurah.ActionReject:  {hailurah.StatusOpen},
-	hailurah.ActionReply: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionSetKelurahan: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionNote:     hailurah.TicketStatuses,
-	hailurah.ActionAccept:   {hailurah.StatusAssigned},
-	hailurah.ActionProgress: {hailurah.StatusInProgress},
-	hailurah.ActionDone:     {hailurah.StatusInProgress},
-	hailurah.ActionReturn:   {hailurah.StatusAssigned, hailurah.StatusInProgress},
-}
-
 // actionLabels are the buttons' words.
 var actionLabels = map[string]string{
 	hailurah.ActionVerify:       "Verifikasi triase",
@@ -48,30 +29,14 @@ var actionLabels = map[string]string{
 	hailurah.ActionReturn:       "Kembalikan ke moderator",
 }
 
-// offered reports whether the page offers the action's form to u for t.
+// offered reports whether the page offers the action's form to u for t:
+// the workflow's own rules, applied to the ticket as the page shows it. The
+// workflow checks again, and its refusal is what the user reads when the
+// page was stale. From the city queue a moderator claims a ticket only for
+// their own kelurahan, which is the one the form offers.
 func offered(u *hailurah.User, t *hailurah.Ticket, action string) bool {
-	fits := false
-	for _, st := range actionStatuses[action] {
-		fits = fits || st == t.Status
-	}
-	if !fits {
-		return false
-	}
-	switch u.Role {
-	case hailurah.RoleAdmin:
-		return true
-	case hailurah.RoleDinas:
-		return hailurah.DinasAction(action) && u.Unit != "" && u.Unit == t.AssignedUnit
-	case hailurah.RoleModerator, hailurah.RoleLurah:
-		if hailurah.DinasAction(action) {
-			return false
-		}
-		if t.Kelurahan == "" {
-			return action == hailurah.ActionSetKelurahan || action == hailurah.ActionNote
-		}
-		return t.Kelurahan == u.Kelurahan
-	}
-	return false
+	req := hailurah.ActionRequest{Action: action, Actor: hailurah.ActorOf(u), Kelurahan: u.Kelurahan}
+	return hailurah.ActionAllowedIn(action, t.Status) && req.Authorize(t.Kelurahan, t.AssignedUnit) == nil
 }
 
 type cannedReply struct {
@@ -157,6 +122,7 @@ type ticketPageData struct {
 	Duplicates    []ticketView
 	DueMin        string
 	DueMax        string
+	Zone          string // the kelurahan's clock as people name it: "WIB"
 	MaxFiles      int
 	MaxFileMB     int
 	Submitted     string
@@ -217,12 +183,12 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 		s.renderError(c, err)
 		return
 	}
-	now := s.now().In(wib)
+	now := s.cfg.Zone.In(s.now())
 	d := &ticketPageData{
 		T: s.viewTicket(t, n), Message: t.MessageText, Can: map[string]bool{}, Labels: actionLabels,
 		Units: unitOptions(n), Kelurahan: kelurahanOptions(n), Kategoris: kategoriOptions(),
 		Urgencies: []int{1, 2, 3, 4, 5}, Canned: cannedReplies,
-		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"),
+		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.cfg.Zone.Abbrev(now),
 		MaxFiles: maxEvidenceFiles, MaxFileMB: maxEvidenceBytes >> 20,
 		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
 			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.unitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
@@ -262,13 +228,13 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 		}
 	}
 
-	d.Messages = append(d.Messages, messageView{At: formatWaktu(t.DatetimeReceived), Text: t.MessageText})
+	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.cfg.Zone, t.DatetimeReceived), Text: t.MessageText})
 	for _, e := range events {
 		atts := attachmentsOf(t.ID, e.Attachments)
 		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
-			d.Messages = append(d.Messages, messageView{At: formatWaktu(e.At), Text: e.Note, Attachments: atts})
+			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.cfg.Zone, e.At), Text: e.Note, Attachments: atts})
 		}
-		ev := eventView{At: formatWaktu(e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
+		ev := eventView{At: formatWaktu(s.cfg.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
 			Note: e.Note, Attachments: atts}
 		if e.From != "" && e.From != e.To {
 			ev.Change = e.From.Label() + " → " + e.To.Label()
@@ -354,9 +320,8 @@ func (s *Server) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n 
 	return out
 }
 
-// ticketActionForm: POST /tiket/{id}/aksi. The form goes the API's way:
-// an ActionRequest with the session's actor, checkAction, then the
-// workflow's update. A refusal is shown next to the form; success
+// ticketActionForm: POST /tiket/{id}/aksi. The form goes the API's way,
+// through actTicket. A refusal is shown next to the form; success
 // redirects (post/redirect/get) with a confirmation.
 func (s *Server) ticketActionForm(c *gin.Context) {
 	u := userOf(c)
@@ -372,7 +337,6 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		s.renderTicket(c, http.StatusUnprocessableEntity, t, sub)
 		return
 	}
-	req.Actor = hailurah.ActorOf(u)
 	refuse := func(err error) {
 		removeEvidence(s.cfg.DataDir, req.Evidence)
 		field := formField(hailurah.ErrorField(err))
@@ -390,24 +354,16 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		}
 		req.Evidence = urls
 	}
-	if err := s.checkAction(c, &req); err != nil {
-		refuse(err)
-		return
-	}
-	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
+	state, err := s.actTicket(c, t, req)
 	if err != nil {
-		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket %s sudah selesai; tidak ada aksi yang dapat dilakukan.", t.ID)
-		}
 		refuse(err)
 		return
 	}
-	s.audit(c, "ticket."+req.Action, t.ID, "")
 	after := s.awaitProjection(c.Request.Context(), t.ID, state.Version)
 	switch {
 	case c.PostForm("kembali") == "tugas" && u.Role == hailurah.RoleDinas:
 		c.Redirect(http.StatusSeeOther, "/tugas?ok="+action)
-	case after != nil && !canSeeTicket(u, after):
+	case after != nil && !hailurah.CanSeeTicket(u, after):
 		c.Redirect(http.StatusSeeOther, homeOf[u.Role]+"?ok="+action)
 	default:
 		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+action)
@@ -480,14 +436,14 @@ func (s *Server) parseActionForm(c *gin.Context, t *hailurah.Ticket, sub *submis
 	case hailurah.ActionAssign:
 		req.Unit, req.Text = get("unit"), get("text")
 		if v := get("due_date"); v != "" {
-			day, err := time.ParseInLocation("2006-01-02", v, wib)
+			day, err := s.cfg.Zone.ParseDate(v)
 			switch {
 			case err != nil:
 				sub.Errs["due_date"] = "Tanggal tenggat tidak valid; pilih tanggal dari kalender."
 			case day.After(s.now().AddDate(1, 0, 0)):
 				sub.Errs["due_date"] = "Tenggat paling lambat satu tahun dari hari ini."
 			default:
-				// A due date means the end of that day in Madiun.
+				// A due date means the end of that day on the kelurahan's clock.
 				due := day.Add(23*time.Hour + 59*time.Minute)
 				req.DueAt = &due
 			}

@@ -106,12 +106,12 @@ func dash(s string) string {
 	return s
 }
 
-func newSLA(label string, due *time.Time, breached bool, now time.Time) slaView {
+func newSLA(label string, due *time.Time, breached bool, now time.Time, z hailurah.Zone) slaView {
 	if due == nil {
 		return slaView{Label: label}
 	}
 	left, over := formatSisa(*due, now)
-	return slaView{Present: true, Label: label, Due: formatWaktu(*due), DueISO: due.UTC().Format(time.RFC3339),
+	return slaView{Present: true, Label: label, Due: formatWaktu(z, *due), DueISO: due.UTC().Format(time.RFC3339),
 		Left: left, Over: over, Breached: breached}
 }
 
@@ -122,11 +122,11 @@ func (s *Server) viewTicket(t *hailurah.Ticket, n names) ticketView {
 		Kelurahan: n.kelurahanName(t.Kelurahan), CityQueue: t.Kelurahan == "", RTRW: rtrw(t.RT, t.RW),
 		Kategori: kategoriLabel(t.Kategori), Subkategori: t.Subkategori,
 		Urgency: t.UrgencyScore, UrgencyLabel: urgencyLabel(t.UrgencyScore),
-		Reporter: reporterLabel(t), Received: formatWaktu(t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
+		Reporter: reporterLabel(t), Received: formatWaktu(s.cfg.Zone, t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
 		Unit: n.unitName(t.AssignedUnit), Anonim: t.PrivacyFlag, Tembusan: t.TembusanFlag,
 		Escalated: t.EscalationFlag, Verified: t.Verified, ticket: t,
-		ModeratorSLA: newSLA("Verifikasi moderator", t.ModeratorDue, t.ModeratorBreached, now),
-		DinasSLA:     newSLA("Tugas dinas", t.DinasDue, t.DinasBreached, now),
+		ModeratorSLA: newSLA("Verifikasi moderator", t.ModeratorDue, t.ModeratorBreached, now, s.cfg.Zone),
+		DinasSLA:     newSLA("Tugas dinas", t.DinasDue, t.DinasBreached, now, s.cfg.Zone),
 	}
 	v.Summary = t.Summary
 	v.Excerpt = excerpt(t.MessageText, 160)

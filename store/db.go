@@ -60,6 +60,9 @@ type DB struct {
 	dialect string
 	logger  *slog.Logger
 	clock   atomic.Pointer[func() time.Time]
+	// zone is the calendar of days and months (SetZone); nil is the
+	// zero Zone, Asia/Jakarta.
+	zone atomic.Pointer[hailurah.Zone]
 }
 
 // Open connects to the database. An empty databaseURL opens (creating it if

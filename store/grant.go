@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/programme"
 )
 
 var _ hailurah.GrantService = (*DB)(nil)
@@ -250,7 +249,7 @@ func budgetShort(tx *gorm.DB, kelurahan string, amount int64) error {
 		return err
 	}
 	return hailurah.Errorf(hailurah.ECONFLICT, "Anggaran hibah kelurahan tidak cukup: sisa %s, diajukan %s.",
-		programme.FormatRupiah(k.GrantBudget-k.GrantReserved), programme.FormatRupiah(amount))
+		hailurah.FormatRupiah(k.GrantBudget-k.GrantReserved), hailurah.FormatRupiah(amount))
 }
 
 // nextGrantID allocates "HB-<year>-<n>" in the caller's transaction, so a

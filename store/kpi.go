@@ -16,23 +16,20 @@ import (
 var _ hailurah.KPIService = (*DB)(nil)
 
 // The KPI queries are written once for both dialects. Where SQL differs
-// (durations, calendar days in WIB) a helper returns the dialect's
-// expression; medians are taken with ORDER BY … LIMIT/OFFSET, which both
-// dialects run in the database. For periods of whole WIB days the curhat
+// (durations, calendar days in the kelurahan's zone) a helper returns the
+// dialect's expression; medians are taken with ORDER BY … LIMIT/OFFSET,
+// which both dialects run in the database. For periods of whole days the curhat
 // figures read the daily rollups of kpi_rollup.go instead, which hold the
 // same counts; the queries on tickets below remain for other periods and
 // are what the rollups are tested against.
 //
-// Every period is [from, to). Calendar days and months are those of WIB,
-// the kelurahan's own clock. The kpi_* views of migration 00005 use the
+// Every period is [from, to). Calendar days and months are those of the
+// kelurahan's own clock (SetZone, zone.go). The kpi_* views of migration 00005 use the
 // same definitions, so Metabase or Grafana read the same numbers.
 
 // maxPeriod bounds a dashboard's period: three years covers every
 // comparison a kelurahan makes and keeps a daily trend readable.
 const maxPeriod = 3*366*24*time.Hour + time.Hour
-
-// wibZone is the calendar of days and months, as in the root package.
-var wibZone = time.FixedZone("WIB", 7*60*60)
 
 func checkPeriod(from, to time.Time) error {
 	switch {
@@ -54,32 +51,16 @@ func (db *DB) secondsBetween(later, earlier string) string {
 	return fmt.Sprintf("ROUND((julianday(%s) - julianday(%s)) * 86400.0, 3)", later, earlier)
 }
 
-// wibDay is the expression of col's calendar day in WIB, "YYYY-MM-DD".
-func (db *DB) wibDay(col string) string {
-	if db.dialect == DialectPostgres {
-		return fmt.Sprintf("to_char(%s AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD')", col)
-	}
-	return fmt.Sprintf("strftime('%%Y-%%m-%%d', %s, '+7 hours')", col)
-}
-
-// wibMonth is the expression of col's month in WIB, "YYYY-MM".
-func (db *DB) wibMonth(col string) string {
-	if db.dialect == DialectPostgres {
-		return fmt.Sprintf("to_char(%s AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM')", col)
-	}
-	return fmt.Sprintf("strftime('%%Y-%%m', %s, '+7 hours')", col)
-}
-
 // dateFrom and dateTo bound a calendar-date column (stored as the date at
-// 00:00 UTC) to the WIB days a period touches: the day of from, and the
-// day after the one holding the last instant before to.
-func dateFrom(from time.Time) time.Time {
-	y, m, d := from.In(wibZone).Date()
+// 00:00 UTC) to the days of the zone a period touches: the day of from,
+// and the day after the one holding the last instant before to.
+func (db *DB) dateFrom(from time.Time) time.Time {
+	y, m, d := db.localZone().In(from).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func dateTo(to time.Time) time.Time {
-	y, m, d := to.Add(-time.Nanosecond).In(wibZone).Date()
+func (db *DB) dateTo(to time.Time) time.Time {
+	y, m, d := db.localZone().In(to.Add(-time.Nanosecond)).Date()
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
@@ -240,9 +221,9 @@ func (t *curhatTally) add(o curhatTally) {
 
 // curhatTallies counts the tickets received in [from, to) inside scope,
 // one row per kelurahan ("" for the city queue): from the daily rollups
-// for whole WIB days, else from the tickets.
+// for whole days, else from the tickets.
 func (db *DB) curhatTallies(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]curhatTally, error) {
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok {
 		return db.rollupTallies(ctx, scope, dfrom, dto)
 	}
 	args := map[string]any{"from": utc(from), "to": utc(to), "satisfied": hailurah.SatisfiedRating}
@@ -265,7 +246,7 @@ func ticketPeriod(scope hailurah.KPIScope, from, to time.Time, args map[string]a
 // medianResolve is the median time from receipt to resolution of the
 // tickets resolved among those received in the period.
 func (db *DB) medianResolve(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (*float64, error) {
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		m, _, ok, err := db.rollupMedian(ctx, metricResolve, scope, from, to, dfrom, dto)
 		if err != nil || ok {
 			return m, err
@@ -281,7 +262,7 @@ func (db *DB) medianResolve(ctx context.Context, scope hailurah.KPIScope, from, 
 // medianReply is the median time from receipt to the AI reply, the first
 // outbox row of kind reply, and how many tickets had one.
 func (db *DB) medianReply(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (*float64, int, error) {
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		m, n, ok, err := db.rollupMedian(ctx, metricReply, scope, from, to, dfrom, dto)
 		if err != nil || ok {
 			return m, n, err
@@ -356,8 +337,8 @@ func (db *DB) MeasureKPIs(ctx context.Context, scope hailurah.KPIScope, from, to
 }
 
 // programmeArgs are the parameters every programme query shares.
-func programmeArgs(from, to time.Time) map[string]any {
-	return map[string]any{"from": utc(from), "to": utc(to), "dfrom": dateFrom(from), "dto": dateTo(to)}
+func (db *DB) programmeArgs(from, to time.Time) map[string]any {
+	return map[string]any{"from": utc(from), "to": utc(to), "dfrom": db.dateFrom(from), "dto": db.dateTo(to)}
 }
 
 // measureDTKS: the store keeps a household's current DTKS status only; the
@@ -365,7 +346,7 @@ func programmeArgs(from, to time.Time) map[string]any {
 // household counts in the baseline when it is DTKS now or was when it
 // applied (before to), and as reduced when it no longer is.
 func (db *DB) measureDTKS(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	q := `SELECT COUNT(*) AS base, COALESCE(SUM(CASE WHEN h.dtks_status THEN 1 ELSE 0 END), 0) AS still
 FROM households h
 WHERE ` + scopeWhere("h", "s", scope, args) + `
@@ -383,7 +364,7 @@ WHERE ` + scopeWhere("h", "s", scope, args) + `
 // measureIncome compares each household's latest income reported in the
 // period with its baseline income, over households that have both.
 func (db *DB) measureIncome(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	q := `SELECT COUNT(*) AS n, COALESCE(SUM(x.base), 0) AS base, COALESCE(SUM(x.latest), 0) AS latest FROM (
   SELECT h.baseline_income AS base,
     (SELECT c.income FROM household_checkins c
@@ -406,7 +387,7 @@ func (db *DB) measureIncome(ctx context.Context, scope hailurah.KPIScope, from, 
 // omzet (the first grant's, else the first check-in's) was zero or is
 // exceeded by UpgradeThresholdPct.
 func (db *DB) measureMicro(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	args["grow"] = 100 + hailurah.UpgradeThresholdPct
 	q := `SELECT COUNT(*) AS n FROM (
   SELECT
@@ -450,7 +431,7 @@ func participantsSQL(which, scopeCond string) string {
 }
 
 func (db *DB) measureParticipation(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	cond := scopeWhere("h", "s", scope, args)
 	var trained, padat int64
 	if err := db.raw(ctx, "SELECT COUNT(DISTINCT x.member_id) FROM ("+participantsSQL("trained", cond)+") x", args).Scan(&trained).Error; err != nil {
@@ -473,7 +454,7 @@ FROM household_members m WHERE m.id IN (` + participantsSQL("all", cond) + `)`
 }
 
 func (db *DB) measureMarketplace(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	q := `SELECT COUNT(DISTINCT o.household_id) FROM marketplace_onboardings o
 JOIN households h ON h.id = o.household_id
 WHERE o.onboarded_on >= @dfrom AND o.onboarded_on < @dto AND ` + scopeWhere("h", "s", scope, args)
@@ -487,7 +468,7 @@ WHERE o.onboarded_on >= @dfrom AND o.onboarded_on < @dto AND ` + scopeWhere("h",
 
 // measureGrants sums the grants disbursed in the period.
 func (db *DB) measureGrants(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, out map[string]hailurah.KPIValue) error {
-	args := programmeArgs(from, to)
+	args := db.programmeArgs(from, to)
 	q := `SELECT COALESCE(SUM(g.amount), 0) FROM grants g
 JOIN households h ON h.id = g.household_id
 WHERE g.disbursed_at >= @from AND g.disbursed_at < @to AND g.status <> 'rejected' AND ` + scopeWhere("h", "s", scope, args)

@@ -159,7 +159,7 @@ type kategoriRow struct {
 
 func (db *DB) categoryCounts(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, total int) ([]hailurah.CategoryCount, error) {
 	var rows []kategoriRow
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		var err error
 		if rows, err = db.rollupCategories(ctx, scope, dfrom, dto); err != nil {
 			return nil, err
@@ -185,18 +185,18 @@ type urgencyRow struct {
 	N       int64
 }
 
-// urgencyTrend counts the tickets of each WIB day of the period per
+// urgencyTrend counts the tickets of each day of the period per
 // urgency; every day of the period is listed, quiet ones with zeros.
 func (db *DB) urgencyTrend(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.UrgencyDay, error) {
 	var rows []urgencyRow
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		var err error
 		if rows, err = db.rollupUrgency(ctx, scope, dfrom, dto); err != nil {
 			return nil, err
 		}
 	} else {
 		args := map[string]any{}
-		day := db.wibDay("t.datetime_received")
+		day := db.localDay("t.datetime_received")
 		q := `SELECT ` + day + ` AS day, t.urgency_score AS urgency, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY ` + day + `, t.urgency_score`
 		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
@@ -205,7 +205,7 @@ GROUP BY ` + day + `, t.urgency_score`
 	}
 	byDay := map[string]*hailurah.UrgencyDay{}
 	var days []string
-	for d := from.In(wibZone); d.Before(to); d = d.AddDate(0, 0, 1) {
+	for d := db.localZone().In(from); d.Before(to); d = d.AddDate(0, 0, 1) {
 		key := d.Format(time.DateOnly)
 		if _, ok := byDay[key]; !ok {
 			byDay[key] = &hailurah.UrgencyDay{Day: key}
@@ -251,7 +251,7 @@ type heatRow struct {
 // folds RT away for the city.
 func (db *DB) heatmap(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.HeatCell, error) {
 	var rows []heatRow
-	if dfrom, dto, ok := rollupDays(ctx, from, to); ok {
+	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok {
 		var err error
 		if rows, err = db.rollupHeatmap(ctx, scope, dfrom, dto); err != nil {
 			return nil, err

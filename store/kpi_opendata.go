@@ -29,7 +29,7 @@ func (db *DB) OpenDataCounts(ctx context.Context, kelurahan string, from, to tim
 	where := `t.kelurahan_code IS NOT NULL AND t.status <> 'rejected'
   AND t.datetime_received >= @from AND t.datetime_received < @to
   AND (@kel = '' OR t.kelurahan_code = @kel)`
-	month := db.wibMonth("t.datetime_received")
+	month := db.localMonth("t.datetime_received")
 
 	var cats []struct {
 		Kelurahan, Month, RW, Kategori string

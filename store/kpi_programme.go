@@ -23,12 +23,12 @@ func (db *DB) measureProgramme(ctx context.Context, scope hailurah.KPIScope, fro
 	return out, nil
 }
 
-// trendPoints are the ends of the period's WIB months, and the period's
-// end, at most maxTrendPoints of them (the latest).
-func trendPoints(from, to time.Time) []time.Time {
+// trendPoints are the ends of the period's months in zone z, and the
+// period's end, at most maxTrendPoints of them (the latest).
+func trendPoints(z hailurah.Zone, from, to time.Time) []time.Time {
 	var pts []time.Time
-	y, m, _ := from.In(wibZone).Date()
-	for t := time.Date(y, m+1, 1, 0, 0, 0, 0, wibZone); t.Before(to); t = t.AddDate(0, 1, 0) {
+	y, m, _ := z.In(from).Date()
+	for t := time.Date(y, m+1, 1, 0, 0, 0, 0, z.Location()); t.Before(to); t = t.AddDate(0, 1, 0) {
 		pts = append(pts, t)
 	}
 	pts = append(pts, to)
@@ -62,7 +62,7 @@ func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter
 	if err != nil {
 		return nil, err
 	}
-	pts := trendPoints(f.From, f.To)
+	pts := trendPoints(db.localZone(), f.From, f.To)
 	series := make([]map[string]hailurah.KPIValue, len(pts))
 	for i, p := range pts {
 		if p.Equal(f.To) {

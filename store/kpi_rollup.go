@@ -12,15 +12,15 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-// The daily rollups of migration 00006 hold, per kelurahan and WIB day
-// received, the counts the HAI LURAH dashboard adds up: the tallies of
+// The daily rollups of migration 00006 hold, per kelurahan and day
+// received (in the kelurahan's zone, migration 00007), the counts the HAI LURAH dashboard adds up: the tallies of
 // sqlCurhatTally per RW and RT (curhat_daily), tickets per kategori and
 // urgency (curhat_daily_counts), and histograms of the AI reply and
 // resolve times (curhat_daily_durations). Triggers on tickets keep them
 // exact in the transaction of every ticket write, so a year's dashboard
 // reads a few thousand rollup rows instead of a million tickets.
 //
-// The rollups answer periods of whole WIB days, which is what the
+// The rollups answer periods of whole days, which is what the
 // dashboards ask; any other period (a pilot's cycle up to now) is counted
 // on tickets, by the same definitions. Medians stay exact: the histogram
 // names the bucket holding the middle value and its rank there, and that
@@ -39,14 +39,15 @@ func withoutRollups(ctx context.Context) context.Context {
 // error instead of a fallback to counting tickets; the tests set it.
 var strictRollups = false
 
-// rollupDays returns the WIB days [dfrom, dto) of the period as the
-// rollups key them ("YYYY-MM-DD"), and whether the rollups can answer it:
-// both ends are WIB midnights and ctx does not switch them off.
-func rollupDays(ctx context.Context, from, to time.Time) (dfrom, dto string, ok bool) {
+// rollupDays returns the days [dfrom, dto) of the period as the rollups
+// key them ("YYYY-MM-DD"), and whether the rollups can answer it: both
+// ends are midnights of the zone and ctx does not switch them off.
+func (db *DB) rollupDays(ctx context.Context, from, to time.Time) (dfrom, dto string, ok bool) {
 	if off, _ := ctx.Value(rollupsOffKey{}).(bool); off {
 		return "", "", false
 	}
-	f, t := from.In(wibZone), to.In(wibZone)
+	z := db.localZone()
+	f, t := z.In(from), z.In(to)
 	midnight := func(x time.Time) bool {
 		return x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0
 	}
@@ -158,7 +159,7 @@ type durationBin struct {
 	Lo, Hi float64
 }
 
-// rollupMedian returns the median of metric over the whole WIB days
+// rollupMedian returns the median of metric over the whole days
 // [dfrom, dto) = [from, to) of a whole-kelurahan scope, and how many
 // values it has. ok is false when the histogram and the tickets disagree,
 // which only a rollup out of step would cause; the caller then counts on
@@ -248,7 +249,23 @@ ORDER BY m.v LIMIT @med_limit OFFSET @med_offset`
 // tickets with the triggers skipped (seed-demo, on Postgres, sets
 // hailurah.skip_rollups) and writes tickets' first_reply_at itself.
 func (db *DB) RebuildCurhatRollups(ctx context.Context) error {
-	day := db.wibDay("t.datetime_received")
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if db.dialect == DialectPostgres {
+			// Writers wait (their triggers would race the rebuild);
+			// readers go on. SQLite's write transaction excludes writers
+			// by itself.
+			if err := tx.Exec("LOCK TABLE tickets IN SHARE MODE").Error; err != nil {
+				return fmt.Errorf("rebuild curhat rollups: %w", err)
+			}
+		}
+		return db.rebuildCurhatRollups(tx)
+	})
+}
+
+// rebuildCurhatRollups is RebuildCurhatRollups in tx, which holds ticket
+// writes back, with days of the store's zone.
+func (db *DB) rebuildCurhatRollups(tx *gorm.DB) error {
+	day := db.localDay("t.datetime_received")
 	kel := "COALESCE(t.kelurahan_code, '')"
 	flag := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
 	area := []string{"COUNT(*)", flag(sqlFollowedUp), flag(sqlModEnded), flag(sqlModEnded + " AND NOT t.moderator_breached"),
@@ -295,17 +312,10 @@ SELECT x.kelurahan_code, x.day, x.metric, x.bucket, COUNT(*) FROM (
 ) x
 GROUP BY x.kelurahan_code, x.day, x.metric, x.bucket`,
 	}
-	if db.dialect == DialectPostgres {
-		// Writers wait (their triggers would race the rebuild); readers
-		// go on. SQLite's write transaction excludes writers by itself.
-		stmts = append([]string{"LOCK TABLE tickets IN SHARE MODE"}, stmts...)
-	}
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		for _, s := range stmts {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("rebuild curhat rollups: %w", err)
-			}
+	for _, s := range stmts {
+		if err := tx.Exec(s).Error; err != nil {
+			return fmt.Errorf("rebuild curhat rollups: %w", err)
 		}
-		return nil
-	})
+	}
+	return nil
 }

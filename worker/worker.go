@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -66,8 +67,8 @@ func Run(ctx context.Context, c client.Client, acts *activities.Activities, opts
 
 // Setup prepares a namespace for the workflows: registers their search
 // attributes (idempotently; a cluster's operator may have done it) and the
-// weekly digest schedule.
-func Setup(ctx context.Context, c client.Client, namespace string) error {
+// weekly digest schedule, in zone.
+func Setup(ctx context.Context, c client.Client, namespace string, zone hailurah.Zone) error {
 	_, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
 		Namespace:        namespace,
 		SearchAttributes: workflows.SearchAttributes(),
@@ -76,5 +77,5 @@ func Setup(ctx context.Context, c client.Client, namespace string) error {
 	if err != nil && !errors.As(err, &exists) {
 		return err
 	}
-	return workflows.EnsureDigestSchedule(ctx, c)
+	return workflows.EnsureDigestSchedule(ctx, c, zone)
 }

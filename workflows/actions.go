@@ -11,23 +11,6 @@ import (
 	"github.com/hailurah/hailurah/activities"
 )
 
-// allowedIn lists the statuses each staff action may be taken in.
-var allowedIn = map[string][]hailurah.TicketStatus{
-	hailurah.ActionVerify:  {hailurah.StatusOpen},
-	hailurah.ActionAssign:  {hailurah.StatusOpen},
-	hailurah.ActionResolve: {hailurah.StatusOpen},
-	hailurah.ActionReject:  {hailurah.StatusOpen},
-	hailurah.ActionReply: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionSetKelurahan: {hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-		hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation},
-	hailurah.ActionNote:     hailurah.TicketStatuses,
-	hailurah.ActionAccept:   {hailurah.StatusAssigned},
-	hailurah.ActionProgress: {hailurah.StatusInProgress},
-	hailurah.ActionDone:     {hailurah.StatusInProgress},
-	hailurah.ActionReturn:   {hailurah.StatusAssigned, hailurah.StatusInProgress},
-}
-
 func forbidden(format string, args ...any) error {
 	return temporal.NewApplicationError(fmt.Sprintf(format, args...), ErrorForbidden)
 }
@@ -57,11 +40,7 @@ func (c *curhat) check(ctx workflow.Context, req hailurah.ActionRequest) error {
 		return invalid("%s", hailurah.ErrorMessage(err))
 	}
 	st := &c.s.State
-	ok := false
-	for _, s := range allowedIn[req.Action] {
-		ok = ok || s == st.Status
-	}
-	if !ok {
+	if !hailurah.ActionAllowedIn(req.Action, st.Status) {
 		if st.Status == hailurah.StatusNew {
 			return conflict("Tiket masih dianalisis; coba lagi sebentar.")
 		}
@@ -84,46 +63,13 @@ func (c *curhat) check(ctx workflow.Context, req hailurah.ActionRequest) error {
 	return nil
 }
 
-// authorize applies DESIGN.md's scopes: moderators and the lurah act on
-// their kelurahan's tickets, dinas officers on their unit's tasks, admin on
-// all. A ticket in the city queue belongs to no kelurahan yet: any
-// moderator may only claim it for their own.
+// authorize applies the root package's rule of who may act on which
+// ticket, as a refusal of the forbidden type.
 func (c *curhat) authorize(req hailurah.ActionRequest) error {
-	st := &c.s.State
-	actor := req.Actor
-	switch actor.Role {
-	case hailurah.RoleAdmin:
-		return nil
-	case hailurah.RoleDinas:
-		if !hailurah.DinasAction(req.Action) {
-			return forbidden("Petugas dinas hanya dapat menerima, memperbarui, menyelesaikan atau mengembalikan tugas.")
-		}
-		if actor.Unit == "" || actor.Unit != st.Unit {
-			return forbidden("Tiket ini tidak ditugaskan ke unit Anda.")
-		}
-		return nil
-	case hailurah.RoleModerator, hailurah.RoleLurah:
-		if hailurah.DinasAction(req.Action) {
-			return forbidden("Aksi ini hanya untuk petugas unit dinas yang ditugaskan.")
-		}
-		if actor.Kelurahan == "" {
-			return forbidden("Akun Anda tidak terhubung ke kelurahan mana pun.")
-		}
-		if st.Kelurahan == "" {
-			if req.Action != hailurah.ActionSetKelurahan && req.Action != hailurah.ActionNote {
-				return forbidden("Tiket ini masih di antrean kota; tetapkan kelurahannya terlebih dahulu.")
-			}
-			if req.Action == hailurah.ActionSetKelurahan && req.Kelurahan != actor.Kelurahan {
-				return forbidden("Anda hanya dapat memindahkan tiket ke kelurahan Anda sendiri.")
-			}
-			return nil
-		}
-		if actor.Kelurahan != st.Kelurahan {
-			return forbidden("Tiket ini bukan milik kelurahan Anda.")
-		}
-		return nil
+	if err := req.Authorize(c.s.State.Kelurahan, c.s.State.Unit); err != nil {
+		return forbidden("%s", hailurah.ErrorMessage(err))
 	}
-	return forbidden("Peran %s tidak dapat menindaklanjuti tiket.", actor.Role.Label())
+	return nil
 }
 
 // act carries out a validated action. The state changes before the first
@@ -191,7 +137,7 @@ func (c *curhat) act(ctx workflow.Context, req hailurah.ActionRequest) (hailurah
 		if req.DueAt != nil {
 			c.s.DinasSLA, c.s.DinasCal = req.DueAt.Sub(now), hailurah.CalendarHours
 		}
-		due := hailurah.AddWorkingTime(now, c.s.DinasSLA, c.s.DinasCal)
+		due := c.in.Policy.Zone.AddWorkingTime(now, c.s.DinasSLA, c.s.DinasCal)
 		st.DinasDue = &due
 		st.DinasBreachLevel = 0
 		c.setStatus(hailurah.StatusAssigned)

@@ -280,7 +280,8 @@ func (c *curhat) awaitModerator(ctx workflow.Context) {
 			return
 		}
 		deadline := c.s.ModStart.Add(time.Duration(st.ModeratorBreachLevel+1) * c.s.ModSLA)
-		if c.awaitUntil(ctx, deadline, func() bool { return leave() || st.Verified }) {
+		// A cancelled wait counts as a breach for now (see awaitDeadline).
+		if held, _ := awaitDeadline(ctx, deadline, func() bool { return leave() || st.Verified }); held {
 			continue
 		}
 		st.ModeratorBreached = true
@@ -308,8 +309,9 @@ func (c *curhat) awaitDinas(ctx workflow.Context) {
 			_ = workflow.Await(ctx, moved)
 			return
 		}
-		deadline := hailurah.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
-		if c.awaitUntil(ctx, deadline, moved) {
+		deadline := c.in.Policy.Zone.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
+		// A cancelled wait counts as a breach for now (see awaitDeadline).
+		if held, _ := awaitDeadline(ctx, deadline, moved); held {
 			continue
 		}
 		st.DinasBreached = true
@@ -328,8 +330,9 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 	phase := c.s.Phase
 	leave := func() bool { return c.s.Phase != phase || c.continueAsNewSuggested(ctx) }
 	asked := *st.ConfirmAskedAt
+	// A cancelled wait counts as no answer for now (see awaitDeadline).
 	if !c.s.ReminderSent {
-		if c.awaitUntil(ctx, asked.Add(c.in.Policy.ReminderAfter()), leave) {
+		if held, _ := awaitDeadline(ctx, asked.Add(c.in.Policy.ReminderAfter()), leave); held {
 			return
 		}
 		c.s.ReminderSent = true
@@ -337,7 +340,7 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 			From: st.Status, To: st.Status})
 		c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxConfirmReminder})
 	}
-	if c.awaitUntil(ctx, asked.Add(c.in.Policy.AutoCloseAfter()), leave) {
+	if held, _ := awaitDeadline(ctx, asked.Add(c.in.Policy.AutoCloseAfter()), leave); held {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -355,23 +358,9 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 func (c *curhat) awaitRating(ctx workflow.Context) bool {
 	st := &c.s.State
 	until := st.ResolvedAt.Add(c.in.Policy.AutoCloseAfter())
-	c.awaitUntil(ctx, until, func() bool { return st.Rating != 0 || c.continueAsNewSuggested(ctx) })
+	// A cancelled wait ends it as if out of time for now (see awaitDeadline).
+	_, _ = awaitDeadline(ctx, until, func() bool { return st.Rating != 0 || c.continueAsNewSuggested(ctx) })
 	return st.Rating != 0 || !workflow.Now(ctx).Before(until)
-}
-
-// awaitUntil waits until cond holds or the deadline passes, and reports
-// whether cond held. A deadline already past (a run resumed late) times
-// out at once.
-func (c *curhat) awaitUntil(ctx workflow.Context, deadline time.Time, cond func() bool) bool {
-	if cond() {
-		return true
-	}
-	d := deadline.Sub(workflow.Now(ctx))
-	if d <= 0 {
-		return false
-	}
-	ok, err := workflow.AwaitWithTimeout(ctx, d, cond)
-	return ok && err == nil
 }
 
 // idle reports that no update handler, citizen message or buffered signal

@@ -245,21 +245,31 @@ func TestDinasBreach(t *testing.T) {
 	}
 }
 
-func TestDinasSLACountsWorkingDays(t *testing.T) {
-	friday := time.Date(2026, 7, 3, 14, 0, 0, 0, wib)
-	h := newHarness(t, friday)
+// urgentTaskOnWorkingDays runs an urgency-5 ticket received at received
+// on a working-day dinas SLA counted in zone: verified after 30 minutes,
+// assigned to DLH after an hour, accepted after four days, done after
+// five, then confirmed and rated. It returns the harness and the assign.
+func urgentTaskOnWorkingDays(t *testing.T, received time.Time, zone hailurah.Zone) (*harness, *updateResult) {
+	t.Helper()
+	h := newHarness(t, received)
 	h.Triage = triageResult(5)
 	in := input()
-	in.First.At = friday
+	in.First.At = received
 	in.Policy.Dinas.Calendar = hailurah.CalendarWorkingDays
+	in.Policy.Zone = zone
 	h.mustAct(30*time.Minute, modTaman, hailurah.ActionRequest{Action: hailurah.ActionVerify})
-	assign := h.act(hour, modTaman, hailurah.ActionRequest{Action: hailurah.ActionAssign, Unit: "dlh"}) // Friday 15:00
+	assign := h.act(hour, modTaman, hailurah.ActionRequest{Action: hailurah.ActionAssign, Unit: "dlh"})
 	h.mustAct(4*day, dinasDLH, hailurah.ActionRequest{Action: hailurah.ActionAccept})
 	h.mustAct(5*day, dinasDLH, hailurah.ActionRequest{Action: hailurah.ActionDone, Text: "Selesai."})
 	h.say(5*day+hour, "SESUDAH")
 	h.say(5*day+2*hour, "5")
-
 	h.run(in)
+	return h, assign
+}
+
+func TestDinasSLACountsWorkingDays(t *testing.T) {
+	friday := time.Date(2026, 7, 3, 14, 0, 0, 0, wib)
+	h, assign := urgentTaskOnWorkingDays(t, friday, hailurah.Zone{}) // assigned Friday 15:00
 
 	monday := time.Date(2026, 7, 6, 15, 0, 0, 0, wib)
 	if assign.state.DinasDue == nil || !assign.state.DinasDue.Equal(monday) {
@@ -274,6 +284,28 @@ func TestDinasSLACountsWorkingDays(t *testing.T) {
 	}
 	if got, want := friday.Add(breaches[1].at), monday.Add(day); !got.Equal(want) {
 		t.Errorf("second breach at %v, want Tuesday 15:00", got.In(wib))
+	}
+}
+
+// TestDinasSLACountsInTheTicketsZone: a WITA kelurahan's working days
+// begin at its own midnight. Friday 23:30 WIB is already Saturday 00:30
+// WITA, so a one-working-day task assigned then is due at the end of
+// Monday WITA (Monday 23:00 WIB), not at Monday 23:30 WIB.
+func TestDinasSLACountsInTheTicketsZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	friday := time.Date(2026, 7, 3, 22, 30, 0, 0, wib)
+	h, assign := urgentTaskOnWorkingDays(t, friday, wita) // assigned Friday 23:30 WIB
+
+	endOfMonday := time.Date(2026, 7, 7, 0, 0, 0, 0, wita.Location())
+	if assign.state.DinasDue == nil || !assign.state.DinasDue.Equal(endOfMonday) {
+		t.Fatalf("due = %v, want %v (Tuesday 00:00 WITA)", assign.state.DinasDue, endOfMonday)
+	}
+	breaches := h.notifiedOf(hailurah.NotifyDinasBreach)
+	if len(breaches) == 0 || !friday.Add(breaches[0].at).Equal(endOfMonday) {
+		t.Errorf("first breach: %+v, want at %v", breaches, endOfMonday)
 	}
 }
 

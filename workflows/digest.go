@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
 )
 
@@ -19,7 +20,7 @@ const digestWeek = 7 * 24 * time.Hour
 
 // DigestWorkflow sends every lurah the week's ticket counts for their
 // kelurahan and returns how many kelurahan it covered. The schedule starts
-// it on Monday at 07:00 WIB.
+// it on Monday at 07:00 on the kelurahan's clock.
 func DigestWorkflow(ctx workflow.Context) (int, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,
@@ -31,11 +32,11 @@ func DigestWorkflow(ctx workflow.Context) (int, error) {
 	return n, err
 }
 
-// EnsureDigestSchedule creates the weekly digest schedule, or brings an
-// existing one to the current cron, time zone and action, so every worker
-// start can call it.
-func EnsureDigestSchedule(ctx context.Context, c client.Client) error {
-	spec := client.ScheduleSpec{CronExpressions: []string{DigestCron}, TimeZoneName: DigestTimeZone}
+// EnsureDigestSchedule creates the weekly digest schedule in zone, or
+// brings an existing one to the current cron, time zone and action, so
+// every worker start can call it and a changed HAILURAH_TZ takes effect.
+func EnsureDigestSchedule(ctx context.Context, c client.Client, zone hailurah.Zone) error {
+	spec := client.ScheduleSpec{CronExpressions: []string{DigestCron}, TimeZoneName: zone.Name()}
 	action := &client.ScheduleWorkflowAction{
 		ID:        "hailurah-weekly-digest",
 		Workflow:  DigestWorkflow,

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -87,7 +88,7 @@ func (h *fakeHandle) Update(_ context.Context, o client.ScheduleUpdateOptions) e
 
 func TestEnsureDigestScheduleCreates(t *testing.T) {
 	s := &fakeSchedules{}
-	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}); err != nil {
+	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}, hailurah.Zone{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.created) != 1 {
@@ -109,7 +110,7 @@ func TestEnsureDigestScheduleUpdatesAnExistingOne(t *testing.T) {
 	paused := client.ScheduleState{Paused: true, Note: "libur"}
 	s := &fakeSchedules{createErr: temporal.ErrScheduleAlreadyRunning,
 		existing: client.Schedule{Spec: &old, State: &paused}}
-	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}); err != nil {
+	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}, hailurah.Zone{}); err != nil {
 		t.Fatal(err)
 	}
 	if s.handleID != workflows.DigestScheduleID || s.updated == nil {
@@ -127,10 +128,29 @@ func TestEnsureDigestScheduleUpdatesAnExistingOne(t *testing.T) {
 
 func TestEnsureDigestScheduleReportsOtherErrors(t *testing.T) {
 	s := &fakeSchedules{createErr: errors.New("unavailable")}
-	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}); err == nil {
+	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}, hailurah.Zone{}); err == nil {
 		t.Error("want the error")
 	}
 	if s.updated != nil {
 		t.Error("must not update after a failed create")
+	}
+}
+
+// TestSchedulesFollowTheZone: a WITA kelurahan gets its digest on Monday
+// 07:00 and its retention sweep at 02:00 on its own clock.
+func TestSchedulesFollowTheZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &fakeSchedules{}
+	if err := workflows.EnsureDigestSchedule(context.Background(), &fakeClient{schedules: s}, wita); err != nil {
+		t.Fatal(err)
+	}
+	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 90*day, wita); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.created) != 2 || s.created[0].Spec.TimeZoneName != "Asia/Makassar" || s.created[1].Spec.TimeZoneName != "Asia/Makassar" {
+		t.Fatalf("schedules: %+v", s.created)
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
-	"github.com/hailurah/hailurah/programme"
 )
 
 // GrantWorkflowID is the workflow id of a grant: "grant-HB-2026-000001".
@@ -30,9 +29,6 @@ const (
 // ga is only used to name the grant activities; the worker registers a
 // filled one.
 var ga *activities.GrantActivities
-
-// wib formats dates in refusals the way staff read them.
-var wib = time.FixedZone("WIB", 7*60*60)
 
 // GrantWorkflow runs one hibah produktif from application to completion
 // or rejection (DESIGN.md, "Grant application"): field verification by a
@@ -146,7 +142,7 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 
 	if g.in.From == nil {
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
-			To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, programme.FormatRupiah(g.in.Amount))}, nil)
+			To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, hailurah.FormatRupiah(g.in.Amount))}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantToVerify, To: g.audience(hailurah.RoleFasilitator)})
 	} else {
 		// Whoever wrote the grant's row told its staff; the Temporal UI
@@ -184,9 +180,11 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) {
 	phase := g.phase
 	moved := func() bool { return g.phase != phase }
+	// Here and below, a cancelled wait counts as a passed deadline for now
+	// (see awaitDeadline).
 	for g.st.ReminderLevel < g.policy.Reminders {
 		deadline := g.stepStart.Add(time.Duration(g.st.ReminderLevel+1) * sla)
-		if awaitDeadline(ctx, deadline, moved) {
+		if held, _ := awaitDeadline(ctx, deadline, moved); held {
 			return
 		}
 		g.st.ReminderLevel++
@@ -267,21 +265,21 @@ func (g *grant) monitor(ctx workflow.Context) {
 func (g *grant) watchProof(ctx workflow.Context) {
 	disbursed := *g.st.DisbursedAt
 	received := func() bool { return g.st.ProofAt != nil }
-	if awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Bukti penggunaan belum diunggah."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 1,
 		To: g.audience(hailurah.RoleFasilitator)})
-	if awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Batas bukti penggunaan terlewati."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 2,
 		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-	if awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received) {
+	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -298,21 +296,21 @@ func (g *grant) runCheckins(ctx workflow.Context) {
 	for i := range g.st.Checkins {
 		c := &g.st.Checkins[i]
 		done := func() bool { return c.Done() }
-		if awaitDeadline(ctx, c.Due, done) {
+		if held, _ := awaitDeadline(ctx, c.Due, done); held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d jatuh tempo.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 1,
 			To: g.audience(hailurah.RoleFasilitator)})
-		if awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done) {
+		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done); held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d terlambat.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 2,
 			To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-		if awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done) {
+		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done); held {
 			continue
 		}
 		c.Missed = true
@@ -331,9 +329,9 @@ func (g *grant) complete(ctx workflow.Context) {
 	g.st.CompletedAt = &now
 	g.st.ProofDue, g.st.AuditAt = nil, nil
 	g.setStatus(hailurah.GrantCompleted)
-	note := "Omzet " + programme.FormatRupiah(g.st.BaselineOmzet) + " → " + rupiahOrDash(g.st.LatestOmzet) + " (" + pctOrNone(g.st.OmzetChangePct) + ")"
+	note := "Omzet " + hailurah.FormatRupiah(g.st.BaselineOmzet) + " → " + hailurah.FormatRupiahOrDash(g.st.LatestOmzet) + " (" + pctOrNone(g.st.OmzetChangePct) + ")"
 	if g.st.LatestIncome != nil {
-		note += "; pendapatan " + programme.FormatRupiah(g.st.BaselineIncome) + " → " + rupiahOrDash(g.st.LatestIncome) +
+		note += "; pendapatan " + hailurah.FormatRupiah(g.st.BaselineIncome) + " → " + hailurah.FormatRupiahOrDash(g.st.LatestIncome) +
 			" (" + pctOrNone(g.st.IncomeChangePct) + ")"
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCompleted, Actor: hailurah.ActorSystem, From: from,
@@ -341,54 +339,11 @@ func (g *grant) complete(ctx workflow.Context) {
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCompleted, To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
 }
 
-func rupiahOrDash(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return programme.FormatRupiah(*v)
-}
-
 func pctOrNone(p *float64) string {
 	if p == nil {
 		return "tanpa pembanding"
 	}
 	return fmt.Sprintf("%+.1f%%", *p)
-}
-
-// awaitDeadline waits until cond holds or the deadline passes, and
-// reports whether cond held. A deadline already past times out at once.
-func awaitDeadline(ctx workflow.Context, deadline time.Time, cond func() bool) bool {
-	if cond() {
-		return true
-	}
-	d := deadline.Sub(workflow.Now(ctx))
-	if d <= 0 {
-		return false
-	}
-	ok, err := workflow.AwaitWithTimeout(ctx, d, cond)
-	return ok && err == nil
-}
-
-// grantAllowedIn lists the statuses each action may be taken in.
-var grantAllowedIn = map[string][]hailurah.GrantStatus{
-	hailurah.GrantActionVerify:  {hailurah.GrantApplied},
-	hailurah.GrantActionApprove: {hailurah.GrantVerified},
-	hailurah.GrantActionReject:  {hailurah.GrantApplied, hailurah.GrantVerified},
-	// A disbursement recorded again, with the same reference, is answered
-	// without change in every status after it, up to the run's last moment.
-	hailurah.GrantActionDisburse: {hailurah.GrantApproved, hailurah.GrantDisbursed, hailurah.GrantInUse, hailurah.GrantCompleted},
-	hailurah.GrantActionProof:    {hailurah.GrantDisbursed},
-	hailurah.GrantActionCheckin:  {hailurah.GrantDisbursed, hailurah.GrantInUse},
-}
-
-// grantActionsOf is what each role may do with a grant of its kelurahan.
-// Approval and rejection are the lurah's alone, not the admin's: the
-// Peraturan Lurah gives the lurah the authority over the grants, and the
-// lurah signs them; the city's data officer only records the transfer.
-var grantActionsOf = map[hailurah.Role][]string{
-	hailurah.RoleFasilitator: {hailurah.GrantActionVerify, hailurah.GrantActionProof, hailurah.GrantActionCheckin},
-	hailurah.RoleLurah:       {hailurah.GrantActionApprove, hailurah.GrantActionReject, hailurah.GrantActionDisburse},
-	hailurah.RoleAdmin:       {hailurah.GrantActionDisburse},
 }
 
 // validate rejects an action before it enters the history. It must not
@@ -407,11 +362,7 @@ func (g *grant) check(ctx workflow.Context, req hailurah.GrantActionRequest) err
 		return invalid("%s", hailurah.ErrorMessage(err))
 	}
 	st := &g.st
-	ok := false
-	for _, s := range grantAllowedIn[req.Action] {
-		ok = ok || s == st.Status
-	}
-	if !ok {
+	if !hailurah.GrantActionAllowedIn(req.Action, st.Status) {
 		return conflict("Aksi %s tidak dapat dilakukan saat hibah berstatus %q.", req.Action, st.Status.Label())
 	}
 	switch req.Action {
@@ -426,33 +377,19 @@ func (g *grant) check(ctx workflow.Context, req hailurah.GrantActionRequest) err
 		}
 		opens := next.Due.Add(-g.policy.CheckinWindow)
 		if workflow.Now(ctx).Before(opens) {
-			return conflict("Check-in omzet ke-%d baru dapat dicatat mulai %s.", next.N, opens.In(wib).Format("02-01-2006"))
+			return conflict("Check-in omzet ke-%d baru dapat dicatat mulai %s.", next.N, g.policy.Zone.In(opens).Format("02-01-2006"))
 		}
 	}
 	return nil
 }
 
+// authorize applies the root package's rule of who may act on which
+// grant, as a refusal of the forbidden type.
 func (g *grant) authorize(req hailurah.GrantActionRequest) error {
-	actor := req.Actor
-	allowed, ok := grantActionsOf[actor.Role]
-	if !ok {
-		return forbidden("Peran %s tidak menangani hibah.", actor.Role.Label())
+	if err := req.Authorize(g.st.Kelurahan); err != nil {
+		return forbidden("%s", hailurah.ErrorMessage(err))
 	}
-	if actor.Role != hailurah.RoleAdmin && (actor.Kelurahan == "" || actor.Kelurahan != g.st.Kelurahan) {
-		return forbidden("Hibah ini bukan milik kelurahan Anda.")
-	}
-	for _, a := range allowed {
-		if a == req.Action {
-			return nil
-		}
-	}
-	switch req.Action {
-	case hailurah.GrantActionApprove, hailurah.GrantActionReject:
-		return forbidden("Persetujuan dan penolakan hibah ditandatangani Lurah.")
-	case hailurah.GrantActionVerify, hailurah.GrantActionProof, hailurah.GrantActionCheckin:
-		return forbidden("Verifikasi, bukti penggunaan dan check-in dicatat oleh fasilitator kelurahan.")
-	}
-	return forbidden("Peran %s tidak dapat melakukan aksi %s pada hibah.", actor.Role.Label(), req.Action)
+	return nil
 }
 
 // act carries out a validated action. The state changes before the first
@@ -542,9 +479,9 @@ func (g *grant) act(ctx workflow.Context, req hailurah.GrantActionRequest) (hail
 			c.Income, st.LatestIncome = &income, &income
 			st.IncomeChangePct = hailurah.ChangePct(st.BaselineIncome, income)
 		}
-		ev.Note = fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, programme.FormatRupiah(omzet))
+		ev.Note = fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, hailurah.FormatRupiah(omzet))
 		if c.Income != nil {
-			ev.Note += ", pendapatan " + programme.FormatRupiah(*c.Income)
+			ev.Note += ", pendapatan " + hailurah.FormatRupiah(*c.Income)
 		}
 		if notes != "" {
 			ev.Note += ". " + notes

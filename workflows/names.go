@@ -60,7 +60,6 @@ func SearchAttributes() map[string]enumspb.IndexedValueType {
 // The weekly digest to every lurah.
 const (
 	DigestScheduleID = "hailurah-weekly-digest"
-	// DigestCron is Monday 07:00 in DigestTimeZone.
-	DigestCron     = "0 7 * * 1"
-	DigestTimeZone = "Asia/Jakarta"
+	// DigestCron is Monday 07:00 in the deployment's zone.
+	DigestCron = "0 7 * * 1"
 )

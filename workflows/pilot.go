@@ -32,9 +32,6 @@ const (
 // filled one.
 var pa *activities.PilotActivities
 
-// pilotZone formats dates in refusals the way staff read them.
-var pilotZone = time.FixedZone("WIB", 7*60*60)
-
 // snapshotOptions give the KPI snapshot time for a city-wide scope and
 // retry it for a day, like a projection.
 func snapshotOptions(ctx workflow.Context) workflow.Context {
@@ -101,7 +98,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 	r.p.Version++
 	started := hailurah.EventPilotStarted
 	note := fmt.Sprintf("Siklus %d dimulai %s; evaluasi %s, keputusan paling lambat %s.", r.p.Cycle,
-		formatDay(r.p.CycleStart), formatDay(r.p.ReviewAt), formatDay(r.p.DecisionDue))
+		r.day(r.p.CycleStart), r.day(r.p.ReviewAt), r.day(r.p.DecisionDue))
 	if r.p.Cycle > 1 {
 		started = hailurah.EventPilotCycleStarted
 	}
@@ -109,7 +106,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 	for _, m := range r.p.Milestones {
 		if m.Status == hailurah.MilestoneMissed {
 			r.record(ctx, hailurah.EventPilotMilestoneMissed, hailurah.ActorSystem,
-				fmt.Sprintf("Milestone hari ke-%d (%s) sudah lewat saat pilot dicatat; tidak ada pengingat.", m.Day, formatDay(m.Due)), nil)
+				fmt.Sprintf("Milestone hari ke-%d (%s) sudah lewat saat pilot dicatat; tidak ada pengingat.", m.Day, r.day(m.Due)), nil)
 		}
 	}
 
@@ -118,7 +115,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		if m.Status != hailurah.MilestonePending {
 			continue
 		}
-		if err := r.sleepUntil(ctx, m.Due); err != nil {
+		if _, err := awaitDeadline(ctx, m.Due, nil); err != nil {
 			return nil, err
 		}
 		at := workflow.Now(ctx)
@@ -128,14 +125,14 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		r.notify(ctx, activities.PilotNotifyInput{Kind: hailurah.NotifyPilotMilestone, Day: m.Day})
 	}
 
-	if err := r.sleepUntil(ctx, r.p.ReviewAt); err != nil {
+	if _, err := awaitDeadline(ctx, r.p.ReviewAt, nil); err != nil {
 		return nil, err
 	}
 	r.review(ctx)
 
 	for r.decided == nil {
 		deadline := r.p.DecisionDue.Add(time.Duration(r.p.OverdueReminders) * r.policy.OverdueEvery)
-		decided, err := pilotAwait(ctx, deadline, func() bool { return r.decided != nil })
+		decided, err := awaitDeadline(ctx, deadline, func() bool { return r.decided != nil })
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +143,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		r.p.OverdueReminders++
 		r.p.Version++
 		r.record(ctx, hailurah.EventPilotOverdue, hailurah.ActorSystem,
-			fmt.Sprintf("Keputusan belum ditandatangani; jatuh tempo %s (pengingat ke-%d).", formatDay(r.p.DecisionDue), r.p.OverdueReminders), nil)
+			fmt.Sprintf("Keputusan belum ditandatangani; jatuh tempo %s (pengingat ke-%d).", r.day(r.p.DecisionDue), r.p.OverdueReminders), nil)
 		r.notify(ctx, activities.PilotNotifyInput{Kind: hailurah.NotifyPilotOverdue})
 	}
 
@@ -209,7 +206,7 @@ func (r *pilotReview) check(req *hailurah.DecisionRequest) error {
 	switch p.Status {
 	case hailurah.PilotRunning:
 		return conflict("Keputusan baru dapat ditandatangani setelah paket evaluasi hari ke-%d tersedia (%s).",
-			r.policy.ReviewDay, formatDay(p.ReviewAt))
+			r.policy.ReviewDay, r.day(p.ReviewAt))
 	case hailurah.PilotStopped:
 		return conflict("Pilot sudah dihentikan.")
 	}
@@ -315,28 +312,9 @@ func (r *pilotReview) notify(ctx workflow.Context, in activities.PilotNotifyInpu
 	}
 }
 
-// sleepUntil waits for a deadline; one already passed returns at once.
-func (r *pilotReview) sleepUntil(ctx workflow.Context, deadline time.Time) error {
-	if d := deadline.Sub(workflow.Now(ctx)); d > 0 {
-		return workflow.Sleep(ctx, d)
-	}
-	return nil
-}
-
-// pilotAwait waits until cond holds or the deadline passes and reports
-// whether cond held; a deadline already passed checks cond once.
-func pilotAwait(ctx workflow.Context, deadline time.Time, cond func() bool) (bool, error) {
-	if cond() {
-		return true, nil
-	}
-	d := deadline.Sub(workflow.Now(ctx))
-	if d <= 0 {
-		return false, nil
-	}
-	return workflow.AwaitWithTimeout(ctx, d, cond)
-}
-
-func formatDay(t time.Time) string { return t.In(pilotZone).Format("02-01-2006") }
+// day writes a date in notes and refusals the way staff read it, on the
+// clock of the pilot's policy.
+func (r *pilotReview) day(t time.Time) string { return r.policy.Zone.In(t).Format("02-01-2006") }
 
 func scopeText(scope []hailurah.PilotArea) string {
 	parts := make([]string, len(scope))

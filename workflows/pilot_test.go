@@ -297,6 +297,33 @@ func TestPilotMilestonesSnapshotAndStop(t *testing.T) {
 	}
 }
 
+// TestPilotWritesDatesInItsZone: a WITA pilot's timeline names its days
+// on the WITA clock, through its next cycle too. Its first day begins at
+// 00:00 WITA, which is still the day before in WIB.
+func TestPilotWritesDatesInItsZone(t *testing.T) {
+	wita, err := hailurah.LoadZone("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, wita.Location())
+	h := newPilotHarness(t, start)
+	h.decide(80*day, lurahTaman, hailurah.DecisionRequest{Decision: hailurah.DecisionAdjust, Rationale: rationale})
+	in := pilotInput(start)
+	in.Policy.Zone = wita
+	next := h.continued(in)
+
+	started := h.eventsOf(hailurah.EventPilotStarted)
+	if len(started) != 1 {
+		t.Fatalf("started events: %d", len(started))
+	}
+	if note := started[0].in.Event.Note; !strings.Contains(note, "dimulai 05-01-2026; evaluasi 22-03-2026, keputusan paling lambat 05-04-2026") {
+		t.Errorf("started: %q", note)
+	}
+	if next.Policy.Zone.Name() != "Asia/Makassar" {
+		t.Errorf("the next cycle counts in %q", next.Policy.Zone.Name())
+	}
+}
+
 func TestPilotOverdueDecision(t *testing.T) {
 	h := newPilotHarness(t, pilotStart)
 	newTargets := []hailurah.PilotTarget{{KPI: hailurah.KPITrained, Target: 60}}

@@ -286,7 +286,7 @@ func TestRecordHistories(t *testing.T) {
 		// The schedule helper against a real server: twice, as two worker
 		// starts would.
 		for range 2 {
-			if err := workflows.EnsureDigestSchedule(context.Background(), r.c); err != nil {
+			if err := workflows.EnsureDigestSchedule(context.Background(), r.c, hailurah.Zone{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -294,7 +294,7 @@ func TestRecordHistories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tz := desc.Schedule.Spec.TimeZoneName; tz != workflows.DigestTimeZone || len(desc.Info.NextActionTimes) == 0 {
+		if tz := desc.Schedule.Spec.TimeZoneName; tz != hailurah.DefaultZoneName || len(desc.Info.NextActionTimes) == 0 {
 			t.Fatalf("schedule: tz %q, next %v", tz, desc.Info.NextActionTimes)
 		}
 		jakarta := time.FixedZone("WIB", 7*3600)

@@ -67,7 +67,7 @@ func ResumeCurhat(in hailurah.CurhatInput, from CurhatFrom) (hailurah.CurhatInpu
 		s.Assignment = 1
 		s.DinasStart = *st.AssignedAt
 		s.DinasSLA, s.DinasCal = in.Policy.DinasSLAFor(st.Urgency), in.Policy.Dinas.Calendar
-		due := hailurah.AddWorkingTime(s.DinasStart, s.DinasSLA, s.DinasCal)
+		due := in.Policy.Zone.AddWorkingTime(s.DinasStart, s.DinasSLA, s.DinasCal)
 		switch {
 		case st.DinasDue == nil:
 			s.State.DinasDue = &due

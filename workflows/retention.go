@@ -16,10 +16,9 @@ import (
 // The daily retention sweep.
 const (
 	RetentionScheduleID = "hailurah-retention"
-	// RetentionCron is 02:00 every day in RetentionTimeZone, when nobody
-	// works the queue.
-	RetentionCron     = "0 2 * * *"
-	RetentionTimeZone = "Asia/Jakarta"
+	// RetentionCron is 02:00 every day in the deployment's zone, when
+	// nobody works the queue.
+	RetentionCron = "0 2 * * *"
 )
 
 // ra is the nil receiver workflows name the retention activities by.
@@ -53,14 +52,15 @@ func RetentionWorkflow(ctx workflow.Context, in RetentionInput) (hailurah.Retent
 	return res, err
 }
 
-// EnsureRetentionSchedule creates the daily retention schedule, or brings
-// an existing one to the current cron, time zone and retention, so every
-// worker start can call it and a changed HAILURAH_RETENTION takes effect.
-func EnsureRetentionSchedule(ctx context.Context, c client.Client, retention time.Duration) error {
+// EnsureRetentionSchedule creates the daily retention schedule in zone, or
+// brings an existing one to the current cron, time zone and retention, so
+// every worker start can call it and a changed HAILURAH_RETENTION or
+// HAILURAH_TZ takes effect.
+func EnsureRetentionSchedule(ctx context.Context, c client.Client, retention time.Duration, zone hailurah.Zone) error {
 	if retention <= 0 {
 		return fmt.Errorf("retention schedule: retention must be positive, got %v", retention)
 	}
-	spec := client.ScheduleSpec{CronExpressions: []string{RetentionCron}, TimeZoneName: RetentionTimeZone}
+	spec := client.ScheduleSpec{CronExpressions: []string{RetentionCron}, TimeZoneName: zone.Name()}
 	action := &client.ScheduleWorkflowAction{
 		ID:        "hailurah-retention-sweep",
 		Workflow:  RetentionWorkflow,

@@ -90,7 +90,7 @@ func TestRetentionWorkflowRefusesZeroRetention(t *testing.T) {
 
 func TestEnsureRetentionScheduleCreates(t *testing.T) {
 	s := &fakeSchedules{}
-	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 90*day); err != nil {
+	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 90*day, hailurah.Zone{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.created) != 1 {
@@ -115,7 +115,7 @@ func TestEnsureRetentionScheduleUpdatesRetention(t *testing.T) {
 		Spec: &old, State: &paused,
 		Action: &client.ScheduleWorkflowAction{Args: []any{workflows.RetentionInput{Retention: 180 * day}}},
 	}}
-	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 30*day); err != nil {
+	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 30*day, hailurah.Zone{}); err != nil {
 		t.Fatal(err)
 	}
 	if s.handleID != workflows.RetentionScheduleID || s.updated == nil {
@@ -133,7 +133,7 @@ func TestEnsureRetentionScheduleUpdatesRetention(t *testing.T) {
 
 func TestEnsureRetentionScheduleRefusesZero(t *testing.T) {
 	s := &fakeSchedules{}
-	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 0); err == nil || len(s.created) != 0 {
+	if err := workflows.EnsureRetentionSchedule(context.Background(), &fakeClient{schedules: s}, 0, hailurah.Zone{}); err == nil || len(s.created) != 0 {
 		t.Errorf("err %v, created %d", err, len(s.created))
 	}
 }

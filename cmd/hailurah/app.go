@@ -14,6 +14,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/devserver"
 	"github.com/hailurah/hailurah/outbox"
@@ -122,6 +123,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	// The store counts days and months in the zone too; a changed
+	// HAILURAH_TZ rebuilds the dashboard rollups here, once.
+	if err := db.SetZone(ctx, m.Config.Zone); err != nil {
+		return fmt.Errorf("HAILURAH_TZ=%s: %w", m.Config.Zone.Name(), err)
+	}
 
 	if err := m.connectTemporal(ctx); err != nil {
 		return err
@@ -135,14 +141,20 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if m.Mode != ModeWorker {
+		// New tickets, grants and pilots carry the zone in their policies:
+		// their workflows count in it however the next process is set.
+		zone := m.Config.Zone
+		sla := rules.SLA()
+		sla.Zone = zone
 		srv, err := server.New(server.Config{
-			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now,
+			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
-			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal}},
+			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal},
+				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
 				Cases: &server.TemporalCases{Client: m.Temporal}, Policy: m.Config.GrantPolicy},
-			Policy: rules.SLA(), Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
+			Policy: sla, Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
 				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
 			Checks: []server.Check{
@@ -212,14 +224,15 @@ func (m *Main) connectTemporal(ctx context.Context) error {
 func (m *Main) startWorker(ctx context.Context) error {
 	// The embedded server registers the search attributes itself; a
 	// cluster gets them from the worker.
-	setup := func() error { return worker.Setup(ctx, m.Temporal, m.Config.Namespace) }
+	zone := m.Config.Zone
+	setup := func() error { return worker.Setup(ctx, m.Temporal, m.Config.Namespace, zone) }
 	if m.Devserver != nil {
-		setup = func() error { return workflows.EnsureDigestSchedule(ctx, m.Temporal) }
+		setup = func() error { return workflows.EnsureDigestSchedule(ctx, m.Temporal, zone) }
 	}
 	if err := setup(); err != nil {
 		return fmt.Errorf("prepare Temporal namespace: %w", err)
 	}
-	if err := workflows.EnsureRetentionSchedule(ctx, m.Temporal, m.Config.Retention); err != nil {
+	if err := workflows.EnsureRetentionSchedule(ctx, m.Temporal, m.Config.Retention, zone); err != nil {
 		return fmt.Errorf("prepare Temporal namespace: %w", err)
 	}
 	classifier, err := triage.New(m.Rules, m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
@@ -228,12 +241,12 @@ func (m *Main) startWorker(ctx context.Context) error {
 	}
 	acts := &activities.Activities{
 		Tickets: m.DB, Outbox: m.DB, Notifications: m.DB, Kelurahan: m.DB,
-		Classifier: classifier, BaseURL: m.baseURL(), Now: m.Now,
+		Classifier: classifier, BaseURL: m.baseURL(), Now: m.Now, Zone: zone,
 		Logger: m.Logger.With(slog.String("component", "activities")),
 	}
-	grants := &activities.GrantActivities{Grants: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
+	grants := &activities.GrantActivities{Grants: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(), Zone: zone,
 		Logger: m.Logger.With(slog.String("component", "grant-activities"))}
-	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(),
+	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(), Zone: zone,
 		Logger: m.Logger.With(slog.String("component", "pilot-activities"))}
 	retention := &activities.RetentionActivities{Store: m.DB, Logger: m.Logger.With(slog.String("component", "retention-activities"))}
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention})
@@ -355,7 +368,7 @@ func (m *Main) fillDemo(ctx context.Context) error {
 	}
 	started := time.Now()
 	rep, err := fillDemo(ctx, demoTarget{db: m.DB, databaseURL: m.Config.DatabaseURL, temporal: m.Temporal,
-		rules: m.Rules, grantPolicy: m.Config.GrantPolicy}, *m.Demo, m.Out)
+		rules: m.Rules, grantPolicy: m.Config.GrantPolicy, zone: m.Config.Zone}, *m.Demo, m.Out)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}

@@ -41,7 +41,9 @@ type Config struct {
 	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
 	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 	PprofAddr       string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
-	Location        *time.Location
+	// Zone is HAILURAH_TZ loaded: the one clock of SLAs, reminders,
+	// reports and every time shown, given to everything Main starts.
+	Zone hailurah.Zone
 	// GrantPolicy is HAILURAH_GRANT_POLICY: overrides of the grant
 	// process's durations ("verify_sla=3d,checkins=30d/60d/90d"); zero
 	// values keep the seed's.
@@ -76,7 +78,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		WhatsAppAPIBase: get("WHATSAPP_API_BASE", "https://graph.facebook.com/v23.0"),
 		RulesPath:       get("HAILURAH_RULES", ""),
 		DemoPassword:    get("HAILURAH_DEMO_PASSWORD", ""),
-		TZ:              get("HAILURAH_TZ", "Asia/Jakarta"),
+		TZ:              get("HAILURAH_TZ", hailurah.DefaultZoneName),
 		LogLevel:        get("HAILURAH_LOG_LEVEL", "info"),
 	}
 	switch v := strings.ToLower(get("HAILURAH_SECURE_COOKIES", "false")); v {
@@ -86,14 +88,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		return cfg, fmt.Errorf("HAILURAH_SECURE_COOKIES: %q is not true or false", v)
 	}
-	loc, err := time.LoadLocation(cfg.TZ)
+	zone, err := hailurah.LoadZone(cfg.TZ)
 	if err != nil {
 		return cfg, fmt.Errorf("HAILURAH_TZ: unknown time zone %q", cfg.TZ)
 	}
-	cfg.Location = loc
+	cfg.Zone = zone
 	if cfg.GrantPolicy, err = hailurah.ParseGrantPolicy(get("HAILURAH_GRANT_POLICY", "")); err != nil {
 		return cfg, fmt.Errorf("HAILURAH_GRANT_POLICY: %s", hailurah.ErrorMessage(err))
 	}
+	cfg.GrantPolicy.Zone = zone
 	retention := get("HAILURAH_RETENTION", "4320h")
 	if cfg.Retention, err = time.ParseDuration(retention); err != nil || cfg.Retention <= 0 {
 		return cfg, fmt.Errorf("HAILURAH_RETENTION: %q is not a positive duration such as 4320h (180 days)", retention)

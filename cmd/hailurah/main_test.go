@@ -132,6 +132,30 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// TestConfigZone: HAILURAH_TZ is read, Asia/Jakarta by default, and given
+// to the grant policy the workflows start with.
+func TestConfigZone(t *testing.T) {
+	for tz, want := range map[string]string{"": "Asia/Jakarta", "Asia/Makassar": "Asia/Makassar", "Asia/Jayapura": "Asia/Jayapura"} {
+		cfg, err := LoadConfig(func(k string) string {
+			if k == "HAILURAH_TZ" {
+				return tz
+			}
+			return ""
+		})
+		if err != nil || cfg.Zone.Name() != want || cfg.GrantPolicy.Zone.Name() != want {
+			t.Errorf("HAILURAH_TZ=%q: zone %q, grant policy %q, %v; want %q", tz, cfg.Zone.Name(), cfg.GrantPolicy.Zone.Name(), err, want)
+		}
+	}
+	if _, err := LoadConfig(func(k string) string {
+		if k == "HAILURAH_TZ" {
+			return "Local"
+		}
+		return ""
+	}); err == nil || !strings.Contains(err.Error(), "HAILURAH_TZ") {
+		t.Errorf("HAILURAH_TZ=Local: %v; the zone must not depend on the machine", err)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	for env, want := range map[string]string{
 		"DATABASE_URL=mysql://x":           "DATABASE_URL",

@@ -19,7 +19,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/workflows"
@@ -123,6 +122,9 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	if err := db.MigrateUp(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := db.SetZone(ctx, cfg.Zone); err != nil {
+		return fmt.Errorf("HAILURAH_TZ=%s: %w", cfg.Zone.Name(), err)
+	}
 	rules, err := triage.LoadRules(cfg.RulesPath)
 	if err != nil {
 		return err
@@ -134,7 +136,7 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	if err := seedDemo(ctx, db, rules, pw); err != nil {
 		return fmt.Errorf("seed demo users: %w", err)
 	}
-	rep, err := fillDemo(ctx, demoTarget{db: db, databaseURL: cfg.DatabaseURL, temporal: c, rules: rules, grantPolicy: cfg.GrantPolicy}, opts, out)
+	rep, err := fillDemo(ctx, demoTarget{db: db, databaseURL: cfg.DatabaseURL, temporal: c, rules: rules, grantPolicy: cfg.GrantPolicy, zone: cfg.Zone}, opts, out)
 	if err != nil {
 		return err
 	}
@@ -187,6 +189,7 @@ type demoTarget struct {
 	temporal    client.Client
 	rules       *triage.Rules
 	grantPolicy hailurah.GrantPolicy
+	zone        hailurah.Zone
 }
 
 // demoReport is what fillDemo did.
@@ -255,7 +258,9 @@ func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer
 		}()
 	}
 	g := &demoGen{now: time.Now(), months: opts.Months, rules: t.rules, rnd: rand.New(rand.NewPCG(2026, 90)),
-		open: rand.New(rand.NewPCG(2026, 91)), policy: t.rules.SLA(), grantPolicy: t.grantPolicy.WithDefaults(), starter: starter}
+		open: rand.New(rand.NewPCG(2026, 91)), policy: t.rules.SLA(), grantPolicy: t.grantPolicy.WithDefaults(), starter: starter,
+		zone: t.zone}
+	g.policy.Zone, g.grantPolicy.Zone = t.zone, t.zone
 	fmt.Fprintf(out, "Mengisi data demo (%s): %d tiket dalam %d bulan…\n", t.db.Dialect(), opts.Tickets, opts.Months)
 	prog, err := g.programme(ctx, w)
 	if err != nil {
@@ -280,13 +285,13 @@ func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer
 		time.Since(started).Round(time.Millisecond))
 
 	rep := &demoReport{prog: prog, tickets: opts.Tickets}
-	if rep.pilot, err = createDemoPilot(ctx, t.db, g.now); err != nil {
+	if rep.pilot, err = createDemoPilot(ctx, t.db, g.now, t.zone); err != nil {
 		return nil, fmt.Errorf("demo pilot: %w", err)
 	}
 	fmt.Fprintf(out, "  pilot %s \"%s\" dimulai %s (hari ke-%d): paket evaluasi menunggu keputusan Lurah\n",
 		rep.pilot.ID, rep.pilot.Name, rep.pilot.StartDate.Format("02-01-2006"), demoPilotDay)
 	if starter != nil {
-		startErr := g.startWorkflow(ctx, demoPilotStart(rep.pilot))
+		startErr := g.startWorkflow(ctx, demoPilotStart(rep.pilot, t.zone))
 		counts, err := starter.wait()
 		starter = nil
 		if err == nil {
@@ -442,6 +447,9 @@ type demoGen struct {
 	grantPolicy hailurah.GrantPolicy
 	// starter starts the open items' workflows; nil for rows only.
 	starter *demoStarter
+	// zone is the kelurahan's clock: curhat come by its day, dates are
+	// its calendar days.
+	zone hailurah.Zone
 }
 
 func (g *demoGen) pick(items ...string) string { return items[g.rnd.IntN(len(items))] }
@@ -569,9 +577,9 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 	for _, a := range demoAreas {
 		n := map[string]int{"taman": 8, "nambangan": 4, "demangan": 2}[a.code]
 		for i := 0; i < n; i++ {
-			held := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (float64(i) + g.rnd.Float64()) / float64(n))))
+			held := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (float64(i) + g.rnd.Float64()) / float64(n))))
 			if held.After(g.now) {
-				held = dateOnlyUTC(g.now)
+				held = g.dateOnlyUTC(g.now)
 			}
 			topic := topics[g.rnd.IntN(len(topics))]
 			certifying := strings.HasPrefix(topic, "Sertifikasi")
@@ -599,7 +607,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 	var projRows, workerRows [][]any
 	for _, a := range demoAreas {
 		for i := 0; i < map[string]int{"taman": 3, "nambangan": 2, "demangan": 1}[a.code]; i++ {
-			s := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (0.3 + 0.6*g.rnd.Float64()))))
+			s := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * (0.3 + 0.6*g.rnd.Float64()))))
 			e := s.AddDate(0, 0, 4)
 			name := []string{"Paving gang RW", "Normalisasi drainase RW", "Taman kota RW"}[i%3] + rtrwNum(1+g.rnd.IntN(a.rws))
 			projRows = append(projRows, []any{projectID, a.code, name, "Kel. " + a.code, s, e, hailurah.DefaultPadatKaryaWage, "fasilitator", created})
@@ -626,7 +634,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 				continue
 			}
 			h.umkm = true
-			on := dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * g.rnd.Float64())))
+			on := g.dateOnlyUTC(start.Add(time.Duration(float64(g.now.Sub(start)) * g.rnd.Float64())))
 			onboardRows = append(onboardRows, []any{h.id, g.pick("toko-warga-taman", "shopee", "tokopedia"), "", on, "fasilitator", created})
 			c.onboardings++
 		}
@@ -735,7 +743,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 		if g.rnd.Float64() < 0.25 {
 			vuln = `["` + g.pick(hailurah.VulnerableGroups...) + `"]`
 		}
-		updated := dateOnlyUTC(g.now.Add(-g.between(0, 30*24*time.Hour)))
+		updated := g.dateOnlyUTC(g.now.Add(-g.between(0, 30*24*time.Hour)))
 		hhRows = append(hhRows, []any{h.id, h.kel, h.head, "RT" + h.rt + "/RW" + h.rw + ", Kel. " + h.kel, h.rt, h.rw, h.dtks, h.potensi,
 			pel, h.modal, h.omzet, h.umkm, updated, h.income, vuln, created, g.now})
 	}
@@ -802,8 +810,10 @@ func pctOrNil(p *float64) any {
 	return *p
 }
 
-func dateOnlyUTC(t time.Time) time.Time {
-	y, m, d := t.In(time.FixedZone("WIB", 7*3600)).Date()
+// dateOnlyUTC is t's calendar day in the kelurahan's zone, stored as the
+// store keeps dates: 00:00 UTC.
+func (g *demoGen) dateOnlyUTC(t time.Time) time.Time {
+	y, m, d := g.zone.In(t).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -891,7 +901,7 @@ func (g *demoGen) openGrant(id string, h *demoHousehold, status hailurah.GrantSt
 	}
 	ptr := func(t time.Time) *time.Time { return &t }
 	event(applied, hailurah.EventGrantApplied, "fasilitator", hailurah.RoleFasilitator, "", hailurah.GrantApplied,
-		fmt.Sprintf("Pengajuan %s %s.", gr.Purpose, programme.FormatRupiah(amount)))
+		fmt.Sprintf("Pengajuan %s %s.", gr.Purpose, hailurah.FormatRupiah(amount)))
 	checkins = append(checkins, []any{id + "/baseline", h.id, applied, h.omzet, h.income, hailurah.CheckinFasilitator, id, "Data awal pengajuan hibah", "fasilitator", applied})
 	if stage == 0 {
 		gr.VerifyDue = ptr(applied.Add(pol.VerifySLA))
@@ -936,7 +946,7 @@ func (g *demoGen) openGrant(id string, h *demoHousehold, status hailurah.GrantSt
 			c.At, c.Omzet, c.By = &at, &omzet, "fasilitator"
 			gr.LatestOmzet, gr.OmzetChangePct = &omzet, hailurah.ChangePct(h.omzet, omzet)
 			event(at, hailurah.GrantActionCheckin, "fasilitator", hailurah.RoleFasilitator, hailurah.GrantInUse, hailurah.GrantInUse,
-				fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, programme.FormatRupiah(omzet)))
+				fmt.Sprintf("Check-in ke-%d: omzet %s", c.N, hailurah.FormatRupiah(omzet)))
 			checkins = append(checkins, []any{fmt.Sprintf("%s/checkin/%d", id, c.N), h.id, at, omzet, nil, hailurah.CheckinGrant, id, "", "fasilitator", at})
 		}
 	}
@@ -1086,14 +1096,13 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) (int, error
 	for i := 0; i < n; i++ {
 		received := start.Add(time.Duration(offsets[i] * float64(span)))
 		// Curhat come by day, not at 3 a.m.
-		wibT := received.In(time.FixedZone("WIB", 7*3600))
-		if h := wibT.Hour(); h < 6 {
+		if h := g.zone.In(received).Hour(); h < 6 {
 			received = received.Add(time.Duration(6-h+g.rnd.IntN(10)) * time.Hour)
 		}
 		if received.After(g.now) {
 			received = g.now.Add(-time.Duration(g.rnd.IntN(3600)) * time.Second)
 		}
-		year := received.In(time.FixedZone("WIB", 7*3600)).Year()
+		year := g.zone.In(received).Year()
 		last[year]++
 		id := fmt.Sprintf("HL-%04d-%06d", year, last[year])
 		t, out, evs, in, err := g.ticket(id, received)

@@ -141,8 +141,8 @@ func retryableStart(err error) bool {
 // createDemoPilot records the demo pilot, started 80 days ago in
 // RW01–RW03 of Taman; its PilotReviewWorkflow takes the day-76 snapshot as
 // soon as a worker runs it, so the lurah finds the review packet.
-func createDemoPilot(ctx context.Context, db *store.DB, now time.Time) (*hailurah.Pilot, error) {
-	start := hailurah.PilotDate(now).AddDate(0, 0, -demoPilotDay)
+func createDemoPilot(ctx context.Context, db *store.DB, now time.Time, zone hailurah.Zone) (*hailurah.Pilot, error) {
+	start := zone.StartOfDay(now).AddDate(0, 0, -demoPilotDay)
 	p := &hailurah.Pilot{
 		Name: "Pelatihan wirausaha & digital onboarding RW01–RW03", Component: hailurah.ComponentPelatihan, Kelurahan: "taman",
 		Scope:     []hailurah.PilotArea{{Kelurahan: "taman", RW: "01"}, {Kelurahan: "taman", RW: "02"}, {Kelurahan: "taman", RW: "03"}},
@@ -159,9 +159,9 @@ func createDemoPilot(ctx context.Context, db *store.DB, now time.Time) (*hailura
 	return p, nil
 }
 
-func demoPilotStart(p *hailurah.Pilot) demoStart {
+func demoPilotStart(p *hailurah.Pilot, zone hailurah.Zone) demoStart {
 	return demoStart{kind: demoKindPilot, id: workflows.PilotWorkflowID(p.ID), workflow: workflows.PilotReviewWorkflow,
-		input: hailurah.PilotInput{Pilot: *p, Policy: hailurah.DefaultPilotPolicy()}}
+		input: hailurah.PilotInput{Pilot: *p, Policy: hailurah.PilotPolicy{Zone: zone}.WithDefaults()}}
 }
 
 // demoTemporal connects seed-demo to the Temporal its workflows belong on

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+)
+
+// The one way a staff action reaches a ticket, for the JSON API
+// (apiTicketAction) and the ticket page's forms (ticketActionForm) alike.
+// Grants and pilots have theirs in actGrant and decidePilot.
+
+const maxActionText = 4000
+
+// actTicket performs req on t as the session's user: checkAction checks
+// what only the server can, the workflow's update decides (its refusals
+// come back as EFORBIDDEN, ECONFLICT or EINVALID with its message), and a
+// done action is audited. A ticket whose workflow has ended refuses with
+// ECONFLICT.
+func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
+	req.Actor = hailurah.ActorOf(userOf(c))
+	if err := s.checkAction(c, &req); err != nil {
+		return nil, err
+	}
+	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
+	if err != nil {
+		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket %s sudah selesai; tidak ada aksi yang dapat dilakukan.", t.ID)
+		}
+		return nil, err
+	}
+	s.audit(c, "ticket."+req.Action, t.ID, "")
+	return state, nil
+}
+
+// checkAction validates what only the server can: lengths, and that named
+// units, kelurahan and tickets exist. Status and permission checks are the
+// workflow's, which alone knows the current state.
+func (s *Server) checkAction(c *gin.Context, req *hailurah.ActionRequest) error {
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	for field, v := range map[string]string{"text": req.Text, "reason": req.Reason} {
+		if len([]rune(v)) > maxActionText {
+			return hailurah.FieldErrorf(field, "Teks terlalu panjang (maks. %d karakter).", maxActionText)
+		}
+	}
+	if len(req.Evidence) > 10 {
+		return hailurah.FieldErrorf("evidence", "Paling banyak 10 bukti.")
+	}
+	ctx := c.Request.Context()
+	if req.Unit != "" {
+		if _, err := s.cfg.Kelurahan.FindUnit(ctx, req.Unit); err != nil {
+			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+				return hailurah.FieldErrorf("unit", "Unit dinas %q tidak dikenal.", req.Unit)
+			}
+			return err
+		}
+	}
+	if req.Kelurahan != "" {
+		if _, err := s.cfg.Kelurahan.FindKelurahan(ctx, req.Kelurahan); err != nil {
+			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+				return hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak dikenal.", req.Kelurahan)
+			}
+			return err
+		}
+	}
+	if req.DuplicateOf != "" {
+		if _, err := s.visibleTicket(c, req.DuplicateOf); err != nil {
+			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+				return hailurah.FieldErrorf("duplicate_of", "Tiket asli %s tidak ditemukan.", req.DuplicateOf)
+			}
+			return err
+		}
+	}
+	if req.DueAt != nil && !req.DueAt.After(s.now()) {
+		return hailurah.FieldErrorf("due_at", "Tenggat harus di masa depan.")
+	}
+	return nil
+}
