@@ -435,6 +435,9 @@ const (
 	EventRated            = "rated"
 	EventFlags            = "flags" // ANONIM / TEMBUSAN changed
 	EventDraftSent        = "draft_sent"
+	// EventCancelled closes a ticket whose workflow an operator cancelled
+	// (the Temporal UI or CLI): nobody resolved it, nothing waits for it.
+	EventCancelled = "cancelled"
 )
 
 // Actor names of events no staff user caused.
@@ -519,6 +522,7 @@ const (
 	NotifyDone            = "done"
 	NotifyReopened        = "reopened"
 	NotifyTriageFailed    = "triage_failed"
+	NotifyCancelled       = "cancelled" // the ticket's workflow was cancelled
 	NotifyDigest          = "digest"
 )
 

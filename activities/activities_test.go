@@ -262,6 +262,23 @@ func TestNotifyStaffComposesBreaches(t *testing.T) {
 	}
 }
 
+// TestNotifyStaffComposesCancellation: the workflow's cancellation tells
+// staff the ticket is closed without a resolution, in words, not codes.
+func TestNotifyStaffComposesCancellation(t *testing.T) {
+	acts, _, notes, _ := newActivities()
+	err := acts.NotifyStaff(context.Background(), activities.NotifyInput{
+		Key: "HL-9/cancelled/4", Kind: hailurah.NotifyCancelled,
+		To:     []hailurah.Audience{{Role: hailurah.RoleModerator, Kelurahan: "nambangan"}},
+		Ticket: hailurah.TicketState{TicketID: "HL-9", Kelurahan: "nambangan", Status: hailurah.StatusClosed},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := notes.got[0]; n.Title != "Tiket HL-9 dibatalkan" || !strings.Contains(n.Body, "ditutup tanpa penyelesaian") {
+		t.Errorf("notification: %+v", n)
+	}
+}
+
 // TestNotifyStaffInTheKelurahansZone: a WITA kelurahan reads its
 // deadlines on its own clock, named WITA.
 func TestNotifyStaffInTheKelurahansZone(t *testing.T) {

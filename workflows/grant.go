@@ -151,6 +151,10 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 	}
 
 	for {
+		// Every wait below returns when the workflow is cancelled.
+		if ctx.Err() != nil {
+			return g.cancelled(ctx)
+		}
 		switch g.st.Status {
 		case hailurah.GrantApplied:
 			g.awaitStep(ctx, hailurah.GrantActionVerify, g.policy.VerifySLA)
@@ -160,7 +164,9 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 			g.awaitStep(ctx, hailurah.GrantActionDisburse, g.policy.DisburseSLA)
 		case hailurah.GrantDisbursed, hailurah.GrantInUse:
 			g.monitor(ctx)
-			g.complete(ctx)
+			if ctx.Err() == nil {
+				g.complete(ctx)
+			}
 		case hailurah.GrantCompleted, hailurah.GrantRejected:
 			// A late update may still be running its activities.
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -180,11 +186,10 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) {
 	phase := g.phase
 	moved := func() bool { return g.phase != phase }
-	// Here and below, a cancelled wait counts as a passed deadline for now
-	// (see awaitDeadline).
+	// Here and below, a cancelled wait returns at once: run ends the grant.
 	for g.st.ReminderLevel < g.policy.Reminders {
 		deadline := g.stepStart.Add(time.Duration(g.st.ReminderLevel+1) * sla)
-		if held, _ := awaitDeadline(ctx, deadline, moved); held {
+		if held, err := awaitDeadline(ctx, deadline, moved); held || err != nil {
 			return
 		}
 		g.st.ReminderLevel++
@@ -200,7 +205,7 @@ func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) 
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantReminder, Step: step, Level: level,
 			To: g.reminderAudience(step, level)})
 	}
-	_ = workflow.Await(ctx, moved)
+	_ = workflow.Await(ctx, moved) // cancelled: run ends the grant
 }
 
 func stepLabel(step string) string {
@@ -265,21 +270,21 @@ func (g *grant) monitor(ctx workflow.Context) {
 func (g *grant) watchProof(ctx workflow.Context) {
 	disbursed := *g.st.DisbursedAt
 	received := func() bool { return g.st.ProofAt != nil }
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held || err != nil {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Bukti penggunaan belum diunggah."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 1,
 		To: g.audience(hailurah.RoleFasilitator)})
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held || err != nil {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Batas bukti penggunaan terlewati."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 2,
 		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held || err != nil {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -296,21 +301,33 @@ func (g *grant) runCheckins(ctx workflow.Context) {
 	for i := range g.st.Checkins {
 		c := &g.st.Checkins[i]
 		done := func() bool { return c.Done() }
-		if held, _ := awaitDeadline(ctx, c.Due, done); held {
+		held, err := awaitDeadline(ctx, c.Due, done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d jatuh tempo.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 1,
 			To: g.audience(hailurah.RoleFasilitator)})
-		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done); held {
+		held, err = awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d terlambat.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 2,
 			To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done); held {
+		held, err = awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		c.Missed = true
@@ -337,6 +354,40 @@ func (g *grant) complete(ctx workflow.Context) {
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCompleted, Actor: hailurah.ActorSystem, From: from,
 		To: hailurah.GrantCompleted, Note: note + "."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCompleted, To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
+}
+
+// cancelled ends a grant whose workflow was cancelled (the Temporal UI or
+// CLI). Before disbursement it is rejected with the reason, so the store
+// gives its reservation back; after it the money is out, so monitoring
+// stops and the grant completes with a note. The fasilitator and the lurah
+// are told. The workflow ctx is cancelled, so the activities run on a
+// disconnected one; the run then ends as cancelled.
+func (g *grant) cancelled(ctx workflow.Context) (*hailurah.Grant, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	_ = workflow.Await(dctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	st := &g.st
+	now := workflow.Now(ctx)
+	from := st.Status
+	const why = "Alur kerja hibah dibatalkan oleh operator sistem."
+	switch from {
+	case hailurah.GrantCompleted, hailurah.GrantRejected:
+		return nil, ctx.Err()
+	case hailurah.GrantDisbursed, hailurah.GrantInUse:
+		st.CompletedAt = &now
+		st.ProofDue, st.AuditAt = nil, nil
+		g.setStatus(hailurah.GrantCompleted)
+		g.record(dctx, hailurah.GrantEvent{Type: hailurah.EventGrantCancelled, Actor: hailurah.ActorSystem, From: from,
+			Note: why + " Pemantauan bukti dan check-in omzet dihentikan."}, nil)
+	default:
+		st.DecidedBy, st.RejectedAt, st.RejectReason = hailurah.ActorSystem, &now, why
+		st.VerifyDue, st.ApproveDue, st.DisburseDue = nil, nil, nil
+		g.setStatus(hailurah.GrantRejected)
+		g.record(dctx, hailurah.GrantEvent{Type: hailurah.EventGrantCancelled, Actor: hailurah.ActorSystem, From: from,
+			Note: why + " Anggaran yang dicadangkan dikembalikan."}, nil)
+	}
+	g.notify(dctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCancelled,
+		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
+	return nil, ctx.Err()
 }
 
 func pctOrNone(p *float64) string {
