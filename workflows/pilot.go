@@ -181,9 +181,22 @@ func (r *pilotReview) review(ctx workflow.Context) {
 }
 
 // validate rejects a decision before it enters the history. It must not
-// change anything.
+// change anything. The handler does not run it again, for the reasons
+// curhat.validate gives; it only normalises the request (normalize).
 func (r *pilotReview) validate(ctx workflow.Context, req hailurah.DecisionRequest) error {
 	return r.check(&req)
+}
+
+// normalize gives the handler the request as the validator accepted it:
+// the rationale trimmed, a scale's scope normalised. It refuses nothing, so
+// a replay never depends on the validation rules.
+func (r *pilotReview) normalize(req *hailurah.DecisionRequest) {
+	req.Rationale = strings.TrimSpace(req.Rationale)
+	if req.Decision == hailurah.DecisionScale {
+		if scope, err := hailurah.NormalizeScope(req.Scope, r.p.Kelurahan); err == nil {
+			req.Scope = scope
+		}
+	}
 }
 
 // check answers, in order: may this actor sign (403), is the request
@@ -228,9 +241,7 @@ func (r *pilotReview) cycleDecision() (hailurah.PilotDecision, bool) {
 // announced to the owner, the lurah and, for a scale, the lurah of every
 // kelurahan the scope adds.
 func (r *pilotReview) decide(ctx workflow.Context, req hailurah.DecisionRequest) (*hailurah.Pilot, error) {
-	if err := r.check(&req); err != nil {
-		return nil, err
-	}
+	r.normalize(&req)
 	now := workflow.Now(ctx)
 	p := &r.p
 	d := hailurah.PilotDecision{PilotID: p.ID, Cycle: p.Cycle, Decision: req.Decision, Rationale: req.Rationale,
