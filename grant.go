@@ -402,7 +402,7 @@ func ChangePct(base, v int64) *float64 {
 
 // GrantEvent is one row of a grant's timeline.
 type GrantEvent struct {
-	// Key is "<grant id>/<seq>"; the store inserts each key once.
+	// Key is "<grant id>/<run id>/<seq>"; the store inserts each key once.
 	Key         string      `json:"key"`
 	GrantID     string      `json:"grant_id"`
 	Seq         int         `json:"seq"`

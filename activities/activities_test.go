@@ -112,7 +112,7 @@ func nonRetryable(err error) bool {
 
 func TestSendCitizenIsIdempotent(t *testing.T) {
 	acts, out, _, _ := newActivities()
-	in := activities.SendCitizenInput{TicketID: "HL-2026-000123", Seq: 4, Kind: hailurah.OutboxAck,
+	in := activities.SendCitizenInput{TicketID: "HL-2026-000123", Run: "run-1", Seq: 4, Kind: hailurah.OutboxAck,
 		Channel: hailurah.ChannelWhatsApp, Recipient: "phonehash", KelurahanName: "Taman", LastCitizenAt: now}
 	for range 2 { // a retry after a lost response
 		if err := acts.SendCitizen(context.Background(), in); err != nil {
@@ -123,12 +123,24 @@ func TestSendCitizenIsIdempotent(t *testing.T) {
 		t.Fatalf("enqueued %d messages, want 1", len(out.msgs))
 	}
 	m := out.msgs[0]
-	if m.IdempotencyKey != "HL-2026-000123/ack/4" || m.Recipient != "phonehash" || m.Template != "" {
+	if m.IdempotencyKey != "HL-2026-000123/run-1/ack/4" || m.Recipient != "phonehash" || m.Template != "" {
 		t.Errorf("message: %+v", m)
 	}
 	if !strings.Contains(m.Text, "HAI LURAH (Kel. Taman)") || !strings.Contains(m.Text, "ANONIM YA / ANONIM TIDAK") ||
 		!strings.Contains(m.Text, "LANJUT") {
 		t.Errorf("ACK text: %q", m.Text)
+	}
+}
+
+// TestOutboxKeyOfASendScheduledBeforeRuns: a send the workflow scheduled
+// before keys named the run is retried with the key it had, so a retry
+// after the upgrade does not send it twice; a run's sends are its own.
+func TestOutboxKeyOfASendScheduledBeforeRuns(t *testing.T) {
+	if k := activities.OutboxKey("HL-9", "", hailurah.OutboxAck, 1); k != "HL-9/ack/1" {
+		t.Errorf("legacy key %q", k)
+	}
+	if a, b := activities.OutboxKey("HL-9", "run-a", hailurah.OutboxAck, 1), activities.OutboxKey("HL-9", "run-b", hailurah.OutboxAck, 1); a == b {
+		t.Errorf("two runs share the key %q", a)
 	}
 }
 

@@ -570,12 +570,14 @@ func (g *grant) audience(roles ...hailurah.Role) []hailurah.Audience {
 
 // record appends an event to the timeline and projects the grant as it
 // is now, with the household's check-in when there is one. Key and version
-// are fixed before the activity runs, so a retry writes the same rows.
+// are fixed before the activity runs, so a retry writes the same rows; the
+// key names the run (see runID). The check-in's key does not: it is the
+// household's measurement, one per check-in of the grant.
 func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hailurah.HouseholdCheckin) {
 	now := workflow.Now(ctx)
 	g.eventSeq++
 	e.Seq = g.eventSeq
-	e.Key = fmt.Sprintf("%s/%d", g.st.ID, e.Seq)
+	e.Key = fmt.Sprintf("%s/%s/%d", g.st.ID, runID(ctx), e.Seq)
 	e.GrantID = g.st.ID
 	e.At = now
 	if e.To == "" {
@@ -595,7 +597,7 @@ func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hai
 
 func (g *grant) notify(ctx workflow.Context, in activities.GrantNotifyInput) {
 	g.notifySeq++
-	in.Key = fmt.Sprintf("%s/%s/%d", g.st.ID, in.Kind, g.notifySeq)
+	in.Key = fmt.Sprintf("%s/%s/%s/%d", g.st.ID, runID(ctx), in.Kind, g.notifySeq)
 	in.Grant = g.snapshot()
 	if err := workflow.ExecuteActivity(storeOptions(ctx), ga.NotifyGrant, in).Get(ctx, nil); err != nil {
 		g.logger.Error("notifying staff failed", "grant", g.st.ID, "kind", in.Kind, "error", err)

@@ -295,13 +295,13 @@ func (r *pilotReview) record(ctx workflow.Context, typ, actor, note string, extr
 // recordPilot is record with the pilot row to write: after a scale or
 // adjust decision that is the next cycle, so the read model shows it at
 // once. The event key and the version are fixed before the activity runs,
-// so a retry writes the same rows.
+// so a retry writes the same rows; it names the run (see runID).
 func (r *pilotReview) recordPilot(ctx workflow.Context, row hailurah.Pilot, typ, actor, note string, extra func(*hailurah.PilotProjection)) {
 	now := workflow.Now(ctx)
 	r.eventSeq++
 	r.p.UpdatedAt = now
 	row.UpdatedAt = now
-	e := hailurah.PilotEvent{Key: fmt.Sprintf("%s/%d/%d", r.p.ID, r.p.Cycle, r.eventSeq), PilotID: r.p.ID, Cycle: r.p.Cycle,
+	e := hailurah.PilotEvent{Key: fmt.Sprintf("%s/%s/%d/%d", r.p.ID, runID(ctx), r.p.Cycle, r.eventSeq), PilotID: r.p.ID, Cycle: r.p.Cycle,
 		Seq: r.eventSeq, At: now, Type: typ, Actor: actor, Note: note}
 	in := hailurah.PilotProjection{Pilot: &row, Event: &e}
 	if extra != nil {
@@ -316,7 +316,7 @@ func (r *pilotReview) recordPilot(ctx workflow.Context, row hailurah.Pilot, typ,
 // logged: a missed notification must not stop the review.
 func (r *pilotReview) notify(ctx workflow.Context, in activities.PilotNotifyInput) {
 	r.notifySeq++
-	in.Key = fmt.Sprintf("%s/%d/%s/%d", r.p.ID, r.p.Cycle, in.Kind, r.notifySeq)
+	in.Key = fmt.Sprintf("%s/%s/%d/%s/%d", r.p.ID, runID(ctx), r.p.Cycle, in.Kind, r.notifySeq)
 	in.Pilot = r.p
 	if err := workflow.ExecuteActivity(storeOptions(ctx), pa.NotifyPilot, in).Get(ctx, nil); err != nil {
 		r.logger.Error("pilot notification failed", "pilot", r.p.ID, "key", in.Key, "error", err)
