@@ -44,6 +44,36 @@ func TestDigestWorkflowCoversThePastWeek(t *testing.T) {
 	}
 }
 
+// TestDigestCoversTheScheduledWeek: a digest the schedule started late (a
+// catch-up after the worker was down) covers the week up to the time it
+// was scheduled for, not up to when it ran.
+func TestDigestCoversTheScheduledWeek(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	monday := time.Date(2026, 7, 6, 7, 0, 0, 0, wib)
+	env.SetStartTime(monday.Add(5*time.Hour + 17*time.Minute))
+	if err := env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(
+		temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(monday))); err != nil {
+		t.Fatal(err)
+	}
+	env.RegisterActivity(&activities.Activities{})
+	var got activities.DigestPeriod
+	env.OnActivity(a.SendWeeklyDigest, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, p activities.DigestPeriod) (int, error) {
+			got = p
+			return 1, nil
+		})
+
+	env.ExecuteWorkflow(workflows.DigestWorkflow)
+
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.To.Equal(monday) || !got.From.Equal(monday.Add(-7*24*time.Hour)) {
+		t.Errorf("period %v – %v, want the week up to %v", got.From, got.To, monday)
+	}
+}
+
 // fakeClient implements the schedule calls EnsureDigestSchedule makes; any
 // other call panics on the nil embedded interface.
 type fakeClient struct {
