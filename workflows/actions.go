@@ -148,7 +148,7 @@ func (c *curhat) act(ctx workflow.Context, req hailurah.ActionRequest) (hailurah
 		if req.DueAt != nil {
 			c.s.DinasSLA, c.s.DinasCal = req.DueAt.Sub(now), hailurah.CalendarHours
 		}
-		due := c.in.Policy.Zone.AddWorkingTime(now, c.s.DinasSLA, c.s.DinasCal)
+		due := c.in.Policy.Zone.AddWorkingTimeWith(c.s.Holidays, now, c.s.DinasSLA, c.s.DinasCal)
 		st.DinasDue = &due
 		st.DinasBreachLevel = 0
 		c.setStatus(hailurah.StatusAssigned)

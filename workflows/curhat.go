@@ -70,6 +70,10 @@ type curhatState struct {
 	DinasStart time.Time     `json:"dinas_start"`
 	DinasSLA   time.Duration `json:"dinas_sla"`
 	DinasCal   string        `json:"dinas_cal"`
+	// Holidays is the holiday list the unit's working days are counted
+	// with, for the ticket's whole life (see holidayList); zero in a state
+	// written before lists had versions, which counts with the first.
+	Holidays hailurah.HolidayList `json:"holidays,omitempty"`
 
 	ReminderSent bool `json:"reminder_sent"`
 }
@@ -124,8 +128,25 @@ func newCurhat(ctx workflow.Context, in hailurah.CurhatInput) (*curhat, error) {
 		c.s.State.Tembusan, c.s.TembusanSet = *in.Tembusan, true
 	}
 	c.s.Lat, c.s.Lng = in.First.Lat, in.First.Lng
+	c.s.Holidays = holidayList(ctx)
 	c.remember(in.First.ID)
 	return c, nil
+}
+
+// holidayChange is the workflow.GetVersion change id of the holiday list.
+const holidayChange = "holiday-list"
+
+// holidayList is the holiday list a new ticket counts working days with:
+// the latest when its workflow first runs, recorded in its history, so a
+// later list (the 2027 SKB replacing the estimate) changes neither its
+// deadlines nor its replay. A history recorded before lists had versions
+// replays with the first list, which it counted with.
+func holidayList(ctx workflow.Context) hailurah.HolidayList {
+	v := workflow.GetVersion(ctx, holidayChange, workflow.DefaultVersion, workflow.Version(hailurah.HolidaysLatest))
+	if v == workflow.DefaultVersion {
+		return hailurah.HolidaysV1
+	}
+	return hailurah.HolidayList(v)
 }
 
 func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
@@ -320,7 +341,7 @@ func (c *curhat) awaitDinas(ctx workflow.Context) {
 			_ = workflow.Await(ctx, moved) // cancelled: run ends the ticket
 			return
 		}
-		deadline := c.in.Policy.Zone.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
+		deadline := c.in.Policy.Zone.AddWorkingTimeWith(c.s.Holidays, c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
 		held, err := awaitDeadline(ctx, deadline, moved)
 		if err != nil {
 			return // cancelled, not breached
