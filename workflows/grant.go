@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -141,8 +142,16 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 	}
 
 	if g.in.From == nil {
-		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
+		err := g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
 			To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, hailurah.FormatRupiah(g.in.Amount))}, nil)
+		if withdrawn(err) && workflow.GetVersion(ctx, grantWithdrawnChange, workflow.DefaultVersion, 1) == 1 {
+			// The server's start of this workflow failed ambiguously and
+			// it undid the application before this first projection (the
+			// store refuses the undo of a grant projected once): nobody
+			// knows of this grant and its budget is released, so it ends
+			// here rather than run without a row.
+			return nil, temporal.NewNonRetryableApplicationError("Pengajuan hibah "+g.in.GrantID+" dibatalkan sebelum alur kerjanya mulai.", ErrorWithdrawn, err)
+		}
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantToVerify, To: g.audience(hailurah.RoleFasilitator)})
 	} else {
 		// Whoever wrote the grant's row told its staff; the Temporal UI
@@ -568,12 +577,27 @@ func (g *grant) audience(roles ...hailurah.Role) []hailurah.Audience {
 	return out
 }
 
+// grantWithdrawnChange is the workflow.GetVersion change id of ending a
+// grant whose application was undone (see run): a history recorded before
+// it went on without its row.
+const grantWithdrawnChange = "grant-withdrawn"
+
+// withdrawn reports whether a projection failed because the grant's row is
+// gone: the application was undone after its start timed out.
+func withdrawn(err error) bool {
+	var ae *temporal.ApplicationError
+	return errors.As(err, &ae) && ae.Type() == hailurah.ENOTFOUND
+}
+
 // record appends an event to the timeline and projects the grant as it
 // is now, with the household's check-in when there is one. Key and version
 // are fixed before the activity runs, so a retry writes the same rows; the
 // key names the run (see runID). The check-in's key does not: it is the
 // household's measurement, one per check-in of the grant.
-func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hailurah.HouseholdCheckin) {
+//
+// A failed projection is logged and returned; the grant goes on, as the
+// next projection carries the whole row.
+func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hailurah.HouseholdCheckin) error {
 	now := workflow.Now(ctx)
 	g.eventSeq++
 	e.Seq = g.eventSeq
@@ -590,9 +614,11 @@ func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hai
 	g.st.Version++
 	g.upsertSearch(ctx)
 	p := hailurah.GrantProjection{Grant: ptr(g.snapshot()), Event: &e, Checkin: checkin}
-	if err := workflow.ExecuteActivity(storeOptions(ctx), ga.ProjectGrant, p).Get(ctx, nil); err != nil {
+	err := workflow.ExecuteActivity(storeOptions(ctx), ga.ProjectGrant, p).Get(ctx, nil)
+	if err != nil {
 		g.logger.Error("projecting the grant failed", "grant", g.st.ID, "event", e.Key, "error", err)
 	}
+	return err
 }
 
 func (g *grant) notify(ctx workflow.Context, in activities.GrantNotifyInput) {
