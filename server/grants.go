@@ -512,6 +512,8 @@ func grantEventLabel(typ string) string {
 		return "Check-in terlewat"
 	case hailurah.EventGrantCompleted:
 		return "Selesai"
+	case hailurah.EventGrantCancelled:
+		return "Dibatalkan"
 	}
 	return typ
 }
