@@ -47,7 +47,9 @@ type GrantCases interface {
 var _ GrantCases = (*TemporalCases)(nil)
 
 // StartGrant starts GrantWorkflow; the id reuse policy refuses a second
-// workflow for the same grant, even after the first has ended.
+// workflow for the same grant, even after the first has ended. Starting a
+// grant whose workflow runs already succeeds (USE_EXISTING), so a start
+// repeated after a timeout is no error.
 func (t *TemporalCases) StartGrant(ctx context.Context, in hailurah.GrantInput) error {
 	if t.Client == nil {
 		return hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan alur kerja belum tersedia.")
@@ -56,7 +58,7 @@ func (t *TemporalCases) StartGrant(ctx context.Context, in hailurah.GrantInput) 
 		ID:                       workflows.GrantWorkflowID(in.GrantID),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}
 	_, err := t.Client.ExecuteWorkflow(ctx, opts, workflows.GrantWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -219,20 +221,36 @@ func (s *Server) applyGrant(c *gin.Context, app hailurah.GrantApplication) (*hai
 		BaselineOmzet: g.BaselineOmzet, BaselineIncome: g.BaselineIncome, Policy: p.Policy.WithDefaults(),
 	}
 	if err := p.Cases.StartGrant(ctx, in); err != nil {
-		// The request's context may be what failed; the undo must run.
-		undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if cerr := p.Grants.CancelGrant(undo, g.ID); cerr != nil {
-			s.logger.ErrorContext(ctx, "undo grant application after a failed start", "grant", g.ID, "err", cerr)
+		if err := s.undoGrant(ctx, g.ID, err); err != nil {
+			return nil, err
 		}
-		s.logger.WarnContext(ctx, "start grant workflow", "grant", g.ID, "err", err)
-		if hailurah.ErrorCode(err) != hailurah.EUNAVAILABLE {
-			err = &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
-		}
-		return nil, err
 	}
 	s.audit(c, "grant.apply", g.ID, programmeAudit(map[string]any{"household_id": g.HouseholdID, "amount": g.Amount}))
 	return g, nil
+}
+
+// undoGrant undoes the application of a grant whose workflow failed to
+// start and returns the error to show, or nil when the grant runs after
+// all. A start that timed out may have started the workflow: the store
+// refuses to undo a grant its workflow has projected, and a workflow that
+// starts after the undo finds no row and ends.
+func (s *Server) undoGrant(ctx context.Context, id string, startErr error) error {
+	// The request's context may be what failed; the undo must run.
+	undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	cerr := s.cfg.Programme.Grants.CancelGrant(undo, id)
+	if hailurah.ErrorCode(cerr) == hailurah.ECONFLICT {
+		s.logger.WarnContext(ctx, "grant workflow runs although its start failed", "grant", id, "err", startErr)
+		return nil
+	}
+	if cerr != nil {
+		s.logger.ErrorContext(ctx, "undo grant application after a failed start", "grant", id, "err", cerr)
+	}
+	s.logger.WarnContext(ctx, "start grant workflow", "grant", id, "err", startErr)
+	if hailurah.ErrorCode(startErr) != hailurah.EUNAVAILABLE {
+		return &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
+	}
+	return startErr
 }
 
 func programmeAudit(v any) string {
@@ -494,6 +512,8 @@ func grantEventLabel(typ string) string {
 		return "Check-in terlewat"
 	case hailurah.EventGrantCompleted:
 		return "Selesai"
+	case hailurah.EventGrantCancelled:
+		return "Dibatalkan"
 	}
 	return typ
 }

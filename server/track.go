@@ -56,6 +56,7 @@ var publicEventLabels = map[string]string{
 	hailurah.EventCitizenReopened:  "Warga menyatakan belum selesai",
 	hailurah.EventAutoClosed:       "Ditutup otomatis",
 	hailurah.EventEscalated:        "Diteruskan ke Lurah",
+	hailurah.EventCancelled:        "Ditutup",
 }
 
 // apiTrack: GET /api/v1/track/{code}. Public: no name, phone or staff
