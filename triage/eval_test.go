@@ -62,8 +62,11 @@ func loadLabeledFile(tb testing.TB, path string) []labeled {
 // evaluation is how a classifier did on a labeled set.
 type evaluation struct {
 	n, kategoriOK, within1, exact, u5, u5found int
-	confusion                                  [][]int
-	missed                                     []string
+	// u5escalated counts urgency-5 messages escalated; low and lowEscalated
+	// the messages of urgency 1–2 and those of them escalated anyway.
+	u5escalated, low, lowEscalated int
+	confusion                      [][]int
+	missed                         []string
 }
 
 func (e *evaluation) kategoriAccuracy() float64 { return float64(e.kategoriOK) / float64(e.n) }
@@ -73,6 +76,20 @@ func (e *evaluation) urgency5Recall() float64 {
 		return 1
 	}
 	return float64(e.u5found) / float64(e.u5)
+}
+
+func (e *evaluation) urgency5Escalated() float64 {
+	if e.u5 == 0 {
+		return 1
+	}
+	return float64(e.u5escalated) / float64(e.u5)
+}
+
+func (e *evaluation) falseEscalation() float64 {
+	if e.low == 0 {
+		return 0
+	}
+	return float64(e.lowEscalated) / float64(e.low)
 }
 
 func evaluate(t *testing.T, c Classifier, set []labeled) *evaluation {
@@ -107,10 +124,19 @@ func evaluate(t *testing.T, c Classifier, set []labeled) *evaluation {
 			if tr.Urgency == 5 {
 				e.u5found++
 			}
+			if tr.Escalate {
+				e.u5escalated++
+			}
 		}
-		if !okK || !okU || (l.Urgency == 5 && tr.Urgency != 5) {
-			e.missed = append(e.missed, fmt.Sprintf("  want %-13s u%d  got %-13s u%d (%s)  %q",
-				l.Kategori, l.Urgency, tr.Kategori, tr.Urgency, tr.Subkategori, l.Text))
+		if l.Urgency <= 2 {
+			e.low++
+			if tr.Escalate {
+				e.lowEscalated++
+			}
+		}
+		if !okK || !okU || (l.Urgency == 5 && !tr.Escalate) || (l.Urgency <= 2 && tr.Escalate) {
+			e.missed = append(e.missed, fmt.Sprintf("  want %-13s u%d  got %-13s u%d%s (%s)  %q",
+				l.Kategori, l.Urgency, tr.Kategori, tr.Urgency, escMark(tr.Escalate), tr.Subkategori, l.Text))
 		}
 	}
 	return e
@@ -121,6 +147,8 @@ func (e *evaluation) report(b *strings.Builder, title string) {
 	fmt.Fprintf(b, "kategori accuracy   %.1f%%\n", 100*e.kategoriAccuracy())
 	fmt.Fprintf(b, "urgency within ±1   %.1f%% (exact %.1f%%)\n", 100*e.urgencyWithin1(), 100*float64(e.exact)/float64(e.n))
 	fmt.Fprintf(b, "urgency-5 recall    %.1f%% (%d/%d)\n", 100*e.urgency5Recall(), e.u5found, e.u5)
+	fmt.Fprintf(b, "urgency-5 escalated %.1f%% (%d/%d)\n", 100*e.urgency5Escalated(), e.u5escalated, e.u5)
+	fmt.Fprintf(b, "false escalation    %.1f%% of urgency 1–2 (%d/%d)\n", 100*e.falseEscalation(), e.lowEscalated, e.low)
 	b.WriteString("\nconfusion matrix (rows: label, columns: predicted)\n")
 	fmt.Fprintf(b, "%-14s", "")
 	for _, k := range hailurah.Kategoris {
@@ -161,6 +189,7 @@ func TestEvaluation(t *testing.T) {
 			100*minKategoriAccuracy, 100*minUrgencyWithin1, 100*minUrgency5Recall)
 		e.report(&b, "labeled set (testdata/labeled.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout.jsonl")).report(&b, "held-out set (testdata/holdout.jsonl, not enforced)")
+		evaluate(t, c, loadLabeledFile(t, "testdata/holdout2.jsonl")).report(&b, "held-out set of issue 17 (testdata/holdout2.jsonl)")
 		t.Log("\n" + b.String())
 	}
 
@@ -173,6 +202,13 @@ func TestEvaluation(t *testing.T) {
 	if v := e.urgency5Recall(); v < minUrgency5Recall {
 		t.Errorf("urgency-5 recall %.1f%% below %.0f%%", 100*v, 100*minUrgency5Recall)
 	}
+}
+
+func escMark(escalated bool) string {
+	if escalated {
+		return "!"
+	}
+	return " "
 }
 
 func abs(x int) int {
