@@ -192,10 +192,24 @@ func compileLexicon(f *ruleFile) *lexicon {
 	return lx
 }
 
+// sub returns the subkategori of a kategori by code, or nil.
+func (lx *lexicon) sub(kategori, code string) *subInfo {
+	for i := range lx.subs {
+		s := &lx.subs[i]
+		if s.code == code && lx.kategoris[s.kat].code == kategori {
+			return s
+		}
+	}
+	return nil
+}
+
 // analysis is what the lexicon finds in one message.
 type analysis struct {
-	tokens   []string // canonical
-	hits     []*phrase
+	tokens []string // canonical
+	hits   []*phrase
+	// negated[i] says hits[i] follows "tidak ada", "tanpa" or "bukan": "tidak
+	// ada korban" is no danger cue.
+	negated  []bool
 	question bool // a '?' in the text
 }
 
@@ -212,9 +226,22 @@ func (lx *lexicon) analyze(text string) analysis {
 				continue
 			}
 			a.hits = append(a.hits, p)
+			a.negated = append(a.negated, negatedAt(a.tokens, i))
 		}
 	}
 	return a
+}
+
+// negatedAt reports whether the phrase at tokens[i] is denied by the words
+// before it: "tanpa korban", "tidak ada (yang) luka", "bukan kebakaran".
+func negatedAt(tokens []string, i int) bool {
+	if i >= 1 && (tokens[i-1] == "tanpa" || tokens[i-1] == "bukan") {
+		return true
+	}
+	if i >= 1 && tokens[i-1] == "yang" {
+		i--
+	}
+	return i >= 2 && tokens[i-1] == "ada" && (tokens[i-2] == "tidak" || tokens[i-2] == "belum")
 }
 
 func hasPrefixTokens(toks, prefix []string) bool {

@@ -23,6 +23,11 @@ type Message struct {
 	Tembusan  *bool  // nil when the message does not say
 	Anonim    *bool
 	Body      string // the curhat without greeting header and flags
+	// Problem is Body without the format's boilerplate ("aku mau curhat
+	// dong", "aku warga RT…/RW…", "tolong bantu ya HAI LURAH", a closing
+	// "terima kasih"): the words kategori and urgency are decided on. It is
+	// Body when nothing else would be left.
+	Problem string
 }
 
 // MadiunKelurahan lists the 27 kelurahan of Kota Madiun. ParseMessage uses it
@@ -96,7 +101,37 @@ func ParseMessage(text string) Message {
 		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
 	}
 	m.Body = strings.TrimSpace(strings.Join(lines, "\n"))
+	m.Problem = stripBoilerplate(m.Body)
 	return m
+}
+
+// boilerplateRE matches the seed template's fixed phrases and the greetings
+// around a curhat. They say nothing about the problem, and their words
+// ("curhat", "tolong", "terima kasih") would otherwise outweigh it.
+var (
+	boilerplateRE = regexp.MustCompile(`(?i)` +
+		`\b(?:aku|saya|kami|sy)\s+(?:mau|ingin|pengen|pingin|arep)\s+curhat(?:\s+(?:dong|donk|nih|ya|yah|pak|bu|sedikit|sebentar))*\b[.,!]*` +
+		`|\b(?:aku|saya|kami|sy)\s+(?:adalah\s+)?warga\s+(?:dari\s+)?rt\s*[.:]?\s*\d{1,3}(?:\s*[/,.-]?\s*rw\s*[.:]?\s*\d{1,3})?[.,]?` +
+		`|\btolong\s+(?:di)?bantu(?:\s+(?:ya|yah|pak|bu))*(?:\s+hai\s+lurah)?\b[.,!]*` +
+		`|\bhai\s+lurah\b[.,!]*` +
+		`|\bassalamu['’]?alaikum(?:\s+(?:wr\.?\s*wb|warahmatullahi\s+wabarakatuh))?\b[.,!]*` +
+		`|\bselamat\s+(?:pagi|siang|sore|malam)(?:\s+(?:pak|bu|bapak|ibu))?(?:\s+lurah)?\b[.,!]*` +
+		`|\bmohon\s+maaf\s+mengganggu\b[.,!]*`)
+	closingThanksRE = regexp.MustCompile(`(?i)[\s,]*\b(?:terima\s*kasih|terimakasih|makasih|matur\s+nuwun)(?:\s+(?:ya|banyak|sebelumnya|atas\s+bantuannya|pak|bu|hai\s+lurah|lurah))*[\s.,!🙏]*$`)
+	spacesRE        = regexp.MustCompile(`[ \t]{2,}`)
+)
+
+// stripBoilerplate returns body without the template's phrases and a closing
+// thanks, or body itself when nothing would be left (a message that is only
+// thanks is about the thanks).
+func stripBoilerplate(body string) string {
+	p := boilerplateRE.ReplaceAllString(body, " ")
+	p = closingThanksRE.ReplaceAllString(p, "")
+	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
+	if len(tokenize(p)) == 0 {
+		return body
+	}
+	return p
 }
 
 // parseHeader reads "<kelurahan> <lurah>" after the greeting, up to the end
