@@ -295,7 +295,7 @@ func (g *geminiClassifier) parse(resp *genai.GenerateContentResponse, msg Messag
 	t.CriticalKeywords = (&rulesClassifier{rules: g.rules}).score(msg.Problem).escalate
 	t.Escalate = t.Urgency >= g.rules.EscalationThreshold() || len(t.CriticalKeywords) > 0
 	// The floor reads every message whatever the model answered.
-	applySafetyFloor(t, msg, g.rules)
+	applySafetyFloor(t, msg, g.rules, nil)
 	t.ClassifierVersion = t.ModelVersion + "+" + SafetyFloorVersion
 	return t, ""
 }

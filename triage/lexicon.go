@@ -206,6 +206,7 @@ func (lx *lexicon) sub(kategori, code string) *subInfo {
 // analysis is what the lexicon finds in one message.
 type analysis struct {
 	tokens []string // canonical
+	raw    []string // as tokenize wrote them
 	hits   []*phrase
 	// negated[i] says hits[i] follows "tidak ada", "tanpa" or "bukan": "tidak
 	// ada korban" is no danger cue.
@@ -216,6 +217,7 @@ type analysis struct {
 func (lx *lexicon) analyze(text string) analysis {
 	a := analysis{question: strings.ContainsRune(text, '?')}
 	raw := tokenize(text)
+	a.raw = raw
 	a.tokens = make([]string, 0, len(raw)+4)
 	for _, t := range raw {
 		a.tokens = lx.canon(a.tokens, t)

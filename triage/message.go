@@ -105,30 +105,56 @@ func ParseMessage(text string) Message {
 	return m
 }
 
-// boilerplateRE matches the seed template's fixed phrases and the greetings
-// around a curhat. They say nothing about the problem, and their words
-// ("curhat", "tolong", "terima kasih") would otherwise outweigh it.
+// boilerplate lists the seed template's fixed phrases and the greetings
+// around a curhat, each behind a word it cannot match without, so a message
+// without it costs no regular expression. They say nothing about the
+// problem, and their words ("curhat", "tolong", "terima kasih") would
+// otherwise outweigh it.
+var boilerplate = []struct {
+	hint, hint2 string
+	re          *regexp.Regexp
+}{
+	{"curhat", "", regexp.MustCompile(`(?i)\b(?:aku|saya|kami|sy)\s+(?:mau|ingin|pengen|pingin|arep)\s+curhat(?:\s+(?:dong|donk|nih|ya|yah|pak|bu|sedikit|sebentar))*\b[.,!]*`)},
+	{"warga", "rt", regexp.MustCompile(`(?i)\b(?:aku|saya|kami|sy)\s+(?:adalah\s+)?warga\s+(?:dari\s+)?rt\s*[.:]?\s*\d{1,3}(?:\s*[/,.-]?\s*rw\s*[.:]?\s*\d{1,3})?[.,]?`)},
+	{"bantu", "tolong", regexp.MustCompile(`(?i)\btolong\s+(?:di)?bantu(?:\s+(?:ya|yah|pak|bu))*(?:\s+hai\s+lurah)?\b[.,!]*`)},
+	{"hai lurah", "", regexp.MustCompile(`(?i)\bhai\s+lurah\b[.,!]*`)},
+	{"assalam", "", regexp.MustCompile(`(?i)\bassalamu['’]?alaikum(?:\s+(?:wr\.?\s*wb|warahmatullahi\s+wabarakatuh))?\b[.,!]*`)},
+	{"selamat", "", regexp.MustCompile(`(?i)\bselamat\s+(?:pagi|siang|sore|malam)(?:\s+(?:pak|bu|bapak|ibu))?(?:\s+lurah)?\b[.,!]*`)},
+	{"mengganggu", "", regexp.MustCompile(`(?i)\bmohon\s+maaf\s+mengganggu\b[.,!]*`)},
+}
+
 var (
-	boilerplateRE = regexp.MustCompile(`(?i)` +
-		`\b(?:aku|saya|kami|sy)\s+(?:mau|ingin|pengen|pingin|arep)\s+curhat(?:\s+(?:dong|donk|nih|ya|yah|pak|bu|sedikit|sebentar))*\b[.,!]*` +
-		`|\b(?:aku|saya|kami|sy)\s+(?:adalah\s+)?warga\s+(?:dari\s+)?rt\s*[.:]?\s*\d{1,3}(?:\s*[/,.-]?\s*rw\s*[.:]?\s*\d{1,3})?[.,]?` +
-		`|\btolong\s+(?:di)?bantu(?:\s+(?:ya|yah|pak|bu))*(?:\s+hai\s+lurah)?\b[.,!]*` +
-		`|\bhai\s+lurah\b[.,!]*` +
-		`|\bassalamu['’]?alaikum(?:\s+(?:wr\.?\s*wb|warahmatullahi\s+wabarakatuh))?\b[.,!]*` +
-		`|\bselamat\s+(?:pagi|siang|sore|malam)(?:\s+(?:pak|bu|bapak|ibu))?(?:\s+lurah)?\b[.,!]*` +
-		`|\bmohon\s+maaf\s+mengganggu\b[.,!]*`)
-	closingThanksRE = regexp.MustCompile(`(?i)[\s,]*\b(?:terima\s*kasih|terimakasih|makasih|matur\s+nuwun)(?:\s+(?:ya|banyak|sebelumnya|atas\s+bantuannya|pak|bu|hai\s+lurah|lurah))*[\s.,!🙏]*$`)
-	spacesRE        = regexp.MustCompile(`[ \t]{2,}`)
+	// thanksTailRE is a closing thanks, from its first word to the end.
+	thanksTailRE = regexp.MustCompile(`(?i)^(?:terima\s*kasih|terimakasih|makasih|matur\s+nuwun)(?:\s+(?:ya|banyak|sebelumnya|atas\s+bantuannya|pak|bu|hai\s+lurah|lurah))*[\s.,!🙏]*$`)
+	spacesRE     = regexp.MustCompile(`[ \t]{2,}`)
 )
 
 // stripBoilerplate returns body without the template's phrases and a closing
 // thanks, or body itself when nothing would be left (a message that is only
 // thanks is about the thanks).
 func stripBoilerplate(body string) string {
-	p := boilerplateRE.ReplaceAllString(body, " ")
-	p = closingThanksRE.ReplaceAllString(p, "")
-	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
-	if len(tokenize(p)) == 0 {
+	lower := strings.ToLower(body)
+	p := body
+	for _, b := range boilerplate {
+		if strings.Contains(lower, b.hint) && strings.Contains(lower, b.hint2) {
+			p = b.re.ReplaceAllString(p, " ")
+		}
+	}
+	thanks := strings.Contains(lower, "terima") || strings.Contains(lower, "makasih") || strings.Contains(lower, "matur")
+	if lp := strings.ToLower(p); thanks && len(lp) == len(p) {
+		j := -1
+		for _, w := range []string{"terima", "makasih", "matur"} {
+			j = max(j, strings.LastIndex(lp, w))
+		}
+		if j >= 0 && thanksTailRE.MatchString(p[j:]) {
+			p = strings.TrimRight(p[:j], " \t\n,")
+		}
+	}
+	if strings.Contains(p, "  ") {
+		p = spacesRE.ReplaceAllString(p, " ")
+	}
+	p = strings.TrimSpace(p)
+	if strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return body
 	}
 	return p

@@ -102,18 +102,35 @@ func features(tokens []string) []string {
 }
 
 // logPosterior fills post (one value a class, in m.Classes order) with the
-// normalised log posterior of the features, and returns how many of them
-// the model knows.
-func (m *Model) logPosterior(feats []string, post []float64) int {
+// normalised log posterior of the message's features, and returns how many
+// of them the model knows. It walks the features as features lists them,
+// building each word pair in a buffer, so a lookup allocates nothing.
+func (m *Model) logPosterior(tokens []string, post []float64) int {
 	copy(post, m.Prior)
 	known := 0
-	for _, f := range feats {
-		if v, ok := m.Features[f]; ok {
+	add := func(v []float64, ok bool) {
+		if ok {
 			known++
 			for i := range post {
 				post[i] += v[i]
 			}
 		}
+	}
+	var buf [64]byte
+	prev := ""
+	for _, t := range tokens {
+		if len(t) < 2 || isNumber(t) {
+			prev = ""
+			continue
+		}
+		v, ok := m.Features[t]
+		add(v, ok)
+		if prev != "" {
+			pair := append(append(append(buf[:0], prev...), ' '), t...)
+			v, ok := m.Features[string(pair)]
+			add(v, ok)
+		}
+		prev = t
 	}
 	mx := slices.Max(post)
 	sum := 0.0
@@ -220,7 +237,7 @@ func TrainModel(samples []LabeledMessage, r *Rules) (*Model, error) {
 		}
 		m := countFeatures(classes, trS, trT).model(classes)
 		for i := f; i < len(samples); i += folds {
-			known := m.logPosterior(features(tokens[i]), post)
+			known := m.logPosterior(tokens[i], post)
 			for w, beta := range weights {
 				if known == 0 {
 					beta = 1e9 // as the classifier does: the rules alone

@@ -61,3 +61,19 @@ func TestTrainingCorpusIsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestFeaturesAgree: classifying walks the same features training counted.
+func TestFeaturesAgree(t *testing.T) {
+	lx := testRules(t).lex
+	m := &Model{Classes: []string{"lainnya"}, Prior: []float64{0}, Features: map[string][]float64{}}
+	for _, text := range []string{"jalan rusak 3 bulan di rt 5, tolong pak", "a b cc dd 12 ee", "got mampet got mampet"} {
+		tokens := lx.analyze(text).tokens
+		feats := features(tokens)
+		for _, f := range feats {
+			m.Features[f] = []float64{0}
+		}
+		if n := m.logPosterior(tokens, []float64{0}); n != len(feats) {
+			t.Errorf("%q: logPosterior saw %d features, features lists %d (%q)", text, n, len(feats), feats)
+		}
+	}
+}

@@ -74,6 +74,7 @@ type scores struct {
 	sick       bool
 	noHarm     bool     // a danger cue denied: "tidak ada korban"
 	tokens     []string // canonical, for the model
+	raw        []string // as tokenize wrote them, for the safety floor
 }
 
 // sickWords are tokens that mean someone is ill, for the Puskesmas step.
@@ -87,6 +88,7 @@ func (c *rulesClassifier) score(body string) scores {
 		sub:      make([]float64, len(lx.subs)),
 		question: a.question,
 		tokens:   a.tokens,
+		raw:      a.raw,
 	}
 	for i, p := range a.hits {
 		if a.negated[i] {
@@ -182,7 +184,7 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 	if s.sick && urgency >= 4 && k.code != hailurah.KategoriKesehatan {
 		t.Steps[2] = "Bila ada yang sakit, segera periksakan ke Puskesmas terdekat atau hubungi 112."
 	}
-	applySafetyFloor(t, msg, c.rules)
+	applySafetyFloor(t, msg, c.rules, s.raw)
 	t.ClassifierVersion = c.version()
 	return t
 }
@@ -200,7 +202,7 @@ func (c *rulesClassifier) kategori(s *scores) int {
 	if len(c.model.Classes) > len(buf) {
 		post = make([]float64, len(c.model.Classes))
 	}
-	if c.model.logPosterior(features(s.tokens), post) == 0 {
+	if c.model.logPosterior(s.tokens, post) == 0 {
 		// Not one word the model knows: its prior would decide, and a
 		// prior is no reason.
 		return c.rulesKategori(s)

@@ -266,8 +266,16 @@ func (h safetyHit) reason() string {
 // indexed by its first token, with the slang and affixes people use.
 type safetyLexicon struct {
 	vocab   map[string]bool
-	byFirst map[string][][]string
+	byFirst map[string][]safetyPhrase
 	rules   []compiledSafetyRule
+	// anchors maps a phrase to the rules whose first group holds it: only
+	// those can fire when it is found.
+	anchors map[string][]int
+}
+
+type safetyPhrase struct {
+	key    string
+	tokens []string
 }
 
 type compiledSafetyRule struct {
@@ -302,17 +310,23 @@ var safetySlang = map[string]string{
 	"dipukulin": "dipukuli", "kejebak": "kejebak", "nyengat": "nyengat", "bau": "bau", "mambu": "bau",
 }
 
+// maxSafetyRules bounds the rules, for check's flags on the stack.
+const maxSafetyRules = 64
+
 var safetyLex = compileSafety(safetyRules)
 
 func compileSafety(rules []safetyRule) *safetyLexicon {
-	lx := &safetyLexicon{vocab: map[string]bool{}, byFirst: map[string][][]string{}}
+	if len(rules) > maxSafetyRules {
+		panic("triage: more safety rules than maxSafetyRules")
+	}
+	lx := &safetyLexicon{vocab: map[string]bool{}, byFirst: map[string][]safetyPhrase{}, anchors: map[string][]int{}}
 	seen := map[string]bool{}
 	add := func(p string) string {
 		toks := tokenize(p)
 		key := strings.Join(toks, " ")
 		if !seen[key] {
 			seen[key] = true
-			lx.byFirst[toks[0]] = append(lx.byFirst[toks[0]], toks)
+			lx.byFirst[toks[0]] = append(lx.byFirst[toks[0]], safetyPhrase{key: key, tokens: toks})
 			for _, t := range toks {
 				lx.vocab[t] = true
 			}
@@ -332,6 +346,9 @@ func compileSafety(rules []safetyRule) *safetyLexicon {
 			c.all = append(c.all, set(g))
 		}
 		c.resolved, c.unreal, c.blockers = set(rules[i].resolved), set(rules[i].unreal), set(rules[i].blockers)
+		for key := range c.all[0] {
+			lx.anchors[key] = append(lx.anchors[key], i)
+		}
 		lx.rules = append(lx.rules, c)
 	}
 	for _, w := range []string{"sudah", "belum", "tidak", "yang", "saya", "aku", "kami", "nya"} {
@@ -352,15 +369,41 @@ func (lx *safetyLexicon) canon(t string) string {
 	if r, ok := strings.CutSuffix(t, "in"); ok && lx.vocab[r] {
 		return r
 	}
-	for _, s := range stems(t) {
-		if to, ok := safetySlang[s]; ok {
-			return to
+	if len(t) < 5 {
+		return t
+	}
+	// As stems does, without building the list: a suffix, a prefix, both.
+	for _, s := range suffixes {
+		if r, ok := strings.CutSuffix(t, s); ok && len(r) >= 3 {
+			if w, ok := lx.known(r); ok {
+				return w
+			}
 		}
-		if lx.vocab[s] {
-			return s
+	}
+	for _, p := range prefixes {
+		r, ok := strings.CutPrefix(t, p)
+		if !ok || len(r) < 3 {
+			continue
+		}
+		if w, ok := lx.known(r); ok {
+			return w
+		}
+		for _, s := range suffixes {
+			if rr, ok := strings.CutSuffix(r, s); ok && len(rr) >= 3 {
+				if w, ok := lx.known(rr); ok {
+					return w
+				}
+			}
 		}
 	}
 	return t
+}
+
+func (lx *safetyLexicon) known(w string) (string, bool) {
+	if to, ok := safetySlang[w]; ok {
+		return to, true
+	}
+	return w, lx.vocab[w]
 }
 
 // safetyMatch is one phrase found at a token position.
@@ -369,26 +412,34 @@ type safetyMatch struct {
 	pos int
 }
 
-// check returns the rules that fire on text, most urgent first.
-func (lx *safetyLexicon) check(text string) []safetyHit {
-	raw := tokenize(text)
+// check returns the rules that fire on the tokens of a message, most urgent
+// first.
+func (lx *safetyLexicon) check(raw []string) []safetyHit {
 	toks := make([]string, len(raw))
 	for i, t := range raw {
 		toks[i] = lx.canon(t)
 	}
 	var found []safetyMatch
+	var candidate [maxSafetyRules]bool
+	anyCandidate := false
 	for i, t := range toks {
 		for _, p := range lx.byFirst[t] {
-			if hasPrefixTokens(toks[i:], p) {
-				found = append(found, safetyMatch{key: strings.Join(p, " "), pos: i})
+			if hasPrefixTokens(toks[i:], p.tokens) {
+				found = append(found, safetyMatch{key: p.key, pos: i})
+				for _, r := range lx.anchors[p.key] {
+					candidate[r], anyCandidate = true, true
+				}
 			}
 		}
 	}
-	if len(found) == 0 {
+	if !anyCandidate {
 		return nil
 	}
 	var hits []safetyHit
 	for i := range lx.rules {
+		if !candidate[i] {
+			continue
+		}
 		if h, ok := lx.rules[i].fire(found); ok {
 			hits = append(hits, h)
 		}
@@ -461,8 +512,13 @@ func abs(x int) int {
 // msg: urgency, escalation, the reason among the critical keywords, and a
 // kategori and unit when the classifier's kategori is not one the danger
 // belongs to. It only ever raises urgency.
-func applySafetyFloor(t *Triage, msg Message, r *Rules) {
-	hits := safetyLex.check(msg.Problem)
+//
+// raw is tokenize(msg.Problem) when the caller has it; nil tokenizes.
+func applySafetyFloor(t *Triage, msg Message, r *Rules, raw []string) {
+	if raw == nil {
+		raw = tokenize(msg.Problem)
+	}
+	hits := safetyLex.check(raw)
 	if len(hits) == 0 {
 		return
 	}

@@ -88,13 +88,13 @@ func TestSafetyFloor(t *testing.T) {
 func TestSafetyFloorOnlyRaises(t *testing.T) {
 	r := testRules(t)
 	tr := &Triage{Kategori: "kesehatan", Urgency: 5, Escalate: true}
-	applySafetyFloor(tr, ParseMessage("ponakan digigit anjing liar"), r)
+	applySafetyFloor(tr, ParseMessage("ponakan digigit anjing liar"), r, nil)
 	if tr.Urgency != 5 || tr.Kategori != "kesehatan" || !tr.Escalate {
 		t.Errorf("got urgency %d kategori %s escalate %v, want 5 kesehatan true", tr.Urgency, tr.Kategori, tr.Escalate)
 	}
 	// A kategori the danger does not fit is replaced, with its unit.
 	tr = &Triage{Kategori: "pendidikan", Urgency: 2, Unit: "disdik"}
-	applySafetyFloor(tr, ParseMessage("anak SD ketabrak motor depan sekolah, tidak bergerak"), r)
+	applySafetyFloor(tr, ParseMessage("anak SD ketabrak motor depan sekolah, tidak bergerak"), r, nil)
 	if tr.Urgency != 5 || tr.Kategori != "kesehatan" || tr.Unit != "dinkes" || !tr.Escalate {
 		t.Errorf("got urgency %d kategori %s unit %s escalate %v, want 5 kesehatan dinkes true", tr.Urgency, tr.Kategori, tr.Unit, tr.Escalate)
 	}
