@@ -265,7 +265,10 @@ func (h safetyHit) reason() string {
 // safetyLexicon is safetyRules compiled: each phrase in canonical tokens,
 // indexed by its first token, with the slang and affixes people use.
 type safetyLexicon struct {
-	vocab   map[string]bool
+	vocab map[string]bool
+	// deletes maps a vocabulary word of seven letters or more, with one
+	// letter dropped, to the word; "" when two words give the same.
+	deletes map[string]string
 	byFirst map[string][]safetyPhrase
 	rules   []compiledSafetyRule
 	// anchors maps a phrase to the rules whose first group holds it: only
@@ -351,8 +354,22 @@ func compileSafety(rules []safetyRule) *safetyLexicon {
 		}
 		lx.rules = append(lx.rules, c)
 	}
-	for _, w := range []string{"sudah", "belum", "tidak", "yang", "saya", "aku", "kami", "nya"} {
+	for _, w := range []string{"sudah", "belum", "tidak", "yang", "saya", "aku", "kami", "nya", "ada", "tanpa", "bukan"} {
 		lx.vocab[w] = true
+	}
+	lx.deletes = map[string]string{}
+	for w := range lx.vocab {
+		if len(w) < 7 || !isASCII(w) {
+			continue
+		}
+		for i := range len(w) {
+			d := w[:i] + w[i+1:]
+			if prev, ok := lx.deletes[d]; ok && prev != w {
+				lx.deletes[d] = ""
+			} else {
+				lx.deletes[d] = w
+			}
+		}
 	}
 	return lx
 }
@@ -396,6 +413,42 @@ func (lx *safetyLexicon) canon(t string) string {
 			}
 		}
 	}
+	return lx.typo(t)
+}
+
+// typo corrects one missing letter of a word of seven letters or more
+// ("pingsn"), and one extra or swapped letter in a word of seven or more
+// ("kebakkaran", "tenggleam"): a real word that long is rarely one letter from
+// a danger word. The pairs are built in a buffer:
+// looking them up allocates nothing.
+func (lx *safetyLexicon) typo(t string) string {
+	if len(t) < 6 || len(t) > 30 || !isASCII(t) {
+		return t
+	}
+	if w := lx.deletes[t]; w != "" {
+		return w
+	}
+	if len(t) < 7 {
+		return t
+	}
+	var buf [32]byte
+	for i := range len(t) {
+		d := append(append(buf[:0], t[:i]...), t[i+1:]...)
+		if lx.vocab[string(d)] {
+			return string(d)
+		}
+	}
+	b := append(buf[:0], t...)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == b[i+1] {
+			continue
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+		if lx.vocab[string(b)] {
+			return string(b)
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
 	return t
 }
 
@@ -410,6 +463,8 @@ func (lx *safetyLexicon) known(w string) (string, bool) {
 type safetyMatch struct {
 	key string
 	pos int
+	// negated: "tidak ada (yang) pingsan", "bukan kebakaran".
+	negated bool
 }
 
 // check returns the rules that fire on the tokens of a message, most urgent
@@ -425,7 +480,7 @@ func (lx *safetyLexicon) check(raw []string) []safetyHit {
 	for i, t := range toks {
 		for _, p := range lx.byFirst[t] {
 			if hasPrefixTokens(toks[i:], p.tokens) {
-				found = append(found, safetyMatch{key: p.key, pos: i})
+				found = append(found, safetyMatch{key: p.key, pos: i, negated: negatedAt(toks, i)})
 				for _, r := range lx.anchors[p.key] {
 					candidate[r], anyCandidate = true, true
 				}
@@ -465,7 +520,7 @@ func (r *compiledSafetyRule) fire(found []safetyMatch) (safetyHit, bool) {
 	}
 anchors:
 	for _, a := range found {
-		if !r.all[0][a.key] {
+		if !r.all[0][a.key] || a.negated {
 			continue
 		}
 		for _, m := range found {

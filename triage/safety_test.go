@@ -38,6 +38,8 @@ func TestSafetyFloor(t *testing.T) {
 		{"istriku ketuban pecah, bidan ora ono", 5, "kesehatan"},
 		{"preman ngamuk bawa golok di pasar", 5, "keamanan"},
 		{"bapak2 ambruk di masjid, tidak sadarkan diri", 5, "kesehatan"},
+		{"tetangga pingsn di kamar mandi, tlg sgr", 5, "kesehatan"},
+		{"ada kebakkaran di gudang belakang pasar", 5, "bencana"},
 		{"HAI LURAH Taman\nAku mau curhat dong. Aku warga RT 01/RW 01. Anak saya digigit anjing liar tadi pagi. Tolong bantu ya HAI LURAH, terima kasih.", 4, "kesehatan"},
 	}
 	for _, d := range danger {
@@ -72,6 +74,8 @@ func TestSafetyFloor(t *testing.T) {
 		"nama almarhum bapak saya yang sudah meninggal masih ada di data bansos",
 		"bank keliling bunganya mencekik, ibu-ibu terjerat utang",
 		"sampah tergeletak di pinggir jalan",
+		"tadi ada asap dari dapur warung tapi bukan kebakaran, cuma bakar sate",
+		"tidak ada yang pingsan kok, cuma antrian di puskesmas panjang sekali",
 	}
 	for _, text := range calm {
 		tr, err := c.Classify(context.Background(), text)
