@@ -70,7 +70,6 @@ func compileLexicon(f *ruleFile) *lexicon {
 		slang:   make(map[string][]string, len(f.Normalize.Slang)),
 		keep:    make(map[string]bool, len(f.Normalize.Keep)),
 		vocab:   make(map[string]bool),
-		deletes: make(map[string]string),
 		byFirst: make(map[string][]*phrase),
 	}
 	for w, to := range f.Normalize.Slang {
@@ -176,19 +175,7 @@ func compileLexicon(f *ruleFile) *lexicon {
 			return ps[i].text < ps[j].text
 		})
 	}
-	for w := range lx.vocab {
-		if len(w) < 5 || !isASCII(w) {
-			continue
-		}
-		for i := range len(w) {
-			d := w[:i] + w[i+1:]
-			if prev, ok := lx.deletes[d]; ok && prev != w {
-				lx.deletes[d] = ""
-			} else {
-				lx.deletes[d] = w
-			}
-		}
-	}
+	lx.deletes = deletions(lx.vocab, 5)
 	return lx
 }
 
@@ -201,6 +188,26 @@ func (lx *lexicon) sub(kategori, code string) *subInfo {
 		}
 	}
 	return nil
+}
+
+// deletions maps every ASCII word of vocab with at least minLen letters,
+// one letter dropped, to the word; to "" when two words give the same.
+func deletions(vocab map[string]bool, minLen int) map[string]string {
+	out := make(map[string]string)
+	for w := range vocab {
+		if len(w) < minLen || !isASCII(w) {
+			continue
+		}
+		for i := range len(w) {
+			d := w[:i] + w[i+1:]
+			if prev, ok := out[d]; ok && prev != w {
+				out[d] = ""
+			} else {
+				out[d] = w
+			}
+		}
+	}
+	return out
 }
 
 // analysis is what the lexicon finds in one message.

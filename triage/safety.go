@@ -357,20 +357,7 @@ func compileSafety(rules []safetyRule) *safetyLexicon {
 	for _, w := range []string{"sudah", "belum", "tidak", "yang", "saya", "aku", "kami", "nya", "ada", "tanpa", "bukan"} {
 		lx.vocab[w] = true
 	}
-	lx.deletes = map[string]string{}
-	for w := range lx.vocab {
-		if len(w) < 7 || !isASCII(w) {
-			continue
-		}
-		for i := range len(w) {
-			d := w[:i] + w[i+1:]
-			if prev, ok := lx.deletes[d]; ok && prev != w {
-				lx.deletes[d] = ""
-			} else {
-				lx.deletes[d] = w
-			}
-		}
-	}
+	lx.deletes = deletions(lx.vocab, 7)
 	return lx
 }
 
