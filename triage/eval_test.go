@@ -190,6 +190,7 @@ func TestEvaluation(t *testing.T) {
 		e.report(&b, "labeled set (testdata/labeled.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout.jsonl")).report(&b, "held-out set (testdata/holdout.jsonl, not enforced)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout2.jsonl")).report(&b, "held-out set of issue 17 (testdata/holdout2.jsonl)")
+		evaluate(t, c, loadLabeledFile(t, "testdata/holdout3.jsonl")).report(&b, "second held-out set of issue 17 (testdata/holdout3.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/train.jsonl")).report(&b, "training set of the model (testdata/train.jsonl, in-sample)")
 		t.Log("\n" + b.String())
 	}

@@ -23,6 +23,7 @@ const (
 	roleComplaint
 	rolePositive
 	roleNegative
+	roleUnreal // urgency.unreal
 )
 
 // phrase is one keyword or cue, in canonical tokens.
@@ -114,6 +115,7 @@ func compileLexicon(f *ruleFile) *lexicon {
 	addRole(f.Urgency.Complaint, roleComplaint)
 	addRole(f.Sentiment.Positive, rolePositive)
 	addRole(f.Sentiment.Negative, roleNegative)
+	addRole(f.Urgency.Unreal, roleUnreal)
 	// An escalation keyword keeps the operator's spelling for reporting.
 	for _, text := range f.Escalation.CriticalKeywords {
 		add(text).text = text
@@ -217,7 +219,10 @@ type analysis struct {
 	hits   []*phrase
 	// negated[i] says hits[i] follows "tidak ada", "tanpa" or "bukan": "tidak
 	// ada korban" is no danger cue.
-	negated  []bool
+	negated []bool
+	// unreal[i] says an urgency.unreal phrase ends at most four words
+	// before hits[i]: "simulasi kebakaran", "kalau ada kebakaran".
+	unreal   []bool
 	question bool // a '?' in the text
 }
 
@@ -229,13 +234,21 @@ func (lx *lexicon) analyze(text string) analysis {
 	for _, t := range raw {
 		a.tokens = lx.canon(a.tokens, t)
 	}
+	unrealEnd := -100 // token index after the last unreal phrase
 	for i, t := range a.tokens {
 		for _, p := range lx.byFirst[t] {
-			if !hasPrefixTokens(a.tokens[i:], p.tokens) || containsPhrase(a.hits, p) {
+			if !hasPrefixTokens(a.tokens[i:], p.tokens) {
+				continue
+			}
+			if p.roles&roleUnreal != 0 {
+				unrealEnd = max(unrealEnd, i+len(p.tokens))
+			}
+			if containsPhrase(a.hits, p) {
 				continue
 			}
 			a.hits = append(a.hits, p)
 			a.negated = append(a.negated, negatedAt(a.tokens, i))
+			a.unreal = append(a.unreal, unrealEnd <= i && i-unrealEnd < 4)
 		}
 	}
 	return a

@@ -61,6 +61,7 @@ func (c *rulesClassifier) Classify(_ context.Context, text string) (*Triage, err
 type scores struct {
 	kategori   []float64
 	sub        []float64
+	subReal    []float64 // sub without the words in an unreal context
 	escalate   []string
 	critical   bool
 	calm       bool
@@ -86,6 +87,7 @@ func (c *rulesClassifier) score(body string) scores {
 	s := scores{
 		kategori: make([]float64, len(lx.kategoris)),
 		sub:      make([]float64, len(lx.subs)),
+		subReal:  make([]float64, len(lx.subs)),
 		question: a.question,
 		tokens:   a.tokens,
 		raw:      a.raw,
@@ -96,11 +98,20 @@ func (c *rulesClassifier) score(body string) scores {
 			s.noHarm = s.noHarm || p.roles&(roleRaise|roleCritical) != 0
 			continue
 		}
+		real := !a.unreal[i] && p.roles&roleUnreal == 0
 		for _, sw := range p.subs {
 			s.sub[sw.sub] += sw.weight
 			s.kategori[lx.subs[sw.sub].kat] += sw.weight
+			if real {
+				s.subReal[sw.sub] += sw.weight
+			}
 		}
 		r := p.roles
+		if a.unreal[i] {
+			// "simulasi kebakaran": the kebakaran still names the
+			// kategori, but is no danger now.
+			r &^= roleEscalate | roleCritical | roleRaise
+		}
 		if r&roleEscalate != 0 {
 			s.escalate = append(s.escalate, p.text)
 			s.critical = true
@@ -146,7 +157,14 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 	}
 	si := lx.subs[sub]
 
-	urgency := c.urgency(&s, si.rule.Urgency)
+	base := si.rule.Urgency
+	if s.subReal[sub] == 0 && s.sub[sub] > 0 {
+		// Named only in a drill, a question about one or the past
+		// ("dulu ada kasus gizi buruk"): its base urgency is not this
+		// message's.
+		base = min(base, 2)
+	}
+	urgency := c.urgency(&s, base)
 	t := &Triage{
 		Kategori:         k.code,
 		Subkategori:      si.rule.Name,

@@ -46,18 +46,25 @@ var (
 		"istri", "kakak", "orang tua", "ortu", "orang", "warga", "tetangga", "remaja", "murid", "siswa",
 		"pelajar", "korban", "pengendara", "penumpang", "pemulung", "pejalan kaki", "teman", "pemuda", "pria",
 		"wanita", "laki", "perempuan", "seseorang", "kepala", "kakinya", "tangannya", "kepalanya",
-		"grandfather", "grandmother", "child", "son", "daughter", "pikun", "demensia", "dementia", "alzheimer", "odgj"}
+		"grandfather", "grandmother", "child", "son", "daughter", "pikun", "demensia", "dementia", "alzheimer", "odgj",
+		"sopir", "sopirnya", "penghuni", "penghuninya", "pekerja", "tukang", "gadis", "cewek", "cowok", "bapak2", "ibu2"}
 	vulnerablePerson = []string{"anak", "bocah", "balita", "bayi", "adik", "adek", "putri", "putra", "cucu",
 		"keponakan", "ponakan", "lansia", "nenek", "kakek", "mbah", "eyang", "pikun", "demensia", "dementia",
 		"alzheimer", "odgj", "grandfather", "grandmother", "child", "son", "daughter", "bapak saya", "ibu saya", "ayah saya",
-		"mertua", "orang tua saya", "ortu", "remaja", "murid", "siswa", "pelajar", "istri", "suami", "kakak"}
+		"mertua", "orang tua saya", "ortu", "remaja", "murid", "siswa", "pelajar", "istri", "suami", "kakak",
+		"autis", "autisme", "abk", "disabilitas", "tunagrahita", "pelupa", "sering lupa", "gadis", "si kecil",
+		"ibu kami", "bapak kami", "ayah kami", "ibu mertua", "bapak mertua", "mbah putri", "mbah kakung"}
 	missing = []string{"hilang", "belum pulang", "tidak pulang", "belum kembali", "tidak kembali", "belum wangsul",
 		"tidak wangsul", "belum ketemu", "tidak ketemu", "belum ditemukan", "tidak ditemukan", "lepas dari pengawasan",
 		"kabur dari rumah", "pergi dari rumah", "keluar dari rumah", "medal saking griya", "diculik", "penculikan",
 		"dibawa kabur", "dibawa orang", "tidak ada kabar", "hilang kontak", "missing", "minggat", "entah ke mana",
-		"tidak tahu ke mana", "keluyuran", "tersesat", "nyasar"}
+		"tidak tahu ke mana", "keluyuran", "tersesat", "nyasar", "tidak balik", "belum balik", "tak kunjung pulang",
+		"tanpa kabar", "belum ada kabar", "terpisah dari", "menghilang", "ngilang", "dibawa lari", "pergi tanpa pamit",
+		"keluar rumah sendirian", "tidak ada di sekolah", "tidak ada di rumah", "sedang dicari", "masih dicari",
+		"dicari cari", "tidak bisa dihubungi"}
 	found = []string{"sudah ketemu", "sudah ditemukan", "berhasil ditemukan", "sudah pulang", "sudah kembali",
-		"alhamdulillah ketemu", "sudah di rumah", "sudah wangsul", "ketemu alhamdulillah", "sudah aman"}
+		"alhamdulillah ketemu", "sudah di rumah", "sudah wangsul", "ketemu alhamdulillah", "sudah aman", "ternyata menginap",
+		"ternyata main", "ternyata di rumah", "sudah balik", "pulang sendiri"}
 	objects = []string{"ktp", "kk", "kartu", "hp", "handphone", "motor", "sepeda", "dompet", "uang", "helm", "sandal",
 		"spion", "kucing", "ayam", "burung", "kambing", "sapi", "surat", "ijazah", "akta", "berkas", "data", "sinyal",
 		"air", "listrik", "lampu", "barang", "tas", "laptop", "emas", "perhiasan", "jemuran", "anjing", "bpjs",
@@ -65,77 +72,105 @@ var (
 
 	selfHarm = []string{"bunuh diri", "mengakhiri hidup", "akhiri hidup", "mengakhiri hidupnya", "pengen mati",
 		"ingin mati", "mau mati saja", "mending mati", "gantung diri", "minum racun", "menyakiti diri", "sayat tangan",
-		"silet tangan", "tidak mau hidup lagi", "capek hidup", "lelah hidup"}
-	jump     = []string{"loncat", "lompat", "terjun", "menjatuhkan diri", "jump"}
-	heights  = []string{"jembatan", "atap", "gedung", "tower", "menara", "lantai", "tebing", "rel", "kali", "sungai", "bridge"}
-	intent   = []string{"mau", "ingin", "pengen", "akan", "hendak", "bilang", "ngomong", "ancam", "kayaknya", "seperti", "nekat", "berdiri"}
+		"silet tangan", "tidak mau hidup lagi", "capek hidup", "lelah hidup", "tidak kuat hidup", "tidak sanggup hidup",
+		"tidur selamanya", "pergi selamanya", "lebih baik mati", "mau mati aja", "sayat nadi", "potong nadi",
+		"memotong nadi", "surat wasiat", "pesan perpisahan", "menabrakkan diri", "menceburkan diri"}
+	jump    = []string{"loncat", "lompat", "terjun", "menjatuhkan diri", "jump"}
+	heights = []string{"jembatan", "atap", "gedung", "tower", "menara", "lantai", "tebing", "rel", "kali", "sungai", "bridge"}
+	intent  = []string{"mau", "ingin", "pengen", "akan", "hendak", "bilang", "ngomong", "ancam", "ngancam", "mengancam",
+		"kayaknya", "seperti", "nekat", "berdiri", "teriak", "nangis", "duduk di"}
 	pastSafe = []string{"sudah ditangani", "sudah tenang", "sudah dibawa ke", "sudah membaik", "sudah sadar", "sudah siuman",
 		"sudah sembuh", "sudah sehat", "sudah aman", "tidak ada korban", "tidak ada yang luka", "tidak ada yang terluka",
 		"alhamdulillah selamat", "semua selamat", "sudah dievakuasi", "sudah diperbaiki"}
 
-	gas      = []string{"gas", "elpiji", "lpg", "tabung gas", "tabung melon", "spbg"}
-	gasLeak  = []string{"bau", "bocor", "kebocoran", "desis", "mendesis", "menyengat", "nyengat", "meledak", "ledakan", "njeblug", "mbledos", "bledos", "explode"}
+	gas      = []string{"gas", "elpiji", "lpg", "tabung gas", "tabung melon", "spbg", "jargas", "selang gas", "selang elpiji", "regulator"}
+	gasLeak  = []string{"bau", "bocor", "kebocoran", "desis", "mendesis", "menyengat", "nyengat", "meledak", "ledakan", "njeblug", "mbledos", "bledos", "explode", "tercium", "kecium", "bunyi desis", "keluar gas"}
 	gasSafe  = []string{"sudah diganti", "aman sekarang", "sudah aman", "ternyata", "sudah diperbaiki", "sudah ditutup"}
 	fireWord = []string{"kebakaran", "terbakar", "kobong", "kobongan", "api besar", "apinya", "asap tebal", "berasap",
 		"bau kabel terbakar", "bau terbakar", "bau gosong", "keluar api", "percikan api", "nyala api", "fire", "asap keluar",
-		"keluar asap", "letupan", "ledakan", "meledak"}
+		"keluar asap", "letupan", "ledakan", "meledak", "asap hitam", "kepulan asap", "api menjalar", "api membesar",
+		"kobaran", "berkobar", "kabel terbakar", "apinya menetes", "terbakar habis", "dilalap api"}
 	fireOut = []string{"sudah padam", "sudah dipadamkan", "berhasil dipadamkan", "sudah mati apinya", "bekas kebakaran",
-		"pasca kebakaran", "korban kebakaran", "sudah tidak ada api"}
+		"pasca kebakaran", "korban kebakaran", "sudah tidak ada api", "sudah tertangani", "cepat dipadamkan",
+		"bisa dipadamkan", "sudah jualan lagi", "minggu lalu", "bulan lalu"}
 	drill = []string{"pelatihan", "simulasi", "sosialisasi", "latihan", "lomba", "kalau ada", "kalau terjadi", "jika ada",
-		"jika terjadi", "bila ada", "seandainya", "takut", "khawatir", "rawan", "bisa", "apa ada", "tanya", "pemadam", "usul"}
+		"jika terjadi", "bila ada", "seandainya", "takut", "khawatir", "rawan", "bisa", "apa ada", "tanya", "pemadam", "usul",
+		"pencegahan", "mitigasi", "cegah", "bahaya", "dulu", "pernah"}
 
 	medical = []string{"pingsan", "tidak sadar", "tidak sadarkan diri", "tak sadarkan diri", "kejang", "tidak napas",
 		"tidak bernapas", "henti napas", "mulut berbusa", "mulutnya berbusa", "pendarahan", "perdarahan",
 		"muntah darah", "sekarat", "overdosis", "sesak napas berat", "tidak sadar diri", "unconscious", "tersedak",
 		"susah napas", "sulit bernapas", "tidak bisa napas", "stroke mendadak", "mencong", "serangan jantung",
 		"nyeri dada", "tidak respon", "tidak merespon", "oksigen habis", "oksigennya habis", "butuh oksigen",
-		"hipotermia", "menggigil hebat"}
+		"hipotermia", "menggigil hebat", "napas buatan", "henti jantung", "cpr", "mendelik", "ngorok", "napasnya ngorok",
+		"membiru", "bibir biru", "badan biru", "tiba tiba biru", "tidak nangis lagi", "muntah darah", "bab darah",
+		"ari ari belum keluar", "plasenta belum keluar", "sungsang", "semaput", "tidak bisa diajak bicara",
+		"kejang kejang", "gagal napas"}
 	// medicalPerson are states that need a person near to mean danger
 	// ("sampah tergeletak" is not).
 	medicalPerson = []string{"lemas", "tidak bergerak", "tidak gerak", "tergeletak", "berdarah", "tidak bisa bangun",
-		"kritis", "lemas tidak berdaya"}
+		"kritis", "lemas tidak berdaya", "terkapar", "terjepit", "kejepit", "tidak berdaya",
+		"lemas sekali", "tidak menyahut", "darah dari telinga", "keluar darah", "kepalanya pecah", "kepala pecah",
+		"kepalanya bocor", "kepala bocor", "luka parah", "luka berat"}
 	accident = []string{"kecelakaan", "tabrakan", "tabrak", "ketabrak", "ditabrak", "tertabrak", "kelindas", "terlindas",
 		"serempet", "keserempet", "laka", "jatuh dari motor", "terjatuh", "jatuh", "tertimpa", "ketimpa", "terperosok",
-		"nyemplung", "tersambar"}
-	injury   = []string{"luka", "terluka", "patah", "lecet", "berdarah", "korban", "cedera"}
+		"nyemplung", "tersambar", "terlempar", "terpental", "terseret", "terguling", "terbalik", "masuk parit",
+		"masuk jurang", "nyungsep", "tabrak lari", "laka lantas", "lakalantas", "ketabrakan"}
+	injury = []string{"luka", "terluka", "patah", "lecet", "berdarah", "korban", "cedera", "parah", "luka parah",
+		"luka berat", "pecah", "bocor", "terjepit", "kejepit", "tidak bergerak", "diam", "pingsan", "darah", "kritis"}
 	dead     = []string{"korban jiwa", "tewas", "mati di tempat", "meninggal di tempat", "nyawa melayang"}
 	deadWeak = []string{"meninggal", "meninggal dunia", "wafat"}
 	past     = []string{"pernah", "tahun lalu", "bulan lalu", "dulu", "dahulu", "usul", "usulan"}
 
 	birth      = []string{"melahirkan", "lahiran", "persalinan", "ketuban", "kontraksi", "hamil", "bersalin", "mules mau lahir"}
 	birthCrisi = []string{"pecah", "pendarahan", "perdarahan", "berdarah", "darurat", "bidan tidak ada", "tidak ada bidan",
-		"tolong", "sudah keluar", "tidak kuat", "lemas", "ambulan rusak", "mules", "tidak ada kendaraan", "bidan jauh"}
+		"tolong", "sudah keluar", "tidak kuat", "lemas", "ambulan rusak", "mules", "tidak ada kendaraan", "bidan jauh",
+		"ari ari", "plasenta", "sungsang"}
 
 	weapon = []string{"celurit", "clurit", "parang", "golok", "pisau", "sajam", "senjata tajam", "pistol", "senpi",
-		"senjata api", "samurai", "pedang", "bacok", "tusuk", "ditusuk", "dibacok"}
+		"senjata api", "samurai", "pedang", "bacok", "tusuk", "ditusuk", "dibacok", "arit", "badik", "keris", "gear",
+		"ikat pinggang gir", "senjata"}
 	attack = []string{"ngamuk", "mengamuk", "ancam", "mengancam", "diancam", "serang", "menyerang", "keroyok", "dikeroyok",
 		"pukul", "dipukul", "memukul", "dipukuli", "memukuli", "mukuli", "mukulin", "gebuk", "hajar", "aniaya", "dianiaya",
-		"bacok", "tusuk", "bawa", "acung", "mengacungkan", "kejar", "ngejar", "mengejar", "ribut"}
+		"bacok", "tusuk", "bawa", "acung", "mengacungkan", "kejar", "ngejar", "mengejar", "ribut", "saling serang",
+		"bentrok", "tawuran", "membacok", "menusuk", "nyerang", "menodong", "ditodong"}
 	hit = []string{"mukul", "memukul", "pukul", "nendang", "menendang", "menampar", "nampar", "ngejar", "mengejar",
-		"menyiksa", "nyiksa", "menganiaya", "ngeroyok", "nyeret"}
+		"menyiksa", "nyiksa", "menganiaya", "ngeroyok", "nyeret", "menyeret", "menjambak", "njambak", "membanting",
+		"nyekik"}
 	hitTarget = []string{"istri", "istrinya", "suami", "suaminya", "anak", "anaknya", "ibu", "ibunya", "nenek",
 		"kakek", "mbah", "bayi", "balita", "adik", "adiknya", "pacarnya", "tetangga", "orang tua", "ortunya", "cucu"}
 	threat     = []string{"diancam", "ancam", "mengancam", "ngancam", "ancaman"}
 	threatHarm = []string{"dibunuh", "bunuh", "membunuh", "dibakar", "bakar", "membakar", "dibacok", "bacok", "ditusuk",
 		"tusuk", "dihabisi", "habisi", "disiram air keras", "dicelakai"}
 	beating = []string{"dipukul", "digebuk", "ditampar", "dipukuli", "memukuli", "mukuli", "mukulin", "digebuki", "dihajar", "dianiaya", "dikeroyok",
-		"disiksa", "ditendang", "dicekik", "diseret", "kdrt", "dibunuh", "membunuh", "diperkosa", "pemerkosaan"}
+		"disiksa", "ditendang", "dicekik", "diseret", "kdrt", "dibunuh", "membunuh", "diperkosa", "pemerkosaan",
+		"dikepruk", "dijotosi", "diantemi", "dihantam", "dibanting", "dijambak", "babak belur", "akan dibunuh",
+		"mau dibunuh"}
 
-	electric  = []string{"kesetrum", "tersetrum", "tersengat listrik", "nyetrum", "electrocuted"}
-	liveWire  = []string{"kabel putus", "kabel listrik putus", "kabel terkelupas", "kabel menjuntai", "kabel jatuh", "kabelnya terbuka", "kabel terbuka", "kabel nempel", "kabelnya nempel", "kabel menempel", "kabel kendor"}
-	wireState = []string{"nyetrum", "setrum", "kesetrum", "percikan", "api", "masih nyala", "jalan", "anak", "hujan", "seng", "atap"}
+	electric = []string{"kesetrum", "tersetrum", "tersengat listrik", "nyetrum", "electrocuted", "ada setrumnya",
+		"masih ada setrum", "bersetrum", "beraliran listrik", "setrumnya"}
+	liveWire = []string{"kabel putus", "kabel listrik putus", "kabel terkelupas", "kabel menjuntai", "kabel jatuh", "kabelnya terbuka", "kabel terbuka", "kabel nempel", "kabelnya nempel", "kabel menempel", "kabel kendor", "kabelnya menjuntai", "kabel sampai tanah",
+		"tiang listrik patah", "tiang listrik roboh", "tiang listrik tumbang", "kabelnya putus"}
+	wireState = []string{"nyetrum", "setrum", "kesetrum", "percikan", "api", "masih nyala", "jalan", "anak", "hujan", "seng",
+		"atap", "tanah", "menjuntai", "rumah", "orang", "warga"}
 
 	collapse = []string{"roboh", "ambruk", "runtuh", "ambrol", "tumbang", "longsor", "ketimbun", "tertimbun", "ketimpa",
-		"tertimpa", "menimpa", "rubuh"}
+		"tertimpa", "menimpa", "rubuh", "amblas", "jebol", "plafon jatuh", "atap jatuh", "tembok jatuh"}
 	trapped = []string{"terjebak", "kejebak", "jebak", "terjepit", "kejepit", "tertimbun", "ketimbun", "tertimpa", "ketimpa",
-		"masih ketimpa", "di dalam", "belum bisa dikeluarkan", "belum ketemu", "tidak bisa keluar", "menimpa"}
+		"masih ketimpa", "di dalam", "belum bisa dikeluarkan", "belum ketemu", "tidak bisa keluar", "menimpa",
+		"terkubur", "di bawah reruntuhan", "masih di bawah", "di dalamnya", "ada orang", "penghuninya", "menggantung"}
 	imminent = []string{"mau roboh", "hampir roboh", "nyaris roboh", "mau ambruk", "hampir ambruk", "mau runtuh",
 		"mau putus", "talinya putus", "goyang parah", "doyong", "miring"}
 
 	flood     = []string{"banjir", "meluap", "luapan", "kebanjiran", "air masuk", "air sungai", "air kali", "air banjir", "rob"}
 	floodDeep = []string{"terjebak", "kejebak", "tidak bisa keluar rumah", "tidak bisa naik", "sedada", "setinggi dada",
-		"sepinggang", "setinggi pinggang", "seleher", "setinggi leher", "sampai atap", "terus naik", "hanyut", "terbawa arus"}
-	drown      = []string{"tenggelam", "hanyut", "terbawa arus", "kelelep", "keseret arus"}
+		"sepinggang", "setinggi pinggang", "seleher", "setinggi leher", "sampai atap", "terus naik", "hanyut", "terbawa arus",
+		"sampai leher", "naik ke atap", "di atas atap", "sampai dada", "sampai pinggang", "belum dievakuasi", "sedodo"}
+	drown = []string{"tenggelam", "hanyut", "terbawa arus", "kelelep", "keseret arus", "terseret arus", "belum muncul",
+		"kecemplung", "nyemplung", "jatuh ke sumur", "jatuh ke sungai", "masuk sumur", "tercebur", "kecebur"}
+	floodHome = []string{"masuk rumah", "merendam rumah", "rumah terendam", "air masuk", "kebanjiran", "banjir"}
+	floodWeak = []string{"lumpuh", "stroke", "tidak bisa jalan", "bayi", "balita", "lansia", "nenek", "kakek", "ibu hamil",
+		"sakit", "disabilitas", "baru melahirkan"}
 	poisonMass = []string{"keracunan", "keracunan massal"}
 	manyPeople = []string{"puluhan", "banyak warga", "massal", "semua", "ratusan", "belasan", "orang", "warga"}
 	sickMass   = []string{"muntah", "diare", "mual", "pusing", "pingsan", "mencret"}
@@ -147,22 +182,23 @@ var (
 	fireNear = []string{"tolong", "membesar", "menjalar", "merembet", "berkobar", "gudang", "kios", "rumah", "dapur",
 		"pasar", "toko", "warung", "gedung", "pabrik", "kandang"}
 	bite    = []string{"gigit", "digigit", "menggigit", "cakar", "dicakar", "gigitan", "bite", "bitten"}
-	animal  = []string{"anjing", "asu", "kucing", "kera", "monyet", "ular", "tikus", "kelelawar", "dog", "rabies"}
+	animal  = []string{"anjing", "asu", "kucing", "kera", "monyet", "ular", "tikus", "kelelawar", "dog", "rabies", "babi hutan"}
 	rabid   = []string{"gila", "rabies", "ngamuk", "mengamuk", "air liur", "liurnya", "berbusa", "ngiler"}
 	hungerV = []string{"gizi buruk", "busung lapar", "kurus kering", "tinggal tulang", "kelaparan", "tidak makan dari",
 		"belum makan dari", "tidak makan berhari", "marasmus"}
 	alone   = []string{"sebatang kara", "tinggal sendiri", "tinggal sendirian", "hidup sendiri", "sendirian", "tidak ada yang ngurus", "tidak ada yang merawat", "terlantar"}
 	welfare = []string{"tidak keluar rumah", "tidak jawab", "tidak menjawab", "tidak bisa bangun", "sakit parah",
-		"tidak makan", "pintu terkunci", "tidak ada kabar", "tidak ada respon"}
+		"tidak makan", "pintu terkunci", "tidak ada kabar", "tidak ada respon", "tidak menyahut", "tidak ada jawaban",
+		"pintunya tertutup", "tidak kelihatan", "pintunya terkunci"}
 	theft = []string{"dicuri", "kecurian", "dicopet", "kecopetan", "dijambret", "maling", "kemalingan", "dicolong", "raib"}
 	// medicalUnreal: a question, a drill, or a near miss ("hampir pingsan").
 	medicalUnreal = []string{"kalau", "jika", "bila", "seandainya", "tanya", "cara", "pelatihan", "sering", "hampir", "nyaris", "sampai mau"}
-	abandon       = []string{"ditinggal", "dibuang", "ditelantarkan", "ditaruh", "diletakkan"}
+	abandon       = []string{"ditinggal", "dibuang", "ditelantarkan", "ditaruh", "diletakkan", "ditemukan", "di tempat sampah", "dalam kardus"}
 	babyBox       = []string{"bayi", "orok", "balita"}
 )
 
 var safetyRules = []safetyRule{
-	{name: "orang hilang", all: [][]string{missing, vulnerablePerson}, resolved: append(found, theft...), blockers: objects, window: 9, before: true,
+	{name: "orang hilang", all: [][]string{missing, vulnerablePerson}, resolved: append(found, theft...), blockers: objects, window: 16, before: true,
 		unreal:  []string{"kalau", "jika", "bila", "seandainya", "tanya", "cara"},
 		urgency: 5, kategori: "keamanan", sub: "orang_hilang", keep: []string{"keamanan"}},
 	{name: "orang hilang", all: [][]string{{"kehilangan", "mencari", "nyari", "cari"}, vulnerablePerson, {"hilang", "belum ketemu", "belum ditemukan", "sejak", "dari tadi", "dari pagi", "dari siang", "dari sore", "dari semalam"}},
@@ -196,7 +232,7 @@ var safetyRules = []safetyRule{
 	{name: "kecelakaan dengan korban luka", all: [][]string{accident, injury}, resolved: pastSafe, unreal: past, window: 12,
 		urgency: 4, kategori: "kesehatan", sub: "gawat_darurat", keep: []string{"kesehatan", "keamanan", "infrastruktur", "bencana"}},
 	{name: "persalinan darurat", all: [][]string{birth, birthCrisi}, resolved: pastSafe, window: 10,
-		unreal:  []string{"tanya", "cara", "syarat", "biaya", "kelas", "senam"},
+		unreal:  []string{"tanya", "cara", "syarat", "biaya", "kelas", "senam", "akta", "surat", "keterangan"},
 		urgency: 5, kategori: "kesehatan", sub: "gawat_darurat", keep: []string{"kesehatan"}},
 	{name: "kekerasan dengan senjata", all: [][]string{weapon, attack}, resolved: pastSafe, window: 6,
 		unreal:  []string{"kalau", "jika", "usul", "tanya"},
@@ -226,9 +262,12 @@ var safetyRules = []safetyRule{
 	{name: "banjir dengan warga terjebak", all: [][]string{flood, floodDeep}, resolved: []string{"sudah surut", "sudah dievakuasi"}, window: 14,
 		unreal:  []string{"kalau", "jika", "bisa", "takut", "khawatir", "tanya", "usul"},
 		urgency: 5, kategori: "bencana", sub: "banjir_besar", keep: []string{"bencana"}},
+	{name: "air masuk rumah dengan warga rentan di dalam", all: [][]string{floodHome, floodWeak}, resolved: []string{"sudah surut", "sudah dievakuasi", "sudah mengungsi"}, window: 14,
+		unreal:  []string{"kalau", "jika", "takut", "khawatir", "tanya", "usul", "dulu", "pernah", "tiap"},
+		urgency: 4, kategori: "bencana", sub: "banjir_besar", keep: []string{"bencana", "lingkungan"}},
 	{name: "orang tenggelam atau hanyut", all: [][]string{drown, person}, resolved: found, window: 10,
 		urgency: 5, kategori: "bencana", sub: "banjir_besar", keep: []string{"bencana"}},
-	{name: "terjebak", all: [][]string{{"terjebak", "kejebak", "terperangkap", "terkunci di dalam"}, person}, resolved: found, window: 8,
+	{name: "terjebak", all: [][]string{{"terjebak", "kejebak", "terperangkap", "terkunci di dalam", "terkunci dalam"}, person}, resolved: found, window: 8,
 		unreal:  []string{"macet", "hujan"},
 		urgency: 5, kategori: "bencana", sub: "banjir_besar", keep: []string{"bencana", "keamanan", "kesehatan"}},
 	{name: "keracunan", all: [][]string{poisonMass}, resolved: pastSafe,
@@ -403,16 +442,17 @@ func (lx *safetyLexicon) canon(t string) string {
 	return lx.typo(t)
 }
 
-// typo corrects one missing letter of a word of seven letters or more
-// ("pingsn"), and one extra or swapped letter in a word of seven or more
-// ("kebakkaran", "tenggleam"): a real word that long is rarely one letter from
-// a danger word. The pairs are built in a buffer:
+// typo corrects one dropped vowel of a word of seven letters or more
+// ("pingsn"), one doubled letter or two swapped letters in a word of seven or
+// more ("kebakkaran", "tenggleam"). The pairs are built in a buffer:
 // looking them up allocates nothing.
 func (lx *safetyLexicon) typo(t string) string {
 	if len(t) < 6 || len(t) > 30 || !isASCII(t) {
 		return t
 	}
-	if w := lx.deletes[t]; w != "" {
+	// A dropped vowel, the way people abbreviate ("pingsn"); a dropped
+	// consonant is often another word ("dikeruk" is not "dikepruk").
+	if w := lx.deletes[t]; w != "" && isVowel(missingLetter(t, w)) {
 		return w
 	}
 	if len(t) < 7 {
@@ -420,6 +460,10 @@ func (lx *safetyLexicon) typo(t string) string {
 	}
 	var buf [32]byte
 	for i := range len(t) {
+		// An extra letter only where a key was held ("kebakkaran").
+		if (i == 0 || t[i] != t[i-1]) && (i+1 == len(t) || t[i] != t[i+1]) {
+			continue
+		}
 		d := append(append(buf[:0], t[:i]...), t[i+1:]...)
 		if lx.vocab[string(d)] {
 			return string(d)
@@ -482,7 +526,7 @@ func (lx *safetyLexicon) check(raw []string) []safetyHit {
 		if !candidate[i] {
 			continue
 		}
-		if h, ok := lx.rules[i].fire(found); ok {
+		if h, ok := lx.rules[i].fire(found, toks); ok {
 			hits = append(hits, h)
 		}
 	}
@@ -495,9 +539,9 @@ func (lx *safetyLexicon) check(raw []string) []safetyHit {
 	return hits
 }
 
-func (r *compiledSafetyRule) fire(found []safetyMatch) (safetyHit, bool) {
+func (r *compiledSafetyRule) fire(found []safetyMatch, toks []string) (safetyHit, bool) {
 	for _, m := range found {
-		if r.resolved[m.key] {
+		if r.resolved[m.key] && !hearsay(toks, m.pos) {
 			return safetyHit{}, false
 		}
 	}
@@ -530,6 +574,18 @@ anchors:
 		return safetyHit{rule: r.safetyRule, words: words}, true
 	}
 	return safetyHit{}, false
+}
+
+// hearsay reports whether the words before pos report what someone said:
+// "gurunya bilang sudah pulang" does not say the child is home.
+func hearsay(toks []string, pos int) bool {
+	for i := max(0, pos-3); i < pos; i++ {
+		switch toks[i] {
+		case "bilang", "katanya", "kata", "ngaku", "mengaku", "ngomong":
+			return true
+		}
+	}
+	return false
 }
 
 // blocked reports whether a blocker stands just before pos: "KTP anak saya"

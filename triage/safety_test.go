@@ -40,6 +40,13 @@ func TestSafetyFloor(t *testing.T) {
 		{"bapak2 ambruk di masjid, tidak sadarkan diri", 5, "kesehatan"},
 		{"tetangga pingsn di kamar mandi, tlg sgr", 5, "kesehatan"},
 		{"ada kebakkaran di gudang belakang pasar", 5, "bencana"},
+		{"keponakan saya yang down syndrome pergi tanpa pamit, sudah dicari ke mana-mana", 5, "keamanan"},
+		{"kakek kami sering lupa, keluar rumah sendirian pagi tadi dan sampai sore belum balik", 5, "keamanan"},
+		{"anak tetangga kecebur sumur tua, warga lagi berusaha menolong", 5, ""},
+		{"banjir masuk rumah, ada nenek lumpuh di kamar belakang", 4, ""},
+		{"sopir angkot terguling di tikungan, terjepit di dalam mobil", 5, ""},
+		{"mas mas di warung ngancam warga pakai badik", 5, "keamanan"},
+		{"anak saya tidak pulang sejak kemarin, gurunya bilang sudah pulang jam 12", 5, "keamanan"},
 		{"HAI LURAH Taman\nAku mau curhat dong. Aku warga RT 01/RW 01. Anak saya digigit anjing liar tadi pagi. Tolong bantu ya HAI LURAH, terima kasih.", 4, "kesehatan"},
 	}
 	for _, d := range danger {
@@ -76,6 +83,11 @@ func TestSafetyFloor(t *testing.T) {
 		"sampah tergeletak di pinggir jalan",
 		"tadi ada asap dari dapur warung tapi bukan kebakaran, cuma bakar sate",
 		"tidak ada yang pingsan kok, cuma antrian di puskesmas panjang sekali",
+		"jembatan gantung di kampung perlu dicat ulang",
+		"selokan belum dikeruk, penuh lumpur",
+		"anak saya dibully di sekolah, gurunya diam saja",
+		"mau mengurus akta kelahiran anak yang lahir di rumah tanpa surat bidan",
+		"jalan rusak parah, goyang kalau dilewati truk",
 	}
 	for _, text := range calm {
 		tr, err := c.Classify(context.Background(), text)
