@@ -73,27 +73,23 @@ func ParseMessage(text string) Message {
 		m.Kelurahan, m.Lurah, body = parseHeader(text[loc[1]:])
 	}
 
-	body = flagRE.ReplaceAllStringFunc(body, func(s string) string {
-		sub := flagRE.FindStringSubmatch(s)
-		v := yesWord(sub[2])
-		if strings.EqualFold(sub[1], "tembusan") {
-			m.Tembusan = &v
-		} else {
-			m.Anonim = &v
-		}
-		return ""
-	})
-
-	if sub := rtrwPairRE.FindStringSubmatch(text); sub != nil {
-		m.RT, m.RW = twoDigits(sub[1]), twoDigits(sub[2])
-	} else {
-		if sub := rtRE.FindStringSubmatch(text); sub != nil {
-			m.RT = twoDigits(sub[1])
-		}
-		if sub := rwRE.FindStringSubmatch(text); sub != nil {
-			m.RW = twoDigits(sub[1])
-		}
+	// The expressions below ignore case, so they cannot skip ahead to a
+	// literal; a message without their words does not run them.
+	lower := strings.ToLower(text)
+	if strings.Contains(lower, "tembusan") || strings.Contains(lower, "anonim") || strings.Contains(lower, "anonym") {
+		body = flagRE.ReplaceAllStringFunc(body, func(s string) string {
+			sub := flagRE.FindStringSubmatch(s)
+			v := yesWord(sub[2])
+			if strings.EqualFold(sub[1], "tembusan") {
+				m.Tembusan = &v
+			} else {
+				m.Anonim = &v
+			}
+			return ""
+		})
 	}
+
+	m.RT, m.RW = findRTRW(text, strings.Contains(lower, "rt"), strings.Contains(lower, "rw"))
 
 	body = blankRE.ReplaceAllString(body, "\n\n")
 	lines := strings.Split(body, "\n")
@@ -158,6 +154,27 @@ func stripBoilerplate(body string) string {
 		return body
 	}
 	return p
+}
+
+// findRTRW reads the RT and RW numbers; hasRT and hasRW say whether the
+// letters occur at all.
+func findRTRW(text string, hasRT, hasRW bool) (rt, rw string) {
+	if hasRT && hasRW {
+		if sub := rtrwPairRE.FindStringSubmatch(text); sub != nil {
+			return twoDigits(sub[1]), twoDigits(sub[2])
+		}
+	}
+	if hasRT {
+		if sub := rtRE.FindStringSubmatch(text); sub != nil {
+			rt = twoDigits(sub[1])
+		}
+	}
+	if hasRW {
+		if sub := rwRE.FindStringSubmatch(text); sub != nil {
+			rw = twoDigits(sub[1])
+		}
+	}
+	return rt, rw
 }
 
 // parseHeader reads "<kelurahan> <lurah>" after the greeting, up to the end
