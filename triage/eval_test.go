@@ -191,6 +191,7 @@ func TestEvaluation(t *testing.T) {
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout.jsonl")).report(&b, "held-out set (testdata/holdout.jsonl, not enforced)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout2.jsonl")).report(&b, "held-out set of issue 17 (testdata/holdout2.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout3.jsonl")).report(&b, "second held-out set of issue 17 (testdata/holdout3.jsonl)")
+		evaluate(t, c, loadLabeledFile(t, "testdata/holdout4.jsonl")).report(&b, "third held-out set of issue 17 (testdata/holdout4.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/train.jsonl")).report(&b, "training set of the model (testdata/train.jsonl, in-sample)")
 		t.Log("\n" + b.String())
 	}
@@ -239,32 +240,35 @@ func testRules(tb testing.TB) *Rules {
 }
 
 // TestHoldout2 holds the offline triage to what it reached on the held-out
-// set of issue 17 (testdata/holdout2.jsonl), written before the classifier
-// was changed and never tuned on; docs/TRIAGE.md records its runs. The issue's
-// floors are kategori ≥ 90%, urgency within ±1 ≥ 90%, every urgency-5
-// message escalated and at most 5% of urgency 1–2 escalated; the limits below
-// are the figures reached, so that nothing slips back.
+// sets of issue 17 (docs/TRIAGE.md records every run and which figures are
+// clean). The issue's floors are kategori ≥ 90%, urgency within ±1 ≥ 90%, every
+// urgency-5 message escalated and at most 5% of urgency 1–2 escalated; the
+// limits below are the counts reached, met or not, so that nothing slips back.
 func TestHoldout2(t *testing.T) {
-	const (
-		minKategoriAccuracy  = 0.90
-		minUrgencyWithin1    = 0.90
-		minUrgency5Escalated = 63.0 / 65
-		maxFalseEscalation   = 6.0 / 88
-	)
-	e := evaluate(t, NewRulesClassifier(testRules(t)), loadLabeledFile(t, "testdata/holdout2.jsonl"))
-	if e.n < 200 {
-		t.Fatalf("held-out set has %d messages, want at least 200", e.n)
-	}
-	if v := e.kategoriAccuracy(); v < minKategoriAccuracy {
-		t.Errorf("kategori accuracy %.1f%% below %.1f%%", 100*v, 100*minKategoriAccuracy)
-	}
-	if v := e.urgencyWithin1(); v < minUrgencyWithin1 {
-		t.Errorf("urgency within ±1 %.1f%% below %.1f%%", 100*v, 100*minUrgencyWithin1)
-	}
-	if v := e.urgency5Escalated(); v < minUrgency5Escalated-1e-9 {
-		t.Errorf("urgency-5 escalated %.1f%% (%d/%d) below %.1f%%", 100*v, e.u5escalated, e.u5, 100*minUrgency5Escalated)
-	}
-	if v := e.falseEscalation(); v > maxFalseEscalation+1e-9 {
-		t.Errorf("false escalation %.1f%% (%d/%d) above %.1f%%", 100*v, e.lowEscalated, e.low, 100*maxFalseEscalation)
+	for _, tt := range []struct {
+		path                                     string
+		n, kategoriOK, within1, u5escalated, low int
+		maxLowEscalated                          int
+	}{
+		{"testdata/holdout2.jsonl", 247, 225, 238, 65, 88, 2},
+		{"testdata/holdout3.jsonl", 153, 130, 149, 47, 62, 4},
+		{"testdata/holdout4.jsonl", 98, 81, 82, 26, 40, 6},
+	} {
+		e := evaluate(t, NewRulesClassifier(testRules(t)), loadLabeledFile(t, tt.path))
+		if e.n != tt.n || e.low != tt.low {
+			t.Fatalf("%s: %d messages, %d of urgency 1–2; want %d and %d (a held-out set is never edited)", tt.path, e.n, e.low, tt.n, tt.low)
+		}
+		if e.kategoriOK < tt.kategoriOK {
+			t.Errorf("%s: kategori right %d/%d, below %d", tt.path, e.kategoriOK, e.n, tt.kategoriOK)
+		}
+		if e.within1 < tt.within1 {
+			t.Errorf("%s: urgency within ±1 %d/%d, below %d", tt.path, e.within1, e.n, tt.within1)
+		}
+		if e.u5escalated < tt.u5escalated {
+			t.Errorf("%s: urgency-5 escalated %d/%d, below %d", tt.path, e.u5escalated, e.u5, tt.u5escalated)
+		}
+		if e.lowEscalated > tt.maxLowEscalated {
+			t.Errorf("%s: urgency 1–2 escalated %d/%d, above %d", tt.path, e.lowEscalated, e.low, tt.maxLowEscalated)
+		}
 	}
 }
