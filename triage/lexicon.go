@@ -23,7 +23,8 @@ const (
 	roleComplaint
 	rolePositive
 	roleNegative
-	roleUnreal // urgency.unreal
+	roleUnreal   // urgency.unreal
+	roleAllClear // urgency.all_clear
 )
 
 // phrase is one keyword or cue, in canonical tokens.
@@ -116,6 +117,7 @@ func compileLexicon(f *ruleFile) *lexicon {
 	addRole(f.Sentiment.Positive, rolePositive)
 	addRole(f.Sentiment.Negative, roleNegative)
 	addRole(f.Urgency.Unreal, roleUnreal)
+	addRole(f.Urgency.AllClear, roleAllClear)
 	// An escalation keyword keeps the operator's spelling for reporting.
 	for _, text := range f.Escalation.CriticalKeywords {
 		add(text).text = text
@@ -257,7 +259,7 @@ func (lx *lexicon) analyze(text string) analysis {
 // negatedAt reports whether the phrase at tokens[i] is denied by the words
 // before it: "tanpa korban", "tidak ada (yang) luka", "bukan kebakaran".
 func negatedAt(tokens []string, i int) bool {
-	if i >= 1 && (tokens[i-1] == "tanpa" || tokens[i-1] == "bukan") {
+	if i >= 1 && (tokens[i-1] == "tanpa" || tokens[i-1] == "bukan") || i >= 2 && tokens[i-2] == "bukan" {
 		return true
 	}
 	if i >= 1 && tokens[i-1] == "yang" {

@@ -64,6 +64,8 @@ type urgencyRules struct {
 	// Unreal lists words that, just before a danger cue, say it is not
 	// happening now: a drill, a question about one, the past.
 	Unreal []string `yaml:"unreal"`
+	// AllClear, with a calm cue, says nobody was hurt.
+	AllClear []string `yaml:"all_clear"`
 }
 
 type sentimentRules struct {
@@ -294,6 +296,7 @@ func (f *ruleFile) validate() error {
 		"urgency.suggestion":           f.Urgency.Suggestion,
 		"urgency.complaint":            f.Urgency.Complaint,
 		"urgency.unreal":               f.Urgency.Unreal,
+		"urgency.all_clear":            f.Urgency.AllClear,
 		"sentiment.positive":           f.Sentiment.Positive,
 		"sentiment.negative":           f.Sentiment.Negative,
 	}

@@ -107,6 +107,7 @@ func (c *rulesClassifier) score(body string) scores {
 			}
 		}
 		r := p.roles
+		s.noHarm = s.noHarm || r&roleAllClear != 0
 		if a.unreal[i] {
 			// "simulasi kebakaran": the kebakaran still names the
 			// kategori, but is no danger now.

@@ -95,6 +95,8 @@ func TestRulesClassify(t *testing.T) {
 		// danger now, and does not escalate.
 		{text: "simulasi kebakaran di sekolah kapan ya?", kategori: "bencana", urgency: 1},
 		{text: "dulu ada kasus gizi buruk di rw kami, sekarang sehat semua", kategori: "kesehatan", urgency: 2},
+		// Over, and nobody hurt: no escalation.
+		{text: "kebakaran kecil di dapur tadi cepat dipadamkan, semua aman", kategori: "bencana", urgency: 2},
 	}
 	for _, tt := range tests {
 		tr := classifyText(t, tt.text)

@@ -51,6 +51,7 @@ var (
 	vulnerablePerson = []string{"anak", "bocah", "balita", "bayi", "adik", "adek", "putri", "putra", "cucu",
 		"keponakan", "ponakan", "lansia", "nenek", "kakek", "mbah", "eyang", "pikun", "demensia", "dementia",
 		"alzheimer", "odgj", "grandfather", "grandmother", "child", "son", "daughter", "bapak saya", "ibu saya", "ayah saya",
+		"linglung", "adikku", "anakku", "putra kami", "putri kami", "anak kami", "my son", "my daughter", "bapak mertua saya",
 		"mertua", "orang tua saya", "ortu", "remaja", "murid", "siswa", "pelajar", "istri", "suami", "kakak",
 		"autis", "autisme", "abk", "disabilitas", "tunagrahita", "pelupa", "sering lupa", "gadis", "si kecil",
 		"ibu kami", "bapak kami", "ayah kami", "ibu mertua", "bapak mertua", "mbah putri", "mbah kakung"}
@@ -61,7 +62,9 @@ var (
 		"tidak tahu ke mana", "keluyuran", "tersesat", "nyasar", "tidak balik", "belum balik", "tak kunjung pulang",
 		"tanpa kabar", "belum ada kabar", "terpisah dari", "menghilang", "ngilang", "dibawa lari", "pergi tanpa pamit",
 		"keluar rumah sendirian", "tidak ada di sekolah", "tidak ada di rumah", "sedang dicari", "masih dicari",
-		"dicari cari", "tidak bisa dihubungi"}
+		"dicari cari", "tidak bisa dihubungi", "tidak diketahui keberadaannya", "belum diketahui keberadaannya",
+		"keberadaannya", "belum nongol", "tidak nongol", "not come home", "hasn t come home", "not returned",
+		"hasn t returned", "went missing", "belum sampai rumah", "belum sampai di rumah", "tidak sampai rumah"}
 	found = []string{"sudah ketemu", "sudah ditemukan", "berhasil ditemukan", "sudah pulang", "sudah kembali",
 		"alhamdulillah ketemu", "sudah di rumah", "sudah wangsul", "ketemu alhamdulillah", "sudah aman", "ternyata menginap",
 		"ternyata main", "ternyata di rumah", "sudah balik", "pulang sendiri"}
@@ -74,11 +77,14 @@ var (
 		"ingin mati", "mau mati saja", "mending mati", "gantung diri", "minum racun", "menyakiti diri", "sayat tangan",
 		"silet tangan", "tidak mau hidup lagi", "capek hidup", "lelah hidup", "tidak kuat hidup", "tidak sanggup hidup",
 		"tidur selamanya", "pergi selamanya", "lebih baik mati", "mau mati aja", "sayat nadi", "potong nadi",
-		"memotong nadi", "surat wasiat", "pesan perpisahan", "menabrakkan diri", "menceburkan diri"}
+		"memotong nadi", "surat wasiat", "pesan perpisahan", "menabrakkan diri", "menceburkan diri", "nabrakin diri",
+		"nyusul almarhum", "nyusul almarhumah", "menyusul almarhum", "menyusul almarhumah", "nyayat tangan",
+		"nyayat tangannya", "menyayat tangan", "menyayat tangannya", "iris nadi", "suicide", "kill himself", "kill herself",
+		"pegang tali", "bawa tali"}
 	jump    = []string{"loncat", "lompat", "terjun", "menjatuhkan diri", "jump"}
 	heights = []string{"jembatan", "atap", "gedung", "tower", "menara", "lantai", "tebing", "rel", "kali", "sungai", "bridge"}
 	intent  = []string{"mau", "ingin", "pengen", "akan", "hendak", "bilang", "ngomong", "ancam", "ngancam", "mengancam",
-		"kayaknya", "seperti", "nekat", "berdiri", "teriak", "nangis", "duduk di"}
+		"kayaknya", "seperti", "nekat", "berdiri", "teriak", "nangis", "duduk di", "di luar pagar", "di pinggir"}
 	pastSafe = []string{"sudah ditangani", "sudah tenang", "sudah dibawa ke", "sudah membaik", "sudah sadar", "sudah siuman",
 		"sudah sembuh", "sudah sehat", "sudah aman", "tidak ada korban", "tidak ada yang luka", "tidak ada yang terluka",
 		"alhamdulillah selamat", "semua selamat", "sudah dievakuasi", "sudah diperbaiki"}
@@ -89,10 +95,11 @@ var (
 	fireWord = []string{"kebakaran", "terbakar", "kobong", "kobongan", "api besar", "apinya", "asap tebal", "berasap",
 		"bau kabel terbakar", "bau terbakar", "bau gosong", "keluar api", "percikan api", "nyala api", "fire", "asap keluar",
 		"keluar asap", "letupan", "ledakan", "meledak", "asap hitam", "kepulan asap", "api menjalar", "api membesar",
-		"kobaran", "berkobar", "kabel terbakar", "apinya menetes", "terbakar habis", "dilalap api"}
+		"kobaran", "berkobar", "kabel terbakar", "apinya menetes", "terbakar habis", "dilalap api", "mengeluarkan asap",
+		"asap dari atap", "asap dari jendela", "fire"}
 	fireOut = []string{"sudah padam", "sudah dipadamkan", "berhasil dipadamkan", "sudah mati apinya", "bekas kebakaran",
 		"pasca kebakaran", "korban kebakaran", "sudah tidak ada api", "sudah tertangani", "cepat dipadamkan",
-		"bisa dipadamkan", "sudah jualan lagi", "minggu lalu", "bulan lalu"}
+		"bisa dipadamkan", "sudah jualan lagi", "minggu lalu", "bulan lalu", "sudah dimatikan", "padam sendiri"}
 	drill = []string{"pelatihan", "simulasi", "sosialisasi", "latihan", "lomba", "kalau ada", "kalau terjadi", "jika ada",
 		"jika terjadi", "bila ada", "seandainya", "takut", "khawatir", "rawan", "bisa", "apa ada", "tanya", "pemadam", "usul",
 		"pencegahan", "mitigasi", "cegah", "bahaya", "dulu", "pernah"}
@@ -105,13 +112,14 @@ var (
 		"hipotermia", "menggigil hebat", "napas buatan", "henti jantung", "cpr", "mendelik", "ngorok", "napasnya ngorok",
 		"membiru", "bibir biru", "badan biru", "tiba tiba biru", "tidak nangis lagi", "muntah darah", "bab darah",
 		"ari ari belum keluar", "plasenta belum keluar", "sungsang", "semaput", "tidak bisa diajak bicara",
-		"kejang kejang", "gagal napas"}
+		"kejang kejang", "gagal napas", "step", "matanya ke atas", "mata ke atas", "napasnya pelan", "bibirnya biru",
+		"darahnya tidak berhenti", "darah tidak berhenti", "not breathing", "bleeding", "overdose"}
 	// medicalPerson are states that need a person near to mean danger
 	// ("sampah tergeletak" is not).
 	medicalPerson = []string{"lemas", "tidak bergerak", "tidak gerak", "tergeletak", "berdarah", "tidak bisa bangun",
 		"kritis", "lemas tidak berdaya", "terkapar", "terjepit", "kejepit", "tidak berdaya",
 		"lemas sekali", "tidak menyahut", "darah dari telinga", "keluar darah", "kepalanya pecah", "kepala pecah",
-		"kepalanya bocor", "kepala bocor", "luka parah", "luka berat"}
+		"kepalanya bocor", "kepala bocor", "luka parah", "luka berat", "tidak bangun bangun", "tidak bangun"}
 	accident = []string{"kecelakaan", "tabrakan", "tabrak", "ketabrak", "ditabrak", "tertabrak", "kelindas", "terlindas",
 		"serempet", "keserempet", "laka", "jatuh dari motor", "terjatuh", "jatuh", "tertimpa", "ketimpa", "terperosok",
 		"nyemplung", "tersambar", "terlempar", "terpental", "terseret", "terguling", "terbalik", "masuk parit",
@@ -158,7 +166,8 @@ var (
 		"tertimpa", "menimpa", "rubuh", "amblas", "jebol", "plafon jatuh", "atap jatuh", "tembok jatuh"}
 	trapped = []string{"terjebak", "kejebak", "jebak", "terjepit", "kejepit", "tertimbun", "ketimbun", "tertimpa", "ketimpa",
 		"masih ketimpa", "di dalam", "belum bisa dikeluarkan", "belum ketemu", "tidak bisa keluar", "menimpa",
-		"terkubur", "di bawah reruntuhan", "masih di bawah", "di dalamnya", "ada orang", "penghuninya", "menggantung"}
+		"terkubur", "di bawah reruntuhan", "masih di bawah", "di dalamnya", "ada orang", "penghuninya", "menggantung",
+		"menimbun", "tertindih", "ketindihan"}
 	imminent = []string{"mau roboh", "hampir roboh", "nyaris roboh", "mau ambruk", "hampir ambruk", "mau runtuh",
 		"mau putus", "talinya putus", "goyang parah", "doyong", "miring"}
 
@@ -181,20 +190,25 @@ var (
 		"soda api", "cairan pembersih", "deterjen", "obat tikus", "karbol", "pemutih", "obat banyak", "banyak obat"}
 	fireNear = []string{"tolong", "membesar", "menjalar", "merembet", "berkobar", "gudang", "kios", "rumah", "dapur",
 		"pasar", "toko", "warung", "gedung", "pabrik", "kandang"}
-	bite    = []string{"gigit", "digigit", "menggigit", "cakar", "dicakar", "gigitan", "bite", "bitten"}
-	animal  = []string{"anjing", "asu", "kucing", "kera", "monyet", "ular", "tikus", "kelelawar", "dog", "rabies", "babi hutan"}
+	bite = []string{"gigit", "digigit", "menggigit", "cakar", "dicakar", "gigitan", "bite", "bitten", "patuk", "dipatuk",
+		"mematuk", "dipagut"}
+	animal  = []string{"anjing", "asu", "kucing", "kera", "monyet", "ular", "tikus", "kelelawar", "dog", "rabies", "babi hutan", "kobra", "ular kobra", "snake"}
 	rabid   = []string{"gila", "rabies", "ngamuk", "mengamuk", "air liur", "liurnya", "berbusa", "ngiler"}
 	hungerV = []string{"gizi buruk", "busung lapar", "kurus kering", "tinggal tulang", "kelaparan", "tidak makan dari",
 		"belum makan dari", "tidak makan berhari", "marasmus"}
 	alone   = []string{"sebatang kara", "tinggal sendiri", "tinggal sendirian", "hidup sendiri", "sendirian", "tidak ada yang ngurus", "tidak ada yang merawat", "terlantar"}
 	welfare = []string{"tidak keluar rumah", "tidak jawab", "tidak menjawab", "tidak bisa bangun", "sakit parah",
 		"tidak makan", "pintu terkunci", "tidak ada kabar", "tidak ada respon", "tidak menyahut", "tidak ada jawaban",
-		"pintunya tertutup", "tidak kelihatan", "pintunya terkunci"}
-	theft = []string{"dicuri", "kecurian", "dicopet", "kecopetan", "dijambret", "maling", "kemalingan", "dicolong", "raib"}
+		"pintunya tertutup", "tidak kelihatan", "pintunya terkunci", "tidak terlihat", "rumahnya bau"}
+	theft = []string{"dicuri", "kecurian", "dicopet", "kecopetan", "dijambret", "maling", "kemalingan", "dicolong"}
 	// medicalUnreal: a question, a drill, or a near miss ("hampir pingsan").
 	medicalUnreal = []string{"kalau", "jika", "bila", "seandainya", "tanya", "cara", "pelatihan", "sering", "hampir", "nyaris", "sampai mau"}
-	abandon       = []string{"ditinggal", "dibuang", "ditelantarkan", "ditaruh", "diletakkan", "ditemukan", "di tempat sampah", "dalam kardus"}
-	babyBox       = []string{"bayi", "orok", "balita"}
+	// aboutOrFear, up to eight words before a danger, says it is talked
+	// about or feared, not happening: every rule reads it so.
+	aboutOrFear = []string{"film", "berita", "cerita", "tentang", "artikel", "video", "sinetron", "materi",
+		"penyuluhan", "seminar", "takut ada", "khawatir ada", "jangan sampai", "kalau sampai", "takutnya", "bisa bisa"}
+	abandon = []string{"ditinggal", "dibuang", "ditelantarkan", "ditaruh", "diletakkan", "ditemukan", "di tempat sampah", "dalam kardus"}
+	babyBox = []string{"bayi", "orok", "balita"}
 )
 
 var safetyRules = []safetyRule{
@@ -324,6 +338,7 @@ type compiledSafetyRule struct {
 	*safetyRule
 	all                        []map[string]bool // phrase keys per group
 	resolved, unreal, blockers map[string]bool
+	about                      map[string]bool // aboutOrFear, read up to 8 words back
 }
 
 // safetySlang maps what people write to the floor's words; the rules'
@@ -388,6 +403,7 @@ func compileSafety(rules []safetyRule) *safetyLexicon {
 			c.all = append(c.all, set(g))
 		}
 		c.resolved, c.unreal, c.blockers = set(rules[i].resolved), set(rules[i].unreal), set(rules[i].blockers)
+		c.about = set(aboutOrFear)
 		for key := range c.all[0] {
 			lx.anchors[key] = append(lx.anchors[key], i)
 		}
@@ -555,7 +571,7 @@ anchors:
 			continue
 		}
 		for _, m := range found {
-			if d := a.pos - m.pos; d > 0 && (r.unreal[m.key] && d <= 4 || r.blockers[m.key] && d <= 2) {
+			if d := a.pos - m.pos; d > 0 && ((r.unreal[m.key] && d <= 4 || r.about[m.key] && d <= 8) || r.blockers[m.key] && d <= 2) {
 				continue anchors
 			}
 		}

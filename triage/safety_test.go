@@ -47,6 +47,10 @@ func TestSafetyFloor(t *testing.T) {
 		{"sopir angkot terguling di tikungan, terjepit di dalam mobil", 5, ""},
 		{"mas mas di warung ngancam warga pakai badik", 5, "keamanan"},
 		{"anak saya tidak pulang sejak kemarin, gurunya bilang sudah pulang jam 12", 5, "keamanan"},
+		{"Dengan hormat, putri kami (9) hingga saat ini tidak diketahui keberadaannya.", 5, "keamanan"},
+		{"my daughter hasn't come home from the market", 5, "keamanan"},
+		{"ular masuk kamar dan mematuk tangan anak saya", 4, "kesehatan"},
+		{"balita saya step, matanya ke atas", 5, "kesehatan"},
 		{"HAI LURAH Taman\nAku mau curhat dong. Aku warga RT 01/RW 01. Anak saya digigit anjing liar tadi pagi. Tolong bantu ya HAI LURAH, terima kasih.", 4, "kesehatan"},
 	}
 	for _, d := range danger {
@@ -88,6 +92,10 @@ func TestSafetyFloor(t *testing.T) {
 		"anak saya dibully di sekolah, gurunya diam saja",
 		"mau mengurus akta kelahiran anak yang lahir di rumah tanpa surat bidan",
 		"jalan rusak parah, goyang kalau dilewati truk",
+		"bau tidak enak dari got, bukan bau gas kok",
+		"ada film tentang bunuh diri remaja, mohon penyuluhan untuk orang tua",
+		"tolong tutup sumur tua itu, takut ada anak jatuh dan tenggelam",
+		"orang tua saya ditipu orang, uang 5 juta raib",
 	}
 	for _, text := range calm {
 		tr, err := c.Classify(context.Background(), text)
