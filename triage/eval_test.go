@@ -192,6 +192,7 @@ func TestEvaluation(t *testing.T) {
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout2.jsonl")).report(&b, "held-out set of issue 17 (testdata/holdout2.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout3.jsonl")).report(&b, "second held-out set of issue 17 (testdata/holdout3.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout4.jsonl")).report(&b, "third held-out set of issue 17 (testdata/holdout4.jsonl)")
+		evaluate(t, c, loadLabeledFile(t, "testdata/holdout5.jsonl")).report(&b, "fourth held-out set of issue 17 (testdata/holdout5.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/train.jsonl")).report(&b, "training set of the model (testdata/train.jsonl, in-sample)")
 		t.Log("\n" + b.String())
 	}
