@@ -29,12 +29,13 @@ import (
 	"github.com/hailurah/hailurah/store/storetest"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // These tests run the channel handlers on a real store. The paths that
 // start or signal a ticket need Temporal and are tested end to end in
 // cmd/hailurah/channels_test.go; here Cases is a client-less
-// TemporalCases, which a test reaching it would notice as a 500.
+// workflows.Client, which a test reaching it would notice as a 503.
 
 const (
 	chanSecret    = "rahasia-instansi-yang-cukup-panjang-32"
@@ -60,7 +61,7 @@ type chanFixture struct {
 type chanOptions struct {
 	appSecret string
 	dev       bool
-	cases     server.Cases // nil: a client-less TemporalCases
+	cases     server.Cases // nil: a client-less workflows.Client
 	sweep     time.Duration
 }
 
@@ -91,7 +92,7 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 	db.SetNow(clk.Now)
 	cases := opt.cases
 	if cases == nil {
-		cases = &server.TemporalCases{}
+		cases = &workflows.Client{}
 	}
 	srv, err := server.New(server.Config{
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
@@ -734,12 +735,12 @@ func TestOpenAPIChannels(t *testing.T) {
 	}
 	db := storetest.Open(t)
 	with, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Channels: db, Secret: []byte(chanSecret), Dev: true})
+		Cases: &workflows.Client{}, Channels: db, Secret: []byte(chanSecret), Dev: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	without, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Dev: true})
+		Cases: &workflows.Client{}, Dev: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -792,7 +793,7 @@ func TestWebhookTemporalDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(c.Close)
-		f := newChanFixture(t, db, chanOptions{cases: &server.TemporalCases{Client: c}})
+		f := newChanFixture(t, db, chanOptions{cases: &workflows.Client{Temporal: c}})
 		ctx := context.Background()
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN", sitiWA, at, "HAI LURAH Taman, jalan depan SD berlubang besar.")))
@@ -834,7 +835,7 @@ func TestWebhookTemporalDown(t *testing.T) {
 // flakyCases refuses every start while down, like a Temporal outage, and
 // records the starts it takes.
 type flakyCases struct {
-	server.TemporalCases
+	workflows.Client
 	mu     sync.Mutex
 	down   bool
 	starts []hailurah.CurhatInput

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
@@ -20,9 +21,9 @@ var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 func TestOpenAPICoversRoutes(t *testing.T) {
 	db := storetest.Open(t)
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
-		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &server.TemporalCases{}},
-		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{}}})
+		Cases: &workflows.Client{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
+		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &workflows.Client{}},
+		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
