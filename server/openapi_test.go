@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store/storetest"
@@ -22,6 +23,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	db := storetest.Open(t)
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
 		Cases: &workflows.Client{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
+		Intake:    runIntake(t, db, &workflows.Client{}, "at-least-32-characters-of-secret!!", time.Now, 0),
 		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &workflows.Client{}},
 		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}}})
 	if err != nil {
