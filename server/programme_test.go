@@ -18,6 +18,7 @@ import (
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // endedCases answers every grant action as if the grant's workflow had
@@ -65,7 +66,7 @@ func newProgrammeFixtureWith(t *testing.T, db *store.DB, cases server.GrantCases
 		t.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, DataDir: t.TempDir(), Now: f.now.Now,
+		Cases: &workflows.Client{}, DataDir: t.TempDir(), Now: f.now.Now,
 		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: cases}})
 	if err != nil {
 		t.Fatal(err)
