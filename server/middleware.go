@@ -20,7 +20,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 		if v := recover(); v != nil {
 			s.logger.ErrorContext(c.Request.Context(), "panic serving request",
 				slog.String("method", c.Request.Method),
-				slog.String("path", c.Request.URL.Path),
+				slog.String("route", c.FullPath()),
 				slog.String("panic", fmt.Sprint(v)),
 				slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/store/storetest"
 )
 
@@ -33,3 +36,40 @@ func TestLoginNextIsLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackingCodeNeverReachesStaff: the tracking code is the citizen's
+// bearer secret, so no staff response carries it, and a staff session (or
+// token) cannot reply as the citizen: a dinas officer could otherwise mark
+// a task done, then confirm it and rate it 5 through the tracking reply.
+func TestTrackingCodeNeverReachesStaff(t *testing.T) {
+	f := newUIFixture(t, nil)
+	_, _, task, _ := seedTickets(t, f)
+	for _, user := range []string{"dinas-pupr", "moderator", "lurah", "admin"} {
+		c := f.as(t, user)
+		for _, p := range []string{"/api/v1/tickets", "/api/v1/tickets/" + task.ID, "/tiket/" + task.ID, "/antrian/daftar", "/tugas"} {
+			st, body := c.page("GET", p, nil)
+			if strings.Contains(body, task.TrackingCode) {
+				t.Errorf("%s sees the tracking code on %s (%d)", user, p, st)
+			}
+		}
+		resp, out := c.do("POST", "/api/v1/track/"+task.TrackingCode+"/reply", `{"text":"SESUDAH"}`,
+			map[string]string{"X-CSRF-Token": c.csrf})
+		if resp.StatusCode != http.StatusForbidden || errorCode(out) != hailurah.EFORBIDDEN {
+			t.Errorf("%s replying as the citizen: %d %v, want 403", user, resp.StatusCode, out)
+		}
+	}
+	admin, err := f.db.FindUserByUsername(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := f.db.CreateAPIToken(context.Background(), admin.ID, "probe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, out := f.client().do("POST", "/api/v1/track/"+task.TrackingCode+"/reply", `{"text":"5"}`,
+		map[string]string{"Authorization": "Bearer " + token})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a staff token replying as the citizen: %d %v, want 403", resp.StatusCode, out)
+	}
+}
+

@@ -243,7 +243,7 @@ func (s *Server) routes() *gin.Engine {
 	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
 		api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
 		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
-		api.POST("/track/:code/reply", limitByIP(s.intake), s.apiTrackReply)
+		api.POST("/track/:code/reply", limitByIP(s.intake), refuseStaff, s.apiTrackReply)
 
 		caseStaff := requireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
 		api.GET("/tickets", s.requireStaff, caseStaff, s.apiTickets)
