@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
 )
 
@@ -73,3 +74,29 @@ func TestTrackingCodeNeverReachesStaff(t *testing.T) {
 	}
 }
 
+// TestPilotScopeStaysInKelurahan: Taman's lurah could create a pilot scoped
+// to Demangan RW 02 and read Demangan's figures in its packet. A new
+// pilot's scope names only its own kelurahan (422 on scope); another
+// kelurahan joins only through a signed scale decision.
+func TestPilotScopeStaysInKelurahan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newPilotFixture(t, db)
+		lurah := f.as("lurah")
+		for _, scope := range [][]map[string]string{
+			{{"kelurahan": "demangan", "rw": "02"}},
+			{{"rw": "01"}, {"kelurahan": "demangan"}},
+		} {
+			body := pilotBody("2026-09-08")
+			body["scope"] = scope
+			lurah.wantError("POST", "/api/v1/pilots", body, http.StatusUnprocessableEntity, "scope")
+		}
+		admin := f.as("admin")
+		body := pilotBody("2026-09-08")
+		body["kelurahan"], body["owner"] = "taman", "admin"
+		body["scope"] = []map[string]string{{"kelurahan": "demangan", "rw": "02"}}
+		admin.wantError("POST", "/api/v1/pilots", body, http.StatusUnprocessableEntity, "scope")
+		if list, _ := db.ListPilots(context.Background(), hailurah.PilotFilter{}); len(list) != 0 {
+			t.Fatalf("pilots created across kelurahan: %d", len(list))
+		}
+	})
+}
