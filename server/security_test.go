@@ -2,11 +2,16 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
 )
@@ -99,4 +104,54 @@ func TestPilotScopeStaysInKelurahan(t *testing.T) {
 			t.Fatalf("pilots created across kelurahan: %d", len(list))
 		}
 	})
+}
+
+// TestEvidenceNamesThisTicketsPhotos: a ticket action's evidence accepted
+// any string (javascript: URLs, other sites, another ticket's photos).
+// Evidence must name a photo uploaded to this ticket; anything else is 422
+// on evidence and never reaches the workflow (closedCases answers 409).
+func TestEvidenceNamesThisTicketsPhotos(t *testing.T) {
+	f := newUIFixture(t, nil)
+	tamanOpen, _, task, _ := seedTickets(t, f)
+	srv, err := server.New(server.Config{Users: f.db, Audit: f.db, Kelurahan: f.db, Tickets: f.db, Notifications: f.db,
+		Cases: closedCases{}, DataDir: f.dataDir, Now: f.now.Now, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ts.Config.Handler = srv.Handler()
+	photo := func(ticketID string) string {
+		dir := filepath.Join(f.dataDir, "uploads", ticketID)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		name := "0123456789abcdef0123456789abcdef.png"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("\x89PNG\r\n\x1a\nfoto"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return "/bukti/" + ticketID + "/" + name
+	}
+	own, other := photo(task.ID), photo(tamanOpen.ID)
+	pupr := f.as(t, "dinas-pupr")
+	act := func(evidence ...string) (int, map[string]any) {
+		b, _ := json.Marshal(map[string]any{"action": "done", "text": "Jalan sudah ditambal.", "evidence": evidence})
+		resp, out := pupr.do("POST", "/api/v1/tickets/"+task.ID+"/actions", string(b), map[string]string{"X-CSRF-Token": pupr.csrf})
+		return resp.StatusCode, out
+	}
+	for _, bad := range []string{
+		"javascript:alert(1)",
+		"https://jahat.example/foto.png",
+		"//jahat.example/foto.png",
+		other,
+		"/bukti/" + task.ID + "/ffffffffffffffffffffffffffffffff.png",
+		"/bukti/" + task.ID + "/../" + tamanOpen.ID + "/0123456789abcdef0123456789abcdef.png",
+		own + "?x=1",
+	} {
+		st, out := act(own, bad)
+		if st != http.StatusUnprocessableEntity || errorField(out) != "evidence" {
+			t.Errorf("evidence %q: %d %v, want 422 on evidence", bad, st, out)
+		}
+	}
+	if st, out := act(own); st != http.StatusConflict {
+		t.Errorf("this ticket's own photo: %d %v, want the workflow's answer (409)", st, out)
+	}
 }
