@@ -155,3 +155,91 @@ func TestEvidenceNamesThisTicketsPhotos(t *testing.T) {
 		t.Errorf("this ticket's own photo: %d %v, want the workflow's answer (409)", st, out)
 	}
 }
+
+// TestJSONKeysMatchExactly: encoding/json matches keys without regard to
+// case, so {"action":"assign","Action":"reject"} was read as reject. A key
+// that differs from a field only in case is refused, naming the key.
+func TestJSONKeysMatchExactly(t *testing.T) {
+	f := newUIFixture(t, nil)
+	tamanOpen, _, _, _ := seedTickets(t, f)
+	mod := f.as(t, "moderator")
+	for _, body := range []string{
+		`{"action":"assign","unit":"pupr","Action":"reject"}`,
+		`{"ACTION":"assign","unit":"pupr"}`,
+	} {
+		resp, out := mod.do("POST", "/api/v1/tickets/"+tamanOpen.ID+"/actions", body, map[string]string{"X-CSRF-Token": mod.csrf})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.EqualFold(errorField(out), "action") || errorField(out) == "action" {
+			t.Errorf("%s: %d %v, want 422 naming the key as sent", body, resp.StatusCode, out)
+		}
+	}
+	c := f.client()
+	resp, out := c.do("POST", "/api/v1/login", `{"username":"moderator","Password":"`+testPassword+`"}`, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || errorField(out) != "Password" {
+		t.Errorf("login with Password: %d %v", resp.StatusCode, out)
+	}
+}
+
+// TestSecurityHeaders: a Permissions-Policy everywhere, HSTS when cookies
+// are Secure (behind TLS), no caching of what a signed-in user is shown,
+// and no directory listing under /static/.
+func TestSecurityHeaders(t *testing.T) {
+	db := storetest.Open(t)
+	f := newFixture(t, db)
+	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Now: f.now.Now, SecureCookies: true,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ts.Config.Handler = srv.Handler()
+	c := f.client()
+	resp, _ := c.do("GET", "/healthz", "", nil)
+	if resp.Header.Get("Permissions-Policy") == "" || !strings.Contains(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("headers: %v", resp.Header)
+	}
+	if resp, _ := c.login("moderator", testPassword); resp.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	if resp, _ := c.do("GET", "/api/v1/me", "", nil); resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("authenticated JSON Cache-Control %q, want no-store", resp.Header.Get("Cache-Control"))
+	}
+	plain := newFixture(t, storetest.Open(t))
+	if resp, _ := plain.client().do("GET", "/healthz", "", nil); resp.Header.Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS without secure cookies (plain HTTP): %q", resp.Header.Get("Strict-Transport-Security"))
+	}
+	for _, dir := range []string{"/static/", "/static/js/", "/static/css/"} {
+		resp, body := c.page("GET", dir, nil)
+		if resp != http.StatusNotFound || strings.Contains(body, "<pre>") {
+			t.Errorf("GET %s: %d, want 404 without a listing", dir, resp)
+		}
+	}
+	if st, _ := c.page("GET", "/static/css/app.css", nil); st != http.StatusOK {
+		t.Errorf("a static file: %d", st)
+	}
+}
+
+// TestMetricsNotPublic: outside dev, /metrics answers only a direct
+// loopback caller or one with HAILURAH_METRICS_TOKEN as a bearer token.
+func TestMetricsNotPublic(t *testing.T) {
+	db := storetest.Open(t)
+	f := newFixture(t, db)
+	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Now: f.now.Now, MetricsToken: "token-metrik-rahasia",
+		TrustedProxies: []string{"127.0.0.1", "::1"}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ts.Config.Handler = srv.Handler()
+	c := f.client()
+	for _, tc := range []struct {
+		header map[string]string
+		want   int
+	}{
+		{nil, http.StatusOK}, // the test client is on loopback
+		{map[string]string{"X-Forwarded-For": "203.0.113.7"}, http.StatusNotFound},
+		{map[string]string{"X-Forwarded-For": "203.0.113.7", "Authorization": "Bearer salah"}, http.StatusNotFound},
+		{map[string]string{"X-Forwarded-For": "203.0.113.7", "Authorization": "Bearer token-metrik-rahasia"}, http.StatusOK},
+	} {
+		if resp, _ := c.do("GET", "/metrics", "", tc.header); resp.StatusCode != tc.want {
+			t.Errorf("/metrics with %v: %d, want %d", tc.header, resp.StatusCode, tc.want)
+		}
+	}
+}

@@ -148,7 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 		sla.Zone = zone
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
-			SecureCookies: m.Config.SecureCookies, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
+			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal},
 				Policy: hailurah.PilotPolicy{Zone: zone}},
