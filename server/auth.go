@@ -255,7 +255,7 @@ func (s *Server) login(c *gin.Context, username, password string) (*hailurah.Use
 		}
 		return nil, nil, err
 	}
-	s.throttle.success(username)
+	s.throttle.success(username, ip)
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
 		_ = s.cfg.Users.DeleteSession(ctx, sessionID(old))
 	}

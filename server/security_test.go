@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/server"
@@ -241,5 +243,72 @@ func TestMetricsNotPublic(t *testing.T) {
 		if resp, _ := c.do("GET", "/metrics", "", tc.header); resp.StatusCode != tc.want {
 			t.Errorf("/metrics with %v: %d, want %d", tc.header, resp.StatusCode, tc.want)
 		}
+	}
+}
+
+// TestLoginThrottleSparesTheOffice: a kelurahan office is one address
+// behind NAT. One person's typos, or someone guessing, used to lock the
+// whole office out for 15 minutes after 20 failures. Now the address is
+// limited by how many usernames fail from it, one username by its own
+// failures, and a user who has signed in from that address before keeps
+// signing in.
+func TestLoginThrottleSparesTheOffice(t *testing.T) {
+	db := storetest.Open(t)
+	f := newFixture(t, db)
+	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Now: f.now.Now,
+		TrustedProxies: []string{"127.0.0.1", "::1"}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ts.Config.Handler = srv.Handler()
+	login := func(ip, username, password string) int {
+		b, _ := json.Marshal(map[string]string{"username": username, "password": password})
+		resp, _ := f.client().do("POST", "/api/v1/login", string(b), map[string]string{"X-Forwarded-For": ip})
+		return resp.StatusCode
+	}
+	const office, elsewhere = "203.0.113.10", "198.51.100.20"
+	if st := login(office, "moderator", testPassword); st != http.StatusOK {
+		t.Fatalf("moderator at the office: %d", st)
+	}
+	// The lurah mistypes 30 times: the lurah waits, nobody else does.
+	for i := range 30 {
+		if st := login(office, "lurah", "salah-sandi"); st != http.StatusUnauthorized && st != http.StatusTooManyRequests {
+			t.Fatalf("lurah attempt %d: %d", i, st)
+		}
+	}
+	if st := login(office, "lurah", testPassword); st != http.StatusTooManyRequests {
+		t.Errorf("lurah after 30 failures: %d, want 429", st)
+	}
+	if st := login(office, "moderator", testPassword); st != http.StatusOK {
+		t.Errorf("moderator after the lurah's typos: %d, want 200", st)
+	}
+	if st := login(office, "fasilitator", testPassword); st != http.StatusOK {
+		t.Errorf("fasilitator (first time at the office) after the lurah's typos: %d, want 200", st)
+	}
+	// Someone at the office guesses 20 usernames: a stranger to the
+	// address is stopped, the known moderator is not.
+	for i := range 20 {
+		login(office, "tebakan-"+strconv.Itoa(i), "salah-sandi")
+	}
+	if st := login(office, "admin", testPassword); st != http.StatusTooManyRequests {
+		t.Errorf("admin's first login from an address guessing usernames: %d, want 429", st)
+	}
+	if st := login(office, "moderator", testPassword); st != http.StatusOK {
+		t.Errorf("moderator at the guessing office: %d, want 200", st)
+	}
+	// Guesses at the moderator's password from elsewhere lock the
+	// moderator there, not at the office where they signed in before.
+	for range 25 {
+		login(elsewhere, "moderator", "salah-sandi")
+	}
+	if st := login(elsewhere, "moderator", testPassword); st != http.StatusTooManyRequests {
+		t.Errorf("moderator from the guessing address: %d, want 429", st)
+	}
+	if st := login(office, "moderator", testPassword); st != http.StatusOK {
+		t.Errorf("moderator at the office while guessed at elsewhere: %d, want 200", st)
+	}
+	f.now.Add(16 * time.Minute)
+	if st := login(office, "lurah", testPassword); st != http.StatusOK {
+		t.Errorf("lurah after the window: %d", st)
 	}
 }
