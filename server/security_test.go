@@ -312,3 +312,61 @@ func TestLoginThrottleSparesTheOffice(t *testing.T) {
 		t.Errorf("lurah after the window: %d", st)
 	}
 }
+
+// TestScaledPilotPacketPerReader: after a scale decision a pilot's scope
+// names Taman and Nambangan, and its packet held their figures together.
+// Each kelurahan's staff now see their own kelurahan's part only (Taman's
+// lurah cannot see Nambangan's figures on the dashboard either); the
+// admin sees the whole packet.
+func TestScaledPilotPacketPerReader(t *testing.T) {
+	db := storetest.Open(t)
+	f := newPilotFixture(t, db)
+	ctx := context.Background()
+	start := time.Date(2026, 8, 1, 0, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+	p := &hailurah.Pilot{Name: "Pelatihan digital", Component: hailurah.ComponentPelatihan, Kelurahan: "taman",
+		Scope: []hailurah.PilotArea{{Kelurahan: "nambangan", RW: "04"}, {Kelurahan: "taman", RW: "01"}}, StartDate: start, CycleStart: start,
+		Owner: "fasilitator", Targets: []hailurah.PilotTarget{{KPI: "trained", Target: 100}}}
+	if err := db.CreatePilot(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	row := func(actual float64) []hailurah.PacketRow {
+		return []hailurah.PacketRow{{KPI: "trained", Label: "Warga dilatih", Unit: hailurah.KPIUnitCount, Target: 100, Actual: &actual}}
+	}
+	p.Status, p.Version, p.Cycle = hailurah.PilotAwaitingDecision, 3, 2
+	pk := &hailurah.PilotPacket{PilotID: p.ID, Cycle: 2, GeneratedAt: start.AddDate(0, 0, 76), Day: 76,
+		Rows: row(4328), Curhat: hailurah.PacketCurhat{Tickets: 5564}, Warnings: []string{},
+		Parts: []hailurah.PacketPart{
+			{Kelurahan: "nambangan", Rows: row(4007), Curhat: hailurah.PacketCurhat{Tickets: 5009}, Warnings: []string{}},
+			{Kelurahan: "taman", Rows: row(321), Curhat: hailurah.PacketCurhat{Tickets: 555}, Warnings: []string{}},
+		}}
+	if err := db.ProjectPilot(ctx, &hailurah.PilotProjection{Pilot: p, Packet: pk}); err != nil {
+		t.Fatal(err)
+	}
+	for user, tc := range map[string]struct{ see, hide []string }{
+		"lurah":           {see: []string{"321", "555"}, hide: []string{"4328", "4007", "5564", "5009", "nambangan\",\"targets"}},
+		"fasilitator":     {see: []string{"321"}, hide: []string{"4328", "4007", "5564", "5009"}},
+		"lurah-nambangan": {see: []string{"4007", "5009"}, hide: []string{"4328", "5564", ":321", "555,"}},
+		"admin":           {see: []string{"4328", "5564"}},
+	} {
+		c := f.as(user)
+		for _, path := range []string{"/api/v1/pilots/" + p.ID, "/pilot/" + p.ID} {
+			st, _, body := c.raw("GET", path, "", nil)
+			if st != http.StatusOK {
+				t.Fatalf("%s %s: %d", user, path, st)
+			}
+			if path == "/pilot/"+p.ID {
+				body = strings.ReplaceAll(body, ".", "") // 4.321 on the page
+			}
+			for _, s := range tc.see {
+				if !strings.Contains(body, s) {
+					t.Errorf("%s on %s: %q missing", user, path, s)
+				}
+			}
+			for _, s := range tc.hide {
+				if i := strings.Index(body, s); i >= 0 {
+					t.Errorf("%s on %s sees %q: %s", user, path, s, body[max(0, i-80):min(len(body), i+40)])
+				}
+			}
+		}
+	}
+}
