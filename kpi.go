@@ -251,6 +251,47 @@ type PilotPacket struct {
 	Rows        []PacketRow  `json:"targets"`
 	Curhat      PacketCurhat `json:"curhat"`
 	Warnings    []string     `json:"early_warnings"`
+	// Parts are the same figures for each kelurahan of a scope that names
+	// more than one (after a scale decision), so each reader is shown only
+	// the kelurahan they may see (For).
+	Parts []PacketPart `json:"per_kelurahan,omitempty"`
+	// Withheld says the figures of this copy were left out: they are of
+	// kelurahan its reader may not see.
+	Withheld bool `json:"withheld,omitempty"`
+}
+
+// PacketPart is the packet's figures for one kelurahan of its scope.
+type PacketPart struct {
+	Kelurahan string       `json:"kelurahan"`
+	Rows      []PacketRow  `json:"targets"`
+	Curhat    PacketCurhat `json:"curhat"`
+	Warnings  []string     `json:"early_warnings"`
+}
+
+// For returns the packet as a reader of kelurahan may see it ("" is a
+// city-wide reader, who sees everything): the whole packet when its scope
+// is that kelurahan alone, else only that kelurahan's part, and no figures
+// at all when it has none. A kelurahan's staff may not see another
+// kelurahan's figures on the dashboard, so they may not see them here.
+func (pk *PilotPacket) For(kelurahan string, scope []PilotArea) *PilotPacket {
+	if pk == nil {
+		return nil
+	}
+	names := ScopeKelurahan(scope)
+	if kelurahan == "" || (len(names) == 1 && names[0] == kelurahan) {
+		return pk
+	}
+	out := *pk
+	out.Rows, out.Curhat, out.Warnings, out.Parts = []PacketRow{}, PacketCurhat{}, []string{}, nil
+	out.Withheld = true
+	for _, part := range pk.Parts {
+		if part.Kelurahan == kelurahan {
+			out.Rows, out.Curhat, out.Warnings = part.Rows, part.Curhat, part.Warnings
+			out.Parts = []PacketPart{part}
+			out.Withheld = false
+		}
+	}
+	return &out
 }
 
 // CurhatFigures are the curhat service figures of a scope and period, as

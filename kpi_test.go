@@ -215,3 +215,39 @@ func TestPublishOpenDataRandomGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestPacketFor: a reader of one kelurahan sees the whole packet only when
+// the scope is that kelurahan alone; of a wider scope, only their part, or
+// nothing; a city-wide reader sees it all.
+func TestPacketFor(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	row := func(x float64) []hailurah.PacketRow { return []hailurah.PacketRow{{KPI: "trained", Actual: v(x)}} }
+	own := []hailurah.PilotArea{{Kelurahan: "taman", RW: "01"}}
+	wide := []hailurah.PilotArea{{Kelurahan: "nambangan"}, {Kelurahan: "taman", RW: "01"}}
+	pk := &hailurah.PilotPacket{Rows: row(10), Curhat: hailurah.PacketCurhat{Tickets: 9},
+		Parts: []hailurah.PacketPart{{Kelurahan: "nambangan", Rows: row(7)}, {Kelurahan: "taman", Rows: row(3)}}}
+	if got := pk.For("taman", own); got != pk {
+		t.Errorf("own scope: %+v", got)
+	}
+	if got := pk.For("", wide); got != pk {
+		t.Errorf("city-wide reader: %+v", got)
+	}
+	got := pk.For("taman", wide)
+	if got.Withheld || *got.Rows[0].Actual != 3 || got.Curhat.Tickets != 0 || len(got.Parts) != 1 || got.Parts[0].Kelurahan != "taman" {
+		t.Errorf("taman of a wide scope: %+v", got)
+	}
+	if *pk.Rows[0].Actual != 10 || len(pk.Parts) != 2 {
+		t.Errorf("For changed the packet: %+v", pk)
+	}
+	if got := pk.For("demangan", wide); !got.Withheld || len(got.Rows) != 0 || got.Parts != nil {
+		t.Errorf("a kelurahan without a part: %+v", got)
+	}
+	old := &hailurah.PilotPacket{Rows: row(10)} // a packet from before per-kelurahan parts
+	if got := old.For("taman", wide); !got.Withheld || len(got.Rows) != 0 {
+		t.Errorf("a wide packet without parts: %+v", got)
+	}
+	var none *hailurah.PilotPacket
+	if none.For("taman", wide) != nil {
+		t.Error("no packet")
+	}
+}

@@ -652,8 +652,8 @@ type PilotRequest struct {
 
 // Pilot validates the request and returns the pilot it describes, for
 // kelurahan, starting on its start date in zone z. today bounds the start
-// date to a year either side. It does not check that the owner or the scope's
-// kelurahan exist. Returns EINVALID naming the field.
+// date to a year either side. Its scope names only kelurahan. It does not
+// check that the owner exists. Returns EINVALID naming the field.
 func (r *PilotRequest) Pilot(kelurahan string, today time.Time, z Zone) (*Pilot, error) {
 	name := strings.TrimSpace(r.Name)
 	component := strings.TrimSpace(r.Component)
@@ -679,6 +679,14 @@ func (r *PilotRequest) Pilot(kelurahan string, today time.Time, z Zone) (*Pilot,
 	scope, err := NormalizeScope(r.Scope, kelurahan)
 	if err != nil {
 		return nil, err
+	}
+	// A new pilot runs in its own kelurahan: its lurah signs its decisions
+	// and sees its figures. Another kelurahan joins only through a signed
+	// scale decision.
+	for _, a := range scope {
+		if a.Kelurahan != kelurahan {
+			return nil, FieldErrorf("scope", "Cakupan pilot baru hanya boleh di kelurahan %s; kelurahan lain (%s) ditambahkan lewat keputusan perluasan (scale) setelah evaluasi.", kelurahan, a.Kelurahan)
+		}
 	}
 	if err := ValidateTargets(r.Targets); err != nil {
 		return nil, err

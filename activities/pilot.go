@@ -70,6 +70,33 @@ func (a *PilotActivities) SnapshotPilot(ctx context.Context, in SnapshotInput) (
 	if !p.CycleStart.Before(in.At) {
 		return nil, nonRetryable(hailurah.Errorf(hailurah.EINVALID, "snapshot of pilot %s before its cycle started", p.ID))
 	}
+	pk, err := a.measurePacket(ctx, in, p)
+	if err != nil {
+		return nil, err
+	}
+	// A scope across kelurahan also gets each kelurahan's figures, so each
+	// reader can be shown only those they may see (PilotPacket.For).
+	if kels := hailurah.ScopeKelurahan(p.Scope); len(kels) > 1 {
+		for _, k := range kels {
+			one := p
+			one.Scope = nil
+			for _, area := range p.Scope {
+				if area.Kelurahan == k {
+					one.Scope = append(one.Scope, area)
+				}
+			}
+			part, err := a.measurePacket(ctx, in, one)
+			if err != nil {
+				return nil, err
+			}
+			pk.Parts = append(pk.Parts, hailurah.PacketPart{Kelurahan: k, Rows: part.Rows, Curhat: part.Curhat, Warnings: part.Warnings})
+		}
+	}
+	return pk, nil
+}
+
+// measurePacket builds the packet of p's cycle over p's scope.
+func (a *PilotActivities) measurePacket(ctx context.Context, in SnapshotInput, p hailurah.Pilot) (*hailurah.PilotPacket, error) {
 	scope := hailurah.KPIScope{Areas: p.Scope}
 	var series []hailurah.SeriesPoint
 	for _, m := range p.Milestones {
@@ -114,14 +141,15 @@ type PilotNotifyInput struct {
 // owner (by name). Nobody to notify is logged, not an error: nobody would
 // be helped by retrying it.
 func (a *PilotActivities) NotifyPilot(ctx context.Context, in PilotNotifyInput) error {
-	title, body, err := a.composePilot(ctx, in)
-	if err != nil {
-		return nonRetryable(err)
-	}
 	link := a.pilotLink(in.Pilot.ID)
 	reached := 0
 	lurahs := append([]string{in.Pilot.Kelurahan}, in.NewKelurahan...)
 	for _, kel := range lurahs {
+		// Each kelurahan's lurah reads the figures of their kelurahan only.
+		title, body, err := a.composePilot(ctx, in, kel)
+		if err != nil {
+			return nonRetryable(err)
+		}
 		to := hailurah.Audience{Role: hailurah.RoleLurah, Kelurahan: kel}
 		n, err := a.Notifications.Notify(ctx, &hailurah.Notification{
 			IdempotencyKey: in.Key + "/" + audienceKey(to), To: to, Kind: in.Kind, Title: title, Body: body, Link: link,
@@ -132,6 +160,12 @@ func (a *PilotActivities) NotifyPilot(ctx context.Context, in PilotNotifyInput) 
 		reached += n
 	}
 	if owner := in.Pilot.Owner; owner != "" {
+		// The owner works for the owning kelurahan (or is an admin, shown
+		// the same as its lurah).
+		title, body, err := a.composePilot(ctx, in, in.Pilot.Kelurahan)
+		if err != nil {
+			return nonRetryable(err)
+		}
 		ok, err := a.Pilots.NotifyUser(ctx, owner, &hailurah.Notification{
 			IdempotencyKey: in.Key + "/user:" + owner, Kind: in.Kind, Title: title, Body: body, Link: link,
 		})
@@ -157,7 +191,8 @@ func (a *PilotActivities) kelurahanName(ctx context.Context, code string) string
 	return code
 }
 
-func (a *PilotActivities) composePilot(ctx context.Context, in PilotNotifyInput) (title, body string, err error) {
+// composePilot writes the notification for a reader of kelurahan reader.
+func (a *PilotActivities) composePilot(ctx context.Context, in PilotNotifyInput, reader string) (title, body string, err error) {
 	p := in.Pilot
 	about := fmt.Sprintf("Pilot %s \"%s\" (%s), Kel. %s, siklus ke-%d.", p.ID, p.Name, hailurah.ComponentLabel(p.Component),
 		a.kelurahanName(ctx, p.Kelurahan), p.Cycle)
@@ -170,7 +205,7 @@ func (a *PilotActivities) composePilot(ctx context.Context, in PilotNotifyInput)
 		title = fmt.Sprintf("Paket evaluasi 90 hari siap: %s", p.Name)
 		body = fmt.Sprintf("%s\nKPI dibandingkan dengan target; mohon tanda tangani keputusan perluas, sesuaikan, atau hentikan paling lambat %s.",
 			about, formatWaktu(a.Zone, &p.DecisionDue))
-		if pk := p.Packet; pk != nil {
+		if pk := p.Packet.For(reader, p.Scope); pk != nil && !pk.Withheld {
 			var lines []string
 			for _, r := range pk.Rows {
 				lines = append(lines, fmt.Sprintf("• %s: %s dari target %s (%s)", r.Label, hailurah.FormatKPI(r.Unit, r.Actual),

@@ -129,6 +129,30 @@ func TestSnapshotPilotMeasuresTheScope(t *testing.T) {
 			t.Errorf("stored: %+v", got)
 		}
 
+		if pk.Parts != nil {
+			t.Errorf("a one-kelurahan scope has parts: %+v", pk.Parts)
+		}
+		// Scaled to Nambangan RW01 as well: the packet keeps each
+		// kelurahan's figures, so each reader sees only their own.
+		wide := *p
+		wide.Scope = append([]hailurah.PilotArea{{Kelurahan: "nambangan", RW: "01"}}, p.Scope...)
+		wpk, err := acts.SnapshotPilot(ctx, activities.SnapshotInput{Pilot: wide, At: at, DecisionDay: 90})
+		noErr(t, err)
+		if len(wpk.Parts) != 2 || wpk.Parts[0].Kelurahan != "nambangan" || wpk.Parts[1].Kelurahan != "taman" ||
+			*wpk.Parts[1].Rows[0].Actual != 3 || wpk.Parts[1].Curhat.Tickets != 1 || wpk.Parts[0].Curhat.Tickets != 0 {
+			t.Errorf("parts: %+v", wpk.Parts)
+		}
+		// The packet notification to Taman's lurah names Taman's figures,
+		// not the whole scope's.
+		wpk.Rows[0].Actual = ptrTo(997.0)
+		wide.Packet = wpk
+		noErr(t, acts.NotifyPilot(ctx, activities.PilotNotifyInput{Key: p.ID + "/2/pilot_packet", Kind: hailurah.NotifyPilotPacket, Pilot: wide}))
+		list, err := db.ListNotifications(ctx, "irfa", 10)
+		noErr(t, err)
+		if len(list) == 0 || !strings.Contains(list[0].Body, "3 dari target 4") || strings.Contains(list[0].Body, "997") {
+			t.Errorf("Taman's lurah's packet notification: %+v", list)
+		}
+
 		_, err = acts.SnapshotPilot(ctx, activities.SnapshotInput{Pilot: *p, At: p.StartDate.Add(-time.Hour), DecisionDay: 90})
 		if !isNonRetryable(err) {
 			t.Errorf("a snapshot before the start must not be retried: %v", err)

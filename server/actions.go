@@ -19,7 +19,7 @@ const maxActionText = 4000
 // ECONFLICT.
 func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
 	req.Actor = hailurah.ActorOf(userOf(c))
-	if err := s.checkAction(c, &req); err != nil {
+	if err := s.checkAction(c, t.ID, &req); err != nil {
 		return nil, err
 	}
 	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
@@ -33,10 +33,11 @@ func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.Acti
 	return state, nil
 }
 
-// checkAction validates what only the server can: lengths, and that named
-// units, kelurahan and tickets exist. Status and permission checks are the
+// checkAction validates what only the server can: lengths, that named
+// units, kelurahan and tickets exist, and that evidence names photos
+// uploaded to ticket ticketID. Status and permission checks are the
 // workflow's, which alone knows the current state.
-func (s *Server) checkAction(c *gin.Context, req *hailurah.ActionRequest) error {
+func (s *Server) checkAction(c *gin.Context, ticketID string, req *hailurah.ActionRequest) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
@@ -47,6 +48,11 @@ func (s *Server) checkAction(c *gin.Context, req *hailurah.ActionRequest) error 
 	}
 	if len(req.Evidence) > 10 {
 		return hailurah.FieldErrorf("evidence", "Paling banyak 10 bukti.")
+	}
+	for _, e := range req.Evidence {
+		if !s.uploadedEvidence(ticketID, e) {
+			return hailurah.FieldErrorf("evidence", "Bukti harus foto yang diunggah untuk tiket %s.", ticketID)
+		}
 	}
 	ctx := c.Request.Context()
 	if req.Unit != "" {

@@ -38,6 +38,11 @@ const principalKey = "hailurah.principal"
 // need a user say so with requireStaff.
 func (s *Server) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
+	if c.FullPath() == metricsRoute {
+		// A scraper's bearer is the metrics token, not a user's.
+		c.Next()
+		return
+	}
 	if h := c.GetHeader("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
@@ -54,18 +59,25 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		c.Set(principalKey, &principal{User: u})
+		noStore(c)
 		c.Next()
 		return
 	}
 	if cookie, err := c.Cookie(sessionCookie); err == nil && cookie != "" {
 		if p := s.sessionPrincipal(ctx, cookie); p != nil {
 			c.Set(principalKey, p)
+			noStore(c)
 		} else {
 			s.clearSessionCookie(c)
 		}
 	}
 	c.Next()
 }
+
+// noStore keeps what a signed-in user is shown out of every cache, the
+// browser's included, so it is not there for the next user of a shared
+// office computer. A handler may still set its own (photos do).
+func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
 
 // sessionPrincipal returns the user of a valid session cookie, or nil for an
 // unknown, expired or idle session (which it deletes).
@@ -243,7 +255,7 @@ func (s *Server) login(c *gin.Context, username, password string) (*hailurah.Use
 		}
 		return nil, nil, err
 	}
-	s.throttle.success(username)
+	s.throttle.success(username, ip)
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
 		_ = s.cfg.Users.DeleteSession(ctx, sessionID(old))
 	}

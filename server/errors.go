@@ -93,10 +93,21 @@ func fail(c *gin.Context, err error) {
 // bindJSON decodes a JSON body into v, turning every decoding problem into a
 // clear EINVALID or ETOOLARGE error.
 func bindJSON(c *gin.Context, v any) error {
+	var raw json.RawMessage
 	dec := json.NewDecoder(c.Request.Body)
-	err := dec.Decode(v)
+	err := dec.Decode(&raw)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data after the JSON value")
+	}
+	if err == nil {
+		err = json.Unmarshal(raw, v)
+	}
+	if err == nil {
+		// encoding/json matches keys regardless of case, so "Action" would
+		// override "action"; only the exact names are accepted.
+		var tree any
+		_ = json.Unmarshal(raw, &tree)
+		return exactKeys(reflect.TypeOf(v), tree, "")
 	}
 	var maxErr *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
@@ -111,6 +122,87 @@ func bindJSON(c *gin.Context, v any) error {
 		return jsonTypeError(reflect.TypeOf(v), typeErr)
 	}
 	return hailurah.Errorf(hailurah.EINVALID, "Isi permintaan bukan JSON yang valid.")
+}
+
+// exactKeys walks the decoded JSON value along t and refuses an object key
+// that names a field of t only when case is ignored. Keys that name no field
+// at all are ignored, as encoding/json ignores them.
+func exactKeys(t reflect.Type, v any, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil
+	}
+	switch v := v.(type) {
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return nil
+		}
+		for _, e := range v {
+			if err := exactKeys(t.Elem(), e, path); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Map:
+			for _, e := range v {
+				if err := exactKeys(t.Elem(), e, path); err != nil {
+					return err
+				}
+			}
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for key, e := range v {
+				ft, ok := fields[key]
+				if !ok {
+					for name := range fields {
+						if strings.EqualFold(name, key) {
+							return hailurah.FieldErrorf(path+key, "Kolom %q tidak dikenal; nama kolom peka huruf besar-kecil, maksudnya %q?", path+key, path+name)
+						}
+					}
+					continue
+				}
+				if err := exactKeys(ft, e, path+key+"."); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonFields maps the JSON names of t's fields, those of embedded structs
+// included, to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		if f.Anonymous && tag == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				for name, ft := range jsonFields(et) {
+					if _, ok := out[name]; !ok {
+						out[name] = ft
+					}
+				}
+				continue
+			}
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		out[tag] = f.Type
+	}
+	return out
 }
 
 // jsonTypeError reports valid JSON with a value of the wrong type: it names

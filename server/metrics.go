@@ -1,13 +1,19 @@
 package server
 
 import (
+	"crypto/subtle"
+	"net"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hailurah/hailurah"
 )
 
 // metrics uses its own registry so the embedded Temporal server's metrics
@@ -49,6 +55,41 @@ func (m *metrics) middleware(c *gin.Context) {
 	}
 	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
 	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+}
+
+const metricsRoute = "/metrics"
+
+// guardMetrics keeps /metrics off the public internet outside dev: it
+// answers a caller on loopback that came through no proxy, or one bearing
+// Config.MetricsToken; anyone else finds nothing there (404).
+func (s *Server) guardMetrics(c *gin.Context) {
+	if s.cfg.Dev || directLoopback(c.Request) {
+		c.Next()
+		return
+	}
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if ok && s.cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.MetricsToken)) == 1 {
+		c.Next()
+		return
+	}
+	fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+}
+
+// directLoopback reports whether r came from this machine and not through
+// a proxy on it: a reverse proxy on the same host connects from loopback
+// for every client, and says so in a forwarding header.
+func directLoopback(r *http.Request) bool {
+	for _, h := range []string{"X-Forwarded-For", "X-Real-Ip", "Forwarded"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (m *metrics) handler() gin.HandlerFunc {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -126,7 +127,23 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-func staticFS() http.FileSystem { return http.FS(web.Static()) }
+func staticFS() http.FileSystem { return filesOnly{http.FS(web.Static())} }
+
+// filesOnly serves the files of a file system and no directory: a
+// directory would be listed, showing what is there to anyone.
+type filesOnly struct{ http.FileSystem }
+
+func (f filesOnly) Open(name string) (http.File, error) {
+	file, err := f.FileSystem.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := file.Stat(); err != nil || fi.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
+}
 
 // renderPage renders into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
@@ -270,7 +287,7 @@ func (s *Server) rolePage(h roleHome) gin.HandlerFunc {
 
 func (s *Server) loginPage(c *gin.Context) {
 	if principalOf(c) != nil {
-		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), "/"))
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), homeOf[principalOf(c).User.Role]))
 		return
 	}
 	s.renderLogin(c, http.StatusOK, pageData{Next: safeNext(c.Query("next"), "")})
@@ -329,11 +346,41 @@ func (s *Server) logoutForm(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 
-// safeNext accepts only a local path, so the login page cannot be used to
-// redirect someone to another site.
+// safeNext accepts only a path on this site, so the login page cannot be
+// used to send someone to another one. Browsers drop tabs and newlines and
+// read a backslash as a slash, so "/\t/evil.example/" is "//evil.example/";
+// the check looks at the value decoded as far as it decodes and refuses any
+// control character, backslash or second leading slash in it.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return fallback
 	}
 	return next
+}
+
+// localPath reports whether p is an absolute path on this origin.
+func localPath(p string) bool {
+	decoded := p
+	for range 3 {
+		d, err := url.PathUnescape(decoded)
+		if err != nil {
+			return false
+		}
+		if d == decoded {
+			break
+		}
+		decoded = d
+	}
+	for _, v := range []string{p, decoded} {
+		if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.ContainsRune(v, '\\') {
+			return false
+		}
+		for _, r := range v {
+			if r < 0x20 || r == 0x7f || unicode.IsSpace(r) {
+				return false
+			}
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.Opaque == ""
 }

@@ -135,7 +135,16 @@ func (s *Server) visiblePilot(c *gin.Context, id string) (*hailurah.Pilot, error
 	if !canSeePilot(userOf(c), p) {
 		return nil, notFound
 	}
+	packetForReader(userOf(c), p)
 	return p, nil
+}
+
+// packetForReader leaves in p's packet only the kelurahan u may see: a
+// pilot scaled to other kelurahan is visible to their staff, but each
+// sees their own kelurahan's figures, as on the dashboard.
+func packetForReader(u *hailurah.User, p *hailurah.Pilot) {
+	kel, _ := KelurahanScope(u, "")
+	p.Packet = p.Packet.For(kel, p.Scope)
 }
 
 // createPilot checks a pilot request for the user and starts the pilot:
@@ -228,8 +237,9 @@ func (s *Server) decidePilot(c *gin.Context, p *hailurah.Pilot, req *hailurah.De
 	// The workflow projected the decision before answering; the store has
 	// the pilot with its history.
 	if stored, err := s.cfg.Pilots.Store.FindPilot(ctx, p.ID); err == nil && stored.Version >= after.Version {
-		return stored, nil
+		after = stored
 	}
+	packetForReader(userOf(c), after)
 	return after, nil
 }
 

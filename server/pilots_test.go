@@ -62,8 +62,13 @@ func (r *pilotRunner) DecidePilot(ctx context.Context, id string, req hailurah.D
 	d := hailurah.PilotDecision{PilotID: id, Cycle: p.Cycle, Decision: req.Decision, Rationale: req.Rationale,
 		DecidedBy: req.Actor.Username, DecidedAt: time.Now()}
 	p.Version++
-	if req.Decision == hailurah.DecisionStop {
+	switch req.Decision {
+	case hailurah.DecisionStop:
 		p.Status = hailurah.PilotStopped
+	case hailurah.DecisionScale:
+		// The workflow continues into the next cycle with the wider scope.
+		p.Cycle++
+		p.Scope = req.Scope
 	}
 	if err := r.db.ProjectPilot(ctx, &hailurah.PilotProjection{Pilot: p, Decision: &d}); err != nil {
 		return nil, err
@@ -307,11 +312,22 @@ func TestPilotVisibilityAndDecision(t *testing.T) {
 		lurah := f.as("lurah")
 		var created struct{ ID string }
 		body := pilotBody("2026-09-08")
-		body["scope"] = []map[string]string{{"rw": "01"}, {"kelurahan": "nambangan", "rw": "04"}}
+		body["scope"] = []map[string]string{{"rw": "01"}}
 		if st, raw := lurah.json("POST", "/api/v1/pilots", body, &created); st != http.StatusCreated {
 			t.Fatalf("create: %d %s", st, raw)
 		}
 		path := "/api/v1/pilots/" + created.ID
+		if st, raw := f.as("lurah-nambangan").json("GET", path, nil, nil); st != http.StatusNotFound {
+			t.Errorf("GET as lurah-nambangan before the scale decision: %d %s, want 404", st, raw)
+		}
+		// A new pilot stays in its kelurahan; Nambangan RW 04 joins through
+		// a signed scale decision.
+		scale := map[string]any{"decision": "scale", "rationale": "Capaian baik; direplikasi ke Nambangan RW 04.",
+			"scope": []map[string]string{{"rw": "01"}, {"kelurahan": "nambangan", "rw": "04"}}}
+		if st, raw := lurah.json("POST", path+"/decision", scale, nil); st != http.StatusOK {
+			t.Fatalf("scale: %d %s", st, raw)
+		}
+		f.runner.decided = nil
 		for user, want := range map[string]int{"lurah": 200, "moderator": 200, "fasilitator": 200, "admin": 200,
 			"lurah-nambangan": 200, "lurah-demangan": 404, "dinas-pupr": 403} {
 			if st, raw := f.as(user).json("GET", path, nil, nil); st != want {
@@ -352,7 +368,7 @@ func TestPilotVisibilityAndDecision(t *testing.T) {
 			Decisions []hailurah.PilotDecision
 		}
 		if st, raw := lurah.json("POST", dpath, decision, &after); st != http.StatusOK || after.Status != "stopped" ||
-			len(after.Decisions) != 1 || after.Decisions[0].DecidedBy != "lurah" {
+			len(after.Decisions) != 2 || after.Decisions[1].Decision != "stop" || after.Decisions[1].DecidedBy != "lurah" {
 			t.Fatalf("decision: %d %s", st, raw)
 		}
 		if req := f.runner.decided[len(f.runner.decided)-1]; req.Actor.Username != "lurah" || req.Actor.Role != hailurah.RoleLurah {

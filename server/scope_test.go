@@ -30,6 +30,10 @@ func TestSafeNext(t *testing.T) {
 		"https://jahat.example": "/def",
 		"/\\jahat.example":      "/def",
 		"":                      "/def",
+		"/\t/jahat.example/":    "/def",
+		"/%09/jahat.example/":   "/def",
+		"/%2F/jahat.example/":   "/def",
+		"/a b":                  "/def",
 	} {
 		if got := safeNext(in, "/def"); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

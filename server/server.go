@@ -67,6 +67,10 @@ type Config struct {
 	// whose X-Forwarded-For names the client. Empty trusts none, so a
 	// client cannot pick its own address and escape the per-IP limits.
 	TrustedProxies []string
+	// MetricsToken (HAILURAH_METRICS_TOKEN) lets a scraper that is not on
+	// loopback read /metrics as a bearer token. Outside dev, /metrics
+	// answers only a direct loopback caller or this token.
+	MetricsToken string
 	// MaxBodyBytes bounds every request body.
 	MaxBodyBytes int64
 	// Dev enables development-only pages.
@@ -228,7 +232,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
+	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, s.securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
 	r.NoRoute(s.notFound)
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
@@ -236,7 +240,7 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", s.metrics.handler())
+	r.GET(metricsRoute, s.guardMetrics, s.metrics.handler())
 	r.StaticFS("/static", staticFS())
 
 	api := r.Group("/api/v1")
@@ -250,7 +254,7 @@ func (s *Server) routes() *gin.Engine {
 			api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
 		}
 		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
-		api.POST("/track/:code/reply", limitByIP(s.intake), s.apiTrackReply)
+		api.POST("/track/:code/reply", limitByIP(s.intake), refuseStaff, s.apiTrackReply)
 
 		caseStaff := requireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
 		api.GET("/tickets", s.requireStaff, caseStaff, s.apiTickets)

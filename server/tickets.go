@@ -13,10 +13,10 @@ import (
 )
 
 // ticketJSON is a ticket as the staff API shows it. It never carries the
-// sender id or any contact: staff work the case, not the person.
+// sender id or any contact: staff work the case, not the person. Nor the
+// tracking code, which lets whoever holds it answer as the citizen.
 type ticketJSON struct {
 	ID                string         `json:"id"`
-	TrackingCode      string         `json:"tracking_code"`
 	Kelurahan         string         `json:"kelurahan"`
 	Channel           string         `json:"channel"`
 	Status            string         `json:"status"`
@@ -90,7 +90,7 @@ func reporterLabel(t *hailurah.Ticket) string {
 
 func toTicketJSON(t *hailurah.Ticket) ticketJSON {
 	return ticketJSON{
-		ID: t.ID, TrackingCode: t.TrackingCode, Kelurahan: t.Kelurahan, Channel: t.Channel,
+		ID: t.ID, Kelurahan: t.Kelurahan, Channel: t.Channel,
 		Status: string(t.Status), StatusLabel: t.Status.Label(), Kategori: t.Kategori, Subkategori: t.Subkategori,
 		Urgency: t.UrgencyScore, Severity: t.Severity, Summary: t.Summary, MessageText: t.MessageText,
 		Unit: t.AssignedUnit, SuggestedUnit: t.SuggestedUnit, RT: t.RT, RW: t.RW,

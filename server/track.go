@@ -105,6 +105,17 @@ func (s *Server) apiTrack(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
+// refuseStaff keeps a signed-in staff member (session or API token) off
+// the citizen's side of a case: the citizen's reply confirms resolution
+// and rates the service, which staff must not be able to do for them.
+func refuseStaff(c *gin.Context) {
+	if principalOf(c) != nil {
+		fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Balasan warga tidak dapat dikirim dari akun petugas. Keluar dari akun terlebih dahulu."))
+		return
+	}
+	c.Next()
+}
+
 type trackReplyRequest struct {
 	Text string `json:"text"`
 }

@@ -842,6 +842,7 @@ type pilotPage struct {
 	IsOverdue, Stopped                                                            bool
 	Milestones                                                                    []milestoneView
 	HasPacket                                                                     bool
+	PacketNote                                                                    string // whose figures the packet shows, when not the whole scope's
 	PacketAt, PacketDay                                                           string
 	Rows                                                                          []packetRowView
 	Curhat                                                                        []tile
@@ -949,6 +950,12 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	if pk := p.Packet; pk != nil {
 		pg.HasPacket = true
 		pg.PacketAt, pg.PacketDay = formatWaktu(s.cfg.Zone, pk.GeneratedAt), intText(pk.Day)
+		switch {
+		case pk.Withheld:
+			pg.PacketNote = "Angka paket ini berasal dari kelurahan lain dalam cakupan pilot; hanya petugas kelurahan tersebut dan admin kota yang dapat melihatnya."
+		case len(pk.Parts) == 1:
+			pg.PacketNote = "Angka di bawah hanya untuk Kelurahan " + n.kelurahanName(pk.Parts[0].Kelurahan) + "; angka kelurahan lain dalam cakupan pilot tidak ditampilkan."
+		}
 		for _, r := range pk.Rows {
 			rv := packetRowView{Label: r.Label, Target: hailurah.FormatKPI(r.Unit, &r.Target), Actual: hailurah.FormatKPI(r.Unit, r.Actual),
 				Pct: hailurah.FormatPct(r.PercentOfTarget), Expected: fmt.Sprintf("%.0f%%", r.ExpectedPct), Flag: hailurah.FlagLabel(r.Flag),

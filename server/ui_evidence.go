@@ -165,6 +165,30 @@ func writeEvidence(dir string, fh *multipart.FileHeader, ext string) (string, er
 	return name, nil
 }
 
+// uploadedEvidence reports whether url is "/bukti/<ticketID>/<name>" of a
+// photo stored for that ticket: evidence is this ticket's photos, never a
+// link elsewhere or another ticket's.
+func (s *Server) uploadedEvidence(ticketID, url string) bool {
+	name, ok := strings.CutPrefix(url, "/bukti/"+ticketID+"/")
+	if !ok {
+		return false
+	}
+	_, ok = s.storedUpload(ticketID, name)
+	return ok
+}
+
+// storedUpload returns the path of a photo the server stored for a ticket
+// or grant, and false for a name it never wrote, a path trick or a
+// missing file.
+func (s *Server) storedUpload(ownerID, name string) (string, bool) {
+	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(ownerID) {
+		return "", false
+	}
+	path := filepath.Join(evidenceDir(s.cfg.DataDir, ownerID), name)
+	fi, err := os.Stat(path)
+	return path, err == nil && fi.Mode().IsRegular()
+}
+
 // removeEvidence deletes photos of an action the workflow refused.
 func removeEvidence(dataDir string, urls []string) {
 	for _, u := range urls {
@@ -194,14 +218,9 @@ func (s *Server) evidenceFile(c *gin.Context) {
 // DataDir/uploads/<owner id>/); anything else — a name we never wrote, a
 // path trick, a missing file — is "not found".
 func (s *Server) serveUpload(c *gin.Context, ownerID, name, notFoundMsg string) {
-	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "%s", notFoundMsg)
-	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(ownerID) {
-		s.renderError(c, notFound)
-		return
-	}
-	path := filepath.Join(evidenceDir(s.cfg.DataDir, ownerID), name)
-	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
-		s.renderError(c, notFound)
+	path, ok := s.storedUpload(ownerID, name)
+	if !ok {
+		s.renderError(c, hailurah.Errorf(hailurah.ENOTFOUND, "%s", notFoundMsg))
 		return
 	}
 	ct := "image/jpeg"

@@ -33,8 +33,12 @@ type ticketCursor struct {
 	ID       string     `json:"i"`
 }
 
+// The cursor keeps the row's times exactly, only moved to UTC: SQLite
+// compares times as the text it stored, so a cursor cut to microseconds
+// sorts before a bulk-loaded time with nanoseconds, and its own row, and
+// the rows tied with it, would come again on the next page.
 func encodeCursor(r *ticketRow) string {
-	c := ticketCursor{SLADue: utcPtr(r.SLADue), Received: utc(r.DatetimeReceived), ID: r.ID}
+	c := ticketCursor{SLADue: exactUTC(r.SLADue), Received: r.DatetimeReceived.UTC(), ID: r.ID}
 	b, _ := json.Marshal(c) // a struct of times and a string always marshals
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -51,9 +55,18 @@ func decodeCursor(s string) (*ticketCursor, error) {
 	if err := dec.Decode(&c); err != nil || dec.More() || c.ID == "" || c.Received.IsZero() {
 		return nil, bad
 	}
-	c.Received = utc(c.Received)
-	c.SLADue = utcPtr(c.SLADue)
+	c.Received = c.Received.UTC()
+	c.SLADue = exactUTC(c.SLADue)
 	return &c, nil
+}
+
+// exactUTC is t in UTC, to the nanosecond, for a nullable column.
+func exactUTC(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // afterRanges returns the tickets that come after c in ticketOrder as

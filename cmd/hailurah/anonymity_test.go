@@ -32,8 +32,8 @@ func (b *syncBuffer) String() string {
 
 // TestAnonymousReporterNeverShown sends anonymous curhat with a phone number
 // (web) and with a WhatsApp profile name, walks them through the case loop,
-// and searches every staff API response, page, notification and log line
-// for the phone and the name.
+// and searches every staff API response, page, export, notification and
+// log line for the phone, the name and the web curhat's tracking code.
 func TestAnonymousReporterNeverShown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded Temporal server")
@@ -52,6 +52,9 @@ func TestAnonymousReporterNeverShown(t *testing.T) {
 	}
 	id := raw["ticket_id"].(string)
 	ids := []string{id}
+	// The tracking code lets its holder answer as the citizen (confirm,
+	// rate): no staff output may carry it.
+	secrets = append(secrets, raw["tracking_code"].(string))
 	if m.HTTP != nil && hasRoute(m, "POST /webhook/whatsapp") {
 		body := metaTextNamed("wamid.anon0001", "6281234567890", "Siti Rahayu",
 			"HAI LURAH Taman\nsaya mau lapor anonim, ada kekerasan di rumah tetangga RT 4 RW 2\nANONIM: YA")
@@ -87,7 +90,11 @@ func TestAnonymousReporterNeverShown(t *testing.T) {
 	}
 
 	// Every staff view of both tickets, as every staff role that may see them.
-	pages := []string{"/api/v1/tickets", "/api/v1/notifications", "/antrian", "/antrian/daftar", "/notifikasi", "/kotak-masuk", "/tugas", "/admin/audit", "/api/v1/audit"}
+	pages := []string{"/api/v1/tickets", "/api/v1/notifications", "/antrian", "/antrian/daftar", "/notifikasi", "/kotak-masuk", "/tugas", "/admin/audit", "/api/v1/audit",
+		"/dasbor", "/api/v1/dashboard/curhat"}
+	for _, table := range []string{"summary", "breakdown", "categories", "urgency_trend", "heatmap", "overdue_units", "board"} {
+		pages = append(pages, "/api/v1/dashboard/curhat?format=csv&table="+table)
+	}
 	for _, tid := range ids {
 		pages = append(pages, "/api/v1/tickets/"+tid, "/tiket/"+tid)
 	}

@@ -157,7 +157,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
-			SecureCookies: m.Config.SecureCookies, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
+			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases,
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},

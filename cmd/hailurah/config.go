@@ -37,6 +37,7 @@ type Config struct {
 	DemoPassword    string        // HAILURAH_DEMO_PASSWORD
 	TZ              string        // HAILURAH_TZ
 	SecureCookies   bool          // HAILURAH_SECURE_COOKIES
+	MetricsToken    string        // HAILURAH_METRICS_TOKEN: bearer token for /metrics from off this machine
 	LogLevel        string        // HAILURAH_LOG_LEVEL
 	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
 	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
@@ -80,6 +81,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DemoPassword:    get("HAILURAH_DEMO_PASSWORD", ""),
 		TZ:              get("HAILURAH_TZ", hailurah.DefaultZoneName),
 		LogLevel:        get("HAILURAH_LOG_LEVEL", "info"),
+		MetricsToken:    get("HAILURAH_METRICS_TOKEN", ""),
 	}
 	switch v := strings.ToLower(get("HAILURAH_SECURE_COOKIES", "false")); v {
 	case "1", "true", "yes":

@@ -378,6 +378,11 @@ func (w *demoWriter) write(ctx context.Context, table string, cols []string, row
 	if len(rows) == 0 {
 		return nil
 	}
+	for _, r := range rows {
+		for i, v := range r {
+			r[i] = storedTime(v)
+		}
+	}
 	if w.pg != nil {
 		_, err := w.pg.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		if err != nil {
@@ -410,6 +415,23 @@ func (w *demoWriter) write(ctx context.Context, table string, cols []string, row
 		}
 	}
 	return tx.Commit()
+}
+
+// storedTime writes a time as the store does: UTC, to the microsecond.
+// SQLite compares times as text, so a time in another zone or with
+// nanoseconds would sort apart from the store's own, and the queue's
+// keyset pages would skip or repeat rows.
+func storedTime(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC().Truncate(time.Microsecond)
+	case *time.Time:
+		if t != nil {
+			u := t.UTC().Truncate(time.Microsecond)
+			return &u
+		}
+	}
+	return v
 }
 
 // exec runs one statement on the store.
