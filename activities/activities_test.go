@@ -440,6 +440,10 @@ func TestSendWeeklyDigest(t *testing.T) {
 	if taman.IdempotencyKey != "digest/2026-07-06/lurah:taman" || taman.To != (hailurah.Audience{Role: hailurah.RoleLurah, Kelurahan: "taman"}) {
 		t.Errorf("digest: %+v", taman)
 	}
+	// The link opens the dashboard page, /dasbor (there is no /dashboard).
+	if !strings.HasSuffix(taman.Link, "/dasbor") {
+		t.Errorf("digest link %q, want the /dasbor page", taman.Link)
+	}
 	for _, w := range []string{"Kel. Taman", "Curhat baru: 12", "Selesai: 7", "terlambat verifikasi 1", "4.5/5", "kesehatan 6, lingkungan 6, sosial 2"} {
 		if !strings.Contains(taman.Body, w) {
 			t.Errorf("digest body lacks %q:\n%s", w, taman.Body)

@@ -145,7 +145,7 @@ func (a *Activities) SendWeeklyDigest(ctx context.Context, p DigestPeriod) (int,
 			Kind:           hailurah.NotifyDigest,
 			Title:          "Ringkasan mingguan HAI LURAH s.d. " + a.Zone.In(p.To).Format("02-01-2006"),
 			Body:           composeDigest(a.kelurahanName(ctx, d.Kelurahan, d.KelurahanName), d),
-			Link:           strings.TrimRight(a.BaseURL, "/") + "/dashboard",
+			Link:           strings.TrimRight(a.BaseURL, "/") + "/dasbor",
 		}
 		if _, err := a.Notifications.Notify(ctx, n); err != nil {
 			return 0, nonRetryable(err)
