@@ -4,7 +4,7 @@ export GOTOOLCHAIN ?= local
 BIN     := bin/hailurah
 PKGS    := ./...
 
-.PHONY: run demo build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage bench bench-quick clean
+.PHONY: run demo build test test-short test-faults test-wa-outage-10m test-outage fuzz lint fmt vet eval-triage train-triage bench bench-quick clean
 
 ## run: build and start the whole system (embedded Temporal, SQLite, web UI on :8080)
 run: build
@@ -72,9 +72,15 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## eval-triage: accuracy, confusion matrix and misclassified messages of the rules classifier
+## eval-triage: kategori accuracy, urgency within ±1, urgency-5 escalated, false escalation, the confusion
+## matrix and the misclassified messages of the offline triage, on every labeled set (docs/TRIAGE.md)
 eval-triage:
-	HAILURAH_EVAL_REPORT=1 $(GO) test ./triage -run TestEvaluation -count=1 -v
+	HAILURAH_EVAL_REPORT=1 $(GO) test ./triage -run 'TestEvaluation|TestHoldout2' -count=1 -v
+
+## train-triage: retrain the kategori model (triage/model.json) from triage/testdata/train.jsonl; the same
+## corpus and rules always give the same file, and a test fails when the committed one is not it
+train-triage:
+	$(GO) run ./triage/cmd/train-triage -data triage/testdata/train.jsonl -out triage/model.json
 
 ## bench: every benchmark of docs/BENCHMARKS.md in one run, which it rewrites (about 90 minutes, not part
 ## of make test): intake vs the engine, webhook latency, 1,000,000 tickets on Postgres, 50,000 open cases,

@@ -402,7 +402,7 @@ func ChangePct(base, v int64) *float64 {
 
 // GrantEvent is one row of a grant's timeline.
 type GrantEvent struct {
-	// Key is "<grant id>/<seq>"; the store inserts each key once.
+	// Key is "<grant id>/<run id>/<seq>"; the store inserts each key once.
 	Key         string      `json:"key"`
 	GrantID     string      `json:"grant_id"`
 	Seq         int         `json:"seq"`
@@ -426,6 +426,10 @@ const (
 	EventGrantCheckinReminder = "checkin_reminder"
 	EventGrantCheckinMissed   = "checkin_missed"
 	EventGrantCompleted       = "completed"
+	// EventGrantCancelled ends a grant whose workflow an operator
+	// cancelled: rejected before disbursement (the budget is released),
+	// completed after it (the money is out).
+	EventGrantCancelled = "cancelled"
 )
 
 // Kinds of staff notifications about grants.
@@ -434,6 +438,7 @@ const (
 	NotifyGrantToApprove     = "grant_to_approve"  // verified, for the lurah
 	NotifyGrantToDisburse    = "grant_to_disburse" // approved, for admin and lurah
 	NotifyGrantRejected      = "grant_rejected"
+	NotifyGrantCancelled     = "grant_cancelled" // the grant's workflow was cancelled
 	NotifyGrantDisbursed     = "grant_disbursed" // the fasilitator collects proof
 	NotifyGrantReminder      = "grant_reminder"  // a step is late
 	NotifyGrantProofReminder = "grant_proof_reminder"

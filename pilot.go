@@ -707,7 +707,7 @@ type PilotInput struct {
 
 // PilotEvent is one row of a pilot's timeline.
 type PilotEvent struct {
-	// Key is "<pilot id>/<cycle>/<seq>"; the store inserts each key once.
+	// Key is "<pilot id>/<run id>/<cycle>/<seq>"; the store inserts each key once.
 	Key     string    `json:"key"`
 	PilotID string    `json:"pilot_id"`
 	Cycle   int       `json:"cycle"`

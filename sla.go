@@ -108,13 +108,21 @@ func DinasDue(policy SLAPolicy, urgency int, from time.Time) time.Time {
 	return policy.Zone.AddWorkingTime(from, policy.DinasSLAFor(urgency), policy.Dinas.Calendar)
 }
 
-// AddWorkingTime returns start + d counted in calendar cal. With
-// CalendarWorkingDays only the time of working days (Monday–Friday that are
-// not national holidays or cuti bersama, in the zone) counts, each 24 hours
-// of d being one working day: one working day from Friday 15:00 is Monday
-// 15:00. Any other calendar, including CalendarHours and "", is wall-clock
-// time. The result is in start's location.
+// AddWorkingTime returns start + d counted in calendar cal with the latest
+// holiday list (AddWorkingTimeWith).
 func (z Zone) AddWorkingTime(start time.Time, d time.Duration, cal string) time.Time {
+	return z.AddWorkingTimeWith(HolidaysLatest, start, d, cal)
+}
+
+// AddWorkingTimeWith returns start + d counted in calendar cal. With
+// CalendarWorkingDays only the time of working days (Monday–Friday that are
+// not national holidays or cuti bersama in list, in the zone) counts, each
+// 24 hours of d being one working day: one working day from Friday 15:00 is
+// Monday 15:00. Any other calendar, including CalendarHours and "", is
+// wall-clock time. The result is in start's location. Workflows name the
+// list their case counts with, so that a corrected list does not change
+// the deadlines of running cases or the replay of their histories.
+func (z Zone) AddWorkingTimeWith(list HolidayList, start time.Time, d time.Duration, cal string) time.Time {
 	if cal != CalendarWorkingDays || d <= 0 {
 		return start.Add(d)
 	}
@@ -123,7 +131,7 @@ func (z Zone) AddWorkingTime(start time.Time, d time.Duration, cal string) time.
 	for {
 		y, m, day := t.Date()
 		next := time.Date(y, m, day+1, 0, 0, 0, 0, z.Location())
-		if z.IsWorkingDay(t) {
+		if z.isWorkingDay(list, t) {
 			left := next.Sub(t)
 			if remaining <= left {
 				return t.Add(remaining).In(start.Location())
@@ -135,22 +143,54 @@ func (z Zone) AddWorkingTime(start time.Time, d time.Duration, cal string) time.
 }
 
 // IsWorkingDay reports whether t's date in the zone is a working day for
-// government offices: Monday–Friday and not a holiday.
-func (z Zone) IsWorkingDay(t time.Time) bool {
+// government offices: Monday–Friday and not a holiday (latest list).
+func (z Zone) IsWorkingDay(t time.Time) bool { return z.isWorkingDay(HolidaysLatest, t) }
+
+func (z Zone) isWorkingDay(list HolidayList, t time.Time) bool {
 	t = z.In(t)
 	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		return false
 	}
-	_, holiday := z.Holiday(t)
+	_, holiday := list.dates()[t.Format(time.DateOnly)]
 	return !holiday
 }
 
 // Holiday returns the name of the national holiday or cuti bersama on t's
-// date in the zone: the dates are national, the days begin at the
-// kelurahan's midnight.
+// date in the zone (latest list): the dates are national, the days begin
+// at the kelurahan's midnight.
 func (z Zone) Holiday(t time.Time) (string, bool) {
-	name, ok := holidays[z.In(t).Format(time.DateOnly)]
+	name, ok := HolidaysLatest.dates()[z.In(t).Format(time.DateOnly)]
 	return name, ok
+}
+
+// HolidayList names one version of the holiday list. A version is never
+// edited once released, because running cases count their working-day
+// deadlines with it and their histories replay with it: a correction (the
+// SKB's 2027 dates replacing the estimate, a new year) is a new version,
+// added to holidayLists and made HolidaysLatest. Tickets received after
+// that count with it; running tickets keep theirs (the workflow records
+// its version with workflow.GetVersion).
+type HolidayList int
+
+const (
+	// HolidaysV1 is 2026 per its SKB and 2027 estimated (holidaysV1).
+	HolidaysV1 HolidayList = 1
+	// HolidaysLatest is the version new cases count with.
+	HolidaysLatest = HolidaysV1
+)
+
+// holidayLists holds every released version; append only.
+var holidayLists = map[HolidayList]map[string]string{
+	HolidaysV1: holidaysV1,
+}
+
+// dates is the list of this version; an unknown version (a state written
+// before lists had versions) is the first list, which such cases used.
+func (l HolidayList) dates() map[string]string {
+	if d, ok := holidayLists[l]; ok {
+		return d
+	}
+	return holidaysV1
 }
 
 // HolidayCalendarCovers reports whether the holiday list below knows year,
@@ -163,16 +203,19 @@ func HolidayCalendarCovers(year int) bool {
 
 var holidayYears = map[int]bool{2026: true, 2027: true}
 
-// holidays are Indonesia's national holidays (libur nasional) and collective
-// leave days (cuti bersama) as set each year by the SKB 3 Menteri. The list
-// MUST be updated every year when the SKB for the next year is published
-// (usually in September or October), and holidayYears with it.
+// holidaysV1 are Indonesia's national holidays (libur nasional) and
+// collective leave days (cuti bersama) as set each year by the SKB 3
+// Menteri. A new list MUST be released every year when the SKB for the next
+// year is published (usually in September or October), and holidayYears
+// updated with it: copy this one into holidaysV2 with the changes, add it
+// to holidayLists and make it HolidaysLatest. Do not edit this one
+// (TestHolidayListV1IsUnchanged).
 //
 // 2026 follows the SKB for 2026. 2027 is an ESTIMATE from the astronomical
-// and lunar calendars, written before its SKB existed: replace it with the
-// SKB's dates, which may move the Islamic holidays by a day and will add
-// cuti bersama not listed here.
-var holidays = map[string]string{
+// and lunar calendars, written before its SKB existed: the next version
+// replaces it with the SKB's dates, which may move the Islamic holidays by
+// a day and will add cuti bersama not listed here.
+var holidaysV1 = map[string]string{
 	// 2026
 	"2026-01-01": "Tahun Baru 2026 Masehi",
 	"2026-01-16": "Isra Mikraj Nabi Muhammad SAW",

@@ -404,7 +404,8 @@ type Ticket struct {
 // action, a citizen message or a system event (breach, reminder).
 type TicketEvent struct {
 	// Key identifies the event across retries and continue-as-new:
-	// "<ticket id>/<seq>". The store inserts each key once.
+	// "<ticket id>/<run id>/<seq>" (the run, so that a run started by a
+	// reset writes its own events). The store inserts each key once.
 	Key      string       `json:"key"`
 	TicketID string       `json:"ticket_id"`
 	Seq      int          `json:"seq"`
@@ -435,6 +436,9 @@ const (
 	EventRated            = "rated"
 	EventFlags            = "flags" // ANONIM / TEMBUSAN changed
 	EventDraftSent        = "draft_sent"
+	// EventCancelled closes a ticket whose workflow an operator cancelled
+	// (the Temporal UI or CLI): nobody resolved it, nothing waits for it.
+	EventCancelled = "cancelled"
 )
 
 // Actor names of events no staff user caused.
@@ -446,7 +450,7 @@ const (
 // OutboxMessage is one message to a citizen, waiting for the messenger.
 type OutboxMessage struct {
 	ID int64 `json:"id"`
-	// IdempotencyKey is "<ticket id>/<kind>/<seq>": an activity that retries
+	// IdempotencyKey is "<ticket id>/<run id>/<kind>/<seq>": an activity that retries
 	// enqueues the same key, and the message is sent once.
 	IdempotencyKey string `json:"idempotency_key"`
 	TicketID       string `json:"ticket_id"`
@@ -519,6 +523,7 @@ const (
 	NotifyDone            = "done"
 	NotifyReopened        = "reopened"
 	NotifyTriageFailed    = "triage_failed"
+	NotifyCancelled       = "cancelled" // the ticket's workflow was cancelled
 	NotifyDigest          = "digest"
 )
 

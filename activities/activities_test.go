@@ -112,7 +112,7 @@ func nonRetryable(err error) bool {
 
 func TestSendCitizenIsIdempotent(t *testing.T) {
 	acts, out, _, _ := newActivities()
-	in := activities.SendCitizenInput{TicketID: "HL-2026-000123", Seq: 4, Kind: hailurah.OutboxAck,
+	in := activities.SendCitizenInput{TicketID: "HL-2026-000123", Run: "run-1", Seq: 4, Kind: hailurah.OutboxAck,
 		Channel: hailurah.ChannelWhatsApp, Recipient: "phonehash", KelurahanName: "Taman", LastCitizenAt: now}
 	for range 2 { // a retry after a lost response
 		if err := acts.SendCitizen(context.Background(), in); err != nil {
@@ -123,12 +123,24 @@ func TestSendCitizenIsIdempotent(t *testing.T) {
 		t.Fatalf("enqueued %d messages, want 1", len(out.msgs))
 	}
 	m := out.msgs[0]
-	if m.IdempotencyKey != "HL-2026-000123/ack/4" || m.Recipient != "phonehash" || m.Template != "" {
+	if m.IdempotencyKey != "HL-2026-000123/run-1/ack/4" || m.Recipient != "phonehash" || m.Template != "" {
 		t.Errorf("message: %+v", m)
 	}
 	if !strings.Contains(m.Text, "HAI LURAH (Kel. Taman)") || !strings.Contains(m.Text, "ANONIM YA / ANONIM TIDAK") ||
 		!strings.Contains(m.Text, "LANJUT") {
 		t.Errorf("ACK text: %q", m.Text)
+	}
+}
+
+// TestOutboxKeyOfASendScheduledBeforeRuns: a send the workflow scheduled
+// before keys named the run is retried with the key it had, so a retry
+// after the upgrade does not send it twice; a run's sends are its own.
+func TestOutboxKeyOfASendScheduledBeforeRuns(t *testing.T) {
+	if k := activities.OutboxKey("HL-9", "", hailurah.OutboxAck, 1); k != "HL-9/ack/1" {
+		t.Errorf("legacy key %q", k)
+	}
+	if a, b := activities.OutboxKey("HL-9", "run-a", hailurah.OutboxAck, 1), activities.OutboxKey("HL-9", "run-b", hailurah.OutboxAck, 1); a == b {
+		t.Errorf("two runs share the key %q", a)
 	}
 }
 
@@ -258,6 +270,23 @@ func TestNotifyStaffComposesBreaches(t *testing.T) {
 	n := notes.got[0]
 	if n.IdempotencyKey != "HL-9/dinas_breach/3/admin" || !strings.Contains(n.Title, "level 2") ||
 		!strings.Contains(n.Body, "Unit PUPR") || !strings.Contains(n.Body, "02-07-2026 09:00 WIB") || !strings.Contains(n.Body, "Kel. Nambangan") {
+		t.Errorf("notification: %+v", n)
+	}
+}
+
+// TestNotifyStaffComposesCancellation: the workflow's cancellation tells
+// staff the ticket is closed without a resolution, in words, not codes.
+func TestNotifyStaffComposesCancellation(t *testing.T) {
+	acts, _, notes, _ := newActivities()
+	err := acts.NotifyStaff(context.Background(), activities.NotifyInput{
+		Key: "HL-9/cancelled/4", Kind: hailurah.NotifyCancelled,
+		To:     []hailurah.Audience{{Role: hailurah.RoleModerator, Kelurahan: "nambangan"}},
+		Ticket: hailurah.TicketState{TicketID: "HL-9", Kelurahan: "nambangan", Status: hailurah.StatusClosed},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := notes.got[0]; n.Title != "Tiket HL-9 dibatalkan" || !strings.Contains(n.Body, "ditutup tanpa penyelesaian") {
 		t.Errorf("notification: %+v", n)
 	}
 }

@@ -18,8 +18,9 @@ const whatsAppWindow = 24 * time.Hour
 // the other fields are what that kind's text needs.
 type SendCitizenInput struct {
 	TicketID string `json:"ticket_id"`
-	// Seq makes the idempotency key "<ticket>/<kind>/<seq>" unique per send
-	// while a retry of the same send reuses it.
+	// Run and Seq make the idempotency key unique per send while a retry
+	// of the same send reuses it (OutboxKey).
+	Run           string    `json:"run,omitempty"`
 	Seq           int       `json:"seq"`
 	Kind          string    `json:"kind"` // a hailurah.Outbox* constant
 	Channel       string    `json:"channel"`
@@ -36,9 +37,16 @@ type SendCitizenInput struct {
 	DuplicateOf string                `json:"duplicate_of,omitempty"` // rejected
 }
 
-// OutboxKey is the idempotency key of one citizen message.
-func OutboxKey(ticketID, kind string, seq int) string {
-	return fmt.Sprintf("%s/%s/%d", ticketID, kind, seq)
+// OutboxKey is the idempotency key of one citizen message:
+// "<ticket>/<run>/<kind>/<seq>", the run being the workflow run that sends
+// it, so a run started by `temporal workflow reset` sends its own messages
+// although it counts seq from the same point. A send scheduled before runs
+// were named (run "") keeps the key it had, so its retry sends once.
+func OutboxKey(ticketID, run, kind string, seq int) string {
+	if run == "" {
+		return fmt.Sprintf("%s/%s/%d", ticketID, kind, seq)
+	}
+	return fmt.Sprintf("%s/%s/%s/%d", ticketID, run, kind, seq)
 }
 
 // SendCitizen composes the message and puts it in the outbox; the messenger
@@ -56,7 +64,7 @@ func (a *Activities) SendCitizen(ctx context.Context, in SendCitizenInput) error
 		return nonRetryable(err)
 	}
 	m := &hailurah.OutboxMessage{
-		IdempotencyKey: OutboxKey(in.TicketID, in.Kind, in.Seq),
+		IdempotencyKey: OutboxKey(in.TicketID, in.Run, in.Kind, in.Seq),
 		TicketID:       in.TicketID,
 		Channel:        in.Channel,
 		Recipient:      in.Recipient,

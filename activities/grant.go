@@ -122,6 +122,12 @@ func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput)
 	case hailurah.NotifyGrantRejected:
 		title = fmt.Sprintf("Hibah %s ditolak", g.ID)
 		body = fmt.Sprintf("%s\nDitolak oleh %s: %s\nAnggaran yang dicadangkan dikembalikan.", about, dash(g.DecidedBy), dash(g.RejectReason))
+	case hailurah.NotifyGrantCancelled:
+		title = fmt.Sprintf("Hibah %s dibatalkan", g.ID)
+		body = fmt.Sprintf("%s\nAlur kerja hibah dibatalkan oleh operator sistem; tidak ada langkah lanjutan.", about)
+		if g.Status == hailurah.GrantRejected {
+			body += " Anggaran yang dicadangkan dikembalikan."
+		}
 	case hailurah.NotifyGrantDisbursed:
 		title = fmt.Sprintf("Hibah %s dicairkan: kumpulkan bukti penggunaan", g.ID)
 		body = fmt.Sprintf("%s\nDicairkan (ref. %s). Unggah foto alat/stok paling lambat %s.", about, dash(g.DisbursementRef), formatWaktu(a.Zone, g.ProofDue))

@@ -122,6 +122,7 @@ func TestComposeEveryGrantNotification(t *testing.T) {
 		hailurah.NotifyGrantToApprove:     {"persetujuan Lurah"},
 		hailurah.NotifyGrantToDisburse:    {"siap dicairkan"},
 		hailurah.NotifyGrantRejected:      {"ditolak", "dikembalikan"},
+		hailurah.NotifyGrantCancelled:     {"dibatalkan", "operator"},
 		hailurah.NotifyGrantDisbursed:     {"TRF-1", "bukti penggunaan"},
 		hailurah.NotifyGrantReminder:      {"Pengingat ke-2", "verifikasi lapangan", "atasan"},
 		hailurah.NotifyGrantProofReminder: {"Bukti penggunaan"},

@@ -100,6 +100,9 @@ func (a *Activities) composeStaff(ctx context.Context, in NotifyInput) (title, b
 	case hailurah.NotifyReopened:
 		title = fmt.Sprintf("Warga menjawab BELUM: tiket %s dibuka kembali", t.TicketID)
 		body = fmt.Sprintf("%s\nDibuka kembali ke-%d kali; mohon ditinjau ulang.", about, t.ReopenedCount)
+	case hailurah.NotifyCancelled:
+		title = fmt.Sprintf("Tiket %s dibatalkan", t.TicketID)
+		body = fmt.Sprintf("%s\nAlur kerja tiket dibatalkan oleh operator sistem; tiket ditutup tanpa penyelesaian dan warga diberi tahu.", about)
 	case hailurah.NotifyTriageFailed:
 		title = fmt.Sprintf("Analisis otomatis gagal: tiket %s", t.TicketID)
 		body = fmt.Sprintf("%s\nMohon tentukan kategori dan urgensi secara manual.", about)

@@ -8,7 +8,7 @@ import (
 
 // Cases is what the server needs of the case workflows: start a ticket,
 // pass a citizen's message, perform a staff action, read the live state.
-// TemporalCases implements it on a Temporal client.
+// workflows.Client implements it on a Temporal client.
 type Cases interface {
 	// StartCurhat starts the ticket's workflow. Starting an id that already
 	// runs returns ECONFLICT.

@@ -24,17 +24,19 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/intake"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // These tests run the channel handlers on a real store. The paths that
 // start or signal a ticket need Temporal and are tested end to end in
 // cmd/hailurah/channels_test.go; here Cases is a client-less
-// TemporalCases, which a test reaching it would notice as a 500.
+// workflows.Client, which a test reaching it would notice as a 503.
 
 const (
 	chanSecret    = "rahasia-instansi-yang-cukup-panjang-32"
@@ -47,11 +49,12 @@ const (
 )
 
 type chanFixture struct {
-	t     *testing.T
-	db    *store.DB
-	srv   *server.Server
-	ts    *httptest.Server
-	clock *clock
+	t      *testing.T
+	db     *store.DB
+	srv    *server.Server
+	intake *intake.Intake
+	ts     *httptest.Server
+	clock  *clock
 	// tick moves the clock before every request, so the per-IP limits
 	// refill as they would between a client's real requests.
 	tick time.Duration
@@ -60,7 +63,7 @@ type chanFixture struct {
 type chanOptions struct {
 	appSecret string
 	dev       bool
-	cases     server.Cases // nil: a client-less TemporalCases
+	cases     server.Cases // nil: a client-less workflows.Client
 	sweep     time.Duration
 }
 
@@ -91,13 +94,14 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 	db.SetNow(clk.Now)
 	cases := opt.cases
 	if cases == nil {
-		cases = &server.TemporalCases{}
+		cases = &workflows.Client{}
 	}
+	in := runIntake(t, db, cases, chanSecret, clk.Now, opt.sweep)
 	srv, err := server.New(server.Config{
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
 		Channels: db, Secret: []byte(chanSecret), Now: clk.Now, Dev: opt.dev, Logger: slog.New(slog.DiscardHandler),
-		WhatsApp:        server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
-		InboxSweepEvery: opt.sweep,
+		WhatsApp: server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
+		Intake:   in,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +109,26 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = srv.Close(context.Background()) })
-	return &chanFixture{t: t, db: db, srv: srv, ts: ts, clock: clk}
+	return &chanFixture{t: t, db: db, srv: srv, intake: in, ts: ts, clock: clk}
+}
+
+// runIntake runs an intake on the store for a server under test, as Main
+// does, until the test ends.
+func runIntake(tb testing.TB, db *store.DB, cases intake.Cases, secret string, now func() time.Time, sweep time.Duration) *intake.Intake {
+	tb.Helper()
+	in, err := intake.New(intake.Config{Store: db, Cases: cases, Secret: []byte(secret), Now: now,
+		Logger: slog.New(slog.DiscardHandler), SweepEvery: sweep})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = in.Run(ctx)
+	}()
+	tb.Cleanup(func() { cancel(); <-done })
+	return in
 }
 
 // request sends body to path with the headers and returns the status and
@@ -132,7 +155,7 @@ func (f *chanFixture) request(method, path, contentType, body string, header map
 	if path == "/webhook/whatsapp" {
 		// The inbox hands Cloud API messages over after the answer;
 		// the tests read what the delivery did.
-		if err := f.srv.WaitInbox(context.Background()); err != nil {
+		if err := f.intake.Wait(context.Background()); err != nil {
 			f.t.Fatal(err)
 		}
 	}
@@ -734,12 +757,13 @@ func TestOpenAPIChannels(t *testing.T) {
 	}
 	db := storetest.Open(t)
 	with, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Channels: db, Secret: []byte(chanSecret), Dev: true})
+		Cases: &workflows.Client{}, Channels: db, Secret: []byte(chanSecret), Dev: true,
+		Intake: runIntake(t, db, &workflows.Client{}, chanSecret, time.Now, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	without, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Dev: true})
+		Cases: &workflows.Client{}, Dev: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -792,7 +816,7 @@ func TestWebhookTemporalDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(c.Close)
-		f := newChanFixture(t, db, chanOptions{cases: &server.TemporalCases{Client: c}})
+		f := newChanFixture(t, db, chanOptions{cases: &workflows.Client{Temporal: c}})
 		ctx := context.Background()
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN", sitiWA, at, "HAI LURAH Taman, jalan depan SD berlubang besar.")))
@@ -834,7 +858,7 @@ func TestWebhookTemporalDown(t *testing.T) {
 // flakyCases refuses every start while down, like a Temporal outage, and
 // records the starts it takes.
 type flakyCases struct {
-	server.TemporalCases
+	workflows.Client
 	mu     sync.Mutex
 	down   bool
 	starts []hailurah.CurhatInput

@@ -94,7 +94,7 @@ func (s *Server) devInbound(req devPhoneRequest) (whatsapp.Inbound, error) {
 		return whatsapp.Inbound{}, hailurah.FieldErrorf("phone_number_id", "Id nomor WhatsApp hanya angka.")
 	}
 	in := whatsapp.Inbound{
-		ProviderID: "wamid.DEV" + randomCode(24), PhoneNumberID: pnid, From: strings.TrimPrefix(e164, "+"),
+		ProviderID: "wamid.DEV" + hailurah.RandomCode(24), PhoneNumberID: pnid, From: strings.TrimPrefix(e164, "+"),
 		At: s.now().UTC().Truncate(time.Second), Kind: req.Kind, Text: strings.TrimSpace(req.Text),
 	}
 	if utf8.RuneCountInString(in.Text) > MaxCurhatText {
@@ -120,7 +120,7 @@ func (s *Server) devInbound(req devPhoneRequest) (whatsapp.Inbound, error) {
 		}
 		in.Lat, in.Lng = req.Lat, req.Lng
 	case whatsapp.KindAudio, whatsapp.KindSticker:
-		in.Text, in.MediaID, in.MediaMime = "", "DEV"+randomCode(12), "audio/ogg"
+		in.Text, in.MediaID, in.MediaMime = "", "DEV"+hailurah.RandomCode(12), "audio/ogg"
 		if req.Kind == whatsapp.KindSticker {
 			in.MediaMime = "image/webp"
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/server"
@@ -64,7 +65,8 @@ func FuzzJSONBodies(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: closedCases{}, Secret: []byte("0123456789abcdef0123456789abcdef")})
+		Cases: closedCases{}, Secret: []byte("0123456789abcdef0123456789abcdef"),
+		Intake: runIntake(f, db, closedCases{}, "0123456789abcdef0123456789abcdef", time.Now, 0)})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -116,7 +118,8 @@ func FuzzOpen311Form(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: closedCases{}, Channels: db, Secret: []byte("0123456789abcdef0123456789abcdef")})
+		Cases: closedCases{}, Channels: db, Secret: []byte("0123456789abcdef0123456789abcdef"),
+		Intake: runIntake(f, db, closedCases{}, "0123456789abcdef0123456789abcdef", time.Now, 0)})
 	if err != nil {
 		f.Fatal(err)
 	}

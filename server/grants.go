@@ -3,20 +3,15 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/programme"
-	"github.com/hailurah/hailurah/workflows"
 )
 
 // Programme is what the routes of "Satu Rumah Satu Penghasilan" need: the
@@ -33,7 +28,7 @@ type Programme struct {
 }
 
 // GrantCases is what the server needs of the grant workflows.
-// TemporalCases implements it on a Temporal client.
+// workflows.Client implements it on a Temporal client.
 type GrantCases interface {
 	// StartGrant starts the grant's workflow. Returns EUNAVAILABLE when
 	// Temporal cannot be reached, ECONFLICT when the id was used before.
@@ -42,58 +37,6 @@ type GrantCases interface {
 	// Refusals come back as EFORBIDDEN, ECONFLICT or EINVALID with the
 	// workflow's message; ENOTFOUND when the workflow has ended.
 	ActGrant(ctx context.Context, grantID string, req hailurah.GrantActionRequest) (*hailurah.Grant, error)
-}
-
-var _ GrantCases = (*TemporalCases)(nil)
-
-// StartGrant starts GrantWorkflow; the id reuse policy refuses a second
-// workflow for the same grant, even after the first has ended.
-func (t *TemporalCases) StartGrant(ctx context.Context, in hailurah.GrantInput) error {
-	if t.Client == nil {
-		return hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan alur kerja belum tersedia.")
-	}
-	opts := client.StartWorkflowOptions{
-		ID:                       workflows.GrantWorkflowID(in.GrantID),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}
-	_, err := t.Client.ExecuteWorkflow(ctx, opts, workflows.GrantWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return hailurah.Errorf(hailurah.ECONFLICT, "Hibah %s sudah berjalan.", in.GrantID)
-	}
-	if err != nil {
-		if u := unavailable(err); hailurah.ErrorCode(u) == hailurah.EUNAVAILABLE {
-			return u
-		}
-		// Whatever else went wrong, the grant did not start; the caller
-		// undoes the application, so to the user it is an outage.
-		return &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
-	}
-	return nil
-}
-
-// ActGrant sends the action as a validated update and waits for its
-// result.
-func (t *TemporalCases) ActGrant(ctx context.Context, grantID string, req hailurah.GrantActionRequest) (*hailurah.Grant, error) {
-	if t.Client == nil {
-		return nil, hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan alur kerja belum tersedia.")
-	}
-	handle, err := t.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.GrantWorkflowID(grantID),
-		UpdateName:   workflows.UpdateGrantAction,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return nil, workflowError(grantID, err)
-	}
-	var g hailurah.Grant
-	if err := handle.Get(ctx, &g); err != nil {
-		return nil, workflowError(grantID, err)
-	}
-	return &g, nil
 }
 
 // programmeRoutes registers the JSON API and the staff pages of the
@@ -219,20 +162,36 @@ func (s *Server) applyGrant(c *gin.Context, app hailurah.GrantApplication) (*hai
 		BaselineOmzet: g.BaselineOmzet, BaselineIncome: g.BaselineIncome, Policy: p.Policy.WithDefaults(),
 	}
 	if err := p.Cases.StartGrant(ctx, in); err != nil {
-		// The request's context may be what failed; the undo must run.
-		undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if cerr := p.Grants.CancelGrant(undo, g.ID); cerr != nil {
-			s.logger.ErrorContext(ctx, "undo grant application after a failed start", "grant", g.ID, "err", cerr)
+		if err := s.undoGrant(ctx, g.ID, err); err != nil {
+			return nil, err
 		}
-		s.logger.WarnContext(ctx, "start grant workflow", "grant", g.ID, "err", err)
-		if hailurah.ErrorCode(err) != hailurah.EUNAVAILABLE {
-			err = &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
-		}
-		return nil, err
 	}
 	s.audit(c, "grant.apply", g.ID, programmeAudit(map[string]any{"household_id": g.HouseholdID, "amount": g.Amount}))
 	return g, nil
+}
+
+// undoGrant undoes the application of a grant whose workflow failed to
+// start and returns the error to show, or nil when the grant runs after
+// all. A start that timed out may have started the workflow: the store
+// refuses to undo a grant its workflow has projected, and a workflow that
+// starts after the undo finds no row and ends.
+func (s *Server) undoGrant(ctx context.Context, id string, startErr error) error {
+	// The request's context may be what failed; the undo must run.
+	undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	cerr := s.cfg.Programme.Grants.CancelGrant(undo, id)
+	if hailurah.ErrorCode(cerr) == hailurah.ECONFLICT {
+		s.logger.WarnContext(ctx, "grant workflow runs although its start failed", "grant", id, "err", startErr)
+		return nil
+	}
+	if cerr != nil {
+		s.logger.ErrorContext(ctx, "undo grant application after a failed start", "grant", id, "err", cerr)
+	}
+	s.logger.WarnContext(ctx, "start grant workflow", "grant", id, "err", startErr)
+	if hailurah.ErrorCode(startErr) != hailurah.EUNAVAILABLE {
+		return &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
+	}
+	return startErr
 }
 
 func programmeAudit(v any) string {
@@ -494,6 +453,8 @@ func grantEventLabel(typ string) string {
 		return "Check-in terlewat"
 	case hailurah.EventGrantCompleted:
 		return "Selesai"
+	case hailurah.EventGrantCancelled:
+		return "Dibatalkan"
 	}
 	return typ
 }

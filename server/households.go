@@ -375,7 +375,7 @@ func (s *Server) checkinFrom(h *hailurah.Household, body checkinBody) (*hailurah
 	key := strings.TrimSpace(body.Key)
 	switch {
 	case key == "":
-		key = h.ID + "/kunjungan/" + randomCode(12)
+		key = h.ID + "/kunjungan/" + hailurah.RandomCode(12)
 	case len(key) > 100:
 		return nil, hailurah.FieldErrorf("key", "Kunci terlalu panjang (maks. 100 karakter).")
 	default:

@@ -16,6 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/ratelimit"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 )
@@ -161,9 +163,9 @@ func (s *Server) open311Routes(r *gin.Engine) {
 
 // open311Limit is limitByIP answering in the spec's error format; format
 // "" takes it from the {id}.json|xml parameter.
-func open311Limit(l *keyedLimiter, format string) gin.HandlerFunc {
+func open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if ok, wait := l.allow(c.ClientIP()); !ok {
+		if ok, wait := l.Allow(c.ClientIP()); !ok {
 			f := format
 			if f == "" {
 				_, f, _ = splitFormat(c.Param("id"))
@@ -319,7 +321,7 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		in, err := open311Intake(f, s.cfg.Secret)
+		in, err := open311Intake(f)
 		if err != nil {
 			s.open311FailErr(c, format, err)
 			return
@@ -331,7 +333,7 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 			open311Fail(c, format, http.StatusNotFound, "service_code tidak dikenal: "+clipRunes(f.Get("service_code"), 40))
 			return
 		}
-		resp, err := s.startTicket(c.Request.Context(), in)
+		resp, err := s.cfg.Intake.Start(c.Request.Context(), in)
 		if err != nil {
 			s.open311FailErr(c, format, err)
 			return
@@ -344,8 +346,8 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 }
 
 // open311Intake validates a POST requests form into a first message.
-func open311Intake(f url.Values, secret []byte) (intake, error) {
-	in := intake{Channel: hailurah.ChannelOpen311}
+func open311Intake(f url.Values) (intake.Message, error) {
+	in := intake.Message{Channel: hailurah.ChannelOpen311}
 	code := strings.TrimSpace(f.Get("service_code"))
 	if code == "" {
 		return in, hailurah.FieldErrorf("service_code", "service_code wajib diisi.")
@@ -388,11 +390,10 @@ func open311Intake(f url.Values, secret []byte) (intake, error) {
 		*attr.dst = v
 	}
 	if phone := strings.TrimSpace(f.Get("phone")); phone != "" {
-		e164, err := whatsapp.NormalizePhone(phone)
-		if err != nil {
+		if _, err := whatsapp.NormalizePhone(phone); err != nil {
 			return in, hailurah.FieldErrorf("phone", "phone tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
 		}
-		in.SenderID = whatsapp.SenderID(secret, e164)
+		in.Phone = phone // not verified: it names the sender, and is not kept to reply to
 	}
 	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
 		u, err := url.Parse(m)

@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
@@ -20,9 +22,10 @@ var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
 func TestOpenAPICoversRoutes(t *testing.T) {
 	db := storetest.Open(t)
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
-		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &server.TemporalCases{}},
-		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{}}})
+		Cases: &workflows.Client{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
+		Intake:    runIntake(t, db, &workflows.Client{}, "at-least-32-characters-of-secret!!", time.Now, 0),
+		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &workflows.Client{}},
+		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}}})
 	if err != nil {
 		t.Fatal(err)
 	}

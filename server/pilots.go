@@ -3,19 +3,14 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/workflows"
 )
 
 // Pilots is what the routes of the 90-day pilots, the dashboards and the
@@ -30,7 +25,7 @@ type Pilots struct {
 }
 
 // PilotRunner is what the server needs of the pilot workflows.
-// TemporalPilots implements it on a Temporal client.
+// workflows.Client implements it on a Temporal client.
 type PilotRunner interface {
 	// StartPilot starts the pilot's workflow. Returns EUNAVAILABLE when
 	// Temporal cannot be reached, ECONFLICT when the id was used before.
@@ -39,61 +34,6 @@ type PilotRunner interface {
 	// it. Returns the workflow's refusals as EFORBIDDEN, ECONFLICT or
 	// EINVALID, and ECONFLICT when the pilot's workflow has ended.
 	DecidePilot(ctx context.Context, id string, req hailurah.DecisionRequest) (*hailurah.Pilot, error)
-}
-
-// TemporalPilots runs the pilot workflows on a Temporal client.
-type TemporalPilots struct {
-	Client client.Client
-}
-
-var _ PilotRunner = (*TemporalPilots)(nil)
-
-// StartPilot starts pilot-<id>; the id reuse policy refuses a second
-// workflow for the same pilot, even after the first ended.
-func (t *TemporalPilots) StartPilot(ctx context.Context, in hailurah.PilotInput) error {
-	_, err := t.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.PilotWorkflowID(in.Pilot.ID),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.PilotReviewWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return hailurah.Errorf(hailurah.ECONFLICT, "Pilot %s sudah berjalan.", in.Pilot.ID)
-	}
-	return unavailable(err)
-}
-
-// DecidePilot sends the decision update and waits for its result.
-func (t *TemporalPilots) DecidePilot(ctx context.Context, id string, req hailurah.DecisionRequest) (*hailurah.Pilot, error) {
-	h, err := t.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.PilotWorkflowID(id),
-		UpdateName:   workflows.UpdatePilotDecision,
-		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err != nil {
-		return nil, pilotWorkflowError(id, err)
-	}
-	var p hailurah.Pilot
-	if err := h.Get(ctx, &p); err != nil {
-		return nil, pilotWorkflowError(id, err)
-	}
-	return &p, nil
-}
-
-// pilotWorkflowError maps the workflow's refusals to the application's
-// errors, as workflowError does for tickets; a workflow that has ended
-// (stopped) cannot take a decision any more: ECONFLICT.
-func pilotWorkflowError(id string, err error) error {
-	if refused, ok := refusal(err); ok {
-		return refused
-	}
-	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return hailurah.Errorf(hailurah.ECONFLICT, "Pilot %s tidak lagi berjalan; keputusannya tidak dapat diubah.", id)
-	}
-	return unavailable(err)
 }
 
 // pilotRoutes registers the pilot API, the dashboards, the public open

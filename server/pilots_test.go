@@ -20,6 +20,7 @@ import (
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // pilotRunner stands in for Temporal in the HTTP tests: it records what
@@ -33,7 +34,7 @@ type pilotRunner struct {
 	started  []hailurah.PilotInput
 	decided  []hailurah.DecisionRequest
 	startErr error
-	// decideErr is the workflow's refusal, as TemporalPilots maps it.
+	// decideErr is the workflow's refusal, as workflows.Client maps it.
 	decideErr error
 }
 
@@ -115,7 +116,7 @@ func newPilotFixture(t *testing.T, db *store.DB) *pilotFixture {
 	runner := &pilotRunner{db: db}
 	db.SetNow(func() time.Time { return fixtureNow })
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, Now: func() time.Time { return fixtureNow }, Logger: slog.New(slog.DiscardHandler),
+		Cases: &workflows.Client{}, Now: func() time.Time { return fixtureNow }, Logger: slog.New(slog.DiscardHandler),
 		Pilots: &server.Pilots{Store: db, KPIs: db, Runner: runner}})
 	if err != nil {
 		t.Fatal(err)
@@ -436,11 +437,11 @@ func TestPilotPages(t *testing.T) {
 func TestOpenAPIDocumentsPilotRoutes(t *testing.T) {
 	db := storetest.Open(t)
 	f := newPilotFixture(t, db)
-	plain, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: &server.TemporalCases{}})
+	plain, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: &workflows.Client{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: &server.TemporalCases{},
+	full, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: &workflows.Client{},
 		Pilots: &server.Pilots{Store: db, KPIs: db, Runner: f.runner}})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // endedCases answers every grant action as if the grant's workflow had
@@ -39,6 +40,13 @@ func (endedCases) ActGrant(_ context.Context, id string, _ hailurah.GrantActionR
 // fasilitator and lurah.
 func newProgrammeFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
+	return newProgrammeFixtureWith(t, db, endedCases{})
+}
+
+// newProgrammeFixtureWith is newProgrammeFixture with the grant workflows
+// cases stands for.
+func newProgrammeFixtureWith(t *testing.T, db *store.DB, cases server.GrantCases) *fixture {
+	t.Helper()
 	f := newFixture(t, db)
 	ctx := context.Background()
 	for _, u := range []hailurah.User{
@@ -58,8 +66,8 @@ func newProgrammeFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, DataDir: t.TempDir(), Now: f.now.Now,
-		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: endedCases{}}})
+		Cases: &workflows.Client{}, DataDir: t.TempDir(), Now: f.now.Now,
+		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: cases}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,6 +432,45 @@ func TestParticipationAPI(t *testing.T) {
 		}
 		if _, list, _ := f.progStaff("lurah").progGet("/api/v1/padat-karya"); len(list["items"].([]any)) != 1 {
 			t.Fatalf("padat karya list: %v", list)
+		}
+	})
+}
+
+// timedOutCases starts a grant the way a start that timed out after
+// reaching Temporal does: the workflow runs and projects the grant, the
+// server is told the start failed.
+type timedOutCases struct {
+	endedCases
+	grants hailurah.GrantService
+}
+
+func (c timedOutCases) StartGrant(ctx context.Context, in hailurah.GrantInput) error {
+	g := &hailurah.Grant{ID: in.GrantID, HouseholdID: in.HouseholdID, HouseholdName: in.HouseholdName, Kelurahan: in.Kelurahan,
+		Amount: in.Amount, Purpose: in.Purpose, Plan: in.Plan, Status: hailurah.GrantApplied, AppliedBy: in.AppliedBy,
+		AppliedAt: in.AppliedAt, Version: 1}
+	if err := c.grants.ProjectGrant(ctx, &hailurah.GrantProjection{Grant: g}); err != nil {
+		return err
+	}
+	return hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan alur kerja sedang tidak tersedia.")
+}
+
+// TestGrantStartThatTimedOutButRan: the undo of a failed start is refused
+// for a grant its workflow has projected, so the application stands and
+// the fasilitator is told it was made, not that it failed.
+func TestGrantStartThatTimedOutButRan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newProgrammeFixtureWith(t, db, timedOutCases{grants: db})
+		importGood(t, f)
+		resp, out := f.progStaff("fasilitator").progPost("/api/v1/grants", map[string]any{"household_id": "TMN-001",
+			"amount": 2_000_000, "purpose": "alat", "plan": "Membeli oven dan loyang untuk usaha kue basah."})
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("apply: %d %v", resp.StatusCode, out)
+		}
+		if list, _ := db.ListGrants(context.Background(), hailurah.GrantFilter{}); len(list) != 1 || list[0].ID != out["id"] {
+			t.Fatalf("grants: %+v", list)
+		}
+		if r := budgetReserved(t, db); r != 2_000_000 {
+			t.Errorf("reserved Rp %d, want the running grant's Rp 2.000.000", r)
 		}
 	})
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/ratelimit"
 )
 
 // Check is one dependency /readyz waits for.
@@ -78,15 +80,28 @@ type Config struct {
 	// /siap-taman, /pilot, /data).
 	Pilots *Pilots
 
-	// Channels stores inbound messages and contacts for the WhatsApp
-	// webhook, gateways, Open311 and the simulated phone (webhook.go);
-	// those routes exist only when it is set, with Tickets and Cases.
+	// Intake takes the citizens' messages the channels parse to their
+	// tickets (intake.Intake); POST /api/v1/curhat exists only when it is
+	// set, and the channels only with Channels too.
+	Intake Intake
+	// Channels serves the WhatsApp webhook's status reports and the
+	// simulated phone (webhook.go); the WhatsApp webhook, gateways,
+	// Open311 and the simulated phone exist only when it is set, with
+	// Tickets, Cases and Intake.
 	Channels ChannelStore
 	// WhatsApp configures the webhook: verify token, app secret, number.
 	WhatsApp WhatsAppSettings
-	// InboxSweepEvery is how often the inbox looks for stored messages
-	// nobody is handing over (inbox.go); 0 means every 10 seconds.
-	InboxSweepEvery time.Duration
+}
+
+// Intake is what the channels need of package intake: they parse a
+// message and hand it on.
+type Intake interface {
+	// Accept keeps a message for the inbox to hand over after the answer.
+	Accept(ctx context.Context, m intake.Message) error
+	// Receive keeps a message and hands it over before returning.
+	Receive(ctx context.Context, m intake.Message) (intake.Receipt, error)
+	// Start makes a new ticket of a form's message.
+	Start(ctx context.Context, m intake.Message) (*intake.Started, error)
 }
 
 // RulesView is the active rules file, for the admin's read-only view.
@@ -104,12 +119,11 @@ type Server struct {
 	http     *http.Server
 	listener net.Listener
 	throttle *loginThrottle
-	intake   *keyedLimiter // POST /curhat and tracking replies, per IP
-	tracking *keyedLimiter // GET /track, per IP
+	intake   *ratelimit.Keyed // POST /curhat and tracking replies, per IP
+	tracking *ratelimit.Keyed // GET /track, per IP
 	metrics  *metrics
 	pages    map[string]*template.Template
-	channels *channelState // the webhook's limiters and locks; nil without Config.Channels
-	inbox    *inbox        // hands stored WhatsApp messages over (inbox.go); nil without channels
+	channels *channelState // the webhook's limiter; nil without Config.Channels
 }
 
 // New builds the server and its routes.
@@ -132,9 +146,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionAbsolute == 0 {
 		cfg.SessionAbsolute = 12 * time.Hour
 	}
-	if cfg.InboxSweepEvery <= 0 {
-		cfg.InboxSweepEvery = inboxSweepEvery
-	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -143,8 +154,8 @@ func New(cfg Config) (*Server, error) {
 		logger:   cfg.Logger,
 		now:      cfg.Now,
 		throttle: newLoginThrottle(cfg.Now),
-		intake:   newKeyedLimiter(10, 5, cfg.Now),
-		tracking: newKeyedLimiter(60, 20, cfg.Now),
+		intake:   ratelimit.New(10, 5, cfg.Now),
+		tracking: ratelimit.New(60, 20, cfg.Now),
 		metrics:  newMetrics(prometheus.NewRegistry()),
 	}
 	pages, err := parsePages()
@@ -155,9 +166,6 @@ func New(cfg Config) (*Server, error) {
 	s.engine = s.routes()
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted proxies: %w", err)
-	}
-	if s.channels != nil {
-		s.startInbox()
 	}
 	return s, nil
 }
@@ -216,9 +224,6 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.http != nil {
 		err = s.http.Shutdown(ctx)
 	}
-	if s.inbox != nil {
-		s.inbox.stop()
-	}
 	return err
 }
 
@@ -245,7 +250,9 @@ func (s *Server) routes() *gin.Engine {
 	api.GET("/audit", s.requireStaff, requireRole(hailurah.RoleAdmin), s.apiAudit)
 	r.GET("/api/openapi.json", s.openAPI)
 	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
-		api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
+		if s.cfg.Intake != nil {
+			api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
+		}
 		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
 		api.POST("/track/:code/reply", limitByIP(s.intake), refuseStaff, s.apiTrackReply)
 

@@ -56,6 +56,7 @@ var publicEventLabels = map[string]string{
 	hailurah.EventCitizenReopened:  "Warga menyatakan belum selesai",
 	hailurah.EventAutoClosed:       "Ditutup otomatis",
 	hailurah.EventEscalated:        "Diteruskan ke Lurah",
+	hailurah.EventCancelled:        "Ditutup",
 }
 
 // apiTrack: GET /api/v1/track/{code}. Public: no name, phone or staff
@@ -141,7 +142,7 @@ func (s *Server) apiTrackReply(c *gin.Context) {
 		fail(c, hailurah.FieldErrorf("text", "Balasan terlalu panjang (maks. %d karakter).", MaxCurhatText))
 		return
 	}
-	msg := hailurah.CitizenMessage{ID: "web-" + randomCode(20), At: s.now(), Text: text, Channel: t.Channel}
+	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.now(), Text: text, Channel: t.Channel}
 	if err := s.cfg.Cases.SignalCitizen(c.Request.Context(), t.ID, msg); err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket ini sudah ditutup. Kirim curhat baru bila masalah muncul lagi.")

@@ -130,6 +130,7 @@ var eventLabels = map[string]string{
 	hailurah.EventRated:            "Penilaian warga",
 	hailurah.EventFlags:            "Anonim/tembusan diubah",
 	hailurah.EventDraftSent:        "Draf surat dikirim",
+	hailurah.EventCancelled:        "Dibatalkan oleh operator",
 	hailurah.ActionVerify:          "Triase diverifikasi",
 	hailurah.ActionReply:           "Balasan petugas",
 	hailurah.ActionAssign:          "Diteruskan ke dinas",

@@ -31,6 +31,7 @@ var notificationKinds = map[string]string{
 	hailurah.NotifyDone:            "Selesai dikerjakan",
 	hailurah.NotifyReopened:        "Dibuka kembali",
 	hailurah.NotifyTriageFailed:    "Analisis gagal",
+	hailurah.NotifyCancelled:       "Dibatalkan",
 	hailurah.NotifyDigest:          "Ringkasan mingguan",
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/workflows"
 )
 
 // uiFixture is the server with the ticket pages on the real store. Its
@@ -54,7 +55,7 @@ func newUIFixtureIn(t *testing.T, rules server.RulesView, zone hailurah.Zone) *u
 	}
 	dir := t.TempDir()
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
-		Cases: &server.TemporalCases{}, DataDir: dir, Rules: rules, Now: f.now.Now, Zone: zone})
+		Cases: &workflows.Client{}, DataDir: dir, Rules: rules, Now: f.now.Now, Zone: zone})
 	if err != nil {
 		t.Fatal(err)
 	}

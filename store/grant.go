@@ -267,7 +267,10 @@ func nextGrantID(tx *gorm.DB, at time.Time) (string, error) {
 
 // CancelGrant removes a grant whose workflow never started (the server
 // could not reach Temporal) with its events, and gives its reservation
-// back. A grant the workflow has projected is running: ECONFLICT.
+// back. A grant the workflow has projected is running: ECONFLICT, also
+// when that projection commits while the undo runs (the delete is
+// conditional). A workflow that started after all and finds its row gone
+// ends (workflows.ErrorWithdrawn).
 func (db *DB) CancelGrant(ctx context.Context, id string) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
 		var row grantRow
@@ -279,10 +282,14 @@ func (db *DB) CancelGrant(ctx context.Context, id string) error {
 		if row.Version > 0 || row.Status != string(hailurah.GrantApplied) {
 			return hailurah.Errorf(hailurah.ECONFLICT, "Hibah %s sudah berjalan dan tidak dapat dibatalkan.", id)
 		}
-		if err := tx.Where("grant_id = ?", id).Delete(&grantEventRow{}).Error; err != nil {
-			return err
+		res := tx.Where("id = ? AND version = 0 AND status = ?", id, string(hailurah.GrantApplied)).Delete(&grantRow{})
+		if res.Error != nil {
+			return res.Error
 		}
-		if err := tx.Where("id = ?", id).Delete(&grantRow{}).Error; err != nil {
+		if res.RowsAffected == 0 {
+			return hailurah.Errorf(hailurah.ECONFLICT, "Hibah %s sudah berjalan dan tidak dapat dibatalkan.", id)
+		}
+		if err := tx.Where("grant_id = ?", id).Delete(&grantEventRow{}).Error; err != nil {
 			return err
 		}
 		if row.BudgetReleased {

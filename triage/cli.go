@@ -26,23 +26,27 @@ type cliInput struct {
 
 // cliOutput is one line of `hailurah triage` output.
 type cliOutput struct {
-	ID             json.RawMessage `json:"id,omitempty"`
-	Kategori       string          `json:"kategori"`
-	Subkategori    string          `json:"subkategori"`
-	Urgency        int             `json:"urgency"`
-	Severity       string          `json:"severity"`
-	RT             string          `json:"rt"`
-	RW             string          `json:"rw"`
-	Kelurahan      string          `json:"kelurahan"`
-	Tembusan       *bool           `json:"tembusan"`
-	Anonim         *bool           `json:"anonim"`
-	Escalate       bool            `json:"escalate"`
-	Unit           string          `json:"unit"`
-	Summary        string          `json:"summary"`
-	Solutions      Solutions       `json:"solutions"`
-	ModelVersion   string          `json:"model_version"`
-	Fallback       string          `json:"fallback,omitempty"`
-	PeopleAffected int             `json:"people_affected,omitempty"`
+	ID           json.RawMessage `json:"id,omitempty"`
+	Kategori     string          `json:"kategori"`
+	Subkategori  string          `json:"subkategori"`
+	Urgency      int             `json:"urgency"`
+	Severity     string          `json:"severity"`
+	RT           string          `json:"rt"`
+	RW           string          `json:"rw"`
+	Kelurahan    string          `json:"kelurahan"`
+	Tembusan     *bool           `json:"tembusan"`
+	Anonim       *bool           `json:"anonim"`
+	Escalate     bool            `json:"escalate"`
+	Unit         string          `json:"unit"`
+	Summary      string          `json:"summary"`
+	Solutions    Solutions       `json:"solutions"`
+	ModelVersion string          `json:"model_version"`
+	// ClassifierVersion names the rules, model and floor that decided.
+	ClassifierVersion string `json:"classifier_version,omitempty"`
+	// Safety names the dangers to life the safety floor found.
+	Safety         []string `json:"safety,omitempty"`
+	Fallback       string   `json:"fallback,omitempty"`
+	PeopleAffected int      `json:"people_affected,omitempty"`
 }
 
 type cliError struct {
@@ -130,6 +134,7 @@ func cliLine(ctx context.Context, c Classifier, raw []byte, tooLong bool, line i
 		Severity: t.Severity, RT: t.RT, RW: t.RW, Kelurahan: t.Kelurahan, Tembusan: t.Tembusan,
 		Anonim: t.Anonim, Escalate: t.Escalate, Unit: t.Unit, Summary: t.Summary,
 		Solutions: t.Solutions, ModelVersion: t.ModelVersion, Fallback: t.Fallback,
+		ClassifierVersion: t.ClassifierVersion, Safety: t.Safety,
 		PeopleAffected: t.PeopleAffected,
 	}
 }

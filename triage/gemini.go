@@ -163,7 +163,9 @@ const maxPromptRunes = 6000
 func (g *geminiClassifier) ask(ctx context.Context, text string, msg Message) (*Triage, string) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
-	contents := genai.Text(MaskPII(truncate(text, maxPromptRunes)))
+	// The model reads the problem, as the rules do: the template's fields
+	// are parsed here, and its fixed phrases are no evidence.
+	contents := genai.Text(MaskPII(truncate(msg.Problem, maxPromptRunes)))
 
 	reason := ""
 	delay := g.cfg.RetryDelay
@@ -290,8 +292,11 @@ func (g *geminiClassifier) parse(resp *genai.GenerateContentResponse, msg Messag
 	}
 	// Escalation is policy, not the model's call: the threshold and the
 	// critical keywords of rules.yaml decide.
-	t.CriticalKeywords = (&rulesClassifier{rules: g.rules}).score(msg.Body).escalate
+	t.CriticalKeywords = (&rulesClassifier{rules: g.rules}).score(msg.Problem).escalate
 	t.Escalate = t.Urgency >= g.rules.EscalationThreshold() || len(t.CriticalKeywords) > 0
+	// The floor reads every message whatever the model answered.
+	applySafetyFloor(t, msg, g.rules, nil)
+	t.ClassifierVersion = t.ModelVersion + "+" + SafetyFloorVersion
 	return t, ""
 }
 

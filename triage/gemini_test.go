@@ -369,9 +369,11 @@ func TestGeminiPolicyFields(t *testing.T) {
 		{"kelurahan means no dinas", "surat pengantar SKCK", func(m map[string]any) {
 			m["kategori"], m["subkategori"], m["urgency"], m["unit"] = "administrasi", "Surat Pengantar", 1, "kelurahan"
 		}, "", false, "High"},
+		// The safety floor also raises the urgency to 5, so the severity
+		// follows it.
 		{"critical keyword escalates whatever the model says", "anak tetangga gizi buruk", func(m map[string]any) {
 			m["kategori"], m["subkategori"], m["urgency"], m["unit"] = "kesehatan", "Gizi", 2, "dinkes"
-		}, "dinkes", true, "High"},
+		}, "dinkes", true, "Critical"},
 		{"bad severity is derived from urgency", "sampah numpuk", func(m map[string]any) {
 			m["urgency"], m["severity"] = 3, "Urgent"
 		}, "dlh", false, "Medium"},
@@ -440,5 +442,41 @@ func TestNewChoosesClassifier(t *testing.T) {
 	}
 	if tr.Fallback != "" || fake.calls() != 1 {
 		t.Errorf("with a key New did not ask Gemini: fallback %q, calls %d", tr.Fallback, fake.calls())
+	}
+}
+
+// TestGeminiSafetyFloor: the floor reads the message after Gemini, whether
+// Gemini underrates the danger or refuses to answer it.
+func TestGeminiSafetyFloor(t *testing.T) {
+	const text = "HAI LURAH Taman\nAku mau curhat dong. Aku warga RT 02/RW 01. Teman saya bilang mau bunuh diri malam ini. Tolong bantu ya HAI LURAH, terima kasih."
+	fake, srv := newFakeGemini(t, replyText(goodOutput(func(m map[string]any) {
+		m["kategori"], m["subkategori"], m["urgency"], m["unit"], m["severity"] = "lainnya", "Umum", 1, "", "Low"
+	})))
+	tr, err := newTestGemini(t, srv, nil).Classify(context.Background(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Fallback != "" || tr.Urgency != 5 || !tr.Escalate || tr.Kategori != "kesehatan" || tr.Unit != "dinkes" || len(tr.Safety) == 0 {
+		t.Errorf("Gemini's urgency 1: got %+v, want the floor's urgency 5, kesehatan, dinkes, escalated", tr)
+	}
+	if !strings.HasSuffix(tr.ClassifierVersion, "+"+SafetyFloorVersion) {
+		t.Errorf("classifier version %q does not name the floor", tr.ClassifierVersion)
+	}
+	// The template's phrases are not sent; the problem is.
+	sent := fake.request(0).Contents[0].Parts[0].Text
+	if strings.Contains(sent, "curhat dong") || !strings.Contains(sent, "bunuh diri") {
+		t.Errorf("sent %q, want the problem without the template", sent)
+	}
+
+	_, srv = newFakeGemini(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"promptFeedback":{"blockReason":"SAFETY"},"modelVersion":"gemini-2.5-flash"}`)
+	})
+	tr, err = newTestGemini(t, srv, nil).Classify(context.Background(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Fallback != FallbackBlocked || tr.Urgency != 5 || !tr.Escalate || len(tr.Safety) == 0 {
+		t.Errorf("blocked by Gemini: got %+v, want the rules' answer with the floor", tr)
 	}
 }

@@ -23,6 +23,8 @@ const (
 	roleComplaint
 	rolePositive
 	roleNegative
+	roleUnreal   // urgency.unreal
+	roleAllClear // urgency.all_clear
 )
 
 // phrase is one keyword or cue, in canonical tokens.
@@ -70,7 +72,6 @@ func compileLexicon(f *ruleFile) *lexicon {
 		slang:   make(map[string][]string, len(f.Normalize.Slang)),
 		keep:    make(map[string]bool, len(f.Normalize.Keep)),
 		vocab:   make(map[string]bool),
-		deletes: make(map[string]string),
 		byFirst: make(map[string][]*phrase),
 	}
 	for w, to := range f.Normalize.Slang {
@@ -115,6 +116,8 @@ func compileLexicon(f *ruleFile) *lexicon {
 	addRole(f.Urgency.Complaint, roleComplaint)
 	addRole(f.Sentiment.Positive, rolePositive)
 	addRole(f.Sentiment.Negative, roleNegative)
+	addRole(f.Urgency.Unreal, roleUnreal)
+	addRole(f.Urgency.AllClear, roleAllClear)
 	// An escalation keyword keeps the operator's spelling for reporting.
 	for _, text := range f.Escalation.CriticalKeywords {
 		add(text).text = text
@@ -176,45 +179,93 @@ func compileLexicon(f *ruleFile) *lexicon {
 			return ps[i].text < ps[j].text
 		})
 	}
-	for w := range lx.vocab {
-		if len(w) < 5 || !isASCII(w) {
+	lx.deletes = deletions(lx.vocab, 5)
+	return lx
+}
+
+// sub returns the subkategori of a kategori by code, or nil.
+func (lx *lexicon) sub(kategori, code string) *subInfo {
+	for i := range lx.subs {
+		s := &lx.subs[i]
+		if s.code == code && lx.kategoris[s.kat].code == kategori {
+			return s
+		}
+	}
+	return nil
+}
+
+// deletions maps every ASCII word of vocab with at least minLen letters,
+// one letter dropped, to the word; to "" when two words give the same.
+func deletions(vocab map[string]bool, minLen int) map[string]string {
+	out := make(map[string]string)
+	for w := range vocab {
+		if len(w) < minLen || !isASCII(w) {
 			continue
 		}
 		for i := range len(w) {
 			d := w[:i] + w[i+1:]
-			if prev, ok := lx.deletes[d]; ok && prev != w {
-				lx.deletes[d] = ""
+			if prev, ok := out[d]; ok && prev != w {
+				out[d] = ""
 			} else {
-				lx.deletes[d] = w
+				out[d] = w
 			}
 		}
 	}
-	return lx
+	return out
 }
 
 // analysis is what the lexicon finds in one message.
 type analysis struct {
-	tokens   []string // canonical
-	hits     []*phrase
+	tokens []string // canonical
+	raw    []string // as tokenize wrote them
+	hits   []*phrase
+	// negated[i] says hits[i] follows "tidak ada", "tanpa" or "bukan": "tidak
+	// ada korban" is no danger cue.
+	negated []bool
+	// unreal[i] says an urgency.unreal phrase ends at most four words
+	// before hits[i]: "simulasi kebakaran", "kalau ada kebakaran".
+	unreal   []bool
 	question bool // a '?' in the text
 }
 
 func (lx *lexicon) analyze(text string) analysis {
 	a := analysis{question: strings.ContainsRune(text, '?')}
 	raw := tokenize(text)
+	a.raw = raw
 	a.tokens = make([]string, 0, len(raw)+4)
 	for _, t := range raw {
 		a.tokens = lx.canon(a.tokens, t)
 	}
+	unrealEnd := -100 // token index after the last unreal phrase
 	for i, t := range a.tokens {
 		for _, p := range lx.byFirst[t] {
-			if !hasPrefixTokens(a.tokens[i:], p.tokens) || containsPhrase(a.hits, p) {
+			if !hasPrefixTokens(a.tokens[i:], p.tokens) {
+				continue
+			}
+			if p.roles&roleUnreal != 0 {
+				unrealEnd = max(unrealEnd, i+len(p.tokens))
+			}
+			if containsPhrase(a.hits, p) {
 				continue
 			}
 			a.hits = append(a.hits, p)
+			a.negated = append(a.negated, negatedAt(a.tokens, i))
+			a.unreal = append(a.unreal, unrealEnd <= i && i-unrealEnd < 4)
 		}
 	}
 	return a
+}
+
+// negatedAt reports whether the phrase at tokens[i] is denied by the words
+// before it: "tanpa korban", "tidak ada (yang) luka", "bukan kebakaran".
+func negatedAt(tokens []string, i int) bool {
+	if i >= 1 && (tokens[i-1] == "tanpa" || tokens[i-1] == "bukan") || i >= 2 && tokens[i-2] == "bukan" {
+		return true
+	}
+	if i >= 1 && tokens[i-1] == "yang" {
+		i--
+	}
+	return i >= 2 && tokens[i-1] == "ada" && (tokens[i-2] == "tidak" || tokens[i-2] == "belum")
 }
 
 func hasPrefixTokens(toks, prefix []string) bool {

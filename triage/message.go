@@ -23,6 +23,11 @@ type Message struct {
 	Tembusan  *bool  // nil when the message does not say
 	Anonim    *bool
 	Body      string // the curhat without greeting header and flags
+	// Problem is Body without the format's boilerplate ("aku mau curhat
+	// dong", "aku warga RT…/RW…", "tolong bantu ya HAI LURAH", a closing
+	// "terima kasih"): the words kategori and urgency are decided on. It is
+	// Body when nothing else would be left.
+	Problem string
 }
 
 // MadiunKelurahan lists the 27 kelurahan of Kota Madiun. ParseMessage uses it
@@ -68,27 +73,23 @@ func ParseMessage(text string) Message {
 		m.Kelurahan, m.Lurah, body = parseHeader(text[loc[1]:])
 	}
 
-	body = flagRE.ReplaceAllStringFunc(body, func(s string) string {
-		sub := flagRE.FindStringSubmatch(s)
-		v := yesWord(sub[2])
-		if strings.EqualFold(sub[1], "tembusan") {
-			m.Tembusan = &v
-		} else {
-			m.Anonim = &v
-		}
-		return ""
-	})
-
-	if sub := rtrwPairRE.FindStringSubmatch(text); sub != nil {
-		m.RT, m.RW = twoDigits(sub[1]), twoDigits(sub[2])
-	} else {
-		if sub := rtRE.FindStringSubmatch(text); sub != nil {
-			m.RT = twoDigits(sub[1])
-		}
-		if sub := rwRE.FindStringSubmatch(text); sub != nil {
-			m.RW = twoDigits(sub[1])
-		}
+	// The expressions below ignore case, so they cannot skip ahead to a
+	// literal; a message without their words does not run them.
+	lower := strings.ToLower(text)
+	if strings.Contains(lower, "tembusan") || strings.Contains(lower, "anonim") || strings.Contains(lower, "anonym") {
+		body = flagRE.ReplaceAllStringFunc(body, func(s string) string {
+			sub := flagRE.FindStringSubmatch(s)
+			v := yesWord(sub[2])
+			if strings.EqualFold(sub[1], "tembusan") {
+				m.Tembusan = &v
+			} else {
+				m.Anonim = &v
+			}
+			return ""
+		})
 	}
+
+	m.RT, m.RW = findRTRW(text, strings.Contains(lower, "rt"), strings.Contains(lower, "rw"))
 
 	body = blankRE.ReplaceAllString(body, "\n\n")
 	lines := strings.Split(body, "\n")
@@ -96,7 +97,84 @@ func ParseMessage(text string) Message {
 		lines[i] = strings.TrimRightFunc(l, unicode.IsSpace)
 	}
 	m.Body = strings.TrimSpace(strings.Join(lines, "\n"))
+	m.Problem = stripBoilerplate(m.Body)
 	return m
+}
+
+// boilerplate lists the seed template's fixed phrases and the greetings
+// around a curhat, each behind a word it cannot match without, so a message
+// without it costs no regular expression. They say nothing about the
+// problem, and their words ("curhat", "tolong", "terima kasih") would
+// otherwise outweigh it.
+var boilerplate = []struct {
+	hint, hint2 string
+	re          *regexp.Regexp
+}{
+	{"curhat", "", regexp.MustCompile(`(?i)\b(?:aku|saya|kami|sy)\s+(?:mau|ingin|pengen|pingin|arep)\s+curhat(?:\s+(?:dong|donk|nih|ya|yah|pak|bu|sedikit|sebentar))*\b[.,!]*`)},
+	{"warga", "rt", regexp.MustCompile(`(?i)\b(?:aku|saya|kami|sy)\s+(?:adalah\s+)?warga\s+(?:dari\s+)?rt\s*[.:]?\s*\d{1,3}(?:\s*[/,.-]?\s*rw\s*[.:]?\s*\d{1,3})?[.,]?`)},
+	{"bantu", "tolong", regexp.MustCompile(`(?i)\btolong\s+(?:di)?bantu(?:\s+(?:ya|yah|pak|bu))*(?:\s+hai\s+lurah)?\b[.,!]*`)},
+	{"hai lurah", "", regexp.MustCompile(`(?i)\bhai\s+lurah\b[.,!]*`)},
+	{"assalam", "", regexp.MustCompile(`(?i)\bassalamu['’]?alaikum(?:\s+(?:wr\.?\s*wb|warahmatullahi\s+wabarakatuh))?\b[.,!]*`)},
+	{"selamat", "", regexp.MustCompile(`(?i)\bselamat\s+(?:pagi|siang|sore|malam)(?:\s+(?:pak|bu|bapak|ibu))?(?:\s+lurah)?\b[.,!]*`)},
+	{"mengganggu", "", regexp.MustCompile(`(?i)\bmohon\s+maaf\s+mengganggu\b[.,!]*`)},
+}
+
+var (
+	// thanksTailRE is a closing thanks, from its first word to the end.
+	thanksTailRE = regexp.MustCompile(`(?i)^(?:terima\s*kasih|terimakasih|makasih|matur\s+nuwun)(?:\s+(?:ya|banyak|sebelumnya|atas\s+bantuannya|pak|bu|hai\s+lurah|lurah))*[\s.,!🙏]*$`)
+	spacesRE     = regexp.MustCompile(`[ \t]{2,}`)
+)
+
+// stripBoilerplate returns body without the template's phrases and a closing
+// thanks, or body itself when nothing would be left (a message that is only
+// thanks is about the thanks).
+func stripBoilerplate(body string) string {
+	lower := strings.ToLower(body)
+	p := body
+	for _, b := range boilerplate {
+		if strings.Contains(lower, b.hint) && strings.Contains(lower, b.hint2) {
+			p = b.re.ReplaceAllString(p, " ")
+		}
+	}
+	thanks := strings.Contains(lower, "terima") || strings.Contains(lower, "makasih") || strings.Contains(lower, "matur")
+	if lp := strings.ToLower(p); thanks && len(lp) == len(p) {
+		j := -1
+		for _, w := range []string{"terima", "makasih", "matur"} {
+			j = max(j, strings.LastIndex(lp, w))
+		}
+		if j >= 0 && thanksTailRE.MatchString(p[j:]) {
+			p = strings.TrimRight(p[:j], " \t\n,")
+		}
+	}
+	if strings.Contains(p, "  ") {
+		p = spacesRE.ReplaceAllString(p, " ")
+	}
+	p = strings.TrimSpace(p)
+	if strings.IndexFunc(p, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return body
+	}
+	return p
+}
+
+// findRTRW reads the RT and RW numbers; hasRT and hasRW say whether the
+// letters occur at all.
+func findRTRW(text string, hasRT, hasRW bool) (rt, rw string) {
+	if hasRT && hasRW {
+		if sub := rtrwPairRE.FindStringSubmatch(text); sub != nil {
+			return twoDigits(sub[1]), twoDigits(sub[2])
+		}
+	}
+	if hasRT {
+		if sub := rtRE.FindStringSubmatch(text); sub != nil {
+			rt = twoDigits(sub[1])
+		}
+	}
+	if hasRW {
+		if sub := rwRE.FindStringSubmatch(text); sub != nil {
+			rw = twoDigits(sub[1])
+		}
+	}
+	return rt, rw
 }
 
 // parseHeader reads "<kelurahan> <lurah>" after the greeting, up to the end

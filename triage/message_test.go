@@ -275,3 +275,27 @@ func FuzzParseMessage(f *testing.F) {
 		}
 	})
 }
+
+// TestProblemWithoutBoilerplate: the seed template's fixed phrases are read
+// for their fields and left out of the problem; a message that is only a
+// greeting or thanks keeps its words.
+func TestProblemWithoutBoilerplate(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"HAI LURAH Taman Irfa Darojat\nAku mau curhat dong. Aku warga RT 03/RW 02. Di jalan depan gang ada lubang besar, motor jatuh. Tolong bantu ya HAI LURAH, terima kasih.\nTEMBUSAN: TIDAK\nANONIM: YA",
+			"Di jalan depan gang ada lubang besar, motor jatuh."},
+		{"Assalamualaikum pak lurah, saya warga RT 4 RW 1 mau lapor got mampet. Terima kasih banyak pak",
+			"pak lurah, mau lapor got mampet."},
+		{"Selamat pagi Bu Lurah. Sampah belum diangkut. Makasih 🙏", "Sampah belum diangkut."},
+		{"terima kasih pak lurah, mantap", "terima kasih pak lurah, mantap"},
+		{"HAI LURAH Taman\nAku mau curhat dong.", "Aku mau curhat dong."},
+	}
+	for _, tt := range tests {
+		if got := ParseMessage(tt.text).Problem; got != tt.want {
+			t.Errorf("Problem(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	m := ParseMessage(tests[0].text)
+	if m.RT != "03" || m.RW != "02" || m.Kelurahan != "Taman" || m.Tembusan == nil || *m.Tembusan || m.Anonim == nil || !*m.Anonim {
+		t.Errorf("fields lost with the boilerplate: %+v", m)
+	}
+}

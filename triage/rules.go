@@ -61,6 +61,11 @@ type urgencyRules struct {
 	Question   []string `yaml:"question"`
 	Suggestion []string `yaml:"suggestion"`
 	Complaint  []string `yaml:"complaint"`
+	// Unreal lists words that, just before a danger cue, say it is not
+	// happening now: a drill, a question about one, the past.
+	Unreal []string `yaml:"unreal"`
+	// AllClear, with a calm cue, says nobody was hurt.
+	AllClear []string `yaml:"all_clear"`
 }
 
 type sentimentRules struct {
@@ -290,6 +295,8 @@ func (f *ruleFile) validate() error {
 		"urgency.question":             f.Urgency.Question,
 		"urgency.suggestion":           f.Urgency.Suggestion,
 		"urgency.complaint":            f.Urgency.Complaint,
+		"urgency.unreal":               f.Urgency.Unreal,
+		"urgency.all_clear":            f.Urgency.AllClear,
 		"sentiment.positive":           f.Sentiment.Positive,
 		"sentiment.negative":           f.Sentiment.Negative,
 	}

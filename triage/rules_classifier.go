@@ -2,7 +2,9 @@ package triage
 
 import (
 	"context"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +16,9 @@ import (
 // classifier and the fallback when Gemini fails.
 type rulesClassifier struct {
 	rules *Rules
+	model *Model
+	// modelClass maps the lexicon's kategori index to the model's class.
+	modelClass []int
 }
 
 // NewRulesClassifier returns the offline classifier; nil means the embedded
@@ -22,7 +27,25 @@ func NewRulesClassifier(r *Rules) Classifier {
 	if r == nil {
 		r = mustLoadEmbeddedRules()
 	}
-	return &rulesClassifier{rules: r}
+	return newRulesClassifier(r, defaultModel)
+}
+
+func newRulesClassifier(r *Rules, m *Model) *rulesClassifier {
+	c := &rulesClassifier{rules: r, model: m}
+	if m == nil {
+		return c
+	}
+	for _, k := range r.lex.kategoris {
+		j := slices.Index(m.Classes, k.code)
+		if j < 0 {
+			// A model without this kategori cannot weigh it; classify by
+			// the rules alone.
+			c.model = nil
+			return c
+		}
+		c.modelClass = append(c.modelClass, j)
+	}
+	return c
 }
 
 // Classify never fails for a non-empty message. Returns EINVALID for an
@@ -38,6 +61,7 @@ func (c *rulesClassifier) Classify(_ context.Context, text string) (*Triage, err
 type scores struct {
 	kategori   []float64
 	sub        []float64
+	subReal    []float64 // sub without the words in an unreal context
 	escalate   []string
 	critical   bool
 	calm       bool
@@ -49,6 +73,9 @@ type scores struct {
 	positive   int
 	negative   int
 	sick       bool
+	noHarm     bool     // a danger cue denied: "tidak ada korban"
+	tokens     []string // canonical, for the model
+	raw        []string // as tokenize wrote them, for the safety floor
 }
 
 // sickWords are tokens that mean someone is ill, for the Puskesmas step.
@@ -60,14 +87,32 @@ func (c *rulesClassifier) score(body string) scores {
 	s := scores{
 		kategori: make([]float64, len(lx.kategoris)),
 		sub:      make([]float64, len(lx.subs)),
+		subReal:  make([]float64, len(lx.subs)),
 		question: a.question,
+		tokens:   a.tokens,
+		raw:      a.raw,
 	}
-	for _, p := range a.hits {
+	for i, p := range a.hits {
+		if a.negated[i] {
+			// "tidak ada korban", "tanpa korban luka"
+			s.noHarm = s.noHarm || p.roles&(roleRaise|roleCritical) != 0
+			continue
+		}
+		real := !a.unreal[i] && p.roles&roleUnreal == 0
 		for _, sw := range p.subs {
 			s.sub[sw.sub] += sw.weight
 			s.kategori[lx.subs[sw.sub].kat] += sw.weight
+			if real {
+				s.subReal[sw.sub] += sw.weight
+			}
 		}
 		r := p.roles
+		s.noHarm = s.noHarm || r&roleAllClear != 0
+		if a.unreal[i] {
+			// "simulasi kebakaran": the kebakaran still names the
+			// kategori, but is no danger now.
+			r &^= roleEscalate | roleCritical | roleRaise
+		}
 		if r&roleEscalate != 0 {
 			s.escalate = append(s.escalate, p.text)
 			s.critical = true
@@ -102,17 +147,9 @@ func (c *rulesClassifier) score(body string) scores {
 
 func (c *rulesClassifier) classify(msg Message) *Triage {
 	lx := c.rules.lex
-	s := c.score(msg.Body)
+	s := c.score(msg.Problem)
 
-	// Kategori: the highest total; ties go to the higher priority, which is
-	// the order of lx.kategoris.
-	best, bestScore := lx.lainnya, 0.0
-	for i, v := range s.kategori {
-		if v > bestScore {
-			best, bestScore = i, v
-		}
-	}
-	k := lx.kategoris[best]
+	k := lx.kategoris[c.kategori(&s)]
 	sub := k.subs[0]
 	for _, i := range k.subs {
 		if s.sub[i] > s.sub[sub] {
@@ -121,7 +158,14 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 	}
 	si := lx.subs[sub]
 
-	urgency := c.urgency(&s, si.rule.Urgency)
+	base := si.rule.Urgency
+	if s.subReal[sub] == 0 && s.sub[sub] > 0 {
+		// Named only in a drill, a question about one or the past
+		// ("dulu ada kasus gizi buruk"): its base urgency is not this
+		// message's.
+		base = min(base, 2)
+	}
+	urgency := c.urgency(&s, base)
 	t := &Triage{
 		Kategori:         k.code,
 		Subkategori:      si.rule.Name,
@@ -139,7 +183,7 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 		Tembusan:         msg.Tembusan,
 		Anonim:           msg.Anonim,
 	}
-	t.Escalate = urgency >= c.rules.EscalationThreshold() || len(s.escalate) > 0
+	t.Escalate = urgency >= c.rules.EscalationThreshold() || len(s.escalate) > 0 && !(s.calm && s.noHarm)
 	t.SuggestedResponse = suggestedResponse(urgency)
 
 	lokasi := lokasiText(msg.RT, msg.RW)
@@ -159,7 +203,46 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 	if s.sick && urgency >= 4 && k.code != hailurah.KategoriKesehatan {
 		t.Steps[2] = "Bila ada yang sakit, segera periksakan ke Puskesmas terdekat atau hubungi 112."
 	}
+	applySafetyFloor(t, msg, c.rules, s.raw)
+	t.ClassifierVersion = c.version()
 	return t
+}
+
+// kategori returns the index of the message's kategori in lx.kategoris:
+// with a model, the highest sum of its log posterior and the weighted
+// keyword score; without, the highest keyword score, lainnya when none. Ties
+// go to the higher priority, which is the order of lx.kategoris.
+func (c *rulesClassifier) kategori(s *scores) int {
+	if c.model == nil {
+		return c.rulesKategori(s)
+	}
+	var buf [16]float64
+	post := buf[:len(c.model.Classes)]
+	if len(c.model.Classes) > len(buf) {
+		post = make([]float64, len(c.model.Classes))
+	}
+	if c.model.logPosterior(s.tokens, post) == 0 {
+		// Not one word the model knows: its prior would decide, and a
+		// prior is no reason.
+		return c.rulesKategori(s)
+	}
+	best, bestV := 0, math.Inf(-1)
+	for i, v := range s.kategori {
+		if x := post[c.modelClass[i]] + c.model.RulesWeight*v; x > bestV {
+			best, bestV = i, x
+		}
+	}
+	return best
+}
+
+func (c *rulesClassifier) rulesKategori(s *scores) int {
+	best, bestScore := c.rules.lex.lainnya, 0.0
+	for i, v := range s.kategori {
+		if v > bestScore {
+			best, bestScore = i, v
+		}
+	}
+	return best
 }
 
 // urgency applies the rules: a critical cue is 5 (4 when the danger has
@@ -168,7 +251,11 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 // raised by cues, and never 5 without a critical cue.
 func (c *rulesClassifier) urgency(s *scores, base int) int {
 	if s.critical {
-		if s.calm {
+		switch {
+		case s.calm && s.noHarm:
+			// "sudah dipadamkan, tidak ada korban": over, and nobody hurt.
+			return 2
+		case s.calm:
 			return 4
 		}
 		return 5
@@ -257,4 +344,13 @@ func peopleAffected(text string) int {
 		n = max(n, v)
 	}
 	return n
+}
+
+// version names the parts that decided: "rules-v1+nb-1a2b3c4d+floor-v1".
+func (c *rulesClassifier) version() string {
+	v := c.rules.file.Version
+	if c.model != nil {
+		v += "+" + c.model.Version
+	}
+	return v + "+" + SafetyFloorVersion
 }

@@ -91,6 +91,12 @@ func TestRulesClassify(t *testing.T) {
 		{text: "air pdam mati 3 hari, 25 warga kesulitan air", kategori: "infrastruktur", urgency: 4, escalate: true, unit: "pdam", peopleAffect: 25},
 		{text: "terima kasih pak lurah, mantap", kategori: "lainnya", urgency: 1},
 		{text: "xyz", kategori: "lainnya", urgency: 1},
+		// A danger named in a drill, a question about one or the past is no
+		// danger now, and does not escalate.
+		{text: "simulasi kebakaran di sekolah kapan ya?", kategori: "bencana", urgency: 1},
+		{text: "dulu ada kasus gizi buruk di rw kami, sekarang sehat semua", kategori: "kesehatan", urgency: 2},
+		// Over, and nobody hurt: no escalation.
+		{text: "kebakaran kecil di dapur tadi cepat dipadamkan, semua aman", kategori: "bencana", urgency: 2},
 	}
 	for _, tt := range tests {
 		tr := classifyText(t, tt.text)

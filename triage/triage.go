@@ -26,11 +26,18 @@ type Triage struct {
 	PeopleAffected int       `json:"people_affected,omitempty"`
 	Sentiment      float64   `json:"sentiment"` // -1 (very negative) … 1
 	Escalate       bool      `json:"escalate"`
-	// CriticalKeywords lists the critical keywords found, when any.
+	// CriticalKeywords lists the critical keywords found, when any, and the
+	// reasons of the safety floor ("orang hilang: anak + belum pulang").
 	CriticalKeywords []string `json:"critical_keywords,omitempty"`
+	// Safety names the dangers to life the safety floor found; each raised
+	// the urgency to its floor and escalated the ticket.
+	Safety []string `json:"safety,omitempty"`
 	// SuggestedResponse is the seed's suggested_response_type: "A", "B" or "C".
 	SuggestedResponse string `json:"suggested_response_type,omitempty"`
 	ModelVersion      string `json:"model_version"` // "rules-v1", "gemini-2.5-flash"
+	// ClassifierVersion names every part that decided: the model or rules,
+	// the statistical model and the safety floor ("rules-v1+nb-1a2b3c4d+floor-v1").
+	ClassifierVersion string `json:"classifier_version,omitempty"`
 	// Fallback says why the rules classifier answered instead of Gemini
 	// ("timeout", "rate_limited", "invalid_output"…); empty when Gemini did.
 	Fallback string `json:"fallback,omitempty"`

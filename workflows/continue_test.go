@@ -92,7 +92,7 @@ func TestContinueAsNewCarriesTheTicket(t *testing.T) {
 		t.Error("a message seen before continue-as-new was handled again")
 	}
 	// Keys and versions go on from where the first run stopped.
-	if e := second.projected[0].in.Event; e.Seq != lastSeq+1 || e.Key != fmt.Sprintf("HL-2026-000123/%d", lastSeq+1) {
+	if e := second.projected[0].in.Event; e.Seq != lastSeq+1 || e.Key != fmt.Sprintf("HL-2026-000123/default-test-run-id/%d", lastSeq+1) {
 		t.Errorf("first event of the new run %s (seq %d), last of the old seq %d", e.Key, e.Seq, lastSeq)
 	}
 	if v := second.projected[0].in.Ticket.Version; v <= lastVersion {

@@ -70,6 +70,10 @@ type curhatState struct {
 	DinasStart time.Time     `json:"dinas_start"`
 	DinasSLA   time.Duration `json:"dinas_sla"`
 	DinasCal   string        `json:"dinas_cal"`
+	// Holidays is the holiday list the unit's working days are counted
+	// with, for the ticket's whole life (see holidayList); zero in a state
+	// written before lists had versions, which counts with the first.
+	Holidays hailurah.HolidayList `json:"holidays,omitempty"`
 
 	ReminderSent bool `json:"reminder_sent"`
 }
@@ -124,8 +128,25 @@ func newCurhat(ctx workflow.Context, in hailurah.CurhatInput) (*curhat, error) {
 		c.s.State.Tembusan, c.s.TembusanSet = *in.Tembusan, true
 	}
 	c.s.Lat, c.s.Lng = in.First.Lat, in.First.Lng
+	c.s.Holidays = holidayList(ctx)
 	c.remember(in.First.ID)
 	return c, nil
+}
+
+// holidayChange is the workflow.GetVersion change id of the holiday list.
+const holidayChange = "holiday-list"
+
+// holidayList is the holiday list a new ticket counts working days with:
+// the latest when its workflow first runs, recorded in its history, so a
+// later list (the 2027 SKB replacing the estimate) changes neither its
+// deadlines nor its replay. A history recorded before lists had versions
+// replays with the first list, which it counted with.
+func holidayList(ctx workflow.Context) hailurah.HolidayList {
+	v := workflow.GetVersion(ctx, holidayChange, workflow.DefaultVersion, workflow.Version(hailurah.HolidaysLatest))
+	if v == workflow.DefaultVersion {
+		return hailurah.HolidaysV1
+	}
+	return hailurah.HolidayList(v)
 }
 
 func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
@@ -150,6 +171,10 @@ func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
 	}
 
 	for {
+		// Every wait below returns when the workflow is cancelled.
+		if ctx.Err() != nil {
+			return c.cancelled(ctx)
+		}
 		if c.continueAsNewSuggested(ctx) {
 			return c.continueAsNew(ctx)
 		}
@@ -182,6 +207,10 @@ func (c *curhat) intake(ctx workflow.Context) {
 	var t *triage.Triage
 	err := workflow.ExecuteActivity(triageOptions(ctx), a.Triage,
 		activities.TriageInput{TicketID: st.TicketID, Text: c.in.First.Text}).Get(ctx, &t)
+	if ctx.Err() != nil {
+		// Cancelled: the triage did not fail, the ticket ends (run).
+		return
+	}
 	if err != nil {
 		c.logger.Error("triage failed; the moderator classifies by hand", "ticket", st.TicketID, "error", err)
 		c.openForModerator(ctx)
@@ -276,12 +305,15 @@ func (c *curhat) awaitModerator(ctx workflow.Context) {
 	leave := func() bool { return c.s.Phase != phase || c.continueAsNewSuggested(ctx) }
 	for !leave() {
 		if st.Verified || st.ModeratorBreachLevel >= c.in.Policy.Escalations() {
-			_ = workflow.Await(ctx, leave)
+			_ = workflow.Await(ctx, leave) // cancelled: run ends the ticket
 			return
 		}
 		deadline := c.s.ModStart.Add(time.Duration(st.ModeratorBreachLevel+1) * c.s.ModSLA)
-		// A cancelled wait counts as a breach for now (see awaitDeadline).
-		if held, _ := awaitDeadline(ctx, deadline, func() bool { return leave() || st.Verified }); held {
+		held, err := awaitDeadline(ctx, deadline, func() bool { return leave() || st.Verified })
+		if err != nil {
+			return // cancelled, not breached
+		}
+		if held {
 			continue
 		}
 		st.ModeratorBreached = true
@@ -306,12 +338,15 @@ func (c *curhat) awaitDinas(ctx workflow.Context) {
 	}
 	for !moved() {
 		if st.DinasBreachLevel >= c.in.Policy.Escalations() {
-			_ = workflow.Await(ctx, moved)
+			_ = workflow.Await(ctx, moved) // cancelled: run ends the ticket
 			return
 		}
-		deadline := c.in.Policy.Zone.AddWorkingTime(c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
-		// A cancelled wait counts as a breach for now (see awaitDeadline).
-		if held, _ := awaitDeadline(ctx, deadline, moved); held {
+		deadline := c.in.Policy.Zone.AddWorkingTimeWith(c.s.Holidays, c.s.DinasStart, time.Duration(st.DinasBreachLevel+1)*c.s.DinasSLA, c.s.DinasCal)
+		held, err := awaitDeadline(ctx, deadline, moved)
+		if err != nil {
+			return // cancelled, not breached
+		}
+		if held {
 			continue
 		}
 		st.DinasBreached = true
@@ -330,9 +365,9 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 	phase := c.s.Phase
 	leave := func() bool { return c.s.Phase != phase || c.continueAsNewSuggested(ctx) }
 	asked := *st.ConfirmAskedAt
-	// A cancelled wait counts as no answer for now (see awaitDeadline).
+	// A cancelled wait is no answer from the citizen: run ends the ticket.
 	if !c.s.ReminderSent {
-		if held, _ := awaitDeadline(ctx, asked.Add(c.in.Policy.ReminderAfter()), leave); held {
+		if held, err := awaitDeadline(ctx, asked.Add(c.in.Policy.ReminderAfter()), leave); held || err != nil {
 			return
 		}
 		c.s.ReminderSent = true
@@ -340,7 +375,7 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 			From: st.Status, To: st.Status})
 		c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxConfirmReminder})
 	}
-	if held, _ := awaitDeadline(ctx, asked.Add(c.in.Policy.AutoCloseAfter()), leave); held {
+	if held, err := awaitDeadline(ctx, asked.Add(c.in.Policy.AutoCloseAfter()), leave); held || err != nil {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -358,8 +393,9 @@ func (c *curhat) awaitConfirmation(ctx workflow.Context) {
 func (c *curhat) awaitRating(ctx workflow.Context) bool {
 	st := &c.s.State
 	until := st.ResolvedAt.Add(c.in.Policy.AutoCloseAfter())
-	// A cancelled wait ends it as if out of time for now (see awaitDeadline).
-	_, _ = awaitDeadline(ctx, until, func() bool { return st.Rating != 0 || c.continueAsNewSuggested(ctx) })
+	if _, err := awaitDeadline(ctx, until, func() bool { return st.Rating != 0 || c.continueAsNewSuggested(ctx) }); err != nil {
+		return false // cancelled: run ends the ticket
+	}
 	return st.Rating != 0 || !workflow.Now(ctx).Before(until)
 }
 
@@ -375,6 +411,35 @@ func (c *curhat) finish(ctx workflow.Context) (*hailurah.TicketState, error) {
 	}
 	s := c.snapshot()
 	return &s, nil
+}
+
+// cancelled ends a ticket whose workflow was cancelled (the Temporal UI or
+// CLI): one that is not final yet is closed with a note, projected, and
+// the moderators, the unit holding its task and the citizen are told. The
+// workflow ctx is cancelled, so the activities run on a disconnected one;
+// the run then ends as cancelled, which is what the operator asked for.
+func (c *curhat) cancelled(ctx workflow.Context) (*hailurah.TicketState, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	// A handler that was running has set its state; its activities fail
+	// at once on the cancelled ctx, so this wait is short.
+	_ = workflow.Await(dctx, func() bool { return c.idle(ctx) })
+	st := &c.s.State
+	if !st.Status.Final() {
+		now := workflow.Now(ctx)
+		from, unit := st.Status, st.Unit
+		st.ClosedAt = &now
+		c.setStatus(hailurah.StatusClosed)
+		c.record(dctx, hailurah.TicketEvent{Type: hailurah.EventCancelled, Actor: hailurah.ActorSystem,
+			From: from, To: hailurah.StatusClosed,
+			Note: "Alur kerja tiket dibatalkan oleh operator sistem; tiket ditutup tanpa penyelesaian."})
+		to := c.moderators()
+		if unit != "" && (from == hailurah.StatusAssigned || from == hailurah.StatusInProgress) {
+			to = append(to, hailurah.Audience{Role: hailurah.RoleDinas, Unit: unit})
+		}
+		c.notify(dctx, activities.NotifyInput{Kind: hailurah.NotifyCancelled, To: to})
+		c.sendCitizen(dctx, activities.SendCitizenInput{Kind: hailurah.OutboxStatus, Status: st.Status})
+	}
+	return nil, ctx.Err()
 }
 
 func (c *curhat) continueAsNewSuggested(ctx workflow.Context) bool {

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/hailurah/hailurah"
 )
@@ -699,5 +701,35 @@ func TestCityQueue(t *testing.T) {
 	}
 	if ack := h.sentOf(hailurah.OutboxAck); len(ack) != 1 || ack[0].in.Kelurahan != "" {
 		t.Errorf("ACK: %+v", ack)
+	}
+}
+
+// TestTicketRecordsItsHolidayList: a ticket asks workflow.GetVersion for
+// its holiday list once, at its start, so the list is in its history: a
+// list released later (the 2027 SKB) changes neither its deadlines nor its
+// replay. Here the history predates versioned lists (DefaultVersion): the
+// ticket counts with the first list, whose estimated Nyepi and Idulfitri
+// 2027 push a one-working-day task from Monday 8 March to Monday 15 March.
+func TestTicketRecordsItsHolidayList(t *testing.T) {
+	monday := time.Date(2027, 3, 8, 14, 0, 0, 0, wib)
+	h := newHarness(t, monday)
+	asked := 0
+	h.env.OnGetVersion("holiday-list", workflow.DefaultVersion, workflow.Version(hailurah.HolidaysLatest)).
+		Run(func(mock.Arguments) { asked++ }).Return(workflow.DefaultVersion)
+	h.Triage = triageResult(5)
+	in := input()
+	in.First.At = monday
+	in.Policy.Dinas.Calendar = hailurah.CalendarWorkingDays
+	assign := h.act(hour, modTaman, hailurah.ActionRequest{Action: hailurah.ActionAssign, Unit: "dlh"})
+	h.mustAct(hour+time.Minute, dinasDLH, hailurah.ActionRequest{Action: hailurah.ActionReturn, Reason: "Bukan wewenang."})
+	h.mustAct(2*hour, modTaman, hailurah.ActionRequest{Action: hailurah.ActionReject, Reason: "Uji."})
+
+	h.run(in)
+
+	if asked != 1 {
+		t.Errorf("the holiday list was asked for %d times, want once", asked)
+	}
+	if want := time.Date(2027, 3, 15, 15, 0, 0, 0, wib); assign.state.DinasDue == nil || !assign.state.DinasDue.Equal(want) {
+		t.Errorf("due = %v, want %v", assign.state.DinasDue, want)
 	}
 }

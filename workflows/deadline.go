@@ -16,9 +16,11 @@ import (
 // the time left (workflow.Sleep's for a nil cond, AwaitWithTimeout's
 // otherwise), as the recorded histories in testdata/ expect.
 //
-// err is set only when ctx is cancelled. The curhat and grant workflows
-// ignore it today, so a cancelled wait ends as if the deadline had passed;
-// the pilot review returns it.
+// err is set only when ctx is cancelled, and then ok is false although
+// the deadline has not passed: every caller must look at err before it
+// treats !ok as a breach, or a cancelled case escalates at once and spins
+// (TMPRL1101). The workflows end the case on it (curhat.cancelled,
+// grant.cancelled; the pilot review returns it).
 func awaitDeadline(ctx workflow.Context, deadline time.Time, cond func() bool) (ok bool, err error) {
 	if cond != nil && cond() {
 		return true, nil

@@ -15,8 +15,12 @@ import (
 	"github.com/hailurah/hailurah/activities"
 )
 
-// digestWeek is the period a digest covers, ending when it runs.
+// digestWeek is the period a digest covers, ending when it was scheduled.
 const digestWeek = 7 * 24 * time.Hour
+
+// searchScheduledStart is the search attribute a schedule sets on the runs
+// it starts: the time it meant the run for.
+var searchScheduledStart = temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime")
 
 // DigestWorkflow sends every lurah the week's ticket counts for their
 // kelurahan and returns how many kelurahan it covered. The schedule starts
@@ -26,7 +30,14 @@ func DigestWorkflow(ctx workflow.Context) (int, error) {
 		StartToCloseTimeout: 5 * time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
 	})
+	// The week ends when the schedule meant the digest for, not when it
+	// ran: a run caught up after the worker was down, or started late,
+	// covers Monday 07:00 to Monday 07:00 and keys its notifications by
+	// that Monday. A run started by hand covers the week up to now.
 	to := workflow.Now(ctx)
+	if at, ok := workflow.GetTypedSearchAttributes(ctx).GetTime(searchScheduledStart); ok && !at.IsZero() {
+		to = at
+	}
 	var n int
 	err := workflow.ExecuteActivity(ctx, a.SendWeeklyDigest, activities.DigestPeriod{From: to.Add(-digestWeek), To: to}).Get(ctx, &n)
 	return n, err

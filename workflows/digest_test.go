@@ -17,11 +17,20 @@ import (
 	"github.com/hailurah/hailurah/workflows"
 )
 
-func TestDigestWorkflowCoversThePastWeek(t *testing.T) {
+// runDigest runs the digest started at startAt, by a schedule that meant
+// it for scheduled unless that is zero, and returns the period it asked
+// the activity for and its result.
+func runDigest(t *testing.T, startAt, scheduled time.Time) (activities.DigestPeriod, int) {
+	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	monday := time.Date(2026, 7, 6, 7, 0, 0, 0, wib)
-	env.SetStartTime(monday)
+	env.SetStartTime(startAt)
+	if !scheduled.IsZero() {
+		if err := env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(scheduled))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	env.RegisterActivity(&activities.Activities{})
 	var got activities.DigestPeriod
 	env.OnActivity(a.SendWeeklyDigest, mock.Anything, mock.Anything).Return(
@@ -36,11 +45,31 @@ func TestDigestWorkflowCoversThePastWeek(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := env.GetWorkflowResult(&n); err != nil || n != 3 {
-		t.Errorf("result %d, %v", n, err)
+	if err := env.GetWorkflowResult(&n); err != nil {
+		t.Fatal(err)
+	}
+	return got, n
+}
+
+func TestDigestWorkflowCoversThePastWeek(t *testing.T) {
+	monday := time.Date(2026, 7, 6, 7, 0, 0, 0, wib)
+	got, n := runDigest(t, monday, time.Time{})
+	if n != 3 {
+		t.Errorf("result %d", n)
 	}
 	if !got.To.Equal(monday) || !got.From.Equal(monday.Add(-7*24*time.Hour)) {
 		t.Errorf("period %v – %v", got.From, got.To)
+	}
+}
+
+// TestDigestCoversTheScheduledWeek: a digest the schedule started late (a
+// catch-up after the worker was down) covers the week up to the time it
+// was scheduled for, not up to when it ran.
+func TestDigestCoversTheScheduledWeek(t *testing.T) {
+	monday := time.Date(2026, 7, 6, 7, 0, 0, 0, wib)
+	got, _ := runDigest(t, monday.Add(5*time.Hour+17*time.Minute), monday)
+	if !got.To.Equal(monday) || !got.From.Equal(monday.Add(-7*24*time.Hour)) {
+		t.Errorf("period %v – %v, want the week up to %v", got.From, got.To, monday)
 	}
 }
 

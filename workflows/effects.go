@@ -49,6 +49,16 @@ func parseOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// runID names the run whose effects (events, messages, notifications) a key
+// belongs to. A retried activity is in the same run and writes the same
+// key, so it writes once. `temporal workflow reset` starts a new run that
+// replays the old one up to the reset point and then counts its sequence
+// numbers on from there: without the run in the key its new events and
+// messages would carry the abandoned timeline's keys and be dropped as
+// duplicates. The key is an activity input, not a command, so recorded
+// histories replay as before.
+func runID(ctx workflow.Context) string { return workflow.GetInfo(ctx).WorkflowExecution.RunID }
+
 // record appends an event to the ticket's timeline and projects the ticket
 // as it is now. The event key and the ticket's version are fixed before the
 // activity runs, so concurrent handlers cannot mix them up and a retry
@@ -58,7 +68,7 @@ func (c *curhat) record(ctx workflow.Context, e hailurah.TicketEvent) {
 	now := workflow.Now(ctx)
 	c.s.EventSeq++
 	e.Seq = c.s.EventSeq
-	e.Key = st.TicketID + "/" + strconv.Itoa(e.Seq)
+	e.Key = st.TicketID + "/" + runID(ctx) + "/" + strconv.Itoa(e.Seq)
 	e.TicketID = st.TicketID
 	e.At = now
 	st.UpdatedAt = now
@@ -75,7 +85,7 @@ func (c *curhat) record(ctx workflow.Context, e hailurah.TicketEvent) {
 func (c *curhat) sendCitizen(ctx workflow.Context, in activities.SendCitizenInput) {
 	st := &c.s.State
 	c.s.SendSeq++
-	in.Seq = c.s.SendSeq
+	in.Run, in.Seq = runID(ctx), c.s.SendSeq
 	in.TicketID = st.TicketID
 	in.Channel = c.in.Channel
 	in.Recipient = c.in.SenderID
@@ -90,7 +100,7 @@ func (c *curhat) sendCitizen(ctx workflow.Context, in activities.SendCitizenInpu
 func (c *curhat) notify(ctx workflow.Context, in activities.NotifyInput) {
 	st := &c.s.State
 	c.s.NotifySeq++
-	in.Key = fmt.Sprintf("%s/%s/%d", st.TicketID, in.Kind, c.s.NotifySeq)
+	in.Key = fmt.Sprintf("%s/%s/%s/%d", st.TicketID, runID(ctx), in.Kind, c.s.NotifySeq)
 	in.Ticket = c.snapshot()
 	if t := c.s.Triage; t != nil && in.Suggestion == "" {
 		in.Suggestion = t.Solutions.B

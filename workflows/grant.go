@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -141,8 +142,16 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 	}
 
 	if g.in.From == nil {
-		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
+		err := g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantApplied, Actor: g.in.AppliedBy, Role: hailurah.RoleFasilitator,
 			To: hailurah.GrantApplied, Note: fmt.Sprintf("Pengajuan %s %s.", g.in.Purpose, hailurah.FormatRupiah(g.in.Amount))}, nil)
+		if withdrawn(err) && workflow.GetVersion(ctx, grantWithdrawnChange, workflow.DefaultVersion, 1) == 1 {
+			// The server's start of this workflow failed ambiguously and
+			// it undid the application before this first projection (the
+			// store refuses the undo of a grant projected once): nobody
+			// knows of this grant and its budget is released, so it ends
+			// here rather than run without a row.
+			return nil, temporal.NewNonRetryableApplicationError("Pengajuan hibah "+g.in.GrantID+" dibatalkan sebelum alur kerjanya mulai.", ErrorWithdrawn, err)
+		}
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantToVerify, To: g.audience(hailurah.RoleFasilitator)})
 	} else {
 		// Whoever wrote the grant's row told its staff; the Temporal UI
@@ -151,6 +160,10 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 	}
 
 	for {
+		// Every wait below returns when the workflow is cancelled.
+		if ctx.Err() != nil {
+			return g.cancelled(ctx)
+		}
 		switch g.st.Status {
 		case hailurah.GrantApplied:
 			g.awaitStep(ctx, hailurah.GrantActionVerify, g.policy.VerifySLA)
@@ -160,7 +173,9 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 			g.awaitStep(ctx, hailurah.GrantActionDisburse, g.policy.DisburseSLA)
 		case hailurah.GrantDisbursed, hailurah.GrantInUse:
 			g.monitor(ctx)
-			g.complete(ctx)
+			if ctx.Err() == nil {
+				g.complete(ctx)
+			}
 		case hailurah.GrantCompleted, hailurah.GrantRejected:
 			// A late update may still be running its activities.
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -180,11 +195,10 @@ func (g *grant) run(ctx workflow.Context) (*hailurah.Grant, error) {
 func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) {
 	phase := g.phase
 	moved := func() bool { return g.phase != phase }
-	// Here and below, a cancelled wait counts as a passed deadline for now
-	// (see awaitDeadline).
+	// Here and below, a cancelled wait returns at once: run ends the grant.
 	for g.st.ReminderLevel < g.policy.Reminders {
 		deadline := g.stepStart.Add(time.Duration(g.st.ReminderLevel+1) * sla)
-		if held, _ := awaitDeadline(ctx, deadline, moved); held {
+		if held, err := awaitDeadline(ctx, deadline, moved); held || err != nil {
 			return
 		}
 		g.st.ReminderLevel++
@@ -200,7 +214,7 @@ func (g *grant) awaitStep(ctx workflow.Context, step string, sla time.Duration) 
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantReminder, Step: step, Level: level,
 			To: g.reminderAudience(step, level)})
 	}
-	_ = workflow.Await(ctx, moved)
+	_ = workflow.Await(ctx, moved) // cancelled: run ends the grant
 }
 
 func stepLabel(step string) string {
@@ -265,21 +279,21 @@ func (g *grant) monitor(ctx workflow.Context) {
 func (g *grant) watchProof(ctx workflow.Context) {
 	disbursed := *g.st.DisbursedAt
 	received := func() bool { return g.st.ProofAt != nil }
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.ProofReminder), received); held || err != nil {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Bukti penggunaan belum diunggah."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 1,
 		To: g.audience(hailurah.RoleFasilitator)})
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.ProofDue), received); held || err != nil {
 		return
 	}
 	g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantProofReminder, Actor: hailurah.ActorSystem,
 		Note: "Batas bukti penggunaan terlewati."}, nil)
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantProofReminder, Level: 2,
 		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-	if held, _ := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held {
+	if held, err := awaitDeadline(ctx, disbursed.Add(g.policy.AuditAfter), received); held || err != nil {
 		return
 	}
 	now := workflow.Now(ctx)
@@ -296,21 +310,33 @@ func (g *grant) runCheckins(ctx workflow.Context) {
 	for i := range g.st.Checkins {
 		c := &g.st.Checkins[i]
 		done := func() bool { return c.Done() }
-		if held, _ := awaitDeadline(ctx, c.Due, done); held {
+		held, err := awaitDeadline(ctx, c.Due, done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d jatuh tempo.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 1,
 			To: g.audience(hailurah.RoleFasilitator)})
-		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done); held {
+		held, err = awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace/2), done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		g.record(ctx, hailurah.GrantEvent{Type: hailurah.EventGrantCheckinReminder, Actor: hailurah.ActorSystem,
 			Note: fmt.Sprintf("Check-in omzet ke-%d terlambat.", c.N)}, nil)
 		g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCheckinDue, Checkin: c.N, Level: 2,
 			To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
-		if held, _ := awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done); held {
+		held, err = awaitDeadline(ctx, c.Due.Add(g.policy.CheckinGrace), done)
+		if err != nil {
+			return
+		}
+		if held {
 			continue
 		}
 		c.Missed = true
@@ -339,6 +365,40 @@ func (g *grant) complete(ctx workflow.Context) {
 	g.notify(ctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCompleted, To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
 }
 
+// cancelled ends a grant whose workflow was cancelled (the Temporal UI or
+// CLI). Before disbursement it is rejected with the reason, so the store
+// gives its reservation back; after it the money is out, so monitoring
+// stops and the grant completes with a note. The fasilitator and the lurah
+// are told. The workflow ctx is cancelled, so the activities run on a
+// disconnected one; the run then ends as cancelled.
+func (g *grant) cancelled(ctx workflow.Context) (*hailurah.Grant, error) {
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	_ = workflow.Await(dctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	st := &g.st
+	now := workflow.Now(ctx)
+	from := st.Status
+	const why = "Alur kerja hibah dibatalkan oleh operator sistem."
+	switch from {
+	case hailurah.GrantCompleted, hailurah.GrantRejected:
+		return nil, ctx.Err()
+	case hailurah.GrantDisbursed, hailurah.GrantInUse:
+		st.CompletedAt = &now
+		st.ProofDue, st.AuditAt = nil, nil
+		g.setStatus(hailurah.GrantCompleted)
+		g.record(dctx, hailurah.GrantEvent{Type: hailurah.EventGrantCancelled, Actor: hailurah.ActorSystem, From: from,
+			Note: why + " Pemantauan bukti dan check-in omzet dihentikan."}, nil)
+	default:
+		st.DecidedBy, st.RejectedAt, st.RejectReason = hailurah.ActorSystem, &now, why
+		st.VerifyDue, st.ApproveDue, st.DisburseDue = nil, nil, nil
+		g.setStatus(hailurah.GrantRejected)
+		g.record(dctx, hailurah.GrantEvent{Type: hailurah.EventGrantCancelled, Actor: hailurah.ActorSystem, From: from,
+			Note: why + " Anggaran yang dicadangkan dikembalikan."}, nil)
+	}
+	g.notify(dctx, activities.GrantNotifyInput{Kind: hailurah.NotifyGrantCancelled,
+		To: g.audience(hailurah.RoleFasilitator, hailurah.RoleLurah)})
+	return nil, ctx.Err()
+}
+
 func pctOrNone(p *float64) string {
 	if p == nil {
 		return "tanpa pembanding"
@@ -347,7 +407,8 @@ func pctOrNone(p *float64) string {
 }
 
 // validate rejects an action before it enters the history. It must not
-// change anything.
+// change anything. The handler does not run it again, for the reasons
+// curhat.validate gives.
 func (g *grant) validate(ctx workflow.Context, req hailurah.GrantActionRequest) error {
 	return g.check(ctx, req)
 }
@@ -393,13 +454,9 @@ func (g *grant) authorize(req hailurah.GrantActionRequest) error {
 }
 
 // act carries out a validated action. The state changes before the first
-// activity runs, so the waits see the new state at once.
+// activity runs, so the waits and the next update's validator see the new
+// state at once. It does not validate again (see validate).
 func (g *grant) act(ctx workflow.Context, req hailurah.GrantActionRequest) (hailurah.Grant, error) {
-	// Two updates in one workflow task are both validated before either
-	// runs; the second may no longer be allowed.
-	if err := g.check(ctx, req); err != nil {
-		return hailurah.Grant{}, err
-	}
 	st := &g.st
 	now := workflow.Now(ctx)
 	ev := hailurah.GrantEvent{Type: req.Action, Actor: req.Actor.Username, Role: req.Actor.Role, From: st.Status}
@@ -520,14 +577,31 @@ func (g *grant) audience(roles ...hailurah.Role) []hailurah.Audience {
 	return out
 }
 
+// grantWithdrawnChange is the workflow.GetVersion change id of ending a
+// grant whose application was undone (see run): a history recorded before
+// it went on without its row.
+const grantWithdrawnChange = "grant-withdrawn"
+
+// withdrawn reports whether a projection failed because the grant's row is
+// gone: the application was undone after its start timed out.
+func withdrawn(err error) bool {
+	var ae *temporal.ApplicationError
+	return errors.As(err, &ae) && ae.Type() == hailurah.ENOTFOUND
+}
+
 // record appends an event to the timeline and projects the grant as it
 // is now, with the household's check-in when there is one. Key and version
-// are fixed before the activity runs, so a retry writes the same rows.
-func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hailurah.HouseholdCheckin) {
+// are fixed before the activity runs, so a retry writes the same rows; the
+// key names the run (see runID). The check-in's key does not: it is the
+// household's measurement, one per check-in of the grant.
+//
+// A failed projection is logged and returned; the grant goes on, as the
+// next projection carries the whole row.
+func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hailurah.HouseholdCheckin) error {
 	now := workflow.Now(ctx)
 	g.eventSeq++
 	e.Seq = g.eventSeq
-	e.Key = fmt.Sprintf("%s/%d", g.st.ID, e.Seq)
+	e.Key = fmt.Sprintf("%s/%s/%d", g.st.ID, runID(ctx), e.Seq)
 	e.GrantID = g.st.ID
 	e.At = now
 	if e.To == "" {
@@ -540,14 +614,16 @@ func (g *grant) record(ctx workflow.Context, e hailurah.GrantEvent, checkin *hai
 	g.st.Version++
 	g.upsertSearch(ctx)
 	p := hailurah.GrantProjection{Grant: ptr(g.snapshot()), Event: &e, Checkin: checkin}
-	if err := workflow.ExecuteActivity(storeOptions(ctx), ga.ProjectGrant, p).Get(ctx, nil); err != nil {
+	err := workflow.ExecuteActivity(storeOptions(ctx), ga.ProjectGrant, p).Get(ctx, nil)
+	if err != nil {
 		g.logger.Error("projecting the grant failed", "grant", g.st.ID, "event", e.Key, "error", err)
 	}
+	return err
 }
 
 func (g *grant) notify(ctx workflow.Context, in activities.GrantNotifyInput) {
 	g.notifySeq++
-	in.Key = fmt.Sprintf("%s/%s/%d", g.st.ID, in.Kind, g.notifySeq)
+	in.Key = fmt.Sprintf("%s/%s/%s/%d", g.st.ID, runID(ctx), in.Kind, g.notifySeq)
 	in.Grant = g.snapshot()
 	if err := workflow.ExecuteActivity(storeOptions(ctx), ga.NotifyGrant, in).Get(ctx, nil); err != nil {
 		g.logger.Error("notifying staff failed", "grant", g.st.ID, "kind", in.Kind, "error", err)

@@ -49,7 +49,7 @@ func TestGrantFromVerifiedState(t *testing.T) {
 		"escalated verified→verified @5d",
 		"reject verified→rejected @6d",
 	})
-	if e := h.projected[0].in.Event; e.Seq != 3 || e.Key != "HB-2026-000001/3" || h.projected[0].in.Grant.Version != 8 {
+	if e := h.projected[0].in.Event; e.Seq != 3 || e.Key != "HB-2026-000001/default-test-run-id/3" || h.projected[0].in.Grant.Version != 8 {
 		t.Errorf("first event %s seq %d, version %d", e.Key, e.Seq, h.projected[0].in.Grant.Version)
 	}
 	for _, n := range h.notes() {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -645,5 +646,37 @@ func TestReplayGrantCatchesNonDeterminism(t *testing.T) {
 	err := grantReplayer(changed).ReplayWorkflowHistoryFromJSONFile(quietLogger(), filepath.Join("testdata", grantHistories[0]))
 	if err == nil || !strings.Contains(err.Error(), "TMPRL1100") {
 		t.Fatalf("want a nondeterminism error, got %v", err)
+	}
+}
+
+// TestGrantWithdrawnBeforeItsWorkflowStarted: the server's start of a
+// grant timed out although the workflow started, and the server undid the
+// application before the workflow's first projection. The workflow finds
+// its row gone and ends, instead of running for months without one and
+// asking the fasilitator to verify a grant nobody can see.
+func TestGrantWithdrawnBeforeItsWorkflowStarted(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(quietLogger())
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.RegisterWorkflow(workflows.GrantWorkflow)
+	env.RegisterActivity(&activities.GrantActivities{})
+	projections, notes := 0, 0
+	env.OnActivity(ga.ProjectGrant, mock.Anything, mock.Anything).Return(func(context.Context, hailurah.GrantProjection) error {
+		projections++
+		return temporal.NewNonRetryableApplicationError("Hibah HB-2026-000001 tidak ditemukan.", hailurah.ENOTFOUND, nil)
+	})
+	env.OnActivity(ga.NotifyGrant, mock.Anything, mock.Anything).Return(func(context.Context, activities.GrantNotifyInput) error {
+		notes++
+		return nil
+	})
+
+	env.ExecuteWorkflow(workflows.GrantWorkflow, grantInput())
+
+	if !env.IsWorkflowCompleted() || errorType(env.GetWorkflowError()) != workflows.ErrorWithdrawn {
+		t.Fatalf("want the workflow ended as withdrawn, got %v", env.GetWorkflowError())
+	}
+	if projections != 1 || notes != 0 || env.Now().Sub(start) != 0 {
+		t.Errorf("%d projections, %d notifications, ended after %v: want 1, 0, at once", projections, notes, env.Now().Sub(start))
 	}
 }

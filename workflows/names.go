@@ -34,6 +34,9 @@ const (
 	ErrorForbidden = "forbidden" // this role, kelurahan or unit may not act on this ticket
 	ErrorConflict  = "conflict"  // the action is not allowed in the ticket's status
 	ErrorInvalid   = "invalid"   // the request is incomplete or malformed
+	// ErrorWithdrawn ends a GrantWorkflow whose application the server
+	// undid before the workflow could record it.
+	ErrorWithdrawn = "withdrawn"
 )
 
 // Search attributes the curhat workflow keeps current, so the Temporal UI

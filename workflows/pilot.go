@@ -181,9 +181,22 @@ func (r *pilotReview) review(ctx workflow.Context) {
 }
 
 // validate rejects a decision before it enters the history. It must not
-// change anything.
+// change anything. The handler does not run it again, for the reasons
+// curhat.validate gives; it only normalises the request (normalize).
 func (r *pilotReview) validate(ctx workflow.Context, req hailurah.DecisionRequest) error {
 	return r.check(&req)
+}
+
+// normalize gives the handler the request as the validator accepted it:
+// the rationale trimmed, a scale's scope normalised. It refuses nothing, so
+// a replay never depends on the validation rules.
+func (r *pilotReview) normalize(req *hailurah.DecisionRequest) {
+	req.Rationale = strings.TrimSpace(req.Rationale)
+	if req.Decision == hailurah.DecisionScale {
+		if scope, err := hailurah.NormalizeScope(req.Scope, r.p.Kelurahan); err == nil {
+			req.Scope = scope
+		}
+	}
 }
 
 // check answers, in order: may this actor sign (403), is the request
@@ -228,9 +241,7 @@ func (r *pilotReview) cycleDecision() (hailurah.PilotDecision, bool) {
 // announced to the owner, the lurah and, for a scale, the lurah of every
 // kelurahan the scope adds.
 func (r *pilotReview) decide(ctx workflow.Context, req hailurah.DecisionRequest) (*hailurah.Pilot, error) {
-	if err := r.check(&req); err != nil {
-		return nil, err
-	}
+	r.normalize(&req)
 	now := workflow.Now(ctx)
 	p := &r.p
 	d := hailurah.PilotDecision{PilotID: p.ID, Cycle: p.Cycle, Decision: req.Decision, Rationale: req.Rationale,
@@ -284,13 +295,13 @@ func (r *pilotReview) record(ctx workflow.Context, typ, actor, note string, extr
 // recordPilot is record with the pilot row to write: after a scale or
 // adjust decision that is the next cycle, so the read model shows it at
 // once. The event key and the version are fixed before the activity runs,
-// so a retry writes the same rows.
+// so a retry writes the same rows; it names the run (see runID).
 func (r *pilotReview) recordPilot(ctx workflow.Context, row hailurah.Pilot, typ, actor, note string, extra func(*hailurah.PilotProjection)) {
 	now := workflow.Now(ctx)
 	r.eventSeq++
 	r.p.UpdatedAt = now
 	row.UpdatedAt = now
-	e := hailurah.PilotEvent{Key: fmt.Sprintf("%s/%d/%d", r.p.ID, r.p.Cycle, r.eventSeq), PilotID: r.p.ID, Cycle: r.p.Cycle,
+	e := hailurah.PilotEvent{Key: fmt.Sprintf("%s/%s/%d/%d", r.p.ID, runID(ctx), r.p.Cycle, r.eventSeq), PilotID: r.p.ID, Cycle: r.p.Cycle,
 		Seq: r.eventSeq, At: now, Type: typ, Actor: actor, Note: note}
 	in := hailurah.PilotProjection{Pilot: &row, Event: &e}
 	if extra != nil {
@@ -305,7 +316,7 @@ func (r *pilotReview) recordPilot(ctx workflow.Context, row hailurah.Pilot, typ,
 // logged: a missed notification must not stop the review.
 func (r *pilotReview) notify(ctx workflow.Context, in activities.PilotNotifyInput) {
 	r.notifySeq++
-	in.Key = fmt.Sprintf("%s/%d/%s/%d", r.p.ID, r.p.Cycle, in.Kind, r.notifySeq)
+	in.Key = fmt.Sprintf("%s/%s/%d/%s/%d", r.p.ID, runID(ctx), r.p.Cycle, in.Kind, r.notifySeq)
 	in.Pilot = r.p
 	if err := workflow.ExecuteActivity(storeOptions(ctx), pa.NotifyPilot, in).Get(ctx, nil); err != nil {
 		r.logger.Error("pilot notification failed", "pilot", r.p.ID, "key", in.Key, "error", err)

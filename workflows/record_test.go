@@ -12,6 +12,7 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
+	sdktemporal "go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/temporal"
@@ -332,4 +334,33 @@ func TestRecordHistories(t *testing.T) {
 			t.Fatal("the workflow did not continue as new")
 		}
 	})
+}
+
+// TestRecordCancelledHistory records curhat_cancelled_v2.json: a ticket
+// counting its unit's SLA in working days (so its history holds the
+// holiday-list version), assigned, then cancelled from outside as the
+// Temporal UI does. The run ends cancelled after closing the ticket; it
+// used to fail every workflow task with TMPRL1101.
+//
+//	go test -tags record -run TestRecordCancelledHistory -v ./workflows/
+func TestRecordCancelledHistory(t *testing.T) {
+	r := newRecorder(t, 3, dynamicconfig.StaticClient{})
+	in := input()
+	in.TicketID = "HL-2026-000905"
+	in.Policy = shortPolicy()
+	in.Policy.Moderator.Default = time.Hour
+	in.Policy.Dinas = hailurah.DinasSLA{ByUrgency: map[int]time.Duration{1: 24 * time.Hour}, Calendar: hailurah.CalendarWorkingDays}
+	id := in.TicketID
+	run := r.start(in)
+	r.waitFor(id, "open", func(s hailurah.TicketState) bool { return s.Status == hailurah.StatusOpen })
+	r.mustAct(id, modTaman, hailurah.ActionRequest{Action: hailurah.ActionAssign, Unit: "dlh"})
+	if err := r.c.CancelWorkflow(context.Background(), run.GetID(), run.GetRunID()); err != nil {
+		t.Fatal(err)
+	}
+	err := run.Get(context.Background(), nil)
+	var cancelled *sdktemporal.CanceledError
+	if !errors.As(err, &cancelled) {
+		t.Fatalf("want the run cancelled, got %v", err)
+	}
+	r.save(run.GetID(), run.GetRunID(), "curhat_cancelled_v2.json")
 }

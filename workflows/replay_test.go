@@ -26,6 +26,7 @@ var histories = []string{
 	"curhat_continued_run1_v1.json", // a run that continued as new
 	"curhat_continued_run2_v1.json", // the run that resumed from it
 	"digest_v1.json",
+	"curhat_cancelled_v2.json", // working-day SLA (holiday-list version), assign, cancelled from outside
 }
 
 func replayer(t *testing.T, curhat any) worker.WorkflowReplayer {

@@ -47,7 +47,8 @@ func ResumeCurhat(in hailurah.CurhatInput, from CurhatFrom) (hailurah.CurhatInpu
 		// tembusan handled by whoever recorded it.
 		LurahNotified: st.Escalated || st.Tembusan,
 		EventSeq:      from.Events, SendSeq: from.Sends,
-		Phase: 1,
+		Phase:    1,
+		Holidays: hailurah.HolidaysLatest,
 	}
 	s.State.Triaged = true
 	if in.First.ID != "" {
@@ -67,7 +68,7 @@ func ResumeCurhat(in hailurah.CurhatInput, from CurhatFrom) (hailurah.CurhatInpu
 		s.Assignment = 1
 		s.DinasStart = *st.AssignedAt
 		s.DinasSLA, s.DinasCal = in.Policy.DinasSLAFor(st.Urgency), in.Policy.Dinas.Calendar
-		due := in.Policy.Zone.AddWorkingTime(s.DinasStart, s.DinasSLA, s.DinasCal)
+		due := in.Policy.Zone.AddWorkingTimeWith(s.Holidays, s.DinasStart, s.DinasSLA, s.DinasCal)
 		switch {
 		case st.DinasDue == nil:
 			s.State.DinasDue = &due

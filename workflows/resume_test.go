@@ -59,7 +59,7 @@ func TestResumeOverdueOpenTicketEscalatesAtOnce(t *testing.T) {
 		t.Errorf("intake ran: triaged %d, sent %v", h.triaged, h.kinds())
 	}
 	first := h.projected[0].in
-	if first.Event.Seq != 3 || first.Event.Key != "HL-2026-000123/3" || first.Ticket.Version <= 3 {
+	if first.Event.Seq != 3 || first.Event.Key != "HL-2026-000123/default-test-run-id/3" || first.Ticket.Version <= 3 {
 		t.Errorf("first projection: event %s seq %d, version %d", first.Event.Key, first.Event.Seq, first.Ticket.Version)
 	}
 	if first.Ticket.SuggestedResponseType != "B" || first.Ticket.ModelVersion != "rules-v1" || !first.Ticket.DatetimeReceived.Equal(start.Add(-50*hour)) {

@@ -40,8 +40,13 @@ func RetentionWorkflow(ctx workflow.Context, in RetentionInput) (hailurah.Retent
 		return hailurah.RetentionResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("retention must be positive, got %v", in.Retention), ErrorInvalid, nil)
 	}
+	// The sweep works in batches and heartbeats while it runs, so a worker
+	// that dies is noticed within the heartbeat timeout and the sweep is
+	// retried elsewhere (it continues where the committed batches ended);
+	// the long start-to-close only bounds a first sweep of a large backlog.
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
+		StartToCloseTimeout: 4 * time.Hour,
+		HeartbeatTimeout:    time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
 	})
 	// The cutoff comes from workflow time, so every retry sweeps to the

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -72,6 +75,46 @@ func TestRetentionWorkflowPurgesExpiredContacts(t *testing.T) {
 	}
 	if strings.Contains(string(tk.RawPayload), "1234567890") {
 		t.Errorf("raw payload still holds the number: %s", tk.RawPayload)
+	}
+}
+
+// slowRetention is a store whose sweep takes a while, like a first sweep
+// of a large backlog.
+type slowRetention struct{ took time.Duration }
+
+func (s slowRetention) PurgeExpiredContacts(ctx context.Context, _ time.Time) (hailurah.RetentionResult, error) {
+	select {
+	case <-time.After(s.took):
+		return hailurah.RetentionResult{Contacts: 7}, nil
+	case <-ctx.Done():
+		return hailurah.RetentionResult{}, ctx.Err()
+	}
+}
+
+// TestRetentionSweepHeartbeats: the sweep runs with a heartbeat timeout and
+// heartbeats while the store works, so a dead worker is noticed in a
+// minute rather than after the whole start-to-close timeout.
+func TestRetentionSweepHeartbeats(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	acts := &activities.RetentionActivities{Store: slowRetention{took: 100 * time.Millisecond}, HeartbeatEvery: 5 * time.Millisecond}
+	env.RegisterActivity(acts)
+	var timeout time.Duration
+	env.OnActivity(acts.PurgeExpiredContacts, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, before time.Time) (hailurah.RetentionResult, error) {
+			timeout = activity.GetInfo(ctx).HeartbeatTimeout
+			return acts.PurgeExpiredContacts(ctx, before)
+		})
+	var beats int
+	env.SetOnActivityHeartbeatListener(func(*activity.Info, converter.EncodedValues) { beats++ })
+	env.ExecuteWorkflow(workflows.RetentionWorkflow, workflows.RetentionInput{Retention: 180 * day})
+
+	var res hailurah.RetentionResult
+	if err := env.GetWorkflowResult(&res); err != nil || res.Contacts != 7 {
+		t.Fatalf("result %+v, %v", res, err)
+	}
+	if beats == 0 || timeout != time.Minute {
+		t.Errorf("%d heartbeats with a heartbeat timeout of %v; want some, and one minute", beats, timeout)
 	}
 }
 

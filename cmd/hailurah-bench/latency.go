@@ -49,7 +49,7 @@ func benchLatency(ctx context.Context, b *Bench) (*Result, error) {
 	fmt.Fprintf(&sb, "Each run starts a fresh `hailurah dev` (embedded Temporal, SQLite, rules triage, app secret set), warms it with 20 deliveries, then a Go load generator "+
 		"sends signed Cloud API deliveries, one new citizen each, at a steady rate for %s, open loop: each request leaves on its schedule in its own goroutine, "+
 		"so a slow answer does not slow the offered load. The figure is the time to the webhook's answer. The webhook stores the message and starts the ticket's workflow, "+
-		"then answers; the inbox (`server/inbox.go`) hands the message to its workflow afterwards, where triage and the reply run, competing with the webhook for the same 2 cores. "+
+		"then answers; the inbox (`intake/inbox.go`) hands the message to its workflow afterwards, where triage and the reply run, competing with the webhook for the same 2 cores. "+
 		"The last two columns show what the early answer buys: how many curhat were still queued for the engine when the load stopped, and how long the system took to reply to all of them.\n\n", dur)
 	fmt.Fprintf(&sb, "| Rate | Run | Sent | 200 OK | p50 | p95 | p99 | max | Without AI reply at the last answer | Time until all replied |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, rate := range rates {

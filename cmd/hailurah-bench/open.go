@@ -26,7 +26,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -45,7 +44,7 @@ import (
 // through its whole intake. On this 2-core machine the intake runs at
 // roughly 15 tickets a second, so 50,000 of them would take about an hour;
 // the rest are therefore started directly on Temporal, the way
-// server.TemporalCases starts a ticket, each as a copy of a real ticket in
+// workflows.Client starts a ticket, each as a copy of a real ticket in
 // the state its intake left it in (triaged, open, the moderator's SLA clock
 // running), handed to CurhatWorkflow exactly as the workflow hands its own
 // state to the next run when it continues as new. Both kinds then wait on
@@ -270,7 +269,7 @@ func openResult(b *Bench, cfg openConfig, rs []openRun) *Result {
 	p("1. **%s through the webhook**, as citizens send them: %d senders post signed Cloud API deliveries to `POST /webhook/whatsapp`, one new citizen each, as fast as the webhook answers "+
 		"(the form's `POST /api/v1/curhat` allows 10 a minute per IP; signed deliveries are Meta's and are limited per sender only). "+
 		"Each goes through its whole intake: ACK, rules triage, AI reply queued, two projected events — five activities — then waits on its timer.\n", thousands(cfg.Webhook), cfg.Senders)
-	p("2. **The rest started directly on Temporal** by %d starters, with `server.TemporalCases.StartCurhat`, the call the webhook makes. At the webhook's intake rate on this machine "+
+	p("2. **The rest started directly on Temporal** by %d starters, with `workflows.Client.StartCurhat`, the call the webhook makes. At the webhook's intake rate on this machine "+
 		"(the row below) %s tickets would take %s to start, far beyond the time a run can take; so each direct ticket is a copy of a real webhook ticket as its intake left it "+
 		"(its input, triage and state read back from Temporal; its own id, tracking code, sender and a fresh SLA clock), handed to `CurhatWorkflow` as the workflow's own continue-as-new state. "+
 		"Its workflow skips the intake and waits on the same timer in the same code; its history lacks the intake's events, so both kinds are measured below.\n\n",
@@ -787,15 +786,11 @@ func openReadTemplate(ctx context.Context, c client.Client, ticketID string) (*o
 }
 
 func openState(ctx context.Context, c client.Client, ticketID string) (*hailurah.TicketState, error) {
-	v, err := c.QueryWorkflow(ctx, workflows.CurhatWorkflowID(ticketID), "", workflows.QueryState)
+	st, err := (&workflows.Client{Temporal: c}).State(ctx, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("state of %s: %w", ticketID, err)
 	}
-	var st hailurah.TicketState
-	if err := v.Get(&st); err != nil {
-		return nil, err
-	}
-	return &st, nil
+	return st, nil
 }
 
 // input is ticket j: the template's with its own identity and a fresh SLA
@@ -827,7 +822,7 @@ func (t *openTemplate) input(j int, now time.Time, sla time.Duration) (hailurah.
 // until all are started or `until` passes, and returns the ticket ids
 // started, in order. The first is checked to wait as a real ticket does.
 func openSeed(ctx context.Context, c client.Client, t *openTemplate, n, starters int, sla time.Duration, until time.Time, started *atomic.Int64) ([]string, error) {
-	cases := &server.TemporalCases{Client: c}
+	cases := &workflows.Client{Temporal: c}
 	startOne := func(j int) (string, error) {
 		in, err := t.input(j, time.Now(), sla)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/devserver"
+	"github.com/hailurah/hailurah/intake"
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
@@ -61,7 +62,11 @@ type Main struct {
 	// Relay sends the outbox (dev and worker modes).
 	Relay     *outbox.Relay
 	stopRelay func()
-	stopPprof func()
+	// Intake takes the channels' messages to their tickets (dev and
+	// server modes); its inbox runs until Close.
+	Intake     *intake.Intake
+	stopIntake func()
+	stopPprof  func()
 	// lock keeps other processes off the data dir (dev mode).
 	lock *dataLock
 }
@@ -146,16 +151,20 @@ func (m *Main) Run(ctx context.Context) error {
 		zone := m.Config.Zone
 		sla := rules.SLA()
 		sla.Zone = zone
+		cases := &workflows.Client{Temporal: m.Temporal}
+		if err := m.startIntake(cases, sla); err != nil {
+			return err
+		}
 		srv, err := server.New(server.Config{
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
-			Tickets: db, Notifications: db, Cases: &server.TemporalCases{Client: m.Temporal},
-			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: &server.TemporalPilots{Client: m.Temporal},
+			Tickets: db, Notifications: db, Cases: cases,
+			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
-				Cases: &server.TemporalCases{Client: m.Temporal}, Policy: m.Config.GrantPolicy},
+				Cases: cases, Policy: m.Config.GrantPolicy},
 			Policy: sla, Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
-			Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
+			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
 				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
 			Checks: []server.Check{
 				{Name: "database", Ping: db.Ping},
@@ -279,15 +288,35 @@ func (m *Main) startRelay() error {
 	if err != nil {
 		return err
 	}
+	m.Relay = relay
+	m.stopRelay = runInBackground(relay.Run)
+	return nil
+}
+
+// startIntake builds the intake the channels hand their messages to and
+// runs its inbox, which hands over what the webhook acknowledged and
+// sweeps up what an earlier process left.
+func (m *Main) startIntake(cases *workflows.Client, sla hailurah.SLAPolicy) error {
+	in, err := intake.New(intake.Config{Store: m.DB, Cases: cases, Secret: []byte(m.Config.Secret), Policy: sla,
+		Now: m.Now, Logger: m.Logger})
+	if err != nil {
+		return fmt.Errorf("intake: %w", err)
+	}
+	m.Intake = in
+	m.stopIntake = runInBackground(in.Run)
+	return nil
+}
+
+// runInBackground runs a loop (the relay, the inbox) until the returned
+// stop is called; stop waits for it to return.
+func runInBackground(run func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = relay.Run(ctx)
+		_ = run(ctx)
 	}()
-	m.Relay = relay
-	m.stopRelay = func() { cancel(); <-done }
-	return nil
+	return func() { cancel(); <-done }
 }
 
 // baseURL is HAILURAH_BASE_URL, or the address this process serves.
@@ -320,6 +349,10 @@ func (m *Main) Close() error {
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
 		m.HTTP = nil
+	}
+	if m.stopIntake != nil {
+		m.stopIntake()
+		m.stopIntake = nil
 	}
 	if m.stopRelay != nil {
 		m.stopRelay()

@@ -156,7 +156,7 @@ func (e *e2e) deliver(body string) {
 	}
 	// The inbox hands the messages over after the answer; the test reads
 	// what the delivery did.
-	if err := e.m.HTTP.WaitInbox(context.Background()); err != nil {
+	if err := e.m.Intake.Wait(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
 }

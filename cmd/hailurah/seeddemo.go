@@ -269,8 +269,8 @@ func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer
 	fmt.Fprintf(out, "  %d rumah tangga, %d anggota, %d pelatihan, %d proyek padat karya, %d onboarding marketplace, %d hibah (%d masih berjalan), %d check-in\n",
 		prog.households, prog.members, prog.trainings, prog.projects, prog.onboardings, prog.grants, len(prog.open), prog.checkins)
 	for _, in := range prog.open {
-		if err := g.startWorkflow(ctx, demoStart{kind: demoKindGrant, id: workflows.GrantWorkflowID(in.GrantID),
-			workflow: workflows.GrantWorkflow, input: in}); err != nil {
+		start := func(ctx context.Context, c *workflows.Client) error { return c.StartGrant(ctx, in) }
+		if err := g.startWorkflow(ctx, demoStart{kind: demoKindGrant, id: in.GrantID, start: start}); err != nil {
 			return nil, err
 		}
 	}
@@ -1098,8 +1098,8 @@ func (g *demoGen) tickets(ctx context.Context, w *demoWriter, n int) (int, error
 			*b.rows = (*b.rows)[:0]
 		}
 		for _, in := range pending {
-			if err := g.startWorkflow(ctx, demoStart{kind: demoKindTicket, id: workflows.CurhatWorkflowID(in.TicketID),
-				workflow: workflows.CurhatWorkflow, input: in}); err != nil {
+			start := func(ctx context.Context, c *workflows.Client) error { return c.StartCurhat(ctx, in) }
+			if err := g.startWorkflow(ctx, demoStart{kind: demoKindTicket, id: in.TicketID, start: start}); err != nil {
 				return err
 			}
 		}

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/hailurah/hailurah"
@@ -36,16 +34,15 @@ const demoStarters = 16
 
 // demoStart is one workflow to start.
 type demoStart struct {
-	kind     string
-	id       string // workflow id
-	workflow any
-	input    any
+	kind  string
+	id    string // the case's id
+	start func(context.Context, *workflows.Client) error
 }
 
 // demoStarter starts workflows from a bounded pool of goroutines and
 // counts them by kind. After the first failure it starts nothing more.
 type demoStarter struct {
-	c    client.Client
+	c    *workflows.Client
 	jobs chan demoStart
 	wg   sync.WaitGroup
 
@@ -55,7 +52,7 @@ type demoStarter struct {
 }
 
 func newDemoStarter(ctx context.Context, c client.Client) *demoStarter {
-	s := &demoStarter{c: c, jobs: make(chan demoStart), counts: map[string]int{}}
+	s := &demoStarter{c: &workflows.Client{Temporal: c}, jobs: make(chan demoStart), counts: map[string]int{}}
 	for range demoStarters {
 		s.wg.Add(1)
 		go func() {
@@ -64,7 +61,7 @@ func newDemoStarter(ctx context.Context, c client.Client) *demoStarter {
 				if s.failed() {
 					continue
 				}
-				err := startDemoWorkflow(ctx, c, job)
+				err := startDemoWorkflow(ctx, s.c, job)
 				s.mu.Lock()
 				if err != nil {
 					s.err = errors.Join(s.err, fmt.Errorf("start %s: %w", job.id, err))
@@ -107,19 +104,13 @@ func (s *demoStarter) wait() (map[string]int, error) {
 // startDemoWorkflow starts one workflow, retrying a start that failed for
 // now; a retry finding the workflow started means the attempt before got
 // through.
-func startDemoWorkflow(ctx context.Context, c client.Client, job demoStart) error {
-	opts := client.StartWorkflowOptions{
-		ID: job.id, TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}
+func startDemoWorkflow(ctx context.Context, c *workflows.Client, job demoStart) error {
 	for attempt := 0; ; attempt++ {
-		_, err := c.ExecuteWorkflow(ctx, opts, job.workflow, job.input)
-		var started *serviceerror.WorkflowExecutionAlreadyStarted
-		if attempt > 0 && errors.As(err, &started) {
+		err := job.start(ctx, c)
+		if attempt > 0 && hailurah.ErrorCode(err) == hailurah.ECONFLICT {
 			return nil
 		}
-		if err == nil || attempt == 4 || ctx.Err() != nil || !retryableStart(err) {
+		if err == nil || attempt == 4 || ctx.Err() != nil || hailurah.ErrorCode(err) != hailurah.EUNAVAILABLE {
 			return err
 		}
 		select {
@@ -128,14 +119,6 @@ func startDemoWorkflow(ctx context.Context, c client.Client, job demoStart) erro
 			return ctx.Err()
 		}
 	}
-}
-
-func retryableStart(err error) bool {
-	var unavailable *serviceerror.Unavailable
-	var deadline *serviceerror.DeadlineExceeded
-	var busy *serviceerror.ResourceExhausted
-	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &busy) ||
-		errors.Is(err, context.DeadlineExceeded)
 }
 
 // createDemoPilot records the demo pilot, started 80 days ago in
@@ -160,8 +143,8 @@ func createDemoPilot(ctx context.Context, db *store.DB, now time.Time, zone hail
 }
 
 func demoPilotStart(p *hailurah.Pilot, zone hailurah.Zone) demoStart {
-	return demoStart{kind: demoKindPilot, id: workflows.PilotWorkflowID(p.ID), workflow: workflows.PilotReviewWorkflow,
-		input: hailurah.PilotInput{Pilot: *p, Policy: hailurah.PilotPolicy{Zone: zone}.WithDefaults()}}
+	in := hailurah.PilotInput{Pilot: *p, Policy: hailurah.PilotPolicy{Zone: zone}.WithDefaults()}
+	return demoStart{kind: demoKindPilot, id: p.ID, start: func(ctx context.Context, c *workflows.Client) error { return c.StartPilot(ctx, in) }}
 }
 
 // demoTemporal connects seed-demo to the Temporal its workflows belong on
@@ -184,7 +167,7 @@ func demoTemporal(ctx context.Context, cfg Config, logger *slog.Logger, holder *
 			}
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("Temporal di %s tidak dapat dihubungi; data demo belum diisi: %w", addr, err)
+			return nil, nil, fmt.Errorf("tidak dapat menghubungi Temporal di %s; data demo belum diisi: %w", addr, err)
 		}
 		return c, c.Close, nil
 	}

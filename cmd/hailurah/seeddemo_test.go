@@ -364,8 +364,10 @@ func freshDatabase(t *testing.T) string {
 		t.Skip("TEST_DATABASE_URL is not set; set it to a Postgres URL to run this test (CI always does)")
 	}
 	name := fmt.Sprintf("hltest_demo_%d", time.Now().UnixNano())
-	admin := func(stmt string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// DROP DATABASE waits for a checkpoint, which takes long while other
+	// packages' Postgres tests write; the drop gets minutes, not seconds.
+	admin := func(stmt string, timeout time.Duration) {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, base)
 		if err != nil {
@@ -376,8 +378,8 @@ func freshDatabase(t *testing.T) string {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	admin("CREATE DATABASE " + name)
-	t.Cleanup(func() { admin("DROP DATABASE " + name + " WITH (FORCE)") })
+	admin("CREATE DATABASE "+name, 30*time.Second)
+	t.Cleanup(func() { admin("DROP DATABASE "+name+" WITH (FORCE)", 5*time.Minute) })
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

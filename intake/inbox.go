@@ -1,4 +1,4 @@
-package server
+package intake
 
 import (
 	"context"
@@ -26,39 +26,44 @@ import (
 // again. Claims (ClaimInbound) keep two servers from handing one message
 // over twice.
 const (
-	inboxShards     = 8                // hand-overs at once
-	inboxQueue      = 4096             // messages waiting per shard
-	inboxSweepEvery = 10 * time.Second // Config.InboxSweepEvery's default
+	inboxShards       = 8                // hand-overs at once
+	inboxQueue        = 4096             // messages waiting per shard
+	defaultSweepEvery = 10 * time.Second // Config.SweepEvery's default
 	// inboxSweepAge is how long a stored message is left to the fast
 	// path before the sweep takes it.
 	inboxSweepAge = 30 * time.Second
 )
 
 type inbox struct {
-	s       *Server
+	x       *Intake
 	shards  []chan *hailurah.InboundMessage
-	quit    chan struct{}
-	wg      sync.WaitGroup
 	pending atomic.Int64 // queued or being handed over
 
 	mu     sync.Mutex
 	queued map[string]bool // provider ids in a shard, not queued twice
-	once   sync.Once
 }
 
-// startInbox starts the shards and the sweep; the first sweep takes every
-// message a previous process left stored.
-func (s *Server) startInbox() {
-	ib := &inbox{s: s, quit: make(chan struct{}), queued: map[string]bool{}}
+func newInbox(x *Intake) *inbox {
+	ib := &inbox{x: x, queued: map[string]bool{}}
 	for range inboxShards {
-		ch := make(chan *hailurah.InboundMessage, inboxQueue)
-		ib.shards = append(ib.shards, ch)
-		ib.wg.Add(1)
-		go ib.work(ch)
+		ib.shards = append(ib.shards, make(chan *hailurah.InboundMessage, inboxQueue))
 	}
-	ib.wg.Add(1)
-	go ib.sweepLoop()
-	s.inbox = ib
+	return ib
+}
+
+// Run hands over the messages Accept queued, on the inbox's shards, and
+// sweeps up those left stored, until ctx ends; the first sweep takes every
+// message a previous process left. Messages still queued then stay stored
+// for the next process's sweep.
+func (x *Intake) Run(ctx context.Context) error {
+	ib := x.inbox
+	var wg sync.WaitGroup
+	for _, ch := range ib.shards {
+		wg.Go(func() { ib.work(ctx, ch) })
+	}
+	wg.Go(func() { ib.sweepLoop(ctx) })
+	wg.Wait()
+	return nil
 }
 
 // enqueue queues a stored message for hand-over unless it is queued
@@ -80,7 +85,7 @@ func (ib *inbox) enqueue(m *hailurah.InboundMessage) bool {
 		return true
 	default:
 		ib.done(m)
-		ib.s.logger.Warn("inbox full; the sweep hands the message over later", slog.String("provider_id", m.ProviderID))
+		ib.x.logger.Warn("inbox full; the sweep hands the message over later", slog.String("provider_id", m.ProviderID))
 		return true
 	}
 }
@@ -92,14 +97,13 @@ func (ib *inbox) done(m *hailurah.InboundMessage) {
 	ib.pending.Add(-1)
 }
 
-func (ib *inbox) work(ch chan *hailurah.InboundMessage) {
-	defer ib.wg.Done()
+func (ib *inbox) work(ctx context.Context, ch chan *hailurah.InboundMessage) {
 	for {
 		select {
-		case <-ib.quit:
+		case <-ctx.Done():
 			return
 		case m := <-ch:
-			ib.handOver(m)
+			ib.handOver(ctx, m)
 			ib.done(m)
 		}
 	}
@@ -107,43 +111,42 @@ func (ib *inbox) work(ch chan *hailurah.InboundMessage) {
 
 // handOver hands one message over; a failure leaves it stored for the
 // sweep (handOver released its claim).
-func (ib *inbox) handOver(m *hailurah.InboundMessage) {
-	ctx, cancel := context.WithTimeout(context.Background(), handOverTimeout)
+func (ib *inbox) handOver(runCtx context.Context, m *hailurah.InboundMessage) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), HandOverTimeout)
 	defer cancel()
-	_, err := ib.s.handOver(ctx, m, true, intakeOptions{})
+	_, err := ib.x.handOver(ctx, m, true, routing{})
 	switch {
 	case err == nil:
 	case hailurah.ErrorCode(err) == hailurah.EUNAVAILABLE:
-		ib.s.logger.Warn("hand-over failed for now; the sweep retries it", slog.String("provider_id", m.ProviderID), slog.Any("err", err))
+		ib.x.logger.Warn("hand-over failed for now; the sweep retries it", slog.String("provider_id", m.ProviderID), slog.Any("err", err))
 	default:
-		ib.s.logger.Error("hand-over failed; the sweep retries it", slog.String("provider_id", m.ProviderID), slog.Any("err", err))
+		ib.x.logger.Error("hand-over failed; the sweep retries it", slog.String("provider_id", m.ProviderID), slog.Any("err", err))
 	}
 }
 
-func (ib *inbox) sweepLoop() {
-	defer ib.wg.Done()
-	ib.sweep(ib.s.now()) // whatever an earlier process left
-	t := time.NewTicker(ib.s.cfg.InboxSweepEvery)
+func (ib *inbox) sweepLoop(ctx context.Context) {
+	ib.sweep(ctx, ib.x.now()) // whatever an earlier process left
+	t := time.NewTicker(ib.x.cfg.SweepEvery)
 	defer t.Stop()
 	for {
 		select {
-		case <-ib.quit:
+		case <-ctx.Done():
 			return
 		case <-t.C:
-			ib.sweep(ib.s.now().Add(-inboxSweepAge))
+			ib.sweep(ctx, ib.x.now().Add(-inboxSweepAge))
 		}
 	}
 }
 
 // sweep queues stored messages received before receivedBefore whose
 // claim, if any, is stale.
-func (ib *inbox) sweep(receivedBefore time.Time) {
-	ctx, cancel := context.WithTimeout(context.Background(), handOverTimeout)
+func (ib *inbox) sweep(runCtx context.Context, receivedBefore time.Time) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), HandOverTimeout)
 	defer cancel()
 	for {
-		list, err := ib.s.cfg.Channels.ListStoredInbound(ctx, receivedBefore, ib.s.now().Add(-2*handOverTimeout), 500)
+		list, err := ib.x.store.ListStoredInbound(ctx, receivedBefore, ib.x.now().Add(-2*HandOverTimeout), 500)
 		if err != nil {
-			ib.s.logger.Warn("inbox sweep failed", slog.Any("err", err))
+			ib.x.logger.Warn("inbox sweep failed", slog.Any("err", err))
 			return
 		}
 		fresh := 0
@@ -157,27 +160,17 @@ func (ib *inbox) sweep(receivedBefore time.Time) {
 		}
 		// A long backlog: let the shards work through this page first.
 		select {
-		case <-ib.quit:
+		case <-runCtx.Done():
 			return
 		case <-time.After(time.Second):
 		}
 	}
 }
 
-// stop ends the shards after their current hand-over; queued messages
-// stay stored for the next process's sweep.
-func (ib *inbox) stop() {
-	ib.once.Do(func() { close(ib.quit) })
-	ib.wg.Wait()
-}
-
-// WaitInbox waits until no message is queued or being handed over; for
-// tests, which read what a delivery did right after posting it.
-func (s *Server) WaitInbox(ctx context.Context) error {
-	if s.inbox == nil {
-		return nil
-	}
-	for s.inbox.pending.Load() > 0 {
+// Wait waits until no message is queued or being handed over; for tests,
+// which read what a delivery did right after posting it.
+func (x *Intake) Wait(ctx context.Context) error {
+	for x.inbox.pending.Load() > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -1,0 +1,235 @@
+// Package intake takes a citizen's message, as a channel's parser read it,
+// to its ticket's workflow: it keeps the message (inbound_messages, keyed
+// by its provider id, so a redelivery is a duplicate) and the sender's
+// sealed contact, then decides what the message is — a new curhat, more
+// words or a command for the sender's running ticket, or something to
+// answer without a ticket — routes a new ticket to its kelurahan and
+// starts or signals the workflow. Messages a channel acknowledged before
+// handing them over wait in the inbox (inbox.go), whose shards and sweep
+// run while Run does.
+//
+// The channels (the WhatsApp webhook and gateways, the web and kiosk form,
+// Open311, the simulated phone) only parse and answer; none of them routes.
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/ratelimit"
+	"github.com/hailurah/hailurah/whatsapp"
+)
+
+// Store is what intake needs of the store: inbound messages and contacts,
+// the tickets it records at the start, the kelurahan it routes to, the
+// outbox for answers without a ticket and notifications for the admins.
+type Store interface {
+	hailurah.InboundService
+	hailurah.OutboxService
+	hailurah.NotificationService
+	ListKelurahan(ctx context.Context) ([]*hailurah.Kelurahan, error)
+	NextTicketID(ctx context.Context, at time.Time) (string, error)
+	CreateTicket(ctx context.Context, t *hailurah.Ticket) error
+	FindTicket(ctx context.Context, id string) (*hailurah.Ticket, error)
+}
+
+// Cases is what intake needs of the ticket workflows; workflows.Client
+// implements it.
+type Cases interface {
+	// StartCurhat returns ECONFLICT when the ticket's workflow was started
+	// before, EUNAVAILABLE when Temporal cannot be reached.
+	StartCurhat(ctx context.Context, in hailurah.CurhatInput) error
+	// SignalCitizen returns ENOTFOUND when the ticket's workflow has ended.
+	SignalCitizen(ctx context.Context, ticketID string, m hailurah.CitizenMessage) error
+}
+
+// Config holds what an Intake needs.
+type Config struct {
+	Store Store
+	Cases Cases
+	// Secret keys the senders' pseudonyms and seals their phone numbers
+	// (HAILURAH_SECRET).
+	Secret []byte
+	// Policy is the SLA table new tickets start with (rules.yaml).
+	Policy hailurah.SLAPolicy
+	Now    func() time.Time
+	Logger *slog.Logger
+	// SweepEvery is how often the inbox looks for stored messages nobody
+	// is handing over; 0 means every 10 seconds.
+	SweepEvery time.Duration
+}
+
+// Message is one inbound message of any channel, as its parser read it.
+type Message struct {
+	// Channel is a hailurah.Channel* constant.
+	Channel string
+	// ProviderID is the channel's own id of the message, unique across
+	// channels ("wamid.…", "gw:<user>:<id>"). Receive and Accept keep the
+	// message under it and hand a redelivery over once; Start needs none
+	// (a form's submission is its own ticket).
+	ProviderID string
+	// PhoneNumberID is the WhatsApp number the message was sent to; a
+	// kelurahan's own number routes its new tickets there.
+	PhoneNumberID string
+	// Phone is the sender's number as the channel gave it ("6281…",
+	// "0812…", "+62812…"); it becomes the sender's pseudonym. From names
+	// a sender of a channel without phone numbers (a kiosk session, a
+	// chat user) instead. Neither: an anonymous sender.
+	Phone, From string
+	// PhoneVerified is true when the channel vouches that the sender holds
+	// Phone (WhatsApp: Meta delivers from the number; a gateway: its
+	// token's owner does). Only then is the number kept, sealed, to reply
+	// to; a number typed into a form is not.
+	PhoneVerified bool
+	// Simulated marks the simulated phone's messages: their contact is
+	// never sent to (hailurah.ContactSimulated).
+	Simulated bool
+	// Kind is a whatsapp.Kind* constant; "" reads as text.
+	Kind     string
+	Text     string
+	ButtonID string
+	Lat, Lng *float64
+	// Media are attachments: URLs a browser can open, or
+	// "whatsapp-media:<id>" for Cloud API media.
+	Media []string
+	// Raw is what is kept of the channel's payload, without the sender's
+	// number; nil keeps the message itself.
+	Raw    json.RawMessage
+	SentAt time.Time
+
+	// What the channel adds to a message that starts a ticket.
+	Kelurahan        string // the channel's kelurahan code or name, when it has one
+	RT, RW           string // from a form's fields; the words' own RT/RW win
+	Anonim, Tembusan *bool  // from a form or gateway; nil leaves them to the words
+}
+
+// Receipt is what became of one stored message.
+type Receipt struct {
+	ProviderID   string `json:"provider_id"`
+	Status       string `json:"status"` // a hailurah.Inbound* status
+	TicketID     string `json:"ticket_id,omitempty"`
+	TrackingCode string `json:"tracking_code,omitempty"` // a ticket this message started
+	Ack          string `json:"ack,omitempty"`
+	// Reply is the answer queued instead of a ticket (please write text;
+	// no ticket running), for a kiosk to show.
+	Reply string `json:"reply,omitempty"`
+	// Duplicate is true when the id had been handled before.
+	Duplicate bool `json:"duplicate"`
+}
+
+// Started is the ticket a message started.
+type Started struct {
+	TicketID     string
+	TrackingCode string
+	// Ack is the acknowledgement the citizen is shown.
+	Ack string
+}
+
+// Intake hands inbound messages over to their tickets. Create it with New;
+// Run serves the inbox.
+type Intake struct {
+	cfg     Config
+	store   Store
+	cases   Cases
+	logger  *slog.Logger
+	now     func() time.Time
+	sealer  *whatsapp.Sealer
+	senders *ratelimit.Keyed // citizen messages per sender
+	locks   keyedMutex       // one hand-over per sender at a time
+	inbox   *inbox
+}
+
+// Rate limit of citizen messages per sender: a citizen telling a story in
+// a burst of bubbles stays well inside it, a flood from one phone does not
+// starve the others.
+const (
+	senderPerMinute = 30
+	senderBurst     = 15
+)
+
+// HandOverTimeout bounds one message's hand-over. A channel runs it
+// detached from its request: a client hanging up must not cut a
+// hand-over in half, between starting a ticket and recording that it
+// started.
+const HandOverTimeout = 30 * time.Second
+
+// New builds an Intake. It returns an error when the secret cannot seal
+// contacts.
+func New(cfg Config) (*Intake, error) {
+	if cfg.Store == nil || cfg.Cases == nil {
+		return nil, errors.New("intake: Store and Cases are required")
+	}
+	sealer, err := whatsapp.NewSealer(cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = defaultSweepEvery
+	}
+	x := &Intake{cfg: cfg, store: cfg.Store, cases: cfg.Cases, logger: cfg.Logger, now: cfg.Now, sealer: sealer,
+		senders: ratelimit.New(senderPerMinute, senderBurst, cfg.Now)}
+	x.inbox = newInbox(x)
+	return x, nil
+}
+
+// Accept keeps a message and queues it for the inbox to hand over after
+// the channel has answered (the WhatsApp Cloud API webhook). Only a
+// failure to keep it is an error, which asks the sender to deliver again;
+// a redelivery of a message still waiting queues it again.
+func (x *Intake) Accept(ctx context.Context, m Message) error {
+	stored, _, err := x.keep(ctx, m)
+	if err != nil {
+		return err
+	}
+	if stored.Status == hailurah.InboundStored {
+		x.inbox.enqueue(stored)
+	}
+	return nil
+}
+
+// Receive keeps a message and hands it over before returning, for a
+// channel that shows the outcome (a gateway, the simulated phone). It
+// returns an error when the message should be delivered again (the store
+// or Temporal is unavailable); the message then stays stored. A duplicate's
+// receipt names the ticket and tracking code the first delivery reached.
+func (x *Intake) Receive(ctx context.Context, m Message) (Receipt, error) {
+	stored, fresh, err := x.keep(ctx, m)
+	if err != nil {
+		return Receipt{}, err
+	}
+	rc, err := x.handOver(ctx, stored, fresh, routing{kelurahan: m.Kelurahan, anonim: m.Anonim, tembusan: m.Tembusan})
+	if err != nil {
+		return rc, err
+	}
+	if rc.Duplicate && rc.TicketID != "" {
+		if t, err := x.store.FindTicket(ctx, rc.TicketID); err == nil {
+			rc.TrackingCode = t.TrackingCode
+		}
+	}
+	return rc, nil
+}
+
+// Start makes a new ticket of a form's message (the web chat, a kiosk,
+// Open311): the citizen fills in a form to start one, so it is never a
+// command or more words for a running ticket, and it is not kept in
+// inbound_messages. Returns EINVALID (field "kelurahan") for a kelurahan
+// that matches none and (field "phone") for a number that is not one.
+func (x *Intake) Start(ctx context.Context, m Message) (*Started, error) {
+	sender, _, err := x.sender(m)
+	if err != nil {
+		return nil, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
+	}
+	return x.startTicket(ctx, first{Text: m.Text, Channel: m.Channel, Kelurahan: m.Kelurahan, SenderID: sender,
+		RT: m.RT, RW: m.RW, Anonim: m.Anonim, Tembusan: m.Tembusan, MessageID: m.ProviderID,
+		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: m.Raw})
+}
