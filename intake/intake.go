@@ -76,14 +76,18 @@ type Message struct {
 	// kelurahan's own number routes its new tickets there.
 	PhoneNumberID string
 	// Phone is the sender's number as the channel gave it ("6281…",
-	// "0812…", "+62812…"); it becomes the sender's pseudonym. From names
+	// "0812…", "+62812…"); verified, it becomes the sender's pseudonym,
+	// the one its WhatsApp messages have; unverified, a pseudonym of its
+	// own that no WhatsApp message has. From names
 	// a sender of a channel without phone numbers (a kiosk session, a
 	// chat user) instead. Neither: an anonymous sender.
 	Phone, From string
 	// PhoneVerified is true when the channel vouches that the sender holds
 	// Phone (WhatsApp: Meta delivers from the number; a gateway: its
-	// token's owner does). Only then is the number kept, sealed, to reply
-	// to; a number typed into a form is not.
+	// token's owner does). Only then is the sender the phone's own (whose
+	// WhatsApp messages join the ticket) and the number kept, sealed, to
+	// reply to; a number typed into a form is neither, or anyone could
+	// name a stranger's phone.
 	PhoneVerified bool
 	// Simulated marks the simulated phone's messages: their contact is
 	// never sent to (hailurah.ContactSimulated).

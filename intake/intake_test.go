@@ -50,9 +50,8 @@ func newIntake(t *testing.T, db *store.DB, cases intake.Cases) *intake.Intake {
 	return x
 }
 
-// TestVerifiedPhonesOnly: a number is kept to reply to only when the
-// channel vouches for it; a number typed into a form names the sender and
-// nothing more.
+// TestVerifiedPhonesOnly: a number is kept to reply to, and is its
+// sender's pseudonym, only when the channel vouches for it.
 func TestVerifiedPhonesOnly(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -71,6 +70,13 @@ func TestVerifiedPhonesOnly(t *testing.T) {
 		_, err = db.FindContact(ctx, whatsapp.SenderID([]byte(secret), e164))
 		if kept := err == nil; kept != c.verified {
 			t.Errorf("%s verified=%v: contact kept=%v (%v)", c.phone, c.verified, kept, err)
+		}
+		m, err := db.FindInbound(ctx, "wamid."+c.phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own := m.SenderID == whatsapp.SenderID([]byte(secret), e164); own != c.verified {
+			t.Errorf("%s verified=%v: the phone's own pseudonym=%v", c.phone, c.verified, own)
 		}
 	}
 }

@@ -54,13 +54,20 @@ func (x *Intake) keep(ctx context.Context, in Message) (*hailurah.InboundMessage
 
 // sender returns the pseudonym of a message's sender and, when it came
 // from a phone, the number in E.164. A number that is not one still gets a
-// pseudonym (of what was sent), with the error.
+// pseudonym (of what was sent), with the error. A number nobody vouches
+// for (typed into a form) gets a pseudonym of its own, never the phone's:
+// as the phone's it would let anyone name a stranger, whose WhatsApp
+// messages would then be filed on the form's ticket and who would be sent
+// its news. Its sender follows the ticket with the tracking code.
 func (x *Intake) sender(m Message) (sender, e164 string, err error) {
 	switch {
 	case m.Phone != "":
 		e164, err = whatsapp.NormalizePhone(m.Phone)
 		if err != nil {
 			return whatsapp.SenderID(x.cfg.Secret, "invalid:"+m.Phone), "", err
+		}
+		if !m.PhoneVerified {
+			return channelSender(x.cfg.Secret, "unverified-phone", e164), "", nil
 		}
 		return whatsapp.SenderID(x.cfg.Secret, e164), e164, nil
 	case m.From != "":

@@ -358,14 +358,14 @@ func TestWhatsAppSignature(t *testing.T) {
 // reactions are kept and not answered. The phone is kept only sealed.
 func TestWhatsAppWithoutText(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newChanFixture(t, db, chanOptions{})
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret})
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(tamanNumberID, map[string]string{sitiWA: "Siti Aminah"},
 			metaAudio("wamid.AUDIO", sitiWA, at), metaSticker("wamid.STICKER", sitiWA, at.Add(time.Second)),
 			metaUnsupported("wamid.UNSUP", sitiWA, at.Add(2*time.Second)), metaReaction("wamid.REACT", sitiWA, at.Add(3*time.Second)),
 			metaImage("wamid.PHOTO", sitiWA, at.Add(4*time.Second), ""), metaLocation("wamid.LOC", sitiWA, at.Add(5*time.Second))))
 		for range 5 {
-			if st, raw := f.deliver(body, ""); st != http.StatusOK || !strings.Contains(raw, `"received":6`) {
+			if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":6`) {
 				t.Fatalf("delivery: %d %s", st, raw)
 			}
 		}
@@ -421,12 +421,12 @@ func TestWhatsAppWithoutText(t *testing.T) {
 // a phone with no ticket is answered with how to start one.
 func TestWhatsAppCommandWithoutTicket(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := newChanFixture(t, db, chanOptions{})
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret})
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(cityNumberID, map[string]string{budiWA: "Budi"},
 			metaText("wamid.STATUS", budiWA, at, "STATUS"),
 			metaButton("wamid.BTN", budiWA, at.Add(time.Second), hailurah.ButtonLanjut, "LANJUT")))
-		if st, raw := f.deliver(body, ""); st != http.StatusOK {
+		if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
 			t.Fatalf("delivery: %d %s", st, raw)
 		}
 		for _, m := range f.inbound(budiWA) {
@@ -496,7 +496,7 @@ func TestWhatsAppStatuses(t *testing.T) {
 }
 
 func TestWebhookRejectsBadBodies(t *testing.T) {
-	f := newChanFixture(t, storetest.Open(t), chanOptions{})
+	f := newChanFixture(t, storetest.Open(t), chanOptions{appSecret: appSecret})
 	at := f.clock.Now()
 	for name, c := range map[string]struct {
 		body string
@@ -509,7 +509,7 @@ func TestWebhookRejectsBadBodies(t *testing.T) {
 		"too large": {metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.BIG", sitiWA, at, strings.Repeat("a", 3<<20)))),
 			http.StatusRequestEntityTooLarge},
 	} {
-		if st, raw := f.deliver(c.body, ""); st != c.want {
+		if st, raw := f.deliver(c.body, appSecret); st != c.want {
 			t.Errorf("%s: %d %s, want %d", name, st, clipBody(raw), c.want)
 		}
 	}
@@ -600,7 +600,7 @@ func newFixtureClient(f *chanFixture) *client {
 // but past the sender's burst nothing more is handed over; another phone
 // is not held up.
 func TestSenderThrottle(t *testing.T) {
-	f := newChanFixture(t, storetest.Open(t), chanOptions{})
+	f := newChanFixture(t, storetest.Open(t), chanOptions{appSecret: appSecret})
 	at := f.clock.Now()
 	var flood []string
 	for i := range 20 {
@@ -608,7 +608,7 @@ func TestSenderThrottle(t *testing.T) {
 	}
 	body := metaDelivery(metaEntry(cityNumberID, nil, flood...),
 		metaEntry(cityNumberID, nil, metaAudio("wamid.OTHER", budiWA, at)))
-	if st, raw := f.deliver(body, ""); st != http.StatusOK || !strings.Contains(raw, `"received":21`) {
+	if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":21`) {
 		t.Fatalf("flood: %d %s", st, raw)
 	}
 	counts := map[string]int{}
@@ -622,7 +622,7 @@ func TestSenderThrottle(t *testing.T) {
 		t.Fatalf("the other phone: %+v", got)
 	}
 	// A redelivery of a throttled message stays throttled.
-	f.deliver(body, "")
+	f.deliver(body, appSecret)
 	if got := f.outbox(f.sender(sitiWA)); len(got) != 15 {
 		t.Fatalf("%d replies to the flood, want 15", len(got))
 	}
@@ -816,12 +816,12 @@ func TestWebhookTemporalDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(c.Close)
-		f := newChanFixture(t, db, chanOptions{cases: &workflows.Client{Temporal: c}})
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret, cases: &workflows.Client{Temporal: c}})
 		ctx := context.Background()
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN", sitiWA, at, "HAI LURAH Taman, jalan depan SD berlubang besar.")))
 		for range 2 {
-			if st, raw := f.deliver(body, ""); st != http.StatusOK {
+			if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
 				t.Fatalf("Temporal down: %d %s", st, raw)
 			}
 			// Still stored, with the ticket id reserved by the first
@@ -846,7 +846,7 @@ func TestWebhookTemporalDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		body = metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.DOWN-2", budiWA, at, "Airnya makin tinggi.")))
-		if st, raw := f.deliver(body, ""); st != http.StatusOK {
+		if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
 			t.Fatalf("signal with Temporal down: %d %s", st, raw)
 		}
 		if m, _ := db.FindInbound(ctx, "wamid.DOWN-2"); m == nil || m.Status != hailurah.InboundStored {
@@ -894,7 +894,7 @@ func TestInboxSweep(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		cases := &flakyCases{down: true}
-		f := newChanFixture(t, db, chanOptions{cases: cases, sweep: 20 * time.Millisecond})
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret, cases: cases, sweep: 20 * time.Millisecond})
 		// Left stored by a process that died before handing it over.
 		orphan := &hailurah.InboundMessage{ProviderID: "wamid.ORPHAN", Channel: hailurah.ChannelWhatsApp, SenderID: f.sender(sitiWA),
 			PhoneNumberID: cityNumberID, Kind: "text", Text: "HAI LURAH Taman, lampu jalan RT 03 mati seminggu.", SentAt: time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)}
@@ -904,7 +904,7 @@ func TestInboxSweep(t *testing.T) {
 		at := f.clock.Now().Add(-time.Minute)
 		for i, text := range []string{"HAI LURAH Taman, got mampet di RT 02.", "HAI LURAH Taman, sampah menumpuk di pasar."} {
 			body := metaDelivery(metaEntry(cityNumberID, nil, metaText(fmt.Sprintf("wamid.LATER-%d", i), sitiWA, at, text)))
-			if st, raw := f.deliver(body, ""); st != http.StatusOK {
+			if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
 				t.Fatalf("delivery while Temporal is down: %d %s", st, raw)
 			}
 		}
@@ -976,7 +976,9 @@ func TestWebhookIPLimit(t *testing.T) {
 		t.Errorf("%d of %d badly signed posts limited, want %d (all past the burst)", limited, flood, flood-300)
 	}
 
-	open := newChanFixture(t, storetest.Open(t), chanOptions{})
+	// Without an app secret only dev takes unsigned deliveries (from this
+	// machine), and limits them per IP.
+	open := newChanFixture(t, storetest.Open(t), chanOptions{dev: true})
 	limited = 0
 	for i := range flood {
 		wa := fmt.Sprintf("62812%08d", i)

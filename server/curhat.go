@@ -53,8 +53,10 @@ func (s *Server) apiCurhat(c *gin.Context) {
 			return
 		}
 	}
-	// A number typed into a form is not verified: it names the sender,
-	// and is not kept to reply to.
+	// A number typed into a form is not verified: the sender is not that
+	// phone's and the number is not kept, so nothing of the ticket goes to
+	// it and nothing from it joins the ticket; the citizen follows with the
+	// tracking code.
 	started, err := s.cfg.Intake.Start(c.Request.Context(), intake.Message{
 		Channel: req.Channel, Phone: req.Phone, Text: req.Text,
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,

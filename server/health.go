@@ -13,8 +13,9 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz answers 200 only when every dependency answers; a load balancer
-// stops sending traffic while the database or Temporal is away.
+// readyz answers 200 only when every dependency answers and WhatsApp is
+// safely configured; a load balancer stops sending traffic while the
+// database or Temporal is away, and an operator reads why.
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
@@ -35,6 +36,9 @@ func (s *Server) readyz(c *gin.Context) {
 		}()
 	}
 	wg.Wait()
+	if why := s.whatsappUnready(); why != "" {
+		results["whatsapp"] = why
+	}
 	code, overall := http.StatusOK, "ok"
 	for _, st := range results {
 		if st != "ok" {

@@ -31,8 +31,9 @@ import (
 //     (an admin creates one per integration); a moderator's token routes to
 //     their kelurahan when neither the jurisdiction nor the text names one.
 //     description is required (the ticket's triage reads it). Contact
-//     fields: phone becomes the sender's pseudonym so later requests from
-//     the same phone are recognised; name, e-mail and device ids are not
+//     fields: phone, unverified, gets a pseudonym of its own, never the one
+//     its WhatsApp messages have (anyone could name a stranger's phone), so
+//     later requests naming it are recognised; name, e-mail and device ids are not
 //     stored (no staff view needs them, and anonymous reporters stay so).
 //     The answer's service_notice is the ACK with the ticket's tracking
 //     code, which only the posting client learns: the citizen follows the
@@ -393,7 +394,7 @@ func open311Intake(f url.Values) (intake.Message, error) {
 		if _, err := whatsapp.NormalizePhone(phone); err != nil {
 			return in, hailurah.FieldErrorf("phone", "phone tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
 		}
-		in.Phone = phone // not verified: it names the sender, and is not kept to reply to
+		in.Phone = phone // not verified: not the phone's own sender, and not kept
 	}
 	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
 		u, err := url.Parse(m)

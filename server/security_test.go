@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -368,5 +369,120 @@ func TestScaledPilotPacketPerReader(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// recordingCases takes every start and signal and keeps them, as a
+// workflow engine that accepts everything would.
+type recordingCases struct {
+	mu      sync.Mutex
+	starts  []hailurah.CurhatInput
+	signals map[string][]hailurah.CitizenMessage
+}
+
+func (r *recordingCases) StartCurhat(_ context.Context, in hailurah.CurhatInput) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.starts = append(r.starts, in)
+	return nil
+}
+
+func (r *recordingCases) SignalCitizen(_ context.Context, id string, m hailurah.CitizenMessage) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.signals == nil {
+		r.signals = map[string][]hailurah.CitizenMessage{}
+	}
+	r.signals[id] = append(r.signals[id], m)
+	return nil
+}
+
+func (r *recordingCases) Act(context.Context, string, hailurah.ActionRequest) (*hailurah.TicketState, error) {
+	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "no workflow")
+}
+
+func (r *recordingCases) State(context.Context, string) (*hailurah.TicketState, error) {
+	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "no workflow")
+}
+
+// TestWebPhoneIsUnverified: a web curhat named a stranger's phone, whose
+// later WhatsApp messages (ANONIM YA, SESUDAH, a rating) were filed on the
+// attacker's ticket. A phone typed on the web is not the ticket's sender:
+// nothing of the ticket goes to it and nothing from it reaches the ticket;
+// the citizen follows the ticket with the tracking code.
+func TestWebPhoneIsUnverified(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		rec := &recordingCases{}
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret, cases: rec})
+		f.tick = time.Second
+		st, raw := f.request("POST", "/api/v1/curhat", "application/json",
+			`{"text":"HAI LURAH Taman\nRT 3 RW 2, lampu jalan mati sebulan.","phone":"+`+sitiWA+`"}`, nil)
+		if st != http.StatusAccepted {
+			t.Fatalf("curhat: %d %s", st, raw)
+		}
+		var accepted struct {
+			TicketID     string `json:"ticket_id"`
+			TrackingCode string `json:"tracking_code"`
+		}
+		if err := json.Unmarshal([]byte(raw), &accepted); err != nil || accepted.TrackingCode == "" {
+			t.Fatalf("curhat answer: %s", raw)
+		}
+		if len(rec.starts) != 1 || rec.starts[0].SenderID == f.sender(sitiWA) {
+			t.Fatalf("the typed phone became the ticket's sender: %+v", rec.starts)
+		}
+		if tk, err := db.FindTicket(context.Background(), accepted.TicketID); err != nil || tk.SenderID == f.sender(sitiWA) {
+			t.Fatalf("stored ticket: %+v %v", tk, err)
+		}
+		// Siti, whose number it is, answers on WhatsApp.
+		at := f.clock.Now().Add(-time.Minute)
+		for i, text := range []string{"ANONIM YA", "SESUDAH", "5"} {
+			body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.SITI"+strconv.Itoa(i), sitiWA, at, text)))
+			if st, raw := f.deliver(body, appSecret); st != http.StatusOK {
+				t.Fatalf("Siti's %q: %d %s", text, st, raw)
+			}
+		}
+		if got := rec.signals[accepted.TicketID]; len(got) != 0 {
+			t.Errorf("Siti's WhatsApp messages reached the web ticket: %+v", got)
+		}
+		for _, d := range f.outbox(f.sender(sitiWA)) {
+			if d.TicketID == accepted.TicketID {
+				t.Errorf("a message about the web ticket queued for Siti: %+v", d)
+			}
+		}
+	})
+}
+
+// TestUnsignedWebhookFailsClosed: without WHATSAPP_APP_SECRET a forged
+// Cloud API delivery created a ticket for any number. Outside dev the
+// webhook now answers 503 to Cloud API deliveries and /readyz names the
+// missing secret; dev accepts unsigned deliveries only from this machine.
+func TestUnsignedWebhookFailsClosed(t *testing.T) {
+	db := storetest.Open(t)
+	f := newChanFixture(t, db, chanOptions{cases: &recordingCases{}})
+	at := f.clock.Now().Add(-time.Minute)
+	body := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.FORGED", sitiWA, at, "HAI LURAH Taman, palsu.")))
+	if st, raw := f.deliver(body, ""); st != http.StatusServiceUnavailable {
+		t.Errorf("server mode, no app secret, unsigned delivery: %d %s, want 503", st, raw)
+	}
+	if st, raw := f.deliver(body, "tebakan"); st != http.StatusServiceUnavailable {
+		t.Errorf("server mode, no app secret, signed with a guess: %d %s, want 503", st, raw)
+	}
+	if list := f.inbound(sitiWA); len(list) != 0 {
+		t.Errorf("a forged delivery was stored: %+v", list)
+	}
+	if st, raw := f.request("GET", "/readyz", "", "", nil); st != http.StatusServiceUnavailable || !strings.Contains(raw, "WHATSAPP_APP_SECRET") {
+		t.Errorf("readyz: %d %s, want 503 naming WHATSAPP_APP_SECRET", st, raw)
+	}
+
+	dev := newChanFixture(t, storetest.Open(t), chanOptions{dev: true, cases: &recordingCases{}})
+	if st, raw := dev.deliver(body, ""); st != http.StatusOK {
+		t.Errorf("dev, unsigned from loopback: %d %s", st, raw)
+	}
+	other := metaDelivery(metaEntry(cityNumberID, nil, metaText("wamid.FORGED2", budiWA, at, "HAI LURAH Taman, palsu.")))
+	if st, raw := dev.request("POST", "/webhook/whatsapp", "application/json", other, map[string]string{"X-Forwarded-For": "203.0.113.9"}); st != http.StatusForbidden {
+		t.Errorf("dev, unsigned through a proxy: %d %s, want 403", st, raw)
+	}
+	if st, raw := dev.request("GET", "/readyz", "", "", nil); st != http.StatusOK {
+		t.Errorf("dev readyz: %d %s", st, raw)
 	}
 }

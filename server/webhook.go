@@ -35,9 +35,10 @@ type WhatsAppSettings struct {
 	// VerifyToken is WHATSAPP_VERIFY_TOKEN, which Meta's subscription
 	// handshake must present; "" refuses every handshake.
 	VerifyToken string
-	// AppSecret is WHATSAPP_APP_SECRET. When set, every Cloud API delivery
-	// must carry a valid X-Hub-Signature-256; when empty (the embedded
-	// default) unsigned deliveries are accepted.
+	// AppSecret is WHATSAPP_APP_SECRET: every Cloud API delivery must carry
+	// a valid X-Hub-Signature-256 made with it. Without it, dev accepts
+	// unsigned deliveries from this machine only, and any other mode none
+	// (503, and /readyz says why): an unsigned delivery may come from anyone.
 	AppSecret string
 	// PhoneNumberID is the city's WhatsApp number, which the simulated
 	// phone writes to.
@@ -65,7 +66,7 @@ func (s *Server) channelRoutes(r *gin.Engine, api *gin.RouterGroup) {
 		return
 	}
 	if s.cfg.WhatsApp.AppSecret == "" && !s.cfg.Dev {
-		s.logger.Warn("WHATSAPP_APP_SECRET is not set: unsigned WhatsApp webhook deliveries are accepted")
+		s.logger.Error("WHATSAPP_APP_SECRET is not set: the WhatsApp Cloud API webhook refuses every delivery (503)")
 	}
 	s.channels = &channelState{ips: ratelimit.New(webhookPerMinute, webhookBurst, s.now)}
 	r.GET("/webhook/whatsapp", s.whatsappVerify)
@@ -106,6 +107,12 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	c.Request = c.Request.WithContext(ctx)
 
 	cloud := whatsapp.IsCloudAPIPayload(body)
+	if cloud && s.cfg.WhatsApp.AppSecret == "" {
+		if err := s.unsignedRefusal(c.Request); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	var sigErr error
 	signed := false
 	if secret := s.cfg.WhatsApp.AppSecret; cloud && secret != "" {
@@ -139,6 +146,29 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	// Meta reads only the status; the body says no more than a count, so
 	// an unsigned poster learns nothing about tickets.
 	c.JSON(http.StatusOK, gin.H{"received": len(d.Messages), "statuses": len(d.Statuses)})
+}
+
+// unsignedRefusal says why a Cloud API delivery that cannot be signed
+// (no WHATSAPP_APP_SECRET) is refused, or nil in dev from this machine:
+// anyone can post an unsigned delivery naming any number.
+func (s *Server) unsignedRefusal(r *http.Request) error {
+	switch {
+	case !s.cfg.Dev:
+		return hailurah.Errorf(hailurah.EUNAVAILABLE, "Webhook WhatsApp belum siap: WHATSAPP_APP_SECRET belum diatur, jadi kiriman tidak dapat diperiksa.")
+	case !directLoopback(r):
+		return hailurah.Errorf(hailurah.EFORBIDDEN, "Tanpa WHATSAPP_APP_SECRET, kiriman webhook hanya diterima dari mesin ini (mode dev).")
+	}
+	return nil
+}
+
+// whatsappUnready is why /readyz is not ready for WhatsApp: configured
+// (a verify token or a number) but without the app secret, outside dev.
+func (s *Server) whatsappUnready() string {
+	w := s.cfg.WhatsApp
+	if s.channels == nil || s.cfg.Dev || w.AppSecret != "" || (w.VerifyToken == "" && w.PhoneNumberID == "") {
+		return ""
+	}
+	return "WHATSAPP_APP_SECRET belum diatur: webhook Cloud API menolak setiap kiriman (503)"
 }
 
 // acceptCloud gives every message of a delivery to intake, which keeps it
