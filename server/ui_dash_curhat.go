@@ -4,263 +4,19 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/chart"
 )
 
 // tile is a headline number.
 type tile struct {
 	Label, Value, Sub string
 	Warn              bool
-}
-
-// hbar is one bar of a horizontal bar chart: a value and, overlaid, a
-// part of it (overdue of open).
-type hbar struct {
-	Label, Value, Title    string
-	Y, TextY, W, PartW, TX int
-	Class                  string
-}
-
-type hbarChart struct {
-	Width, Height, LabelW, ValueX int
-	Bars                          []hbar
-}
-
-const (
-	hbarWidth  = 600
-	hbarLabel  = 150
-	hbarArea   = 300
-	hbarRow    = 30
-	hbarThick  = 20
-	chartSmall = 12
-)
-
-func newHBarChart(items []hbar, values, parts []float64) hbarChart {
-	ch := hbarChart{Width: hbarWidth, LabelW: hbarLabel - 8, ValueX: hbarLabel, Height: len(items)*hbarRow + 8}
-	maxV := 0.0
-	for _, v := range values {
-		maxV = math.Max(maxV, v)
-	}
-	for i := range items {
-		b := items[i]
-		b.Y = 4 + i*hbarRow
-		b.TextY = b.Y + hbarThick - 5
-		if maxV > 0 {
-			b.W = int(math.Round(values[i] / maxV * hbarArea))
-			if parts != nil {
-				b.PartW = int(math.Round(parts[i] / maxV * hbarArea))
-			}
-		}
-		b.TX = hbarLabel + b.W + 6
-		ch.Bars = append(ch.Bars, b)
-	}
-	return ch
-}
-
-// stackSeg is one urgency level's part of a day's bar.
-type stackSeg struct {
-	Y, H  int
-	Class string
-}
-
-type stackDay struct {
-	X, W  int
-	Title string
-	Segs  []stackSeg
-}
-
-type axisTick struct {
-	Pos  int
-	Text string
-}
-
-type stackChart struct {
-	Width, Height, Left, Right, Top, Bottom int
-	Days                                    []stackDay
-	Line                                    string // mean urgency, on the right axis
-	YTicks, RightTicks, XTicks              []axisTick
-}
-
-func urgencyChart(days []hailurah.UrgencyDay) stackChart {
-	ch := stackChart{Width: 760, Height: 260, Left: 44, Right: 716, Top: 12, Bottom: 222}
-	maxN := 0
-	for _, d := range days {
-		maxN = max(maxN, d.Total)
-	}
-	if maxN == 0 || len(days) == 0 {
-		return ch
-	}
-	top := niceCeil(float64(maxN))
-	if top >= 4 {
-		// Four grid lines at whole numbers of curhat.
-		top = math.Ceil(top/4) * 4
-	}
-	plotH := float64(ch.Bottom - ch.Top)
-	step := float64(ch.Right-ch.Left) / float64(len(days))
-	var line []string
-	for i, d := range days {
-		x := float64(ch.Left) + float64(i)*step
-		sd := stackDay{X: int(x), W: max(1, int(step*0.8)), Title: fmt.Sprintf("%s: %d curhat", d.Day, d.Total)}
-		y := float64(ch.Bottom)
-		for level := 0; level <= 5; level++ {
-			n := d.ByUrgency[level]
-			if n == 0 {
-				continue
-			}
-			h := float64(n) / top * plotH
-			y -= h
-			sd.Segs = append(sd.Segs, stackSeg{Y: int(math.Round(y)), H: max(1, int(math.Round(h))), Class: "u" + strconv.Itoa(level)})
-		}
-		ch.Days = append(ch.Days, sd)
-		if d.AvgUrgency != nil {
-			ly := float64(ch.Bottom) - *d.AvgUrgency/5*plotH
-			line = append(line, fmt.Sprintf("%.1f,%.1f", x+step*0.4, ly))
-		}
-	}
-	ch.Line = strings.Join(line, " ")
-	for i := 0; i <= 4; i++ {
-		v := top * float64(i) / 4
-		ch.YTicks = append(ch.YTicks, axisTick{Pos: ch.Bottom - int(plotH*float64(i)/4), Text: hailurah.FormatKPI(hailurah.KPIUnitCount, &v)})
-	}
-	for u := 1; u <= 5; u++ {
-		ch.RightTicks = append(ch.RightTicks, axisTick{Pos: ch.Bottom - int(plotH*float64(u)/5), Text: strconv.Itoa(u)})
-	}
-	every := max(1, len(days)/8)
-	for i := 0; i < len(days); i += every {
-		t, _ := time.Parse(time.DateOnly, days[i].Day)
-		ch.XTicks = append(ch.XTicks, axisTick{Pos: ch.Left + int(float64(i)*step+step*0.4), Text: fmt.Sprintf("%d %s", t.Day(), bulan[t.Month()-1])})
-	}
-	return ch
-}
-
-// niceCeil rounds a chart's top up to 1, 2 or 5 times a power of ten.
-func niceCeil(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if v <= m*p {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
-// heatmap is a grid of counts: RW by RT for a kelurahan, kelurahan by RW
-// for the city.
-type heatCellView struct {
-	X, Y, TX, TY int
-	Count        string
-	Class        string
-	TextClass    string
-	Title        string
-}
-
-type heatRowView struct {
-	Y     int
-	Label string
-	Cells []heatCellView
-}
-
-type heatmapView struct {
-	Width, Height int
-	RowHead       string
-	ColHead       string
-	Cols          []axisTick
-	Rows          []heatRowView
-}
-
-const (
-	heatCell  = 38
-	heatLeft  = 110
-	heatTop   = 30
-	heatLimit = 24
-)
-
-func buildHeatmap(cells []hailurah.HeatCell, city bool, n names) heatmapView {
-	rowKey := func(c hailurah.HeatCell) string { return c.RW }
-	colKey := func(c hailurah.HeatCell) string { return c.RT }
-	h := heatmapView{RowHead: "RW", ColHead: "RT"}
-	if city {
-		rowKey = func(c hailurah.HeatCell) string { return c.Kelurahan }
-		colKey = func(c hailurah.HeatCell) string { return c.RW }
-		h.RowHead, h.ColHead = "Kelurahan", "RW"
-	}
-	counts := map[[2]string]int{}
-	var rows, cols []string
-	for _, c := range cells {
-		r, k := rowKey(c), colKey(c)
-		counts[[2]string{r, k}] += c.Count
-		if !slices.Contains(rows, r) {
-			rows = append(rows, r)
-		}
-		if !slices.Contains(cols, k) {
-			cols = append(cols, k)
-		}
-	}
-	sort.Strings(rows)
-	sort.Strings(cols)
-	// Rows and columns without an RT/RW ("") go last, as "?".
-	for _, list := range []*[]string{&rows, &cols} {
-		if len(*list) > 0 && (*list)[0] == "" {
-			*list = append((*list)[1:], "")
-		}
-	}
-	if len(cols) > heatLimit {
-		cols = cols[:heatLimit]
-	}
-	maxN := 0
-	for _, v := range counts {
-		maxN = max(maxN, v)
-	}
-	label := func(code, unit string) string {
-		switch {
-		case code == "":
-			return "?"
-		case unit == "Kelurahan":
-			return n.kelurahanName(code)
-		}
-		return code
-	}
-	for j, col := range cols {
-		h.Cols = append(h.Cols, axisTick{Pos: heatLeft + j*heatCell + heatCell/2, Text: label(col, h.ColHead)})
-	}
-	for i, row := range rows {
-		rv := heatRowView{Y: heatTop + i*heatCell, Label: h.RowHead + " " + label(row, h.RowHead)}
-		if h.RowHead == "Kelurahan" {
-			rv.Label = label(row, h.RowHead)
-		}
-		for j, col := range cols {
-			v := counts[[2]string{row, col}]
-			level := 0
-			if v > 0 && maxN > 0 {
-				level = int(math.Ceil(float64(v) / float64(maxN) * 5))
-			}
-			cell := heatCellView{X: heatLeft + j*heatCell, Y: rv.Y, TX: heatLeft + j*heatCell + 18, TY: rv.Y + 23,
-				Class: "heat" + strconv.Itoa(level), TextClass: "heat-text",
-				Title: fmt.Sprintf("%s, %s %s: %d curhat", rv.Label, h.ColHead, label(col, h.ColHead), v)}
-			if v > 0 {
-				cell.Count = strconv.Itoa(v)
-			}
-			if level >= 4 {
-				cell.TextClass += " heat-dark"
-			}
-			rv.Cells = append(rv.Cells, cell)
-		}
-		h.Rows = append(h.Rows, rv)
-	}
-	h.Width = heatLeft + len(cols)*heatCell + 4
-	h.Height = heatTop + len(rows)*heatCell + 4
-	return h
 }
 
 // boardView is the ticket board's columns.
@@ -306,12 +62,12 @@ type curhatPage struct {
 	dashHead
 	Tiles      []tile
 	Breakdown  []breakdownView
-	Categories hbarChart
-	CatRows    []hbar
-	Urgency    stackChart
-	Heat       heatmapView
-	Units      hbarChart
-	UnitRows   []hbar
+	Categories chart.HBarChart
+	CatRows    []chart.HBar
+	Urgency    chart.StackChart
+	Heat       chart.Heatmap
+	Units      chart.HBarChart
+	UnitRows   []chart.HBar
 	Board      []boardColumnView
 	Empty      bool
 }
@@ -374,19 +130,19 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 		}
 		pg.Breakdown = append(pg.Breakdown, bv)
 	}
-	var bars []hbar
+	var bars []chart.HBar
 	var values []float64
 	for i, x := range d.Categories {
-		if i == chartSmall {
+		if i == chart.MaxBars {
 			break
 		}
-		bars = append(bars, hbar{Label: kategoriLabel(x.Kategori), Value: fmt.Sprintf("%d (%s)", x.Count, hailurah.FormatPct(x.Pct)), Class: "bar-cat"})
+		bars = append(bars, chart.HBar{Label: kategoriLabel(x.Kategori), Value: fmt.Sprintf("%d (%s)", x.Count, hailurah.FormatPct(x.Pct)), Class: "bar-cat"})
 		values = append(values, float64(x.Count))
 	}
-	pg.Categories = newHBarChart(bars, values, nil)
+	pg.Categories = chart.NewHBarChart(bars, values, nil)
 	pg.CatRows = pg.Categories.Bars
-	pg.Urgency = urgencyChart(d.UrgencyTrend)
-	pg.Heat = buildHeatmap(d.Heatmap, f.Kelurahan == "", n)
+	pg.Urgency = chart.Urgency(d.UrgencyTrend)
+	pg.Heat = chart.NewHeatmap(d.Heatmap, f.Kelurahan == "", n.kelurahanName)
 	bars, values = nil, nil
 	var parts []float64
 	for _, u := range d.OverdueUnits {
@@ -398,11 +154,11 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 		if u.MaxLateH != nil {
 			title += ", terlama terlambat " + formatDurasi(time.Duration(*u.MaxLateH*float64(time.Hour)))
 		}
-		bars = append(bars, hbar{Label: label, Value: fmt.Sprintf("%d / %d lewat", u.Open, u.Overdue), Title: title, Class: "bar-open"})
+		bars = append(bars, chart.HBar{Label: label, Value: fmt.Sprintf("%d / %d lewat", u.Open, u.Overdue), Title: title, Class: "bar-open"})
 		values = append(values, float64(u.Open))
 		parts = append(parts, float64(u.Overdue))
 	}
-	pg.Units = newHBarChart(bars, values, parts)
+	pg.Units = chart.NewHBarChart(bars, values, parts)
 	pg.UnitRows = pg.Units.Bars
 	pg.Board = buildBoard(d.Board, n, s.now())
 	s.renderPage(c, http.StatusOK, "dash_curhat", pageData{Title: "Dasbor HAI LURAH", Wide: true, Data: pg})

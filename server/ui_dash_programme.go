@@ -2,14 +2,13 @@ package server
 
 import (
 	"fmt"
-	"math"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/chart"
 )
 
 // kpiCard is one SIAP-TAMAN KPI.
@@ -17,69 +16,7 @@ type kpiCard struct {
 	Code, Label, Target, Actual, Pct, Detail, Description string
 	BarW, BarMax                                          int
 	Class                                                 string
-	Spark                                                 sparkline
-}
-
-type sparkline struct {
-	Width, Height int
-	Points        string
-	Dots          []sparkDot
-	TargetY       int
-	HasTarget     bool
-}
-
-type sparkDot struct {
-	X, Y  int
-	Title string
-}
-
-// newSparkline draws a trend's values, scaled to the larger of its maximum
-// and the target, which is a dashed line. Its dots name days of zone z.
-func newSparkline(trend []hailurah.TrendPoint, target float64, unit hailurah.KPIUnit, z hailurah.Zone) sparkline {
-	sp := sparkline{Width: 220, Height: 56}
-	top := target
-	for _, t := range trend {
-		if t.Value != nil {
-			top = math.Max(top, *t.Value)
-		}
-	}
-	if top <= 0 || len(trend) == 0 {
-		return sp
-	}
-	step := float64(sp.Width-12) / float64(max(1, len(trend)-1))
-	var pts []string
-	y := func(v float64) int { return int(math.Round(float64(sp.Height-6) - v/top*float64(sp.Height-12))) }
-	for i, t := range trend {
-		if t.Value == nil {
-			continue
-		}
-		x := 6 + int(math.Round(float64(i)*step))
-		pts = append(pts, fmt.Sprintf("%d,%d", x, y(*t.Value)))
-		sp.Dots = append(sp.Dots, sparkDot{X: x, Y: y(*t.Value), Title: fmt.Sprintf("s.d. %s: %s",
-			z.In(t.At).Format("02-01-2006"), hailurah.FormatKPI(unit, t.Value))})
-	}
-	sp.Points = strings.Join(pts, " ")
-	if target > 0 {
-		sp.TargetY, sp.HasTarget = y(target), true
-	}
-	return sp
-}
-
-const progressWidth = 240
-
-// progress is the filled width of a progress bar and its colour class.
-func progress(pct *float64) (int, string) {
-	if pct == nil {
-		return 0, "prog-none"
-	}
-	w := int(math.Round(math.Min(*pct, 100) / 100 * progressWidth))
-	switch {
-	case *pct >= 100:
-		return w, "prog-done"
-	case *pct >= 50:
-		return w, "prog-mid"
-	}
-	return w, "prog-low"
+	Spark                                                 chart.Sparkline
 }
 
 type breakdownTable struct {
@@ -146,9 +83,9 @@ func (s *Server) programmeDashboardPage(c *gin.Context) {
 	pg.export("/api/v1/dashboard/program", programmeTables(d))
 	for _, k := range d.KPIs {
 		card := kpiCard{Code: k.Code, Label: k.Label, Target: hailurah.FormatKPI(k.Unit, &k.Target), Actual: hailurah.FormatKPI(k.Unit, k.Actual),
-			Pct: hailurah.FormatPct(k.PercentOfTarget), Description: k.Description, BarMax: progressWidth}
-		card.BarW, card.Class = progress(k.PercentOfTarget)
-		card.Spark = newSparkline(k.Trend, k.Target, k.Unit, s.cfg.Zone)
+			Pct: hailurah.FormatPct(k.PercentOfTarget), Description: k.Description, BarMax: chart.ProgressWidth}
+		card.BarW, card.Class = chart.Progress(k.PercentOfTarget)
+		card.Spark = chart.NewSparkline(k.Trend, k.Target, k.Unit, s.cfg.Zone)
 		switch k.Code {
 		case hailurah.KPIWomenSharePct:
 			card.Detail = fmt.Sprintf("%.0f perempuan dari %.0f peserta", k.Num, k.Den)

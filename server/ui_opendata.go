@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/chart"
 )
 
 // openDataPage is the public page's content.
@@ -67,8 +68,8 @@ func (s *Server) openDataPage(c *gin.Context) {
 		v := publicSLAView{Kelurahan: x.KelurahanName, Month: monthLabel(x.Month), Tickets: x.Tickets.Text(), Pct: "<" + intText(d.MinCell) + " tenggat"}
 		if x.CompliancePct != nil {
 			v.Pct = hailurah.FormatPct(x.CompliancePct)
-			v.BarW, v.Class = progress(x.CompliancePct)
-			v.BarW = int(math.Round(*x.CompliancePct / 100 * progressWidth))
+			v.BarW, v.Class = chart.Progress(x.CompliancePct)
+			v.BarW = int(math.Round(*x.CompliancePct / 100 * chart.ProgressWidth))
 		}
 		pg.SLA = append(pg.SLA, v)
 	}
@@ -113,5 +114,5 @@ func monthLabel(m string) string {
 	if err != nil {
 		return m
 	}
-	return bulan[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return hailurah.ShortMonth(t.Month()) + " " + strconv.Itoa(t.Year())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/chart"
 )
 
 // targetField is one KPI of the pilot forms' target inputs.
@@ -175,7 +176,7 @@ type packetRowView struct {
 	Label, Target, Actual, Pct, Expected, Flag, FlagClass, Detail string
 	BarW, BarMax, ExpectedX                                       int
 	BarClass                                                      string
-	Spark                                                         sparkline
+	Spark                                                         chart.Sparkline
 }
 
 type milestoneView struct {
@@ -304,9 +305,9 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 		for _, r := range pk.Rows {
 			rv := packetRowView{Label: r.Label, Target: hailurah.FormatKPI(r.Unit, &r.Target), Actual: hailurah.FormatKPI(r.Unit, r.Actual),
 				Pct: hailurah.FormatPct(r.PercentOfTarget), Expected: fmt.Sprintf("%.0f%%", r.ExpectedPct), Flag: hailurah.FlagLabel(r.Flag),
-				FlagClass: flagClass(r.Flag), BarMax: progressWidth, ExpectedX: int(math.Round(r.ExpectedPct / 100 * progressWidth))}
-			rv.BarW, rv.BarClass = progress(r.PercentOfTarget)
-			rv.Spark = newSparkline(r.Trend, r.Target, r.Unit, s.cfg.Zone)
+				FlagClass: flagClass(r.Flag), BarMax: chart.ProgressWidth, ExpectedX: int(math.Round(r.ExpectedPct / 100 * chart.ProgressWidth))}
+			rv.BarW, rv.BarClass = chart.Progress(r.PercentOfTarget)
+			rv.Spark = chart.NewSparkline(r.Trend, r.Target, r.Unit, s.cfg.Zone)
 			if r.Den > 0 {
 				rv.Detail = fmt.Sprintf("%.0f dari %.0f", r.Num, r.Den)
 			}
