@@ -167,7 +167,7 @@ func demoTemporal(ctx context.Context, cfg Config, logger *slog.Logger, holder *
 			}
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("Temporal di %s tidak dapat dihubungi; data demo belum diisi: %w", addr, err)
+			return nil, nil, fmt.Errorf("tidak dapat menghubungi Temporal di %s; data demo belum diisi: %w", addr, err)
 		}
 		return c, c.Close, nil
 	}
