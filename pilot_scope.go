@@ -233,6 +233,20 @@ func normRTRW(s string) (string, bool) {
 	return s, true
 }
 
+// ValidRTRW reports whether s is an RT or RW number as a form takes it:
+// one to three digits.
+func ValidRTRW(s string) bool {
+	if len(s) == 0 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // validCode reports whether s can be a kelurahan code: a lowercase slug.
 func validCode(s string) bool {
 	if s == "" || len(s) > 64 {
