@@ -121,7 +121,7 @@ type InboundService interface {
 	// over (status stored), oldest first: received before receivedBefore,
 	// unclaimed or claimed before staleBefore, and not a gateway's (those
 	// are handed over while their gateway waits, and sent again by it);
-	// limit is 1–500, 0 means 100. The server's inbox sweeps them up after
+	// limit is 1–500, 0 means 100. Intake's inbox sweeps them up after
 	// a crash or a hand-over that failed for now.
 	ListStoredInbound(ctx context.Context, receivedBefore, staleBefore time.Time, limit int) ([]*InboundMessage, error)
 

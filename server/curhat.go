@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -33,8 +32,6 @@ type curhatResponse struct {
 	TrackingCode string `json:"tracking_code"`
 	Ack          string `json:"ack"`
 }
-
-var rtrwPattern = regexp.MustCompile(`^[0-9]{1,3}$`)
 
 // apiCurhat: POST /api/v1/curhat, the web chat and kiosk intake.
 func (s *Server) apiCurhat(c *gin.Context) {
@@ -87,7 +84,7 @@ func (r *curhatRequest) validate() error {
 	}
 	for field, v := range map[string]*string{"rt": &r.RT, "rw": &r.RW} {
 		*v = strings.TrimSpace(*v)
-		if *v != "" && !rtrwPattern.MatchString(*v) {
+		if *v != "" && !hailurah.ValidRTRW(*v) {
 			return hailurah.FieldErrorf(field, "%s harus berupa angka, misalnya 03.", strings.ToUpper(field))
 		}
 	}

@@ -28,7 +28,7 @@ func (p period) ToText() string   { return p.zone.In(p.To.Add(-time.Nanosecond))
 // Label is the period in words: "1 Jan 2026 – 31 Mar 2026".
 func (p period) Label() string {
 	f, t := p.zone.In(p.From), p.zone.In(p.To.Add(-time.Nanosecond))
-	return fmt.Sprintf("%d %s %d – %d %s %d", f.Day(), bulan[f.Month()-1], f.Year(), t.Day(), bulan[t.Month()-1], t.Year())
+	return fmt.Sprintf("%d %s %d – %d %s %d", f.Day(), hailurah.ShortMonth(f.Month()), f.Year(), t.Day(), hailurah.ShortMonth(t.Month()), t.Year())
 }
 
 // lastDays is the period of the n days of zone z ending today.

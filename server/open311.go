@@ -1,9 +1,6 @@
 package server
 
 import (
-	"encoding/json"
-	"encoding/xml"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,10 +13,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/open311"
 	"github.com/hailurah/hailurah/ratelimit"
 	"github.com/hailurah/hailurah/triage"
-	"github.com/hailurah/hailurah/whatsapp"
 )
 
 // Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) at
@@ -44,116 +40,9 @@ import (
 //   - Errors are the spec's list of {code, description}: 400 for a missing
 //     or bad parameter, 403 for a missing or wrong api_key, 404 for an
 //     unknown service, request or jurisdiction.
-const (
-	open311MaxDescription = 4000
-	open311MaxResults     = 1000
-	open311DefaultWindow  = 90 * 24 * time.Hour
-	formatJSON            = "json"
-	formatXML             = "xml"
-)
-
-// open311Descriptions describe each kategori for a client's service list.
-var open311Descriptions = map[string]string{
-	hailurah.KategoriLingkungan:    "Sampah, saluran air/got, banjir lingkungan, polusi, pohon tumbang.",
-	hailurah.KategoriInfrastruktur: "Jalan rusak, lampu jalan, jembatan, drainase, fasilitas umum.",
-	hailurah.KategoriKesehatan:     "Gizi buruk, wabah, sanitasi, layanan puskesmas.",
-	hailurah.KategoriSosial:        "Bantuan sosial, warga rentan, lansia, disabilitas, DTKS.",
-	hailurah.KategoriEkonomi:       "Usaha mikro, pekerjaan, pelatihan, modal usaha.",
-	hailurah.KategoriPendidikan:    "Sekolah, beasiswa, anak putus sekolah.",
-	hailurah.KategoriKeamanan:      "Ketertiban, kekerasan, ancaman keselamatan, kenakalan.",
-	hailurah.KategoriBencana:       "Kebakaran, banjir besar, tanah longsor, angin kencang.",
-	hailurah.KategoriAdministrasi:  "KTP, KK, surat pengantar, layanan kelurahan.",
-	hailurah.KategoriLainnya:       "Masalah lain yang tidak termasuk kategori di atas.",
-}
-
-type open311Service struct {
-	XMLName     xml.Name `json:"-" xml:"service"`
-	ServiceCode string   `json:"service_code" xml:"service_code"`
-	ServiceName string   `json:"service_name" xml:"service_name"`
-	Description string   `json:"description" xml:"description"`
-	Metadata    bool     `json:"metadata" xml:"metadata"`
-	Type        string   `json:"type" xml:"type"`
-	Keywords    string   `json:"keywords" xml:"keywords"`
-	Group       string   `json:"group" xml:"group"`
-}
-
-type open311ServiceList struct {
-	XMLName  xml.Name         `xml:"services"`
-	Services []open311Service `xml:"service"`
-}
-
-type open311Attribute struct {
-	XMLName             xml.Name `json:"-" xml:"attribute"`
-	Variable            bool     `json:"variable" xml:"variable"`
-	Code                string   `json:"code" xml:"code"`
-	Datatype            string   `json:"datatype" xml:"datatype"`
-	Required            bool     `json:"required" xml:"required"`
-	DatatypeDescription string   `json:"datatype_description" xml:"datatype_description"`
-	Order               int      `json:"order" xml:"order"`
-	Description         string   `json:"description" xml:"description"`
-}
-
-type open311Definition struct {
-	XMLName     xml.Name           `json:"-" xml:"service_definition"`
-	ServiceCode string             `json:"service_code" xml:"service_code"`
-	Attributes  []open311Attribute `json:"attributes" xml:"attributes>attribute"`
-}
-
-// open311Attributes are asked of every service: where in the kelurahan.
-var open311Attributes = []open311Attribute{
-	{Variable: true, Code: "RT", Datatype: "string", DatatypeDescription: "Nomor RT, 1–3 angka, mis. 03", Order: 1,
-		Description: "RT lokasi masalah"},
-	{Variable: true, Code: "RW", Datatype: "string", DatatypeDescription: "Nomor RW, 1–3 angka, mis. 02", Order: 2,
-		Description: "RW lokasi masalah"},
-}
-
-type open311Request struct {
-	XMLName           xml.Name `json:"-" xml:"request"`
-	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
-	Status            string   `json:"status" xml:"status"`
-	StatusNotes       string   `json:"status_notes" xml:"status_notes"`
-	ServiceName       string   `json:"service_name" xml:"service_name"`
-	ServiceCode       string   `json:"service_code" xml:"service_code"`
-	Description       string   `json:"description" xml:"description"`
-	AgencyResponsible string   `json:"agency_responsible" xml:"agency_responsible"`
-	ServiceNotice     string   `json:"service_notice" xml:"service_notice"`
-	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
-	UpdatedDatetime   string   `json:"updated_datetime" xml:"updated_datetime"`
-	ExpectedDatetime  string   `json:"expected_datetime,omitempty" xml:"expected_datetime,omitempty"`
-	Address           string   `json:"address" xml:"address"`
-	AddressID         string   `json:"address_id" xml:"address_id"`
-	Zipcode           string   `json:"zipcode" xml:"zipcode"`
-	Lat               *float64 `json:"lat,omitempty" xml:"lat,omitempty"`
-	Long              *float64 `json:"long,omitempty" xml:"long,omitempty"`
-	MediaURL          string   `json:"media_url" xml:"media_url"`
-}
-
-type open311RequestList struct {
-	XMLName  xml.Name `xml:"service_requests"`
-	Requests []any    `xml:"request"`
-}
-
-type open311Created struct {
-	XMLName          xml.Name `json:"-" xml:"request"`
-	ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
-	ServiceNotice    string   `json:"service_notice" xml:"service_notice"`
-	AccountID        string   `json:"account_id" xml:"account_id"`
-}
-
-type open311Error struct {
-	XMLName     xml.Name `json:"-" xml:"error"`
-	Code        int      `json:"code" xml:"code"`
-	Description string   `json:"description" xml:"description"`
-}
-
-type open311ErrorList struct {
-	XMLName xml.Name       `xml:"errors"`
-	Errors  []open311Error `xml:"error"`
-}
-
 func (s *Server) open311Routes(r *gin.Engine) {
 	g := r.Group("/open311/v2")
-	for _, f := range []string{formatJSON, formatXML} {
+	for _, f := range []string{open311.FormatJSON, open311.FormatXML} {
 		g.GET("/services."+f, s.open311Services(f))
 		g.GET("/requests."+f, open311Limit(s.tracking, f), s.open311ListRequests(f))
 		g.POST("/requests."+f, open311Limit(s.intake, f), s.open311CreateRequest(f))
@@ -169,7 +58,7 @@ func open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
 		if ok, wait := l.Allow(c.ClientIP()); !ok {
 			f := format
 			if f == "" {
-				_, f, _ = splitFormat(c.Param("id"))
+				_, f, _ = open311.SplitFormat(c.Param("id"))
 			}
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			open311Fail(c, f, http.StatusTooManyRequests, "Terlalu banyak permintaan. Coba lagi sebentar lagi.")
@@ -179,39 +68,18 @@ func open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
 	}
 }
 
-// open311Write renders v as JSON, or as XML with the spec's element
-// names; lists are arrays at the top level of the JSON.
+// open311Write renders v in the format the path asked for.
 func open311Write(c *gin.Context, format string, status int, v any) {
-	if format == formatXML {
-		b, err := xml.Marshal(v)
-		if err != nil {
-			c.Status(http.StatusInternalServerError)
-			return
-		}
-		c.Data(status, "application/xml; charset=utf-8", append([]byte(xml.Header), b...))
-		return
-	}
-	var b []byte
-	var err error
-	switch x := v.(type) {
-	case open311ServiceList:
-		b, err = json.Marshal(x.Services)
-	case open311RequestList:
-		b, err = json.Marshal(x.Requests)
-	case open311ErrorList:
-		b, err = json.Marshal(x.Errors)
-	default:
-		b, err = json.Marshal(v)
-	}
+	b, contentType, err := open311.Encode(format, v)
 	if err != nil {
 		c.Status(http.StatusInternalServerError)
 		return
 	}
-	c.Data(status, "application/json; charset=utf-8", b)
+	c.Data(status, contentType, b)
 }
 
 func open311Fail(c *gin.Context, format string, status int, description string) {
-	open311Write(c, format, status, open311ErrorList{Errors: []open311Error{{Code: status, Description: description}}})
+	open311Write(c, format, status, open311.ErrorList{Errors: []open311.Error{{Code: status, Description: description}}})
 	c.Abort()
 }
 
@@ -226,16 +94,6 @@ func (s *Server) open311FailErr(c *gin.Context, format string, err error) {
 		s.logger.ErrorContext(c.Request.Context(), "open311 internal error", "path", c.FullPath(), "err", err)
 	}
 	open311Fail(c, format, status, hailurah.ErrorMessage(err))
-}
-
-// splitFormat cuts ".json" or ".xml" off a path parameter.
-func splitFormat(param string) (id, format string, ok bool) {
-	for _, f := range []string{formatJSON, formatXML} {
-		if id, ok := strings.CutSuffix(param, "."+f); ok && id != "" {
-			return id, f, true
-		}
-	}
-	return "", formatJSON, false
 }
 
 // checkJurisdiction resolves jurisdiction_id to a kelurahan code ("" when
@@ -261,10 +119,10 @@ func (s *Server) open311Services(format string) gin.HandlerFunc {
 		if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
 			return
 		}
-		list := open311ServiceList{Services: []open311Service{}}
+		list := open311.ServiceList{Services: []open311.Service{}}
 		for _, k := range hailurah.Kategoris {
-			list.Services = append(list.Services, open311Service{
-				ServiceCode: k, ServiceName: triage.KategoriLabel(k), Description: open311Descriptions[k],
+			list.Services = append(list.Services, open311.Service{
+				ServiceCode: k, ServiceName: triage.KategoriLabel(k), Description: open311.Descriptions[k],
 				Metadata: true, Type: "realtime", Group: "HAI LURAH",
 			})
 		}
@@ -274,7 +132,7 @@ func (s *Server) open311Services(format string) gin.HandlerFunc {
 
 // open311ServiceDefinition: GET /open311/v2/services/{code}.{format}.
 func (s *Server) open311ServiceDefinition(c *gin.Context) {
-	code, format, ok := splitFormat(c.Param("code"))
+	code, format, ok := open311.SplitFormat(c.Param("code"))
 	if !ok {
 		open311Fail(c, format, http.StatusNotFound, "Gunakan /services/{service_code}.json atau .xml.")
 		return
@@ -286,7 +144,7 @@ func (s *Server) open311ServiceDefinition(c *gin.Context) {
 		open311Fail(c, format, http.StatusNotFound, "service_code tidak dikenal: "+clipRunes(code, 40))
 		return
 	}
-	open311Write(c, format, http.StatusOK, open311Definition{ServiceCode: code, Attributes: open311Attributes})
+	open311Write(c, format, http.StatusOK, open311.Definition{ServiceCode: code, Attributes: open311.Attributes})
 }
 
 // open311CreateRequest: POST /open311/v2/requests.{format}, form-encoded.
@@ -322,7 +180,7 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		in, err := open311Intake(f)
+		in, err := open311.ParseRequest(f)
 		if err != nil {
 			s.open311FailErr(c, format, err)
 			return
@@ -339,105 +197,12 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 			s.open311FailErr(c, format, err)
 			return
 		}
-		open311Write(c, format, http.StatusOK, open311RequestList{Requests: []any{
-			open311Created{ServiceRequestID: resp.TicketID, ServiceNotice: resp.Ack + "\nKode lacak: " + resp.TrackingCode +
+		open311Write(c, format, http.StatusOK, open311.RequestList{Requests: []any{
+			open311.Created{ServiceRequestID: resp.TicketID, ServiceNotice: resp.Ack + "\nKode lacak: " + resp.TrackingCode +
 				" (untuk melihat perkembangan dan membalas di halaman /curhat)."},
 		}})
 	}
 }
-
-// open311Intake validates a POST requests form into a first message.
-func open311Intake(f url.Values) (intake.Message, error) {
-	in := intake.Message{Channel: hailurah.ChannelOpen311}
-	code := strings.TrimSpace(f.Get("service_code"))
-	if code == "" {
-		return in, hailurah.FieldErrorf("service_code", "service_code wajib diisi.")
-	}
-	desc := strings.TrimSpace(f.Get("description"))
-	switch {
-	case desc == "":
-		return in, hailurah.FieldErrorf("description", "description wajib diisi: ceritakan masalahnya.")
-	case !utf8.ValidString(desc) || strings.ContainsRune(desc, 0):
-		return in, hailurah.FieldErrorf("description", "description memuat karakter yang tidak sah.")
-	case utf8.RuneCountInString(desc) > open311MaxDescription:
-		return in, hailurah.FieldErrorf("description", "description terlalu panjang (maks. %d karakter).", open311MaxDescription)
-	}
-	lat, lng, hasPoint, err := open311Point(f.Get("lat"), f.Get("long"))
-	if err != nil {
-		return in, err
-	}
-	address := strings.TrimSpace(f.Get("address_string"))
-	addressID := strings.TrimSpace(f.Get("address_id"))
-	if !hasPoint && address == "" && addressID == "" {
-		return in, hailurah.FieldErrorf("lat", "Lokasi wajib: isi lat dan long, atau address_string, atau address_id.")
-	}
-	for _, v := range []string{address, addressID} {
-		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) || utf8.RuneCountInString(v) > 500 {
-			return in, hailurah.FieldErrorf("address_string", "Alamat memuat karakter yang tidak sah atau terlalu panjang (maks. 500).")
-		}
-	}
-	text := desc
-	if address != "" {
-		text += "\nLokasi: " + address
-	}
-	for _, attr := range []struct {
-		name string
-		dst  *string
-	}{{"RT", &in.RT}, {"RW", &in.RW}} {
-		v := strings.TrimSpace(f.Get("attribute[" + attr.name + "]"))
-		if v != "" && !rtrwPattern.MatchString(v) {
-			return in, hailurah.FieldErrorf("attribute["+attr.name+"]", "attribute[%s] harus berupa 1–3 angka.", attr.name)
-		}
-		*attr.dst = v
-	}
-	if phone := strings.TrimSpace(f.Get("phone")); phone != "" {
-		if _, err := whatsapp.NormalizePhone(phone); err != nil {
-			return in, hailurah.FieldErrorf("phone", "phone tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
-		}
-		in.Phone = phone // not verified: not the phone's own sender, and not kept
-	}
-	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
-		u, err := url.Parse(m)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(m) > 2048 {
-			return in, hailurah.FieldErrorf("media_url", "media_url harus alamat http(s) yang valid.")
-		}
-		in.Media = []string{m}
-	}
-	if hasPoint {
-		in.Lat, in.Lng = &lat, &lng
-	}
-	in.Text = text
-	// What the request said about the problem, without the key and the
-	// reporter's contact details.
-	raw := map[string]string{"service_code": code, "description": desc}
-	for _, k := range []string{"jurisdiction_id", "lat", "long", "address_string", "address_id", "attribute[RT]", "attribute[RW]", "media_url"} {
-		if v := strings.TrimSpace(f.Get(k)); v != "" {
-			raw[k] = v
-		}
-	}
-	in.Raw, _ = json.Marshal(raw)
-	return in, nil
-}
-
-// open311Point parses lat/long: both or neither, in range.
-func open311Point(latS, lngS string) (float64, float64, bool, error) {
-	latS, lngS = strings.TrimSpace(latS), strings.TrimSpace(lngS)
-	if latS == "" && lngS == "" {
-		return 0, 0, false, nil
-	}
-	lat, err1 := strconv.ParseFloat(latS, 64)
-	lng, err2 := strconv.ParseFloat(lngS, 64)
-	if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
-		return 0, 0, false, hailurah.FieldErrorf("lat", "lat dan long harus diisi bersama, dalam derajat desimal (lat −90…90, long −180…180).")
-	}
-	return lat, lng, true, nil
-}
-
-// open311Open are the ticket statuses the spec calls open.
-var open311Open = []hailurah.TicketStatus{hailurah.StatusNew, hailurah.StatusOpen, hailurah.StatusAssigned,
-	hailurah.StatusInProgress, hailurah.StatusAwaitingConfirmation}
-
-var open311Closed = []hailurah.TicketStatus{hailurah.StatusResolved, hailurah.StatusClosed, hailurah.StatusRejected}
 
 // open311ListRequests: GET /open311/v2/requests.{format}.
 func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
@@ -454,7 +219,7 @@ func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
 				open311Fail(c, format, http.StatusBadRequest, "service_request_id: paling banyak 100 id.")
 				return
 			}
-			list := open311RequestList{Requests: []any{}}
+			list := open311.RequestList{Requests: []any{}}
 			for _, id := range ids {
 				t, err := s.cfg.Tickets.FindTicket(ctx, id)
 				if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
@@ -475,7 +240,7 @@ func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
 		}
 		f.Kelurahan = kel
 		var tickets []*hailurah.Ticket
-		for len(tickets) < open311MaxResults {
+		for len(tickets) < open311.MaxResults {
 			page, err := s.cfg.Tickets.ListTickets(ctx, f)
 			if err != nil {
 				s.open311FailErr(c, format, err)
@@ -492,10 +257,10 @@ func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
 			f.Cursor = page.NextCursor
 		}
 		sort.SliceStable(tickets, func(i, j int) bool { return tickets[i].DatetimeReceived.After(tickets[j].DatetimeReceived) })
-		if len(tickets) > open311MaxResults {
-			tickets = tickets[:open311MaxResults]
+		if len(tickets) > open311.MaxResults {
+			tickets = tickets[:open311.MaxResults]
 		}
-		list := open311RequestList{Requests: make([]any, 0, len(tickets))}
+		list := open311.RequestList{Requests: make([]any, 0, len(tickets))}
 		for _, t := range tickets {
 			list.Requests = append(list.Requests, s.open311View(c, names, t))
 		}
@@ -519,14 +284,14 @@ func open311Filter(q url.Values, now time.Time) (hailurah.TicketFilter, []string
 	for _, st := range splitList(q.Get("status")) {
 		switch st {
 		case "open":
-			f.Statuses = append(f.Statuses, open311Open...)
+			f.Statuses = append(f.Statuses, open311.OpenStatuses...)
 		case "closed":
-			f.Statuses = append(f.Statuses, open311Closed...)
+			f.Statuses = append(f.Statuses, open311.ClosedStatuses...)
 		default:
 			return f, nil, hailurah.FieldErrorf("status", "status harus open atau closed.")
 		}
 	}
-	if len(f.Statuses) == len(open311Open)+len(open311Closed) {
+	if len(f.Statuses) == len(open311.OpenStatuses)+len(open311.ClosedStatuses) {
 		f.Statuses = nil
 	}
 	var start, end *time.Time
@@ -546,7 +311,7 @@ func open311Filter(q url.Values, now time.Time) (hailurah.TicketFilter, []string
 	}
 	switch {
 	case start == nil && end == nil:
-		from := now.Add(-open311DefaultWindow)
+		from := now.Add(-open311.DefaultWindow)
 		start = &from
 	case start != nil && end != nil && !end.After(*start):
 		return f, nil, hailurah.FieldErrorf("end_date", "end_date harus sesudah start_date.")
@@ -576,7 +341,7 @@ func splitList(v string) []string {
 
 // open311GetRequest: GET /open311/v2/requests/{id}.{format}.
 func (s *Server) open311GetRequest(c *gin.Context) {
-	id, format, ok := splitFormat(c.Param("id"))
+	id, format, ok := open311.SplitFormat(c.Param("id"))
 	if !ok {
 		open311Fail(c, format, http.StatusNotFound, "Gunakan /requests/{service_request_id}.json atau .xml.")
 		return
@@ -592,7 +357,7 @@ func (s *Server) open311GetRequest(c *gin.Context) {
 		s.open311FailErr(c, format, err)
 		return
 	}
-	open311Write(c, format, http.StatusOK, open311RequestList{Requests: []any{s.open311View(c, open311Names{}, t)}})
+	open311Write(c, format, http.StatusOK, open311.RequestList{Requests: []any{s.open311View(c, open311Names{}, t)}})
 }
 
 // open311Code is the service a ticket belongs to: its kategori, or
@@ -620,10 +385,10 @@ func (n open311Names) get(key string, find func() (string, error), fallback stri
 }
 
 // open311View is a ticket as the public sees it through Open311.
-func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Ticket) open311Request {
+func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Ticket) open311.Request {
 	ctx := c.Request.Context()
 	code := open311Code(t)
-	r := open311Request{
+	r := open311.Request{
 		ServiceRequestID:  t.ID,
 		Status:            "open",
 		StatusNotes:       t.Status.Label(),
@@ -643,7 +408,7 @@ func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Tic
 	case t.Summary != "":
 		r.Description = t.Summary
 	case !hidden:
-		r.Description = clipRunes(triage.MaskPII(t.MessageText), open311MaxDescription)
+		r.Description = clipRunes(triage.MaskPII(t.MessageText), open311.MaxDescription)
 	}
 	if !hidden {
 		r.Lat, r.Long = t.Lat, t.Lng

@@ -9,8 +9,6 @@ import (
 	"github.com/hailurah/hailurah"
 )
 
-var bulan = [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
-
 // formatWaktu writes a time the Indonesian way on the kelurahan's clock z:
 // "27 Nov 2026 09.15 WIB", "… WITA" in Makassar's zone.
 func formatWaktu(z hailurah.Zone, t time.Time) string {
@@ -18,7 +16,7 @@ func formatWaktu(z hailurah.Zone, t time.Time) string {
 		return "-"
 	}
 	l := z.In(t)
-	return fmt.Sprintf("%d %s %d %02d.%02d %s", l.Day(), bulan[l.Month()-1], l.Year(), l.Hour(), l.Minute(), z.Abbrev(t))
+	return fmt.Sprintf("%d %s %d %02d.%02d %s", l.Day(), hailurah.ShortMonth(l.Month()), l.Year(), l.Hour(), l.Minute(), z.Abbrev(t))
 }
 
 // formatJam is the clock time only, "09.15.05 WIB", for "updated at" lines.

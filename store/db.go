@@ -30,6 +30,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/migrations"
+	"github.com/hailurah/hailurah/store/kpi"
 )
 
 // Dialect names, as Dialect returns them.
@@ -63,6 +64,8 @@ type DB struct {
 	// zone is the calendar of days and months (SetZone); nil is the
 	// zero Zone, Asia/Jakarta.
 	zone atomic.Pointer[hailurah.Zone]
+	// kpis answers the KPI and dashboard queries (kpi.go).
+	kpis *kpi.Reader
 }
 
 // Open connects to the database. An empty databaseURL opens (creating it if
@@ -75,6 +78,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 	}
 	db := &DB{logger: log}
 	db.SetNow(nil)
+	db.kpis = kpi.New(db, log, strictRollups)
 
 	var dialector gorm.Dialector
 	switch {

@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/hailurah/hailurah/store/kpi"
+)
 
 // A rollup out of step with the tickets fails the test instead of being
 // quietly counted around.
@@ -8,4 +12,4 @@ func init() { strictRollups = true }
 
 // WithoutRollups makes the KPI queries of ctx count tickets directly, the
 // reference the rollups are tested against.
-func WithoutRollups(ctx context.Context) context.Context { return withoutRollups(ctx) }
+func WithoutRollups(ctx context.Context) context.Context { return kpi.WithoutRollups(ctx) }

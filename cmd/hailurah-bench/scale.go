@@ -433,7 +433,7 @@ type scaleQuery struct {
 	args      []any
 }
 
-// The SQL of store/kpi.go, kpi_curhat.go and kpi_rollup.go, with the
+// The SQL of store/kpi (kpi.go, curhat.go and rollup.go), with the
 // dashboard's parameters.
 const (
 	scaleTallyTickets = `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, COUNT(*) AS total,

@@ -1,4 +1,4 @@
-package store
+package kpi
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 const maxTrendPoints = 12
 
 // measureProgramme measures the SIAP-TAMAN KPIs only (no curhat figures).
-func (db *DB) measureProgramme(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (map[string]hailurah.KPIValue, error) {
+func (rd *Reader) measureProgramme(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (map[string]hailurah.KPIValue, error) {
 	out := map[string]hailurah.KPIValue{}
 	for _, m := range []func(context.Context, hailurah.KPIScope, time.Time, time.Time, map[string]hailurah.KPIValue) error{
-		db.measureDTKS, db.measureIncome, db.measureMicro, db.measureParticipation, db.measureMarketplace, db.measureGrants,
+		rd.measureDTKS, rd.measureIncome, rd.measureMicro, rd.measureParticipation, rd.measureMarketplace, rd.measureGrants,
 	} {
 		if err := m(ctx, scope, from, to, out); err != nil {
 			return nil, err
@@ -43,12 +43,12 @@ func trendPoints(z hailurah.Zone, from, to time.Time) []time.Time {
 // monthly trend (the value from From to each month's end), and, for the
 // city, each kelurahan's values. The grant budget's target is the budget
 // of the kelurahan in scope.
-func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter) (*hailurah.ProgrammeDashboard, error) {
+func (rd *Reader) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter) (*hailurah.ProgrammeDashboard, error) {
 	if err := checkPeriod(f.From, f.To); err != nil {
 		return nil, err
 	}
 	scope := hailurah.ScopeOfKelurahan(f.Kelurahan)
-	kels, err := db.ListKelurahan(ctx)
+	kels, err := rd.db.ListKelurahan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -58,18 +58,18 @@ func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter
 			budget += k.GrantBudget
 		}
 	}
-	values, err := db.measureProgramme(ctx, scope, f.From, f.To)
+	values, err := rd.measureProgramme(ctx, scope, f.From, f.To)
 	if err != nil {
 		return nil, err
 	}
-	pts := trendPoints(db.localZone(), f.From, f.To)
+	pts := trendPoints(rd.db.Zone(), f.From, f.To)
 	series := make([]map[string]hailurah.KPIValue, len(pts))
 	for i, p := range pts {
 		if p.Equal(f.To) {
 			series[i] = values
 			continue
 		}
-		if series[i], err = db.measureProgramme(ctx, scope, f.From, p); err != nil {
+		if series[i], err = rd.measureProgramme(ctx, scope, f.From, p); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +94,7 @@ func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter
 	}
 	if f.Kelurahan == "" {
 		for _, k := range kels {
-			v, err := db.measureProgramme(ctx, hailurah.ScopeOfKelurahan(k.Code), f.From, f.To)
+			v, err := rd.measureProgramme(ctx, hailurah.ScopeOfKelurahan(k.Code), f.From, f.To)
 			if err != nil {
 				return nil, err
 			}
@@ -102,7 +102,7 @@ func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter
 				Values: v, GrantBudget: k.GrantBudget})
 		}
 	}
-	if d.Pilots, err = db.ListPilots(ctx, hailurah.PilotFilter{Kelurahan: f.Kelurahan}); err != nil {
+	if d.Pilots, err = rd.db.ListPilots(ctx, hailurah.PilotFilter{Kelurahan: f.Kelurahan}); err != nil {
 		return nil, err
 	}
 	return d, nil

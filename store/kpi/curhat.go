@@ -1,4 +1,4 @@
-package store
+package kpi
 
 import (
 	"context"
@@ -23,23 +23,23 @@ var boardStatuses = []hailurah.TicketStatus{
 // Period figures count tickets received in [From, To); new in 24 hours,
 // overdue and the board are the state at Now. Returns EINVALID for a bad
 // period.
-func (db *DB) CurhatDashboard(ctx context.Context, f hailurah.DashboardFilter) (*hailurah.CurhatDashboard, error) {
+func (rd *Reader) CurhatDashboard(ctx context.Context, f hailurah.DashboardFilter) (*hailurah.CurhatDashboard, error) {
 	if err := checkPeriod(f.From, f.To); err != nil {
 		return nil, err
 	}
 	if f.Now.IsZero() {
-		f.Now = db.now()
+		f.Now = rd.db.Now()
 	}
 	scope := hailurah.ScopeOfKelurahan(f.Kelurahan)
 	d := &hailurah.CurhatDashboard{Kelurahan: f.Kelurahan, From: f.From, To: f.To,
 		Breakdown: []hailurah.CurhatBreakdownRow{}, Categories: []hailurah.CategoryCount{}, UrgencyTrend: []hailurah.UrgencyDay{},
 		Heatmap: []hailurah.HeatCell{}, OverdueUnits: []hailurah.UnitOverdue{}, Board: []hailurah.BoardColumn{}}
 
-	tallies, err := db.curhatTallies(ctx, scope, f.From, f.To)
+	tallies, err := rd.curhatTallies(ctx, scope, f.From, f.To)
 	if err != nil {
 		return nil, err
 	}
-	overdue, err := db.overdueByKelurahan(ctx, scope, f.Now)
+	overdue, err := rd.overdueByKelurahan(ctx, scope, f.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -59,18 +59,18 @@ func (db *DB) CurhatDashboard(ctx context.Context, f hailurah.DashboardFilter) (
 	for _, n := range overdue {
 		s.OverdueNow += n
 	}
-	if s.New24h, err = db.countReceived(ctx, scope, f.Now.Add(-24*time.Hour), f.Now); err != nil {
+	if s.New24h, err = rd.countReceived(ctx, scope, f.Now.Add(-24*time.Hour), f.Now); err != nil {
 		return nil, err
 	}
-	if s.MedianReplySeconds, s.Replied, err = db.medianReply(ctx, scope, f.From, f.To); err != nil {
+	if s.MedianReplySeconds, s.Replied, err = rd.medianReply(ctx, scope, f.From, f.To); err != nil {
 		return nil, err
 	}
-	if s.MedianResolveSeconds, err = db.medianResolve(ctx, scope, f.From, f.To); err != nil {
+	if s.MedianResolveSeconds, err = rd.medianResolve(ctx, scope, f.From, f.To); err != nil {
 		return nil, err
 	}
 
 	if f.Kelurahan == "" {
-		kels, err := db.ListKelurahan(ctx)
+		kels, err := rd.db.ListKelurahan(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -81,19 +81,19 @@ func (db *DB) CurhatDashboard(ctx context.Context, f hailurah.DashboardFilter) (
 			d.Breakdown = append(d.Breakdown, breakdownRow("", "Antrean kota (belum dirutekan)", t, overdue[""]))
 		}
 	}
-	if d.Categories, err = db.categoryCounts(ctx, scope, f.From, f.To, int(sum.Total)); err != nil {
+	if d.Categories, err = rd.categoryCounts(ctx, scope, f.From, f.To, int(sum.Total)); err != nil {
 		return nil, err
 	}
-	if d.UrgencyTrend, err = db.urgencyTrend(ctx, scope, f.From, f.To); err != nil {
+	if d.UrgencyTrend, err = rd.urgencyTrend(ctx, scope, f.From, f.To); err != nil {
 		return nil, err
 	}
-	if d.Heatmap, err = db.heatmap(ctx, scope, f.From, f.To); err != nil {
+	if d.Heatmap, err = rd.heatmap(ctx, scope, f.From, f.To); err != nil {
 		return nil, err
 	}
-	if d.OverdueUnits, err = db.overdueUnits(ctx, scope, f.Now); err != nil {
+	if d.OverdueUnits, err = rd.overdueUnits(ctx, scope, f.Now); err != nil {
 		return nil, err
 	}
-	if d.Board, err = db.board(ctx, scope); err != nil {
+	if d.Board, err = rd.board(ctx, scope); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -114,10 +114,10 @@ func breakdownRow(code, name string, t curhatTally, overdue int) hailurah.Curhat
 	}
 }
 
-func (db *DB) countReceived(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (int, error) {
+func (rd *Reader) countReceived(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) (int, error) {
 	args := map[string]any{}
 	var n int64
-	err := db.raw(ctx, "SELECT COUNT(*) FROM tickets t WHERE "+ticketPeriod(scope, from, to, args), args).Scan(&n).Error
+	err := rd.db.Raw(ctx, "SELECT COUNT(*) FROM tickets t WHERE "+ticketPeriod(scope, from, to, args), args).Scan(&n).Error
 	return int(n), err
 }
 
@@ -125,7 +125,7 @@ func (db *DB) countReceived(ctx context.Context, scope hailurah.KPIScope, from, 
 // moderator or dinas deadline at now, whenever they were received. The
 // two kinds are counted apart, each from its partial index alone; as one
 // OR the database would visit every overdue ticket's row.
-func (db *DB) overdueByKelurahan(ctx context.Context, scope hailurah.KPIScope, now time.Time) (map[string]int, error) {
+func (rd *Reader) overdueByKelurahan(ctx context.Context, scope hailurah.KPIScope, now time.Time) (map[string]int, error) {
 	args := map[string]any{"now": utc(now)}
 	cond := scopeWhere("t", "s", scope, args)
 	q := `SELECT x.kelurahan AS kelurahan, SUM(x.n) AS n FROM (
@@ -142,7 +142,7 @@ GROUP BY x.kelurahan`
 		Kelurahan string
 		N         int64
 	}
-	if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+	if err := rd.db.Raw(ctx, q, args).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := map[string]int{}
@@ -157,18 +157,18 @@ type kategoriRow struct {
 	N        int64
 }
 
-func (db *DB) categoryCounts(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, total int) ([]hailurah.CategoryCount, error) {
+func (rd *Reader) categoryCounts(ctx context.Context, scope hailurah.KPIScope, from, to time.Time, total int) ([]hailurah.CategoryCount, error) {
 	var rows []kategoriRow
-	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := rd.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		var err error
-		if rows, err = db.rollupCategories(ctx, scope, dfrom, dto); err != nil {
+		if rows, err = rd.rollupCategories(ctx, scope, dfrom, dto); err != nil {
 			return nil, err
 		}
 	} else {
 		args := map[string]any{}
 		q := `SELECT t.kategori AS kategori, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY t.kategori ORDER BY n DESC, kategori`
-		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+		if err := rd.db.Raw(ctx, q, args).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 	}
@@ -187,25 +187,25 @@ type urgencyRow struct {
 
 // urgencyTrend counts the tickets of each day of the period per
 // urgency; every day of the period is listed, quiet ones with zeros.
-func (db *DB) urgencyTrend(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.UrgencyDay, error) {
+func (rd *Reader) urgencyTrend(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.UrgencyDay, error) {
 	var rows []urgencyRow
-	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
+	if dfrom, dto, ok := rd.rollupDays(ctx, from, to); ok && wholeKelurahan(scope) {
 		var err error
-		if rows, err = db.rollupUrgency(ctx, scope, dfrom, dto); err != nil {
+		if rows, err = rd.rollupUrgency(ctx, scope, dfrom, dto); err != nil {
 			return nil, err
 		}
 	} else {
 		args := map[string]any{}
-		day := db.localDay("t.datetime_received")
+		day := rd.db.LocalDay("t.datetime_received")
 		q := `SELECT ` + day + ` AS day, t.urgency_score AS urgency, COUNT(*) AS n FROM tickets t WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY ` + day + `, t.urgency_score`
-		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+		if err := rd.db.Raw(ctx, q, args).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 	}
 	byDay := map[string]*hailurah.UrgencyDay{}
 	var days []string
-	for d := db.localZone().In(from); d.Before(to); d = d.AddDate(0, 0, 1) {
+	for d := rd.db.Zone().In(from); d.Before(to); d = d.AddDate(0, 0, 1) {
 		key := d.Format(time.DateOnly)
 		if _, ok := byDay[key]; !ok {
 			byDay[key] = &hailurah.UrgencyDay{Day: key}
@@ -249,11 +249,11 @@ type heatRow struct {
 
 // heatmap counts the period's tickets per kelurahan, RW and RT; the page
 // folds RT away for the city.
-func (db *DB) heatmap(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.HeatCell, error) {
+func (rd *Reader) heatmap(ctx context.Context, scope hailurah.KPIScope, from, to time.Time) ([]hailurah.HeatCell, error) {
 	var rows []heatRow
-	if dfrom, dto, ok := db.rollupDays(ctx, from, to); ok {
+	if dfrom, dto, ok := rd.rollupDays(ctx, from, to); ok {
 		var err error
-		if rows, err = db.rollupHeatmap(ctx, scope, dfrom, dto); err != nil {
+		if rows, err = rd.rollupHeatmap(ctx, scope, dfrom, dto); err != nil {
 			return nil, err
 		}
 	} else {
@@ -261,7 +261,7 @@ func (db *DB) heatmap(ctx context.Context, scope hailurah.KPIScope, from, to tim
 		q := `SELECT COALESCE(t.kelurahan_code, '') AS kelurahan, t.rw AS rw, t.rt AS rt, COUNT(*) AS n FROM tickets t
 WHERE ` + ticketPeriod(scope, from, to, args) + `
 GROUP BY t.kelurahan_code, t.rw, t.rt ORDER BY kelurahan, rw, rt`
-		if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+		if err := rd.db.Raw(ctx, q, args).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 	}
@@ -275,7 +275,7 @@ GROUP BY t.kelurahan_code, t.rw, t.rt ORDER BY kelurahan, rw, rt`
 // overdueUnits lists, per dinas unit, its open tasks in scope and how many
 // are past due at now; the moderators' verification queue comes first as
 // unit "".
-func (db *DB) overdueUnits(ctx context.Context, scope hailurah.KPIScope, now time.Time) ([]hailurah.UnitOverdue, error) {
+func (rd *Reader) overdueUnits(ctx context.Context, scope hailurah.KPIScope, now time.Time) ([]hailurah.UnitOverdue, error) {
 	args := map[string]any{"now": utc(now)}
 	cond := scopeWhere("t", "s", scope, args)
 	q := `SELECT '' AS unit, COUNT(*) AS open,
@@ -294,7 +294,7 @@ GROUP BY t.assigned_unit`
 		Overdue int64
 		Oldest  nullTime
 	}
-	if err := db.raw(ctx, q, args).Scan(&rows).Error; err != nil {
+	if err := rd.db.Raw(ctx, q, args).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := []hailurah.UnitOverdue{}
@@ -324,14 +324,14 @@ GROUP BY t.assigned_unit`
 
 // board counts the tickets waiting in each status now and lists the most
 // urgent of each, whenever they were received.
-func (db *DB) board(ctx context.Context, scope hailurah.KPIScope) ([]hailurah.BoardColumn, error) {
+func (rd *Reader) board(ctx context.Context, scope hailurah.KPIScope) ([]hailurah.BoardColumn, error) {
 	args := map[string]any{}
 	cond := scopeWhere("t", "s", scope, args)
 	var counts []struct {
 		Status string
 		N      int64
 	}
-	if err := db.raw(ctx, `SELECT t.status AS status, COUNT(*) AS n FROM tickets t WHERE `+cond+`
+	if err := rd.db.Raw(ctx, `SELECT t.status AS status, COUNT(*) AS n FROM tickets t WHERE `+cond+`
 AND t.status IN ('new', 'open', 'assigned', 'in_progress', 'awaiting_confirmation') GROUP BY t.status`, args).Scan(&counts).Error; err != nil {
 		return nil, err
 	}
@@ -343,25 +343,25 @@ AND t.status IN ('new', 'open', 'assigned', 'in_progress', 'awaiting_confirmatio
 	for _, st := range boardStatuses {
 		col := hailurah.BoardColumn{Status: st, Count: n[string(st)], Tickets: []hailurah.BoardTicket{}}
 		if col.Count > 0 {
-			var rows []ticketRow
+			var rows []boardRow
 			a := map[string]any{"status": string(st)}
 			for k, v := range args {
 				a[k] = v
 			}
-			err := db.q(ctx).Table("tickets t").Where(cond+" AND t.status = @status", a).
+			err := rd.db.Gorm().WithContext(ctx).Table("tickets t").Select(boardColumns).Where(cond+" AND t.status = @status", a).
 				Order("t.urgency_score DESC, t.sla_due, t.datetime_received").Limit(boardSize).Find(&rows).Error
 			if err != nil {
 				return nil, err
 			}
-			for _, r := range rows {
-				t := r.ticket()
-				bt := hailurah.BoardTicket{ID: t.ID, Kelurahan: t.Kelurahan, Status: t.Status, Kategori: t.Kategori,
-					Urgency: t.UrgencyScore, RT: t.RT, RW: t.RW, Unit: t.AssignedUnit, Summary: t.Summary, ReceivedAt: t.DatetimeReceived}
+			for _, t := range rows {
+				bt := hailurah.BoardTicket{ID: t.ID, Kelurahan: deref(t.KelurahanCode), Status: st, Kategori: t.Kategori,
+					Urgency: t.UrgencyScore, RT: t.RT, RW: t.RW, Unit: deref(t.AssignedUnit), Summary: t.Summary,
+					ReceivedAt: t.DatetimeReceived.UTC()}
 				switch st {
 				case hailurah.StatusNew, hailurah.StatusOpen:
-					bt.Due, bt.Breached = t.ModeratorDue, t.ModeratorBreached
+					bt.Due, bt.Breached = utcPtr(t.ModeratorDue), t.ModeratorBreached
 				case hailurah.StatusAssigned, hailurah.StatusInProgress:
-					bt.Due, bt.Breached = t.DinasDue, t.DinasBreached
+					bt.Due, bt.Breached = utcPtr(t.DinasDue), t.DinasBreached
 				}
 				col.Tickets = append(col.Tickets, bt)
 			}
@@ -369,4 +369,35 @@ AND t.status IN ('new', 'open', 'assigned', 'in_progress', 'awaiting_confirmatio
 		out = append(out, col)
 	}
 	return out, nil
+}
+
+// boardRow is what the board shows of a ticket.
+type boardRow struct {
+	ID                               string
+	KelurahanCode, AssignedUnit      *string
+	RT                               string `gorm:"column:rt"`
+	RW                               string `gorm:"column:rw"`
+	Kategori, Summary                string
+	UrgencyScore                     int
+	DatetimeReceived                 time.Time
+	ModeratorDue, DinasDue           *time.Time
+	ModeratorBreached, DinasBreached bool
+}
+
+const boardColumns = "t.id, t.kelurahan_code, t.assigned_unit, t.rt, t.rw, t.kategori, t.summary, t.urgency_score, " +
+	"t.datetime_received, t.moderator_due, t.dinas_due, t.moderator_breached, t.dinas_breached"
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -1,4 +1,4 @@
-package store
+package kpi
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/migrations"
 )
 
 // The daily rollups of migration 00006 hold, per kelurahan and day
@@ -30,23 +31,20 @@ import (
 // directly: the reference the rollups are tested against.
 type rollupsOffKey struct{}
 
-// withoutRollups returns ctx with the rollups switched off.
-func withoutRollups(ctx context.Context) context.Context {
+// WithoutRollups returns ctx with the rollups switched off: the tests'
+// reference.
+func WithoutRollups(ctx context.Context) context.Context {
 	return context.WithValue(ctx, rollupsOffKey{}, true)
 }
-
-// strictRollups turns a rollup found out of step with the tickets into an
-// error instead of a fallback to counting tickets; the tests set it.
-var strictRollups = false
 
 // rollupDays returns the days [dfrom, dto) of the period as the rollups
 // key them ("YYYY-MM-DD"), and whether the rollups can answer it: both
 // ends are midnights of the zone and ctx does not switch them off.
-func (db *DB) rollupDays(ctx context.Context, from, to time.Time) (dfrom, dto string, ok bool) {
+func (rd *Reader) rollupDays(ctx context.Context, from, to time.Time) (dfrom, dto string, ok bool) {
 	if off, _ := ctx.Value(rollupsOffKey{}).(bool); off {
 		return "", "", false
 	}
-	z := db.localZone()
+	z := rd.db.Zone()
 	f, t := z.In(from), z.In(to)
 	midnight := func(x time.Time) bool {
 		return x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0
@@ -80,7 +78,7 @@ func ratingSum(lowest int) string {
 }
 
 // rollupTallies is curhatTallies over curhat_daily.
-func (db *DB) rollupTallies(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]curhatTally, error) {
+func (rd *Reader) rollupTallies(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]curhatTally, error) {
 	args := map[string]any{"dfrom": dfrom, "dto": dto}
 	q := `SELECT d.kelurahan_code AS kelurahan, SUM(d.total) AS total, SUM(d.followed) AS followed,
     SUM(d.mod_ended) AS mod_ended, SUM(d.mod_on_time) AS mod_on_time,
@@ -92,12 +90,12 @@ GROUP BY d.kelurahan_code
 HAVING SUM(d.total) > 0
 ORDER BY kelurahan`
 	var rows []curhatTally
-	err := db.raw(ctx, q, args).Scan(&rows).Error
+	err := rd.db.Raw(ctx, q, args).Scan(&rows).Error
 	return rows, err
 }
 
 // rollupHeatmap is heatmap over curhat_daily.
-func (db *DB) rollupHeatmap(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]heatRow, error) {
+func (rd *Reader) rollupHeatmap(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]heatRow, error) {
 	args := map[string]any{"dfrom": dfrom, "dto": dto}
 	q := `SELECT d.kelurahan_code AS kelurahan, d.rw AS rw, d.rt AS rt, SUM(d.total) AS n FROM curhat_daily d
 WHERE ` + scopeWhere("d", "s", scope, args) + ` AND d.day >= @dfrom AND d.day < @dto
@@ -105,12 +103,12 @@ GROUP BY d.kelurahan_code, d.rw, d.rt
 HAVING SUM(d.total) > 0
 ORDER BY kelurahan, rw, rt`
 	var rows []heatRow
-	err := db.raw(ctx, q, args).Scan(&rows).Error
+	err := rd.db.Raw(ctx, q, args).Scan(&rows).Error
 	return rows, err
 }
 
 // rollupCategories is the query of categoryCounts over curhat_daily_counts.
-func (db *DB) rollupCategories(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]kategoriRow, error) {
+func (rd *Reader) rollupCategories(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]kategoriRow, error) {
 	args := map[string]any{"dfrom": dfrom, "dto": dto}
 	q := `SELECT d.val AS kategori, SUM(d.n) AS n FROM curhat_daily_counts d
 WHERE d.dim = 'kategori' AND ` + scopeWhere("d", "s", scope, args) + ` AND d.day >= @dfrom AND d.day < @dto
@@ -118,19 +116,19 @@ GROUP BY d.val
 HAVING SUM(d.n) > 0
 ORDER BY n DESC, kategori`
 	var rows []kategoriRow
-	err := db.raw(ctx, q, args).Scan(&rows).Error
+	err := rd.db.Raw(ctx, q, args).Scan(&rows).Error
 	return rows, err
 }
 
 // rollupUrgency is the query of urgencyTrend over curhat_daily_counts.
-func (db *DB) rollupUrgency(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]urgencyRow, error) {
+func (rd *Reader) rollupUrgency(ctx context.Context, scope hailurah.KPIScope, dfrom, dto string) ([]urgencyRow, error) {
 	args := map[string]any{"dfrom": dfrom, "dto": dto}
 	q := `SELECT d.day AS day, CAST(d.val AS INTEGER) AS urgency, SUM(d.n) AS n FROM curhat_daily_counts d
 WHERE d.dim = 'urgency' AND ` + scopeWhere("d", "s", scope, args) + ` AND d.day >= @dfrom AND d.day < @dto
 GROUP BY d.day, d.val
 HAVING SUM(d.n) > 0`
 	var rows []urgencyRow
-	err := db.raw(ctx, q, args).Scan(&rows).Error
+	err := rd.db.Raw(ctx, q, args).Scan(&rows).Error
 	return rows, err
 }
 
@@ -143,12 +141,12 @@ const (
 // durationSQL selects, as v, the durations of metric among the tickets
 // received in [from, to) inside scope, as medianReply and medianResolve
 // measure them: the tickets' first_reply_at is the earliest outbox reply.
-func (db *DB) durationSQL(metric string, scope hailurah.KPIScope, from, to time.Time, args map[string]any) string {
+func (rd *Reader) durationSQL(metric string, scope hailurah.KPIScope, from, to time.Time, args map[string]any) string {
 	if metric == metricReply {
-		return "SELECT " + db.secondsBetween("t.first_reply_at", "t.datetime_received") + " AS v FROM tickets t WHERE " +
+		return "SELECT " + rd.secondsBetween("t.first_reply_at", "t.datetime_received") + " AS v FROM tickets t WHERE " +
 			ticketPeriod(scope, from, to, args) + " AND t.first_reply_at IS NOT NULL"
 	}
-	return "SELECT " + db.secondsBetween("t.resolved_at", "t.datetime_received") + " AS v FROM tickets t WHERE " +
+	return "SELECT " + rd.secondsBetween("t.resolved_at", "t.datetime_received") + " AS v FROM tickets t WHERE " +
 		ticketPeriod(scope, from, to, args) + " AND t.status = 'resolved' AND t.resolved_at IS NOT NULL"
 }
 
@@ -164,7 +162,7 @@ type durationBin struct {
 // values it has. ok is false when the histogram and the tickets disagree,
 // which only a rollup out of step would cause; the caller then counts on
 // tickets.
-func (db *DB) rollupMedian(ctx context.Context, metric string, scope hailurah.KPIScope, from, to time.Time, dfrom, dto string) (m *float64, n int, ok bool, err error) {
+func (rd *Reader) rollupMedian(ctx context.Context, metric string, scope hailurah.KPIScope, from, to time.Time, dfrom, dto string) (m *float64, n int, ok bool, err error) {
 	args := map[string]any{"metric": metric, "dfrom": dfrom, "dto": dto}
 	q := `SELECT h.bucket AS bucket, h.n AS n, b.lo AS lo, b.hi AS hi FROM (
   SELECT d.bucket AS bucket, SUM(d.n) AS n FROM curhat_daily_durations d
@@ -175,7 +173,7 @@ func (db *DB) rollupMedian(ctx context.Context, metric string, scope hailurah.KP
 JOIN curhat_duration_buckets b ON b.bucket = h.bucket
 ORDER BY h.bucket`
 	var hist []durationBin
-	if err := db.raw(ctx, q, args).Scan(&hist).Error; err != nil {
+	if err := rd.db.Raw(ctx, q, args).Scan(&hist).Error; err != nil {
 		return nil, 0, false, err
 	}
 	var total int64
@@ -204,7 +202,7 @@ ORDER BY h.bucket`
 	var vals []float64
 	read := func(bin durationBin, offset, limit int64) error {
 		a := map[string]any{"med_offset": offset, "med_limit": limit}
-		sub := db.durationSQL(metric, scope, from, to, a)
+		sub := rd.durationSQL(metric, scope, from, to, a)
 		// The bounds are written into the statement, not bound: a
 		// prepared statement's generic plan would otherwise guess the
 		// range's size, and may read the period's tickets instead of the
@@ -213,7 +211,7 @@ ORDER BY h.bucket`
 WHERE m.v >= ` + strconv.FormatFloat(bin.Lo, 'f', -1, 64) + ` AND m.v < ` + strconv.FormatFloat(bin.Hi, 'f', -1, 64) + `
 ORDER BY m.v LIMIT @med_limit OFFSET @med_offset`
 		var got []float64
-		if err := db.raw(ctx, q, a).Scan(&got).Error; err != nil {
+		if err := rd.db.Raw(ctx, q, a).Scan(&got).Error; err != nil {
 			return err
 		}
 		vals = append(vals, got...)
@@ -228,10 +226,10 @@ ORDER BY m.v LIMIT @med_limit OFFSET @med_offset`
 		return nil, 0, false, err
 	}
 	if want := 2 - total%2; int64(len(vals)) != want {
-		if strictRollups {
+		if rd.strict {
 			return nil, 0, false, fmt.Errorf("store: %s rollup out of step: %d values, the middle ones not found", metric, total)
 		}
-		db.logger.ErrorContext(ctx, "curhat rollup out of step with tickets; median counted on tickets",
+		rd.logger.ErrorContext(ctx, "curhat rollup out of step with tickets; median counted on tickets",
 			"metric", metric, "from", dfrom, "to", dto, "rollup_values", total)
 		return nil, 0, false, nil
 	}
@@ -243,29 +241,10 @@ ORDER BY m.v LIMIT @med_limit OFFSET @med_offset`
 	return &med, int(total), true, nil
 }
 
-// RebuildCurhatRollups recomputes the dashboard rollups from the tickets,
-// holding ticket writes back meanwhile. The triggers of migration 00006
-// keep the rollups exact by themselves; this is for a session that loaded
-// tickets with the triggers skipped (seed-demo, on Postgres, sets
-// hailurah.skip_rollups) and writes tickets' first_reply_at itself.
-func (db *DB) RebuildCurhatRollups(ctx context.Context) error {
-	return db.tx(ctx, func(tx *gorm.DB) error {
-		if db.dialect == DialectPostgres {
-			// Writers wait (their triggers would race the rebuild);
-			// readers go on. SQLite's write transaction excludes writers
-			// by itself.
-			if err := tx.Exec("LOCK TABLE tickets IN SHARE MODE").Error; err != nil {
-				return fmt.Errorf("rebuild curhat rollups: %w", err)
-			}
-		}
-		return db.rebuildCurhatRollups(tx)
-	})
-}
-
-// rebuildCurhatRollups is RebuildCurhatRollups in tx, which holds ticket
-// writes back, with days of the store's zone.
-func (db *DB) rebuildCurhatRollups(tx *gorm.DB) error {
-	day := db.localDay("t.datetime_received")
+// RebuildRollups recomputes the daily rollups from the tickets in tx, by
+// the same definitions the queries count with; day is the SQL expression
+// of a ticket's day received in the store's zone.
+func RebuildRollups(tx *gorm.DB, dialect, day string) error {
 	kel := "COALESCE(t.kelurahan_code, '')"
 	flag := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
 	area := []string{"COUNT(*)", flag(sqlFollowedUp), flag(sqlModEnded), flag(sqlModEnded + " AND NOT t.moderator_breached"),
@@ -280,7 +259,7 @@ func (db *DB) rebuildCurhatRollups(tx *gorm.DB) error {
 	bucket := func(v string) string {
 		return "(SELECT b.bucket FROM curhat_duration_buckets b WHERE b.lo <= " + v + " ORDER BY b.lo DESC LIMIT 1)"
 	}
-	if db.dialect == DialectPostgres {
+	if dialect == migrations.DialectPostgres {
 		bucket = func(v string) string {
 			return "width_bucket(" + v + ", (SELECT array_agg(b.lo ORDER BY b.bucket) FROM curhat_duration_buckets b))"
 		}
@@ -304,10 +283,10 @@ GROUP BY x.kelurahan_code, x.day, x.dim, x.val`,
 		`INSERT INTO curhat_daily_durations (kelurahan_code, day, metric, bucket, n)
 SELECT x.kelurahan_code, x.day, x.metric, x.bucket, COUNT(*) FROM (
     SELECT ` + kel + ` AS kelurahan_code, ` + day + ` AS day, 'reply' AS metric,
-        ` + bucket(db.secondsBetween("t.first_reply_at", "t.datetime_received")) + ` AS bucket
+        ` + bucket(secondsBetween(dialect, "t.first_reply_at", "t.datetime_received")) + ` AS bucket
     FROM tickets t WHERE t.first_reply_at IS NOT NULL
     UNION ALL
-    SELECT ` + kel + `, ` + day + `, 'resolve', ` + bucket(db.secondsBetween("t.resolved_at", "t.datetime_received")) + `
+    SELECT ` + kel + `, ` + day + `, 'resolve', ` + bucket(secondsBetween(dialect, "t.resolved_at", "t.datetime_received")) + `
     FROM tickets t WHERE t.status = 'resolved' AND t.resolved_at IS NOT NULL
 ) x
 GROUP BY x.kelurahan_code, x.day, x.metric, x.bucket`,

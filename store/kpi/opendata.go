@@ -1,4 +1,4 @@
-package store
+package kpi
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 // month. Rejected tickets (spam, duplicates) and tickets of the city queue
 // are left out. hailurah.PublishOpenData suppresses the small cells; these
 // counts must never be served as they are.
-func (db *DB) OpenDataCounts(ctx context.Context, kelurahan string, from, to time.Time) (*hailurah.OpenDataCounts, error) {
+func (rd *Reader) OpenDataCounts(ctx context.Context, kelurahan string, from, to time.Time) (*hailurah.OpenDataCounts, error) {
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
 	out := &hailurah.OpenDataCounts{KelurahanNames: map[string]string{}}
-	kels, err := db.ListKelurahan(ctx)
+	kels, err := rd.db.ListKelurahan(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (db *DB) OpenDataCounts(ctx context.Context, kelurahan string, from, to tim
 	where := `t.kelurahan_code IS NOT NULL AND t.status <> 'rejected'
   AND t.datetime_received >= @from AND t.datetime_received < @to
   AND (@kel = '' OR t.kelurahan_code = @kel)`
-	month := db.localMonth("t.datetime_received")
+	month := rd.db.LocalMonth("t.datetime_received")
 
 	var cats []struct {
 		Kelurahan, Month, RW, Kategori string
@@ -38,7 +38,7 @@ func (db *DB) OpenDataCounts(ctx context.Context, kelurahan string, from, to tim
 	q := `SELECT t.kelurahan_code AS kelurahan, ` + month + ` AS month, t.rw AS rw, t.kategori AS kategori, COUNT(*) AS n
 FROM tickets t WHERE ` + where + `
 GROUP BY t.kelurahan_code, ` + month + `, t.rw, t.kategori`
-	if err := db.raw(ctx, q, args).Scan(&cats).Error; err != nil {
+	if err := rd.db.Raw(ctx, q, args).Scan(&cats).Error; err != nil {
 		return nil, err
 	}
 	for _, c := range cats {
@@ -62,14 +62,14 @@ GROUP BY t.kelurahan_code, ` + month + `, t.rw, t.kategori`
 FROM tickets t WHERE ` + where + `
 GROUP BY t.kelurahan_code, ` + month + `
 ORDER BY kelurahan, month`
-	if err := db.raw(ctx, q, args).Scan(&sla).Error; err != nil {
+	if err := rd.db.Raw(ctx, q, args).Scan(&sla).Error; err != nil {
 		return nil, err
 	}
 	for _, s := range sla {
 		out.SLA = append(out.SLA, hailurah.OpenSLACount{Kelurahan: s.Kelurahan, Month: s.Month, Tickets: int(s.Total),
 			Ended: int(s.ModEnded + s.DinasEnded), OnTime: int(s.ModOnTime + s.DinasOnTime)})
 	}
-	if out.Decisions, err = db.PublicDecisions(ctx, kelurahan); err != nil {
+	if out.Decisions, err = rd.db.PublicDecisions(ctx, kelurahan); err != nil {
 		return nil, err
 	}
 	return out, nil
