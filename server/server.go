@@ -44,8 +44,6 @@ type Config struct {
 	Tickets       hailurah.TicketReader
 	Notifications hailurah.NotificationReader
 	Cases         Cases
-	// Policy is the SLA table new tickets start with (rules.yaml).
-	Policy hailurah.SLAPolicy
 	// Secret keys the sender hashes of phone numbers.
 	Secret []byte
 	// Rules is the active rules.yaml, shown read-only to admins.

@@ -163,7 +163,7 @@ func (m *Main) Run(ctx context.Context) error {
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
 				Cases: cases, Policy: m.Config.GrantPolicy},
-			Policy: sla, Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
+			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
 				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
 			Checks: []server.Check{
