@@ -444,7 +444,9 @@ func (m *Main) printBanner() {
 	if m.Devserver != nil {
 		fmt.Fprintf(w, "  Temporal       %s (namespace %s)\n", m.Devserver.FrontendAddr(), m.Devserver.Namespace())
 		if ui := m.Devserver.UIAddr(); ui != "" {
-			fmt.Fprintf(w, "  Temporal UI    http://%s\n", ui)
+			// Named as the web UI is (localhost), so the browser sends the
+			// admin's session to the codec that opens the payloads.
+			fmt.Fprintf(w, "  Temporal UI    http://%s\n", strings.Replace(ui, "127.0.0.1:", "localhost:", 1))
 		}
 	}
 	if m.Mode == ModeDev {
