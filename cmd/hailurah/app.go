@@ -65,6 +65,8 @@ type Main struct {
 	// server modes); its inbox runs until Close.
 	Intake     *intake.Intake
 	stopIntake func()
+	// MetricsAddr is where `hailurah worker` serves /metrics.
+	MetricsAddr string
 	// metrics is the one Prometheus registry of /metrics: the server's
 	// HTTP metrics and the Temporal SDK's (a worker alone serves it on
 	// HAILURAH_ADDR).
@@ -202,7 +204,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if m.Mode == ModeWorker {
-		if m.stopMetrics, err = m.metrics.serve(m.Config.Addr, m.Logger); err != nil {
+		if m.MetricsAddr, m.stopMetrics, err = m.metrics.serve(m.Config.Addr, m.Config.MetricsToken, m.Logger); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 
+	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/worker"
 )
 
@@ -42,14 +43,23 @@ func (mt *metrics) handler() client.MetricsHandler {
 }
 
 // serve answers /metrics on addr, for `hailurah worker`, which has no web
-// server of its own but reports what the SDK sees of its workflow tasks.
-func (mt *metrics) serve(addr string, logger *slog.Logger) (func(), error) {
+// server of its own but reports what the SDK sees of its workflow tasks;
+// like the server's, only to loopback or a scraper bearing token
+// (HAILURAH_METRICS_TOKEN).
+func (mt *metrics) serve(addr, token string, logger *slog.Logger) (string, func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+		return "", nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(mt.registry, promhttp.HandlerOpts{}))
+	h := promhttp.HandlerFor(mt.registry, promhttp.HandlerOpts{})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !server.MetricsAllowed(r, token) {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -57,7 +67,7 @@ func (mt *metrics) serve(addr string, logger *slog.Logger) (func(), error) {
 		}
 	}()
 	logger.Info("worker metrics", slog.String("addr", ln.Addr().String()))
-	return func() {
+	return ln.Addr().String(), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
