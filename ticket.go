@@ -150,6 +150,10 @@ type Actor struct {
 	Role      Role   `json:"role"`
 	Kelurahan string `json:"kelurahan,omitempty"`
 	Unit      string `json:"unit,omitempty"`
+	// Signature is the server's HMAC of the fields above and the workflow
+	// acted on (workflows.SignActor): a workflow refuses an actor that
+	// anyone reaching the Temporal frontend could have written.
+	Signature string `json:"signature,omitempty"`
 }
 
 // ActorOf returns the Actor for a logged-in user.

@@ -44,6 +44,10 @@ type Options struct {
 	Namespace        string // "default" when empty
 	SearchAttributes map[string]enumspb.IndexedValueType
 	Logger           *slog.Logger // nil → slog.Default(); gets Temporal's warnings and errors
+	// CodecEndpoint is the payload codec the UI decodes payloads through
+	// (the app's, server.CodecPath), called with the browser's cookies;
+	// "" shows payloads as they are stored.
+	CodecEndpoint string
 }
 
 // Server is a running embedded Temporal server.
@@ -148,7 +152,7 @@ func start(ctx context.Context, opts Options) (_ *Server, err error) {
 		if err := plan.uiPort.release(); err != nil {
 			return nil, err
 		}
-		if s.ui, err = startUI(ctx, *plan.ui, s.frontend, s.namespace); err != nil {
+		if s.ui, err = startUI(ctx, *plan.ui, s.frontend, s.namespace, opts.CodecEndpoint); err != nil {
 			return nil, err
 		}
 	}

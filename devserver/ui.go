@@ -20,7 +20,7 @@ type webUI struct {
 	done chan struct{} // closed when the server's Start has returned
 }
 
-func startUI(ctx context.Context, addr listenAddr, frontend, namespace string) (*webUI, error) {
+func startUI(ctx context.Context, addr listenAddr, frontend, namespace, codec string) (*webUI, error) {
 	cfg := &uiconfig.Config{
 		Host:                addr.ip.String(),
 		Port:                addr.port,
@@ -33,6 +33,9 @@ func startUI(ctx context.Context, addr listenAddr, frontend, namespace string) (
 		// cookie marked Secure and every action in the UI would fail.
 		CORS: uiconfig.CORS{CookieInsecure: true},
 	}
+	// The browser decodes sealed payloads at the app, with the session
+	// cookie of the admin logged in there.
+	cfg.Codec.Endpoint, cfg.Codec.IncludeCredentials = codec, codec != ""
 	srv, err := newUIServer(cfg)
 	if err != nil {
 		return nil, err

@@ -25,6 +25,9 @@ type metrics struct {
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	m := &metrics{
 		registry: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -63,16 +66,22 @@ const metricsRoute = "/metrics"
 // answers a caller on loopback that came through no proxy, or one bearing
 // Config.MetricsToken; anyone else finds nothing there (404).
 func (s *Server) guardMetrics(c *gin.Context) {
-	if s.cfg.Dev || directLoopback(c.Request) {
-		c.Next()
-		return
-	}
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if ok && s.cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.MetricsToken)) == 1 {
+	if s.cfg.Dev || MetricsAllowed(c.Request, s.cfg.MetricsToken) {
 		c.Next()
 		return
 	}
 	fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+}
+
+// MetricsAllowed is the rule of /metrics outside dev, for this server and
+// for the worker's own (which has no Server): a direct loopback caller, or
+// one bearing token.
+func MetricsAllowed(r *http.Request, token string) bool {
+	if directLoopback(r) {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }
 
 // directLoopback reports whether r came from this machine and not through

@@ -89,6 +89,11 @@ type Config struct {
 	Channels ChannelStore
 	// WhatsApp configures the webhook: verify token, app secret, number.
 	WhatsApp WhatsAppSettings
+	// Codec serves the Temporal payload codec to admins (codec.go).
+	Codec CodecSettings
+	// Registry is where /metrics reads from, shared with the Temporal
+	// client's metrics; nil makes one of the server's own.
+	Registry *prometheus.Registry
 }
 
 // Intake is what the channels need of package intake: they parse a
@@ -154,7 +159,7 @@ func New(cfg Config) (*Server, error) {
 		throttle: newLoginThrottle(cfg.Now),
 		intake:   ratelimit.New(10, 5, cfg.Now),
 		tracking: ratelimit.New(60, 20, cfg.Now),
-		metrics:  newMetrics(prometheus.NewRegistry()),
+		metrics:  newMetrics(cfg.Registry),
 	}
 	pages, err := parsePages()
 	if err != nil {
@@ -274,5 +279,6 @@ func (s *Server) routes() *gin.Engine {
 		s.pilotRoutes(r, api)
 	}
 	s.uiRoutes(r)
+	s.codecRoutes(r)
 	return r
 }

@@ -6,6 +6,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
@@ -20,8 +21,12 @@ import (
 // Options tunes a worker; the zero value suits a kelurahan.
 type Options struct {
 	// MaxConcurrentActivities bounds parallel activities (triage calls,
-	// store writes); 0 keeps the SDK default.
+	// store writes); 0 keeps the SDK default. ActivitySlots sizes it to a
+	// database pool.
 	MaxConcurrentActivities int
+	// StopTimeout is how long Stop lets running activities finish before
+	// it cancels them (a rollout's grace period); 0 is DefaultStopTimeout.
+	StopTimeout time.Duration
 	// Grants, when set, registers GrantWorkflow and its activities.
 	Grants *activities.GrantActivities
 	// Pilots, when set, registers PilotReviewWorkflow and its activities.
@@ -30,11 +35,32 @@ type Options struct {
 	Retention *activities.RetentionActivities
 }
 
+// DefaultStopTimeout lets the activities running at a stop (a store write
+// retried, a triage call of up to half a minute) finish; a deploy's grace
+// period must be longer (stop_grace_period in docker-compose.yml).
+const DefaultStopTimeout = 30 * time.Second
+
+// ActivitySlots is how many activities a worker runs at once for a
+// database pool of poolSize connections: most activities hold one
+// connection for a write, some wait on Gemini or WhatsApp without one, so
+// twice the pool keeps it busy without queueing many on it. SQLite's pool
+// of one still runs eight, so a long sweep cannot hold every slot.
+func ActivitySlots(poolSize int) int {
+	if poolSize <= 0 {
+		return 0
+	}
+	return max(2*poolSize, 8)
+}
+
 // New returns a worker on workflows.TaskQueue with every workflow and the
 // activities registered. Start it, or use Run.
 func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
+	if opts.StopTimeout == 0 {
+		opts.StopTimeout = DefaultStopTimeout
+	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
+		WorkerStopTimeout:                  opts.StopTimeout,
 	})
 	w.RegisterWorkflow(workflows.CurhatWorkflow)
 	w.RegisterWorkflow(workflows.DigestWorkflow)

@@ -116,7 +116,7 @@ func intakeOnce(ctx context.Context, b *Bench, run, n, senders int) (intakeRun, 
 	}
 	r := intakeRun{N: n, IntakeRate: float64(n) / end.Sub(start).Seconds(), IntakeCPU: p.cpuSeconds() - cpu0}
 
-	c, err := client.DialContext(ctx, client.Options{HostPort: temporalAddr, Logger: quietLogger{}})
+	c, err := dialBenchTemporal(ctx, temporalAddr)
 	if err != nil {
 		return r, err
 	}

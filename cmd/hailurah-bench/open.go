@@ -471,7 +471,7 @@ func openOnce(ctx context.Context, b *Bench, run int, cfg openConfig) (openRun, 
 		return r, err
 	}
 	defer db.Close()
-	c, err := client.DialContext(ctx, client.Options{HostPort: taddr, Logger: quietLogger{}})
+	c, err := dialBenchTemporal(ctx, taddr)
 	if err != nil {
 		return r, err
 	}

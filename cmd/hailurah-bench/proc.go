@@ -51,7 +51,7 @@ func startProc(b *Bench, name, dir string, env []string, bin string, args ...str
 func devEnv(dir, addr string, extra ...string) []string {
 	return append([]string{
 		"HAILURAH_DATA_DIR=" + filepath.Join(dir, "data"), "HAILURAH_ADDR=" + addr,
-		"HAILURAH_DEV_TEMPORAL_ADDR=127.0.0.1:0", "HAILURAH_DEMO_PASSWORD=bench-sandi-123",
+		"HAILURAH_DEV_TEMPORAL_ADDR=127.0.0.1:0", "HAILURAH_DEMO_PASSWORD=bench-sandi-123", "HAILURAH_SECRET=" + benchSecret,
 		"HAILURAH_LOG_LEVEL=warn", "GEMINI_API_KEY=", "WHATSAPP_TOKEN=", "DATABASE_URL=", "TEMPORAL_ADDRESS=",
 	}, extra...)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/hailurah/hailurah"
@@ -66,7 +65,14 @@ type Main struct {
 	// server modes); its inbox runs until Close.
 	Intake     *intake.Intake
 	stopIntake func()
-	stopPprof  func()
+	// MetricsAddr is where `hailurah worker` serves /metrics.
+	MetricsAddr string
+	// metrics is the one Prometheus registry of /metrics: the server's
+	// HTTP metrics and the Temporal SDK's (a worker alone serves it on
+	// HAILURAH_ADDR).
+	metrics     *metrics
+	stopMetrics func()
+	stopPprof   func()
 	// lock keeps other processes off the data dir (dev mode).
 	lock *dataLock
 }
@@ -134,6 +140,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("HAILURAH_TZ=%s: %w", m.Config.Zone.Name(), err)
 	}
 
+	if m.metrics, err = newMetrics(); err != nil {
+		return err
+	}
 	if err := m.connectTemporal(ctx); err != nil {
 		return err
 	}
@@ -155,7 +164,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.startIntake(cases, sla); err != nil {
 			return err
 		}
+		codec, err := m.Config.payloadCodec()
+		if err != nil {
+			return err
+		}
 		srv, err := server.New(server.Config{
+			Registry: m.metrics.registry, Codec: server.CodecSettings{Codec: codec, UIOrigins: m.temporalUIOrigins()},
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases,
@@ -189,6 +203,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if m.Mode == ModeWorker {
+		if m.MetricsAddr, m.stopMetrics, err = m.metrics.serve(m.Config.Addr, m.Config.MetricsToken, m.Logger); err != nil {
+			return err
+		}
+	}
 	if m.Config.PprofAddr != "" {
 		if _, m.stopPprof, err = startPprof(m.Config.PprofAddr, m.Logger); err != nil {
 			return err
@@ -210,6 +229,7 @@ func (m *Main) connectTemporal(ctx context.Context) error {
 		ds, err := devserver.Start(ctx, devserver.Options{
 			DataDir: m.Config.DataDir, FrontendAddr: m.Config.DevTemporalAddr, UIAddr: uiAddr,
 			Namespace: m.Config.Namespace, SearchAttributes: workflows.SearchAttributes(), Logger: m.Logger,
+			CodecEndpoint: m.codecEndpoint(),
 		})
 		if err != nil {
 			return fmt.Errorf("start embedded Temporal: %w", err)
@@ -217,12 +237,9 @@ func (m *Main) connectTemporal(ctx context.Context) error {
 		m.Devserver = ds
 		addr = ds.FrontendAddr()
 	}
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: addr, Namespace: m.Config.Namespace,
-		Logger: sdklog.NewStructuredLogger(m.Logger.With(slog.String("component", "temporal-client"))),
-	})
+	c, err := dialTemporal(ctx, m.Config, addr, m.Logger, m.metrics.handler())
 	if err != nil {
-		return fmt.Errorf("connect to Temporal at %s: %w", addr, err)
+		return err
 	}
 	m.Temporal = c
 	return nil
@@ -258,7 +275,8 @@ func (m *Main) startWorker(ctx context.Context) error {
 	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(), Zone: zone,
 		Logger: m.Logger.With(slog.String("component", "pilot-activities"))}
 	retention := &activities.RetentionActivities{Store: m.DB, Logger: m.Logger.With(slog.String("component", "retention-activities"))}
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention})
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention,
+		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -354,6 +372,10 @@ func (m *Main) Close() error {
 		m.stopIntake()
 		m.stopIntake = nil
 	}
+	if m.stopMetrics != nil {
+		m.stopMetrics()
+		m.stopMetrics = nil
+	}
 	if m.stopRelay != nil {
 		m.stopRelay()
 		m.stopRelay = nil
@@ -424,7 +446,9 @@ func (m *Main) printBanner() {
 	if m.Devserver != nil {
 		fmt.Fprintf(w, "  Temporal       %s (namespace %s)\n", m.Devserver.FrontendAddr(), m.Devserver.Namespace())
 		if ui := m.Devserver.UIAddr(); ui != "" {
-			fmt.Fprintf(w, "  Temporal UI    http://%s\n", ui)
+			// Named as the web UI is (localhost), so the browser sends the
+			// admin's session to the codec that opens the payloads.
+			fmt.Fprintf(w, "  Temporal UI    http://%s\n", strings.Replace(ui, "127.0.0.1:", "localhost:", 1))
 		}
 	}
 	if m.Mode == ModeDev {

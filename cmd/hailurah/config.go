@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -25,6 +26,8 @@ type Config struct {
 	DevTemporalAddr string        // HAILURAH_DEV_TEMPORAL_ADDR
 	DevUIAddr       string        // HAILURAH_DEV_UI_ADDR
 	Namespace       string        // TEMPORAL_NAMESPACE
+	TemporalAPIKey  string        // TEMPORAL_API_KEY: Temporal Cloud's (or a proxy's) API key
+	PayloadKey      string        // HAILURAH_PAYLOAD_KEY: seals workflow payloads; "" derives it from HAILURAH_SECRET
 	GeminiAPIKey    string        // GEMINI_API_KEY
 	GeminiModel     string        // GEMINI_MODEL
 	GeminiBaseURL   string        // GEMINI_BASE_URL
@@ -42,6 +45,13 @@ type Config struct {
 	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
 	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 	PprofAddr       string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
+	// TemporalUIOrigins is HAILURAH_TEMPORAL_UI_ORIGINS: the Temporal Web
+	// UIs ("https://temporal.example.go.id") whose browsers may decode
+	// payloads at the app's codec with an admin's session.
+	TemporalUIOrigins []string
+	// TemporalTLS is TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_CA
+	// and TEMPORAL_TLS_SERVER_NAME loaded: nil for plain gRPC.
+	TemporalTLS *tls.Config
 	// Zone is HAILURAH_TZ loaded: the one clock of SLAs, reminders,
 	// reports and every time shown, given to everything Main starts.
 	Zone hailurah.Zone
@@ -69,6 +79,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DevTemporalAddr: get("HAILURAH_DEV_TEMPORAL_ADDR", "127.0.0.1:7233"),
 		DevUIAddr:       get("HAILURAH_DEV_UI_ADDR", "127.0.0.1:8233"),
 		Namespace:       get("TEMPORAL_NAMESPACE", "default"),
+		TemporalAPIKey:  get("TEMPORAL_API_KEY", ""),
+		PayloadKey:      get("HAILURAH_PAYLOAD_KEY", ""),
 		GeminiAPIKey:    get("GEMINI_API_KEY", ""),
 		GeminiModel:     get("GEMINI_MODEL", "gemini-2.5-flash"),
 		GeminiBaseURL:   get("GEMINI_BASE_URL", ""),
@@ -108,9 +120,25 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 		}
 	}
+	for _, o := range strings.Split(get("HAILURAH_TEMPORAL_UI_ORIGINS", ""), ",") {
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
+			cfg.TemporalUIOrigins = append(cfg.TemporalUIOrigins, o)
+		}
+	}
 	cfg.PprofAddr = get("HAILURAH_PPROF_ADDR", "")
 	if err := checkPprofAddr(cfg.PprofAddr); err != nil {
 		return cfg, err
+	}
+	if cfg.TemporalTLS, err = temporalTLS(get("TEMPORAL_TLS_CERT", ""), get("TEMPORAL_TLS_KEY", ""),
+		get("TEMPORAL_TLS_CA", ""), get("TEMPORAL_TLS_SERVER_NAME", "")); err != nil {
+		return cfg, err
+	}
+	if (cfg.TemporalTLS != nil || cfg.TemporalAPIKey != "") && cfg.TemporalAddress == "" {
+		return cfg, errors.New("TEMPORAL_TLS_* and TEMPORAL_API_KEY are for a Temporal cluster: set TEMPORAL_ADDRESS too " +
+			"(the embedded server of `hailurah dev` listens on loopback without them)")
+	}
+	if cfg.PayloadKey != "" && len(cfg.PayloadKey) < 32 {
+		return cfg, errors.New("HAILURAH_PAYLOAD_KEY: use at least 32 characters")
 	}
 	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
 		return cfg, errors.New("DATABASE_URL: must start with postgres:// or postgresql:// (leave it empty for SQLite in the data dir)")

@@ -25,6 +25,8 @@ Pemakaian:
   hailurah server                 server web/API (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
   hailurah worker                 worker Temporal (butuh DATABASE_URL dan TEMPORAL_ADDRESS)
   hailurah migrate up|down|status migrasi basis data (up juga menambah unit dinas dari rules.yaml)
+  hailurah temporal setup [--retention 720h]
+                                  siapkan namespace klaster Temporal (retensi, atribut pencarian, jadwal); aman diulang
   hailurah user add --role ROLE [--kelurahan KODE] [--unit KODE] [--name NAMA] [--password SANDI] USERNAME
   hailurah user list
   hailurah kelurahan add KODE --name NAMA [--kecamatan K] [--lurah NAMA] [--grant-budget RP]
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return m.Close()
 	case "migrate":
 		return runMigrate(ctx, cfg, logger, rest, stdout)
+	case "temporal":
+		return runTemporal(ctx, cfg, logger, rest, stdout)
 	case "user":
 		return runUser(ctx, cfg, logger, rest, stdout, stderr)
 	case "kelurahan":

@@ -106,6 +106,11 @@ func runSeedDemo(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 	}
 	var c client.Client
 	if opts.Workflows {
+		// Its workflows' payloads are sealed, and their staff actions
+		// signed, with the keys of the processes that will run them.
+		if err := cfg.ensureSecret(cfg.TemporalAddress == ""); err != nil {
+			return err
+		}
 		var done func()
 		var err error
 		if c, done, err = demoTemporal(ctx, cfg, logger, holder); err != nil {

@@ -159,7 +159,7 @@ func demoTemporal(ctx context.Context, cfg Config, logger *slog.Logger, holder *
 		addr = holder.Temporal
 	}
 	if addr != "" {
-		c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: cfg.Namespace})
+		c, err := dialTemporal(ctx, cfg, addr, logger, nil)
 		if err == nil {
 			_, err = c.CheckHealth(ctx, &client.CheckHealthRequest{})
 			if err != nil {

@@ -448,6 +448,16 @@ func TestLivingDemoOnPostgres(t *testing.T) {
 	if state.Status != hailurah.StatusAssigned || !state.Verified {
 		t.Errorf("after verify and assign: %+v", state)
 	}
+	// The worker, which has no web server, serves the SDK's metrics.
+	if resp, err := http.Get("http://" + progs[0].MetricsAddr + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		text, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(text), "temporal_workflow_task_schedule_to_start_latency_seconds_bucket") {
+			t.Errorf("the worker's /metrics (%d) lacks the SDK's workflow task latency", resp.StatusCode)
+		}
+	}
 	gid := one(t, srv, "SELECT id FROM grants WHERE kelurahan_code = 'taman' AND status = 'verified' ORDER BY id LIMIT 1")
 	lurah := staffClient(t, base, "lurah")
 	lurah.act(gid, map[string]any{"action": "approve"}, http.StatusOK)

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"context"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/hailurah/hailurah/workflows"
+)
+
+// benchSecret is the HAILURAH_SECRET of every `hailurah dev` under
+// benchmark, so the bench's own client opens the payloads it seals.
+const benchSecret = "bench-secret-0123456789abcdef0123456789"
+
+// dialBenchTemporal connects to the Temporal of a `hailurah dev` under
+// benchmark with its payload codec.
+func dialBenchTemporal(ctx context.Context, addr string) (client.Client, error) {
+	codec, err := workflows.NewPayloadCodec(workflows.PayloadKey(benchSecret))
+	if err != nil {
+		return nil, err
+	}
+	return client.DialContext(ctx, client.Options{HostPort: addr, Logger: quietLogger{}, DataConverter: codec.DataConverter()})
+}
