@@ -35,6 +35,7 @@ func (s *Server) programmePages(r *gin.Engine) {
 // programmeFlash confirms what the previous form did; the "ok" parameter
 // selects one of these fixed texts and is never echoed.
 var programmeFlash = map[string]string{
+	okPending:                    pendingFlash,
 	"anggota":                    "Anggota rumah tangga disimpan.",
 	"hibah":                      "Pengajuan hibah dikirim; fasilitator memverifikasi di lapangan.",
 	hailurah.GrantActionVerify:   "Verifikasi lapangan dicatat; hibah menunggu persetujuan Lurah.",
@@ -791,7 +792,12 @@ func (s *Server) grantActionForm(c *gin.Context) {
 			req.Photos = append(req.Photos, grantPhotoURL(u))
 		}
 	}
-	if _, err := s.actGrant(c, g, req); err != nil {
+	_, err = s.actGrant(c, g, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		c.Redirect(http.StatusSeeOther, "/hibah/"+url.PathEscape(g.ID)+"?ok="+okPending)
+		return
+	}
+	if err != nil {
 		removeEvidence(s.cfg.DataDir, stored)
 		refuse(err)
 		return
