@@ -53,10 +53,16 @@ func (s *Server) apiCurhat(c *gin.Context) {
 			return
 		}
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	// A number typed into a form is not verified: it names the sender,
-	// and is not kept to reply to.
+	// and is not kept to reply to. The key makes a client's retry return
+	// the first ticket.
 	started, err := s.cfg.Intake.Start(c.Request.Context(), intake.Message{
-		Channel: req.Channel, Phone: req.Phone, Text: req.Text,
+		Channel: req.Channel, Phone: req.Phone, Text: req.Text, IdempotencyKey: key,
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
 	})
 	if err != nil {

@@ -118,3 +118,34 @@ func TestStaffActionIdempotent(t *testing.T) {
 		t.Errorf("%d notes for one key, want 1", n)
 	}
 }
+
+// TestCurhatIdempotent: a web or kiosk client that sends its curhat again
+// with the same Idempotency-Key after a timeout gets the first ticket back
+// (same id and tracking code), not a second ticket; another key, or other
+// words under the same key, is another curhat.
+func TestCurhatIdempotent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded Temporal server")
+	}
+	m := startMain(t, t.TempDir())
+	kiosk := newAPIClient(t, m.HTTP.URL())
+	body := map[string]any{"text": gotCurhat, "channel": "kiosk", "kelurahan": "taman"}
+	st1, first := kiosk.keyed("POST", "/api/v1/curhat", "kios-7f3a", body)
+	st2, second := kiosk.keyed("POST", "/api/v1/curhat", "kios-7f3a", body)
+	if st1 != http.StatusAccepted || st2 != http.StatusAccepted {
+		t.Fatalf("curhat twice: %d %v, %d %v", st1, first, st2, second)
+	}
+	if first["ticket_id"] != second["ticket_id"] || first["tracking_code"] != second["tracking_code"] || first["ticket_id"] == nil {
+		t.Errorf("a retry with the same key made another ticket:\n%v\n%v", first, second)
+	}
+	_, other := kiosk.keyed("POST", "/api/v1/curhat", "kios-8b21", body)
+	other2 := map[string]any{"text": "HAI LURAH Taman\nlampu jalan RT 1 mati", "channel": "kiosk", "kelurahan": "taman"}
+	_, words := kiosk.keyed("POST", "/api/v1/curhat", "kios-7f3a", other2)
+	if other["ticket_id"] == first["ticket_id"] || words["ticket_id"] == first["ticket_id"] {
+		t.Errorf("another key or other words took the first ticket: %v, %v", other, words)
+	}
+	eventually(t, "three tickets recorded", func() bool {
+		page, err := m.DB.ListTickets(context.Background(), hailurah.TicketFilter{Limit: 10})
+		return err == nil && len(page.Items) == 3
+	})
+}
