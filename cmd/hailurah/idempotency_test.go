@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -116,6 +118,27 @@ func TestStaffActionIdempotent(t *testing.T) {
 	}
 	if n := countOf(events, hailurah.ActionNote, func(e *hailurah.TicketEvent) string { return e.Type }); n != 1 {
 		t.Errorf("%d notes for one key, want 1", n)
+	}
+
+	// An action that ends the case, repeated after it has ended: Temporal
+	// still answers the Update's id with its outcome.
+	if st := citizen.call("POST", "/api/v1/curhat", map[string]any{"text": gotCurhat, "channel": "web"}, &accepted); st != http.StatusAccepted {
+		t.Fatalf("second curhat: %d %v", st, accepted)
+	}
+	ended := accepted["ticket_id"].(string)
+	eventually(t, "the second ticket open", func() bool {
+		var tk map[string]any
+		return mod.call("GET", "/api/v1/tickets/"+ended, nil, &tk) == 200 && tk["status"] == "open"
+	})
+	reject := map[string]any{"action": "reject", "reason": "Duplikat laporan sebelumnya."}
+	st1, first = mod.keyed("POST", "/api/v1/tickets/"+ended+"/actions", "tolak-1", reject)
+	eventually(t, "the rejected ticket's workflow ended", func() bool {
+		d, err := m.Temporal.DescribeWorkflowExecution(context.Background(), workflows.CurhatWorkflowID(ended), "")
+		return err == nil && d.WorkflowExecutionInfo.Status == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED
+	})
+	st2, second = mod.keyed("POST", "/api/v1/tickets/"+ended+"/actions", "tolak-1", reject)
+	if st1 != http.StatusOK || st2 != http.StatusOK || !reflect.DeepEqual(first, second) {
+		t.Errorf("reject repeated after the end: %d %v, %d %v", st1, first, st2, second)
 	}
 }
 
