@@ -124,6 +124,11 @@ type InboundService interface {
 	// limit is 1–500, 0 means 100. Intake's inbox sweeps them up after
 	// a crash or a hand-over that failed for now.
 	ListStoredInbound(ctx context.Context, receivedBefore, staleBefore time.Time, limit int) ([]*InboundMessage, error)
+	// EarlierStoredInbound reports whether the sender has a message stored
+	// before the one with id that is still waiting to be handed over
+	// (claimed or not): the later one must wait, so that one sender's
+	// messages reach their ticket in the order they came.
+	EarlierStoredInbound(ctx context.Context, senderID string, id int64) (bool, error)
 
 	// RecordContact creates or refreshes the contact of c.SenderID: the
 	// sealed phone, number and kelurahan are replaced, LastInboundAt only

@@ -20,6 +20,10 @@ const (
 	EBADREQUEST     = "bad_request"     // 400
 	EUNSUPPORTED    = "unsupported"     // 415
 	ENOTIMPLEMENTED = "not_implemented" // 501
+	// EPENDING is not a failure: the case took the action and has not
+	// finished it yet (its effects are retrying). The caller answers 202
+	// and a repeat with the same idempotency key gets the outcome.
+	EPENDING = "pending" // 202
 )
 
 // Error is the one error type the application returns to its callers. Message

@@ -135,6 +135,8 @@ type GrantActionRequest struct {
 	Reference string   `json:"reference,omitempty"` // disburse (required)
 	Omzet     *int64   `json:"omzet,omitempty"`     // checkin (required): the business's monthly omzet
 	Income    *int64   `json:"income,omitempty"`    // checkin: the household's monthly income, when asked
+	// IdempotencyKey as in ActionRequest.
+	IdempotencyKey string `json:"-"`
 }
 
 // Validate checks that the request is complete for its action. Status and

@@ -276,6 +276,8 @@ type DecisionRequest struct {
 	Targets   []PilotTarget `json:"targets,omitempty"`
 	Scope     []PilotArea   `json:"scope,omitempty"`
 	Actor     Actor         `json:"actor"`
+	// IdempotencyKey as in ActionRequest.
+	IdempotencyKey string `json:"-"`
 }
 
 // Validate checks the request on its own: a known decision, a rationale,

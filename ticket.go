@@ -177,6 +177,10 @@ type ActionRequest struct {
 	DuplicateOf string     `json:"duplicate_of,omitempty"`
 	Kelurahan   string     `json:"kelurahan,omitempty"` // set_kelurahan: kelurahan code
 	Evidence    []string   `json:"evidence,omitempty"`  // done: photo/document URLs
+	// IdempotencyKey names one attempt of the user's: the server sends it as
+	// the Update's id, never in its payload, so a repeat gets the first
+	// answer instead of acting twice. Empty: every request acts.
+	IdempotencyKey string `json:"-"`
 }
 
 // Validate checks that the request is complete for its action. It does not

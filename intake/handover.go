@@ -24,7 +24,10 @@ type routing struct {
 // outcome. Messages of one sender are handed over one at a time in this
 // process, in order, and each hand-over first claims the stored row, so
 // two concurrent deliveries of one message, to this server or to two,
-// start one ticket. It returns an error only when the message should be
+// start one ticket. A message waits (EUNAVAILABLE, stays stored) while an
+// earlier one of its sender is still stored: after a failed hand-over the
+// sender's next message must not overtake it ("ANONIM YA" reaching no
+// ticket before the "HAI LURAH …" that opens it). It returns an error only when the message should be
 // delivered again (the store or Temporal is unavailable); the message then
 // stays stored. A message refused for good is kept as failed, and the
 // admins are told.
@@ -36,6 +39,11 @@ func (x *Intake) handOver(ctx context.Context, m *hailurah.InboundMessage, fresh
 	}
 	unlock := x.locks.lock(m.SenderID)
 	defer unlock()
+	if earlier, err := x.store.EarlierStoredInbound(ctx, m.SenderID, m.ID); err != nil {
+		return rc, err
+	} else if earlier {
+		return rc, hailurah.Errorf(hailurah.EUNAVAILABLE, "Pesan %s menunggu pesan sebelumnya dari pengirim yang sama diteruskan.", m.ProviderID)
+	}
 	claimed, err := x.store.ClaimInbound(ctx, m.ProviderID, x.now().Add(-2*HandOverTimeout))
 	if err != nil {
 		return rc, err
@@ -145,6 +153,9 @@ func (x *Intake) attach(ctx context.Context, m *hailurah.InboundMessage, note st
 	if err != nil {
 		return dispatched{}, err
 	}
+	if t == nil && m.TicketID != "" {
+		return deliveredBefore(m.TicketID), nil
+	}
 	if t != nil {
 		if d, ok, err := x.signal(ctx, t, m, note); ok || err != nil {
 			return d, err
@@ -166,10 +177,18 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 		if err != nil {
 			return dispatched{}, err
 		}
+		if t == nil && m.TicketID != "" && isCommand {
+			// An earlier attempt signalled the reserved ticket, which has
+			// ended since; a command never starts one.
+			return deliveredBefore(m.TicketID), nil
+		}
 		if t != nil {
 			if d, ok, err := x.signal(ctx, t, m, text); ok || err != nil {
 				return d, err
 			}
+			// The ticket ended before taking the message: a new ticket,
+			// with an id of its own.
+			m.TicketID = ""
 		}
 		if isCommand {
 			return x.answer(ctx, m, hailurah.OutboxNoTicket, noTicketText)
@@ -209,6 +228,12 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 	return dispatched{status: hailurah.InboundDelivered, ticketID: resp.TicketID, trackingCode: resp.TrackingCode, ack: resp.Ack}, nil
 }
 
+// deliveredBefore is the outcome of a message an earlier attempt handed to
+// ticketID, whose workflow has ended since.
+func deliveredBefore(ticketID string) dispatched {
+	return dispatched{status: hailurah.InboundDelivered, ticketID: ticketID, note: "Diteruskan oleh percobaan sebelumnya."}
+}
+
 // noTicketText answers a command when no ticket of the sender is running.
 const noTicketText = "Terima kasih. Saat ini tidak ada curhat Anda yang sedang kami proses.\n" +
 	"Untuk menyampaikan curhat baru, tulis: HAI LURAH [nama kelurahan], lalu ceritakan masalahnya (RT/RW, lokasi, kronologi)."
@@ -232,8 +257,18 @@ func (x *Intake) runningTicket(ctx context.Context, sender, text string) (*hailu
 }
 
 // signal passes the message to the ticket's workflow; ok is false when the
-// workflow has ended, and the caller starts a new ticket instead.
+// workflow has ended, and the caller starts a new ticket instead. The
+// ticket is recorded on the message first: if this process dies after the
+// signal and before the message is marked, and the ticket ends meanwhile,
+// the retry finds the ticket reserved and knows it took the message,
+// instead of starting a second ticket with it.
 func (x *Intake) signal(ctx context.Context, t *hailurah.Ticket, m *hailurah.InboundMessage, text string) (dispatched, bool, error) {
+	if m.TicketID != t.ID {
+		if err := x.store.ReserveInboundTicket(ctx, m.ProviderID, t.ID); err != nil {
+			return dispatched{}, false, err
+		}
+		m.TicketID = t.ID
+	}
 	msg := hailurah.CitizenMessage{ID: m.ProviderID, At: m.SentAt, Text: text, Channel: m.Channel,
 		Lat: m.Lat, Lng: m.Lng, Media: webMedia(m.Media)}
 	err := x.cases.SignalCitizen(ctx, t.ID, msg)

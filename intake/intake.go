@@ -14,6 +14,9 @@ package intake
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -35,6 +38,10 @@ type Store interface {
 	NextTicketID(ctx context.Context, at time.Time) (string, error)
 	CreateTicket(ctx context.Context, t *hailurah.Ticket) error
 	FindTicket(ctx context.Context, id string) (*hailurah.Ticket, error)
+	// FindIntakeKey and ReserveIntakeKey keep the ticket a form's curhat
+	// with an idempotency key starts (see Start).
+	FindIntakeKey(ctx context.Context, keyHash string) (ticketID, trackingCode string, err error)
+	ReserveIntakeKey(ctx context.Context, keyHash, ticketID, trackingCode string) (string, string, error)
 }
 
 // Cases is what intake needs of the ticket workflows; workflows.Client
@@ -109,6 +116,9 @@ type Message struct {
 	Kelurahan        string // the channel's kelurahan code or name, when it has one
 	RT, RW           string // from a form's fields; the words' own RT/RW win
 	Anonim, Tembusan *bool  // from a form or gateway; nil leaves them to the words
+	// IdempotencyKey names one submission of a form (Start): sent again
+	// with the same words, it returns the first ticket instead of a new one.
+	IdempotencyKey string
 }
 
 // Receipt is what became of one stored message.
@@ -228,12 +238,44 @@ func (x *Intake) Receive(ctx context.Context, m Message) (Receipt, error) {
 // command or more words for a running ticket, and it is not kept in
 // inbound_messages. Returns EINVALID (field "kelurahan") for a kelurahan
 // that matches none and (field "phone") for a number that is not one.
+//
+// With an IdempotencyKey the ticket's id and tracking code are kept under
+// the key before its workflow starts, so a client's retry after a timeout
+// (or a start that failed halfway) starts that same ticket, or finds it
+// running, and answers with it.
 func (x *Intake) Start(ctx context.Context, m Message) (*Started, error) {
 	sender, _, err := x.sender(m)
 	if err != nil {
 		return nil, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
 	}
-	return x.startTicket(ctx, first{Text: m.Text, Channel: m.Channel, Kelurahan: m.Kelurahan, SenderID: sender,
+	in := first{Text: m.Text, Channel: m.Channel, Kelurahan: m.Kelurahan, SenderID: sender,
 		RT: m.RT, RW: m.RW, Anonim: m.Anonim, Tembusan: m.Tembusan, MessageID: m.ProviderID,
-		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: m.Raw})
+		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: m.Raw}
+	if m.IdempotencyKey != "" {
+		if in.TicketID, in.TrackingCode, err = x.reserveKey(ctx, m, sender); err != nil {
+			return nil, err
+		}
+		in.Keyed = true
+	}
+	return x.startTicket(ctx, in)
+}
+
+// reserveKey returns the ticket id and tracking code kept for the form's
+// key, choosing them on first use. The key is kept as an HMAC of itself
+// with the submission, so another citizen's key (or words) finds nothing.
+func (x *Intake) reserveKey(ctx context.Context, m Message, sender string) (string, string, error) {
+	mac := hmac.New(sha256.New, x.cfg.Secret)
+	for _, part := range []string{"intake-key", m.IdempotencyKey, m.Channel, sender, m.Kelurahan, m.RT, m.RW, m.Text} {
+		mac.Write([]byte(part))
+		mac.Write([]byte{0})
+	}
+	hash := hex.EncodeToString(mac.Sum(nil))
+	id, code, err := x.store.FindIntakeKey(ctx, hash)
+	if hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
+		return id, code, err
+	}
+	if id, err = x.store.NextTicketID(ctx, x.now()); err != nil {
+		return "", "", err
+	}
+	return x.store.ReserveIntakeKey(ctx, hash, id, hailurah.RandomCode(10))
 }

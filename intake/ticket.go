@@ -17,9 +17,13 @@ type first struct {
 	Anonim, Tembusan                   *bool
 	MessageID                          string // provider id; "" → generated
 	TicketID                           string // reserved on the stored message before starting (route); "" → the next id
+	TrackingCode                       string // reserved with TicketID under an idempotency key; "" → a new code
 	Lat, Lng                           *float64
 	Media                              []string
 	Raw                                json.RawMessage
+	// Keyed: TicketID and TrackingCode were reserved under an idempotency
+	// key, so a workflow found running is an earlier attempt's start.
+	Keyed bool
 }
 
 // startTicket routes a first message to a kelurahan, starts its workflow
@@ -56,14 +60,18 @@ func (x *Intake) startTicket(ctx context.Context, in first) (*Started, error) {
 		messageID = in.Channel + "-" + id
 	}
 	opening := hailurah.CitizenMessage{ID: messageID, At: now, Text: in.Text, Channel: in.Channel, Lat: in.Lat, Lng: in.Lng, Media: in.Media}
+	code := in.TrackingCode
+	if code == "" {
+		code = hailurah.RandomCode(10)
+	}
 	input := hailurah.CurhatInput{
-		TicketID: id, TrackingCode: hailurah.RandomCode(10), Channel: in.Channel, SenderID: senderID,
+		TicketID: id, TrackingCode: code, Channel: in.Channel, SenderID: senderID,
 		Anonim: anonim, Tembusan: tembusan, RT: rt, RW: rw, First: opening, Policy: x.cfg.Policy,
 	}
 	if kel != nil {
 		input.Kelurahan, input.KelurahanName = kel.Code, kel.Name
 	}
-	if err := x.cases.StartCurhat(ctx, input); err != nil {
+	if err := x.cases.StartCurhat(ctx, input); err != nil && !(in.Keyed && hailurah.ErrorCode(err) == hailurah.ECONFLICT) {
 		return nil, err
 	}
 	raw := in.Raw

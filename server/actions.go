@@ -16,13 +16,22 @@ const maxActionText = 4000
 // what only the server can, the workflow's update decides (its refusals
 // come back as EFORBIDDEN, ECONFLICT or EINVALID with its message), and a
 // done action is audited. A ticket whose workflow has ended refuses with
-// ECONFLICT.
+// ECONFLICT. The request's idempotency key makes a repeat answer as the
+// first did; an action taken and not finished in time is EPENDING.
 func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
 	req.Actor = hailurah.ActorOf(userOf(c))
 	if err := s.checkAction(c, t.ID, &req); err != nil {
 		return nil, err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return nil, err
+	}
+	req.IdempotencyKey = key
 	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		s.audit(c, "ticket."+req.Action, t.ID, "")
+	}
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket %s sudah selesai; tidak ada aksi yang dapat dilakukan.", t.ID)

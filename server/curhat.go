@@ -53,9 +53,15 @@ func (s *Server) apiCurhat(c *gin.Context) {
 	// A number typed into a form is not verified: the sender is not that
 	// phone's and the number is not kept, so nothing of the ticket goes to
 	// it and nothing from it joins the ticket; the citizen follows with the
-	// tracking code.
+	// tracking code. The key makes a client's retry return the first
+	// ticket.
+	key, err := idempotencyKey(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	started, err := s.cfg.Intake.Start(c.Request.Context(), intake.Message{
-		Channel: req.Channel, Phone: req.Phone, Text: req.Text,
+		Channel: req.Channel, Phone: req.Phone, Text: req.Text, IdempotencyKey: key,
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
 	})
 	if err != nil {

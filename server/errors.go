@@ -32,6 +32,7 @@ var statusOf = map[string]int{
 	hailurah.EINTERNAL:       http.StatusInternalServerError,
 	hailurah.ENOTIMPLEMENTED: http.StatusNotImplemented,
 	hailurah.EUNAVAILABLE:    http.StatusServiceUnavailable,
+	hailurah.EPENDING:        http.StatusAccepted,
 }
 
 // ErrorStatus returns the HTTP status for an error.

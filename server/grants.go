@@ -394,6 +394,9 @@ func (s *Server) apiGrantAction(c *gin.Context) {
 	req := hailurah.GrantActionRequest{Action: body.Action, Actor: hailurah.ActorOf(userOf(c)), Notes: body.Notes,
 		Reason: body.Reason, Photos: body.Photos, Reference: strings.TrimSpace(body.Reference), Omzet: omzet, Income: income}
 	out, err := s.actGrant(c, g, req)
+	if answerPending(c, err) {
+		return
+	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -408,7 +411,15 @@ func (s *Server) actGrant(c *gin.Context, g *hailurah.Grant, req hailurah.GrantA
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return nil, err
+	}
+	req.IdempotencyKey = key
 	out, err := s.cfg.Programme.Cases.ActGrant(c.Request.Context(), g.ID, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		s.audit(c, "grant."+req.Action, g.ID, "")
+	}
 	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 		if req.Action == hailurah.GrantActionDisburse && g.DisbursedAt != nil && g.DisbursementRef == req.Reference {
 			return g, nil

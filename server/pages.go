@@ -105,7 +105,7 @@ var homeOf = map[hailurah.Role]string{
 // blocks alone as an htmx fragment.
 // pageFuncs are the few helpers templates call; everything else is
 // computed into the page's data.
-var pageFuncs = template.FuncMap{"dash": dash}
+var pageFuncs = template.FuncMap{"dash": dash, "idempotencyKey": randomToken}
 
 func parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(web.Templates(), "templates/*.html")

@@ -228,6 +228,11 @@ func (s *Server) decidePilot(c *gin.Context, p *hailurah.Pilot, req *hailurah.De
 	if err := s.checkScope(ctx, req.Scope); err != nil {
 		return nil, err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return nil, err
+	}
+	req.IdempotencyKey = key
 	after, err := s.cfg.Pilots.Runner.DecidePilot(ctx, p.ID, *req)
 	if err != nil {
 		return nil, err
@@ -318,6 +323,9 @@ func (s *Server) apiPilotDecision(c *gin.Context) {
 		return
 	}
 	after, err := s.decidePilot(c, p, &req)
+	if answerPending(c, err) {
+		return
+	}
 	if err != nil {
 		fail(c, err)
 		return

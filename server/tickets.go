@@ -282,6 +282,9 @@ func (s *Server) apiTicketAction(c *gin.Context) {
 		Urgency: body.Urgency, Unit: body.Unit, DueAt: body.DueAt, Text: body.Text, Reason: body.Reason,
 		DuplicateOf: body.DuplicateOf, Kelurahan: body.Kelurahan, Evidence: body.Evidence,
 	})
+	if answerPending(c, err) {
+		return
+	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -79,7 +79,15 @@ var flashMessages = map[string]string{
 	"unit":                      "Unit dinas disimpan.",
 	"kelurahan":                 "Data kelurahan disimpan.",
 	"cabut":                     "Token API dicabut.",
+	okPending:                   pendingFlash,
 }
+
+// okPending selects pendingFlash: the action was taken and is still being
+// carried out (EPENDING).
+const (
+	okPending    = "diproses"
+	pendingFlash = "Aksi sudah diterima dan sedang diproses. Muat ulang halaman sebentar lagi untuk melihat hasilnya."
+)
 
 func flashOf(c *gin.Context) string {
 	return flashMessages[c.Query("ok")]

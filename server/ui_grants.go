@@ -366,7 +366,12 @@ func (s *Server) grantActionForm(c *gin.Context) {
 			req.Photos = append(req.Photos, grantPhotoURL(u))
 		}
 	}
-	if _, err := s.actGrant(c, g, req); err != nil {
+	_, err = s.actGrant(c, g, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		c.Redirect(http.StatusSeeOther, "/hibah/"+url.PathEscape(g.ID)+"?ok="+okPending)
+		return
+	}
+	if err != nil {
 		removeEvidence(s.cfg.DataDir, stored)
 		refuse(err)
 		return

@@ -128,6 +128,7 @@ func (s *Server) renderPilots(c *gin.Context, status int, form url.Values, messa
 }
 
 var pilotFlash = map[string]string{
+	okPending:   pendingFlash,
 	"pilot":     "Pilot dibuat; pengingat milestone dan evaluasi hari ke-76 sudah dijadwalkan.",
 	"keputusan": "Keputusan ditandatangani dan dicatat; tidak dapat diubah lagi.",
 }
@@ -393,6 +394,10 @@ func (s *Server) decidePilotForm(c *gin.Context) {
 	}
 	if err == nil {
 		_, err = s.decidePilot(c, p, &req)
+	}
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		c.Redirect(http.StatusSeeOther, "/pilot/"+p.ID+"?ok="+okPending)
+		return
 	}
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {

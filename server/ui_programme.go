@@ -34,6 +34,7 @@ func (s *Server) programmePages(r *gin.Engine) {
 // programmeFlash confirms what the previous form did; the "ok" parameter
 // selects one of these fixed texts and is never echoed.
 var programmeFlash = map[string]string{
+	okPending:                    pendingFlash,
 	"anggota":                    "Anggota rumah tangga disimpan.",
 	"hibah":                      "Pengajuan hibah dikirim; fasilitator memverifikasi di lapangan.",
 	hailurah.GrantActionVerify:   "Verifikasi lapangan dicatat; hibah menunggu persetujuan Lurah.",

@@ -355,6 +355,10 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		req.Evidence = urls
 	}
 	state, err := s.actTicket(c, t, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+okPending)
+		return
+	}
 	if err != nil {
 		refuse(err)
 		return

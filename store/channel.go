@@ -292,6 +292,14 @@ func (db *DB) ListStoredInbound(ctx context.Context, receivedBefore, staleBefore
 	return out, nil
 }
 
+// EarlierStoredInbound: see hailurah.InboundService.
+func (db *DB) EarlierStoredInbound(ctx context.Context, senderID string, id int64) (bool, error) {
+	var n int64
+	err := db.q(ctx).Model(&inboundRow{}).Where("sender_id = ? AND status = ? AND id < ?", senderID, hailurah.InboundStored, id).
+		Count(&n).Error
+	return n > 0, err
+}
+
 func errInboundNotFound() error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "Pesan masuk tidak ditemukan.")
 }

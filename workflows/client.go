@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -22,6 +23,28 @@ import (
 // a server built without Temporal (a test) says so instead of failing.
 type Client struct {
 	Temporal client.Client
+	// ActionWait bounds how long a staff action waits, once its case has
+	// accepted it, for its outcome; zero is DefaultActionWait. An action
+	// not finished by then returns EPENDING: its handler waits on
+	// activities that may retry for a day, and the user should not.
+	ActionWait time.Duration
+}
+
+const (
+	// DefaultActionWait is Client.ActionWait's default: long enough for a
+	// database that stumbles for a few seconds, short of a browser's
+	// patience.
+	DefaultActionWait = 15 * time.Second
+	// acceptWait bounds the wait for a case to accept (validate) an action.
+	acceptWait = 10 * time.Second
+)
+
+// ActionUpdateID is the Update id of a staff action sent with an
+// idempotency key: the same key for the same action on the same case is
+// the same Update, which Temporal runs once and answers again with its
+// first outcome.
+func ActionUpdateID(workflowID, action, key string) string {
+	return workflowID + "/" + action + "/" + key
 }
 
 // StartOptions are the options every case workflow starts with: on the
@@ -65,7 +88,7 @@ func (c *Client) SignalCitizen(ctx context.Context, ticketID string, m hailurah.
 // with its message; ENOTFOUND if the workflow has ended or does not exist.
 func (c *Client) Act(ctx context.Context, ticketID string, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
 	var state hailurah.TicketState
-	if err := c.update(ctx, nounTicket, ticketID, CurhatWorkflowID(ticketID), UpdateAction, req, &state); err != nil {
+	if err := c.update(ctx, nounTicket, ticketID, CurhatWorkflowID(ticketID), UpdateAction, req.Action, req.IdempotencyKey, req, &state); err != nil {
 		return nil, err
 	}
 	return &state, nil
@@ -110,7 +133,7 @@ func (c *Client) StartGrant(ctx context.Context, in hailurah.GrantInput) error {
 // it. Refusals as for Act; ENOTFOUND when the workflow has ended.
 func (c *Client) ActGrant(ctx context.Context, grantID string, req hailurah.GrantActionRequest) (*hailurah.Grant, error) {
 	var g hailurah.Grant
-	if err := c.update(ctx, nounGrant, grantID, GrantWorkflowID(grantID), UpdateGrantAction, req, &g); err != nil {
+	if err := c.update(ctx, nounGrant, grantID, GrantWorkflowID(grantID), UpdateGrantAction, req.Action, req.IdempotencyKey, req, &g); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -128,7 +151,7 @@ func (c *Client) StartPilot(ctx context.Context, in hailurah.PilotInput) error {
 // take a decision any more: ECONFLICT.
 func (c *Client) DecidePilot(ctx context.Context, pilotID string, req hailurah.DecisionRequest) (*hailurah.Pilot, error) {
 	var p hailurah.Pilot
-	err := c.update(ctx, nounPilot, pilotID, PilotWorkflowID(pilotID), UpdatePilotDecision, req, &p)
+	err := c.update(ctx, nounPilot, pilotID, PilotWorkflowID(pilotID), UpdatePilotDecision, req.Decision, req.IdempotencyKey, req, &p)
 	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 		return nil, hailurah.Errorf(hailurah.ECONFLICT, "Pilot %s tidak lagi berjalan; keputusannya tidak dapat diubah.", pilotID)
 	}
@@ -156,20 +179,41 @@ func (c *Client) startWith(ctx context.Context, opts client.StartWorkflowOptions
 	return unavailable(err)
 }
 
-// update sends a validated Update, waits for its result and decodes it
-// into out.
-func (c *Client) update(ctx context.Context, noun, id, workflowID, name string, req, out any) error {
+// update sends a validated Update for action, waits up to acceptWait for
+// the case to accept it and then up to ActionWait for its result, which it
+// decodes into out. With an idempotency key the Update's id is
+// ActionUpdateID, so a repeat is answered with the first outcome. An
+// Update accepted but not finished in time is EPENDING; one not even
+// accepted is EUNAVAILABLE (Temporal keeps no Update it has not accepted,
+// so sending it again is safe).
+func (c *Client) update(ctx context.Context, noun, id, workflowID, name, action, key string, req, out any) error {
 	if c.Temporal == nil {
 		return errNoClient()
 	}
-	handle, err := c.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflowID,
 		UpdateName:   name,
 		Args:         []any{req},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, out)
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	}
+	if key != "" {
+		opts.UpdateID = ActionUpdateID(workflowID, action, key)
+	}
+	accepting, cancel := context.WithTimeout(ctx, acceptWait)
+	defer cancel()
+	handle, err := c.Temporal.UpdateWorkflow(accepting, opts)
+	if err != nil {
+		return caseError(noun, id, err)
+	}
+	wait := c.ActionWait
+	if wait <= 0 {
+		wait = DefaultActionWait
+	}
+	bounded, cancelWait := context.WithTimeout(ctx, wait)
+	defer cancelWait()
+	err = handle.Get(bounded, out)
+	if err != nil && bounded.Err() != nil && ctx.Err() == nil {
+		return errPending()
 	}
 	return caseError(noun, id, err)
 }
@@ -230,6 +274,10 @@ func unavailable(err error) error {
 
 func errUnavailable() error {
 	return &hailurah.Error{Code: hailurah.EUNAVAILABLE, Message: "Layanan alur kerja sedang tidak tersedia. Coba lagi sebentar lagi."}
+}
+
+func errPending() error {
+	return hailurah.Errorf(hailurah.EPENDING, "Aksi sudah diterima dan sedang diproses. Muat ulang halaman sebentar lagi untuk melihat hasilnya.")
 }
 
 func errNoClient() error {

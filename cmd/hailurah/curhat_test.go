@@ -22,6 +22,8 @@ type apiClient struct {
 	base string
 	http *http.Client
 	csrf string
+	// header is sent with every call (an Idempotency-Key).
+	header map[string]string
 }
 
 func newAPIClient(t *testing.T, base string) *apiClient {
@@ -57,6 +59,9 @@ func (c *apiClient) call(method, path string, body any, out any) int {
 	}
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

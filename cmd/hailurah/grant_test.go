@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -170,9 +171,13 @@ func TestGrantLoop(t *testing.T) {
 		t.Fatalf("another kelurahan's lurah: %d", st)
 	}
 
-	out := fasil.act(id, map[string]any{"action": "verify", "notes": "Usaha kue berjalan; oven lama rusak.", "photos": []string{"https://foto.example/rumah.jpg"}}, http.StatusOK)
-	if out["status"] != "verified" {
-		t.Fatalf("verify: %v", out)
+	// Verified twice with one Idempotency-Key (a retry after a timeout):
+	// one verification, the same answer, not 409.
+	verify := map[string]any{"action": "verify", "notes": "Usaha kue berjalan; oven lama rusak.", "photos": []string{"https://foto.example/rumah.jpg"}}
+	st1, out := fasil.keyed("POST", "/api/v1/grants/"+id+"/actions", "verifikasi-1", verify)
+	st2, again := fasil.keyed("POST", "/api/v1/grants/"+id+"/actions", "verifikasi-1", verify)
+	if st1 != http.StatusOK || out["status"] != "verified" || st2 != http.StatusOK || !reflect.DeepEqual(out, again) {
+		t.Fatalf("verify twice with one key: %d %v, %d %v", st1, out, st2, again)
 	}
 	var queue map[string][]map[string]any
 	lurah.call("GET", "/api/v1/grants?queue=persetujuan", nil, &queue)
@@ -187,13 +192,17 @@ func TestGrantLoop(t *testing.T) {
 	if st, page := lurah.page("/hibah/" + id); st != http.StatusOK || !strings.Contains(page, "Setujui hibah") {
 		t.Fatalf("the lurah's grant page: %d", st)
 	}
-	form := url.Values{"csrf_token": {lurah.csrf}, "action": {"approve"}, "notes": {"Prioritas DTKS."}}
-	if st, page := lurah.postForm("/hibah/"+id+"/aksi", form); st != http.StatusOK || !strings.Contains(page, "Hibah disetujui") {
-		t.Fatalf("approve form: %d", st)
+	// A double click on the form posts its key twice: approved once, and
+	// the second post shows the same confirmation.
+	form := url.Values{"csrf_token": {lurah.csrf}, "action": {"approve"}, "notes": {"Prioritas DTKS."}, "idempotency_key": {"setujui-1"}}
+	for range 2 {
+		if st, page := lurah.postForm("/hibah/"+id+"/aksi", form); st != http.StatusOK || !strings.Contains(page, "Hibah disetujui") {
+			t.Fatalf("approve form: %d", st)
+		}
 	}
 	out = admin.act(id, map[string]any{"action": "disburse", "reference": "TRF-2026-0001"}, http.StatusOK)
 	version := out["version"]
-	again := admin.act(id, map[string]any{"action": "disburse", "reference": "TRF-2026-0001"}, http.StatusOK)
+	again = admin.act(id, map[string]any{"action": "disburse", "reference": "TRF-2026-0001"}, http.StatusOK)
 	if again["version"] != version || again["status"] != "disbursed" {
 		t.Fatalf("recording the disbursement twice changed it: %v then %v", version, again["version"])
 	}

@@ -19,8 +19,9 @@
 
   // api sends JSON and resolves to {status, body}; a network failure
   // resolves with status 0, so callers show one message for both.
-  function api(method, url, body) {
+  function api(method, url, body, key) {
     var opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (key) { opts.headers["Idempotency-Key"] = key; }
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
@@ -32,6 +33,13 @@
         return { status: resp.status, body: data };
       });
     }, function () { return { status: 0, body: null }; });
+  }
+
+  // newKey returns a random idempotency key.
+  function newKey() {
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
   }
 
   function errorText(res, fallback) {
@@ -184,6 +192,7 @@
       window.scrollTo(0, 0);
     }
 
+    var attempt = null; // the curhat being sent: its body and idempotency key
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var text = form.elements.text.value.trim();
@@ -193,15 +202,21 @@
       // Unticked means "not said": the message's own ANONIM:/TEMBUSAN: lines still count.
       if (form.elements.anonim.checked) { body.anonim = true; }
       if (form.elements.tembusan.checked) { body.tembusan = true; }
+      // One key per curhat: sending the same words again after a failure
+      // (a timeout that may have reached the server) returns the first
+      // ticket instead of making a second.
+      var sent = JSON.stringify(body);
+      if (!attempt || attempt.body !== sent) { attempt = { body: sent, key: newKey() }; }
       var send = form.querySelector("button[type=submit]");
       send.disabled = true;
       setError($("form-error"), "");
-      api("POST", "/api/v1/curhat", body).then(function (res) {
+      api("POST", "/api/v1/curhat", body, attempt.key).then(function (res) {
         send.disabled = false;
         if (res.status !== 202 || !res.body) {
           setError($("form-error"), errorText(res, "Curhat belum terkirim. Coba lagi."));
           return;
         }
+        attempt = null;
         open(res.body.tracking_code, [{ text: text, after: 0 }], res.body.ack);
       });
     });
