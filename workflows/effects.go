@@ -87,8 +87,10 @@ func (c *curhat) sendCitizen(ctx workflow.Context, in activities.SendCitizenInpu
 	c.s.SendSeq++
 	in.Run, in.Seq = runID(ctx), c.s.SendSeq
 	in.TicketID = st.TicketID
-	in.Channel = c.in.Channel
-	in.Recipient = c.in.SenderID
+	in.Channel, in.Recipient = c.in.Channel, c.in.SenderID
+	if to := c.s.Contact; to.SenderID != "" {
+		in.Channel, in.Recipient = to.Channel, to.SenderID
+	}
 	in.Kelurahan, in.KelurahanName = st.Kelurahan, st.KelurahanName
 	in.LastCitizenAt = st.LastCitizenMessageAt
 	if err := workflow.ExecuteActivity(storeOptions(ctx), a.SendCitizen, in).Get(ctx, nil); err != nil {
