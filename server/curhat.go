@@ -32,6 +32,9 @@ type curhatResponse struct {
 	TicketID     string `json:"ticket_id"`
 	TrackingCode string `json:"tracking_code"`
 	Ack          string `json:"ack"`
+	// PhoneCodeSent: the phone typed into the form was sent a code that
+	// makes it the ticket's WhatsApp contact (POST /api/v1/track/{code}/phone).
+	PhoneCodeSent bool `json:"phone_code_sent"`
 }
 
 var rtrwPattern = regexp.MustCompile(`^[0-9]{1,3}$`)
@@ -54,9 +57,9 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		}
 	}
 	// A number typed into a form is not verified: the sender is not that
-	// phone's and the number is not kept, so nothing of the ticket goes to
-	// it and nothing from it joins the ticket; the citizen follows with the
-	// tracking code.
+	// phone's, so nothing of the ticket goes to it and nothing from it
+	// joins the ticket until the code sent to it is typed on the tracking
+	// page; the citizen follows with the tracking code meanwhile.
 	started, err := s.cfg.Intake.Start(c.Request.Context(), intake.Message{
 		Channel: req.Channel, Phone: req.Phone, Text: req.Text,
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
@@ -65,7 +68,8 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack})
+	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack,
+		PhoneCodeSent: started.PhoneCodeSent})
 }
 
 func (r *curhatRequest) validate() error {
