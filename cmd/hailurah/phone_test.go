@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // devMessages reads what the system queued for a phone (the dev outbox).
@@ -145,4 +148,48 @@ func TestTypedPhoneConfirmedByCode(t *testing.T) {
 	if n := kinds()["rating_question"]; n != 1 {
 		t.Errorf("rating questions to the phone: %d", n)
 	}
+}
+
+// TestBrowserPhoneCode: the web chat with a WhatsApp number offers
+// "Masukkan kode dari WhatsApp"; a wrong code is answered next to the
+// field, the right one shows the number connected.
+func TestBrowserPhoneCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the embedded Temporal server and Chromium")
+	}
+	m := startMain(t, t.TempDir())
+	base := m.HTTP.URL()
+	b := newBrowser(t, base)
+	warga := b.newTab("warga", 390, 844, true)
+	if st := warga.open("/curhat"); st != http.StatusOK {
+		t.Fatalf("/curhat: %d", st)
+	}
+	warga.do(chromedp.SendKeys(chromedp.ID("curhat-text"), "HAI LURAH Taman\nRT 3 RW 2, lampu jalan mati sebulan."),
+		chromedp.SendKeys(chromedp.ID("curhat-phone"), "081298765433"),
+		chromedp.Click(chromedp.CSS("#curhat-form button[type=submit]")))
+	warga.waitFor(`!document.getElementById("phone-form").hidden`, time.Minute)
+	var code string
+	eventually(t, "the code on the phone", func() bool {
+		sent := devMessages(newAPIClient(t, base), "+6281298765433")
+		if len(sent) == 1 {
+			code = regexp.MustCompile(`\b[0-9]{6}\b`).FindString(sent[0]["text"].(string))
+		}
+		return code != ""
+	})
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	warga.do(chromedp.SendKeys(chromedp.ID("phone-code"), wrong), chromedp.Click(chromedp.CSS("#phone-form button[type=submit]")))
+	warga.waitFor(`!document.getElementById("phone-code-error").hidden`, 30*time.Second)
+	if got := warga.text("#phone-code-error"); !strings.Contains(got, "Kode salah") {
+		t.Errorf("wrong code answered %q", got)
+	}
+	warga.shot("kode-whatsapp-salah")
+	warga.do(chromedp.SetValue(chromedp.ID("phone-code"), code), chromedp.Click(chromedp.CSS("#phone-form button[type=submit]")))
+	if _, err := chromedp.Run(warga.ctx, chromedp.Poll[bool](`!document.getElementById("phone-ok").hidden && document.getElementById("phone-form").hidden`,
+		chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the right code: %v; the page says %q", err, warga.text("#phone-code-error"))
+	}
+	warga.shot("kode-whatsapp-terhubung")
 }
