@@ -45,4 +45,7 @@ func TestContactChange(t *testing.T) {
 	if ev := h.eventsOf(hailurah.EventPhoneConfirmed); len(ev) != 1 || ev[0].in.Event.Actor != hailurah.ActorCitizen {
 		t.Errorf("timeline: %v", h.events())
 	}
+	if tk := h.lastTicket(); tk.SenderID != to.SenderID || tk.Channel != hailurah.ChannelWeb {
+		t.Errorf("projected sender %q on %q, want the phone's on the web (where the curhat came from)", tk.SenderID, tk.Channel)
+	}
 }

@@ -227,6 +227,12 @@ func (c *curhat) ticket() *hailurah.Ticket {
 		CreatedAt:               st.ReceivedAt,
 		UpdatedAt:               st.UpdatedAt,
 	}
+	if to := c.s.Contact; to.SenderID != "" {
+		// The store keeps the sender it has (the confirmation wrote the
+		// phone's); this one counts where the intake's insert failed and
+		// the projection makes the row.
+		t.SenderID = to.SenderID
+	}
 	if c.s.Triage != nil {
 		t.SuggestedResponseType = c.s.Triage.SuggestedResponse
 	}
