@@ -113,6 +113,9 @@ func (a *Activities) composeCitizen(ctx context.Context, in SendCitizenInput) (s
 		return composeRatingQuestion(in.TicketID), nil
 	case hailurah.OutboxRatingThanks:
 		return "Terima kasih atas penilaian Anda. Masukan Anda membantu kami melayani lebih baik.", nil
+	case hailurah.OutboxPhoneLinked:
+		return fmt.Sprintf("Nomor WhatsApp ini kini terhubung dengan tiket %s. Kabar tiket kami kirim ke sini; "+
+			"balas STATUS untuk melihat perkembangannya, atau SESUDAH bila masalahnya sudah selesai.", in.TicketID), nil
 	case hailurah.OutboxReopened:
 		return fmt.Sprintf("Baik, tiket %s kami buka kembali dan akan ditinjau ulang oleh petugas kelurahan.", in.TicketID), nil
 	case hailurah.OutboxClosed:

@@ -34,6 +34,8 @@ type Store interface {
 	hailurah.InboundService
 	hailurah.OutboxService
 	hailurah.NotificationService
+	hailurah.PhoneClaimService
+	FindContact(ctx context.Context, senderID string) (*hailurah.Contact, error)
 	ListKelurahan(ctx context.Context) ([]*hailurah.Kelurahan, error)
 	NextTicketID(ctx context.Context, at time.Time) (string, error)
 	CreateTicket(ctx context.Context, t *hailurah.Ticket) error
@@ -52,6 +54,9 @@ type Cases interface {
 	StartCurhat(ctx context.Context, in hailurah.CurhatInput) error
 	// SignalCitizen returns ENOTFOUND when the ticket's workflow has ended.
 	SignalCitizen(ctx context.Context, ticketID string, m hailurah.CitizenMessage) error
+	// ChangeContact sends the ticket's messages to a confirmed contact;
+	// ENOTFOUND when the ticket's workflow has ended.
+	ChangeContact(ctx context.Context, ticketID string, c hailurah.ContactChange) error
 }
 
 // Config holds what an Intake needs.
@@ -141,6 +146,9 @@ type Started struct {
 	TrackingCode string
 	// Ack is the acknowledgement the citizen is shown.
 	Ack string
+	// PhoneCodeSent is true when the phone typed into the form was sent
+	// the code that confirms it (ConfirmPhone).
+	PhoneCodeSent bool
 }
 
 // Intake hands inbound messages over to their tickets. Create it with New;
@@ -257,7 +265,17 @@ func (x *Intake) Start(ctx context.Context, m Message) (*Started, error) {
 		}
 		in.Keyed = true
 	}
-	return x.startTicket(ctx, in)
+	started, err := x.startTicket(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	// The web chat and the kiosk offer the code on their tracking view;
+	// an Open311 client has no such page for its citizen.
+	if e164, err := whatsapp.NormalizePhone(m.Phone); err == nil && !m.PhoneVerified &&
+		(m.Channel == hailurah.ChannelWeb || m.Channel == hailurah.ChannelKiosk) {
+		started.PhoneCodeSent = x.claimPhone(ctx, started.TicketID, e164)
+	}
+	return started, nil
 }
 
 // reserveKey returns the ticket id and tracking code kept for the form's

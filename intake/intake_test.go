@@ -38,6 +38,10 @@ func (c *startedCases) SignalCitizen(context.Context, string, hailurah.CitizenMe
 	return hailurah.Errorf(hailurah.ENOTFOUND, "ended")
 }
 
+func (c *startedCases) ChangeContact(context.Context, string, hailurah.ContactChange) error {
+	return hailurah.Errorf(hailurah.ENOTFOUND, "ended")
+}
+
 func newIntake(t *testing.T, db *store.DB, cases intake.Cases) *intake.Intake {
 	t.Helper()
 	if err := db.UpsertKelurahan(context.Background(), &hailurah.Kelurahan{Code: "taman", Name: "Taman"}); err != nil {

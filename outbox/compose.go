@@ -31,10 +31,20 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 	if utf8.RuneCountInString(m.Text) > whatsapp.MaxTextRunes {
 		m.Text = string([]rune(m.Text)[:whatsapp.MaxTextRunes-1]) + "…"
 	}
+	if d.Kind == hailurah.OutboxPhoneCode {
+		// The code is never sent with the ticket's id (see intake's
+		// claimPhone); its template's one parameter is the code.
+		if code := phoneCode(d.Text); code != "" {
+			m.TemplateName, m.TemplateParams = whatsapp.TemplateVerificationCode, []string{code}
+		}
+		return m
+	}
 	if d.TicketID == "" {
 		return m
 	}
 	switch d.Kind {
+	case hailurah.OutboxPhoneLinked:
+		m.TemplateName, m.TemplateParams = whatsapp.TemplateFollowUp, []string{d.TicketID, "Nomor WhatsApp Anda kini terhubung dengan tiket ini"}
 	case hailurah.OutboxConfirm, hailurah.OutboxConfirmReminder:
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateReminder, []string{d.TicketID, "konfirmasi SESUDAH atau BELUM"}
 	case hailurah.OutboxRatingQuestion:
@@ -49,6 +59,26 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateStatus, []string{d.TicketID, statusWords(d)}
 	}
 	return m
+}
+
+// phoneCode finds the six-digit code in its message's text (intake's
+// ComposePhoneCode), the one run of six digits there.
+func phoneCode(text string) string {
+	run := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			run++
+			continue
+		}
+		if run == 6 {
+			return text[i-6 : i]
+		}
+		run = 0
+	}
+	if run == 6 {
+		return text[len(text)-6:]
+	}
+	return ""
 }
 
 // statusWords is the template's one-line status: the kind's own words for
@@ -106,6 +136,10 @@ func KindLabel(kind string) string {
 		return "mohon kirim teks"
 	case hailurah.OutboxNoTicket:
 		return "tidak ada tiket berjalan"
+	case hailurah.OutboxPhoneCode:
+		return "kode verifikasi nomor"
+	case hailurah.OutboxPhoneLinked:
+		return "nomor WhatsApp terhubung"
 	}
 	return kind
 }

@@ -16,6 +16,9 @@ type Cases interface {
 	// SignalCitizen delivers a citizen's message to the ticket's workflow.
 	// Returns ENOTFOUND if the workflow is not running.
 	SignalCitizen(ctx context.Context, ticketID string, m hailurah.CitizenMessage) error
+	// ChangeContact sends the ticket's messages to a phone the citizen
+	// confirmed; ENOTFOUND if the workflow is not running.
+	ChangeContact(ctx context.Context, ticketID string, c hailurah.ContactChange) error
 	// Act performs a staff action and returns the new state. The workflow's
 	// refusals come back as EFORBIDDEN, ECONFLICT or EINVALID with its
 	// message; ENOTFOUND if the workflow has ended or does not exist.

@@ -13,7 +13,8 @@ import (
 // The citizen pages: /curhat, the public web chat, and /kiosk, the same
 // conversation for a tablet in a kelurahan office. Both are static pages
 // driven by web/static/js/citizen.js through the public API (POST
-// /api/v1/curhat, GET /api/v1/track/{code}, POST …/reply); no login, no
+// /api/v1/curhat, GET /api/v1/track/{code}, POST …/reply, POST …/phone
+// with the code a typed WhatsApp number was sent); no login, no
 // cookie, nothing stored in the browser beyond the tab's session.
 
 // kioskIdleSeconds is how long a kiosk waits without a touch before it

@@ -31,6 +31,9 @@ type curhatResponse struct {
 	TicketID     string `json:"ticket_id"`
 	TrackingCode string `json:"tracking_code"`
 	Ack          string `json:"ack"`
+	// PhoneCodeSent: the phone typed into the form was sent a code that
+	// makes it the ticket's WhatsApp contact (POST /api/v1/track/{code}/phone).
+	PhoneCodeSent bool `json:"phone_code_sent"`
 }
 
 // apiCurhat: POST /api/v1/curhat, the web chat and kiosk intake.
@@ -51,10 +54,10 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		}
 	}
 	// A number typed into a form is not verified: the sender is not that
-	// phone's and the number is not kept, so nothing of the ticket goes to
-	// it and nothing from it joins the ticket; the citizen follows with the
-	// tracking code. The key makes a client's retry return the first
-	// ticket.
+	// phone's, so nothing of the ticket goes to it and nothing from it
+	// joins the ticket until the code sent to it is typed on the tracking
+	// page; the citizen follows with the tracking code meanwhile. The key
+	// makes a client's retry return the first ticket.
 	key, err := idempotencyKey(c)
 	if err != nil {
 		fail(c, err)
@@ -68,7 +71,8 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack})
+	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack,
+		PhoneCodeSent: started.PhoneCodeSent})
 }
 
 func (r *curhatRequest) validate() error {

@@ -28,6 +28,9 @@ func (closedCases) StartCurhat(context.Context, hailurah.CurhatInput) error {
 func (closedCases) SignalCitizen(context.Context, string, hailurah.CitizenMessage) error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
 }
+func (closedCases) ChangeContact(context.Context, string, hailurah.ContactChange) error {
+	return hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
+}
 func (closedCases) Act(context.Context, string, hailurah.ActionRequest) (*hailurah.TicketState, error) {
 	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
 }

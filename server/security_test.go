@@ -378,6 +378,8 @@ type recordingCases struct {
 	mu      sync.Mutex
 	starts  []hailurah.CurhatInput
 	signals map[string][]hailurah.CitizenMessage
+	// contacts are the ContactChange signals, by ticket.
+	contacts map[string][]hailurah.ContactChange
 }
 
 func (r *recordingCases) StartCurhat(_ context.Context, in hailurah.CurhatInput) error {
@@ -394,6 +396,16 @@ func (r *recordingCases) SignalCitizen(_ context.Context, id string, m hailurah.
 		r.signals = map[string][]hailurah.CitizenMessage{}
 	}
 	r.signals[id] = append(r.signals[id], m)
+	return nil
+}
+
+func (r *recordingCases) ChangeContact(_ context.Context, id string, c hailurah.ContactChange) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.contacts == nil {
+		r.contacts = map[string][]hailurah.ContactChange{}
+	}
+	r.contacts[id] = append(r.contacts[id], c)
 	return nil
 }
 

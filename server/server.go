@@ -105,6 +105,10 @@ type Intake interface {
 	Receive(ctx context.Context, m intake.Message) (intake.Receipt, error)
 	// Start makes a new ticket of a form's message.
 	Start(ctx context.Context, m intake.Message) (*intake.Started, error)
+	// ConfirmPhone checks the code sent to a phone typed into the form.
+	ConfirmPhone(ctx context.Context, ticketID, code string) error
+	// PhoneStatus says whether the ticket waits for a phone's code.
+	PhoneStatus(ctx context.Context, ticketID string) (string, error)
 }
 
 // RulesView is the active rules file, for the admin's read-only view.
@@ -255,6 +259,7 @@ func (s *Server) routes() *gin.Engine {
 	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
 		if s.cfg.Intake != nil {
 			api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
+			api.POST("/track/:code/phone", limitByIP(s.intake), refuseStaff, s.apiTrackPhone)
 		}
 		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
 		api.POST("/track/:code/reply", limitByIP(s.intake), refuseStaff, s.apiTrackReply)

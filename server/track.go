@@ -32,6 +32,9 @@ type trackResponse struct {
 	Timeline    []publicEvent `json:"timeline"`
 	ReceivedAt  time.Time     `json:"received_at"`
 	UpdatedAt   time.Time     `json:"updated_at"`
+	// Phone is "pending" while a code sent to the phone typed into the
+	// form may be typed (POST …/phone), "confirmed" once it was.
+	Phone string `json:"phone,omitempty"`
 }
 
 // outMessage is a message the system sent the citizen.
@@ -57,6 +60,7 @@ var publicEventLabels = map[string]string{
 	hailurah.EventAutoClosed:       "Ditutup otomatis",
 	hailurah.EventEscalated:        "Diteruskan ke Lurah",
 	hailurah.EventCancelled:        "Ditutup",
+	hailurah.EventPhoneConfirmed:   "Nomor WhatsApp terhubung",
 }
 
 // apiTrack: GET /api/v1/track/{code}. Public: no name, phone or staff
@@ -94,6 +98,10 @@ func (s *Server) apiTrack(c *gin.Context) {
 		if m.Kind == hailurah.OutboxReply {
 			resp.Reply = m.Text
 		}
+	}
+	if resp.Phone, err = s.phoneStatus(ctx, t.ID); err != nil {
+		fail(c, err)
+		return
 	}
 	for _, e := range events {
 		label, ok := publicEventLabels[e.Type]

@@ -127,6 +127,7 @@ var eventLabels = map[string]string{
 	hailurah.EventCitizenReopened:  "Warga menjawab BELUM",
 	hailurah.EventRated:            "Penilaian warga",
 	hailurah.EventFlags:            "Anonim/tembusan diubah",
+	hailurah.EventPhoneConfirmed:   "Nomor WhatsApp dikonfirmasi warga",
 	hailurah.EventDraftSent:        "Draf surat dikirim",
 	hailurah.EventCancelled:        "Dibatalkan oleh operator",
 	hailurah.ActionVerify:          "Triase diverifikasi",

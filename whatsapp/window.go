@@ -34,12 +34,19 @@ const (
 	// 3 parameters: {{1}} ticket id, {{2}} urgency and category,
 	// {{3}} one-line summary.
 	TemplateLurahNotice = "hailurah_notif_lurah"
+	// TemplateVerificationCode carries the one-time code that confirms a
+	// phone typed into the web or kiosk form, in Meta's authentication
+	// category: it says nothing of the curhat, whose author may not own
+	// the number. 1 parameter: {{1}} the code.
+	TemplateVerificationCode = "hailurah_kode_verifikasi"
 )
 
 // TemplateParamCount returns the number of body parameters of one of this
 // system's templates; known is false for any other name.
 func TemplateParamCount(name string) (n int, known bool) {
 	switch name {
+	case TemplateVerificationCode:
+		return 1, true
 	case TemplateReminder, TemplateFollowUp, TemplateStatus:
 		return 2, true
 	case TemplateLurahNotice:

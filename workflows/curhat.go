@@ -76,6 +76,11 @@ type curhatState struct {
 	Holidays hailurah.HolidayList `json:"holidays,omitempty"`
 
 	ReminderSent bool `json:"reminder_sent"`
+
+	// Contact is where the citizen's messages go once they confirmed a
+	// phone typed into a form (SignalContact); zero, the intake's sender
+	// and channel, as for every ticket before confirmations existed.
+	Contact hailurah.ContactChange `json:"contact,omitzero"`
 }
 
 type curhat struct {
@@ -86,6 +91,7 @@ type curhat struct {
 	// or continue as new in the middle of one.
 	busy    int
 	signals workflow.ReceiveChannel
+	phones  workflow.ReceiveChannel // confirmed phones (SignalContact)
 	search  searchValues
 	logger  log.Logger
 }
@@ -161,6 +167,8 @@ func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
 	}
 	c.signals = workflow.GetSignalChannel(ctx, SignalCitizenMessage)
 	workflow.Go(ctx, c.listen)
+	c.phones = workflow.GetSignalChannel(ctx, SignalContact)
+	workflow.Go(ctx, c.listenPhones)
 
 	if !c.s.IntakeDone {
 		c.intake(ctx)
@@ -402,7 +410,7 @@ func (c *curhat) awaitRating(ctx workflow.Context) bool {
 // idle reports that no update handler, citizen message or buffered signal
 // is pending, so the run may end.
 func (c *curhat) idle(ctx workflow.Context) bool {
-	return workflow.AllHandlersFinished(ctx) && c.busy == 0 && c.signals.Len() == 0
+	return workflow.AllHandlersFinished(ctx) && c.busy == 0 && c.signals.Len() == 0 && c.phones.Len() == 0
 }
 
 func (c *curhat) finish(ctx workflow.Context) (*hailurah.TicketState, error) {

@@ -87,8 +87,10 @@ func (c *curhat) sendCitizen(ctx workflow.Context, in activities.SendCitizenInpu
 	c.s.SendSeq++
 	in.Run, in.Seq = runID(ctx), c.s.SendSeq
 	in.TicketID = st.TicketID
-	in.Channel = c.in.Channel
-	in.Recipient = c.in.SenderID
+	in.Channel, in.Recipient = c.in.Channel, c.in.SenderID
+	if to := c.s.Contact; to.SenderID != "" {
+		in.Channel, in.Recipient = to.Channel, to.SenderID
+	}
 	in.Kelurahan, in.KelurahanName = st.Kelurahan, st.KelurahanName
 	in.LastCitizenAt = st.LastCitizenMessageAt
 	if err := workflow.ExecuteActivity(storeOptions(ctx), a.SendCitizen, in).Get(ctx, nil); err != nil {
@@ -224,6 +226,12 @@ func (c *curhat) ticket() *hailurah.Ticket {
 		Version:                 st.Version,
 		CreatedAt:               st.ReceivedAt,
 		UpdatedAt:               st.UpdatedAt,
+	}
+	if to := c.s.Contact; to.SenderID != "" {
+		// The store keeps the sender it has (the confirmation wrote the
+		// phone's); this one counts where the intake's insert failed and
+		// the projection makes the row.
+		t.SenderID = to.SenderID
 	}
 	if c.s.Triage != nil {
 		t.SuggestedResponseType = c.s.Triage.SuggestedResponse

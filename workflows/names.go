@@ -18,6 +18,10 @@ const (
 	// command (ANONIM, TEMBUSAN, LANJUT, SESUDAH, BELUM, MINTA DRAFT,
 	// STATUS, a rating).
 	SignalCitizenMessage = "citizen_message"
+	// SignalContact carries a hailurah.ContactChange: the citizen
+	// confirmed a phone typed into the web or kiosk form, and the
+	// ticket's messages go to it from now on.
+	SignalContact = "contact"
 	// UpdateAction carries a hailurah.ActionRequest and returns the
 	// hailurah.TicketState after it; a request the ticket's status or the
 	// actor's role does not allow is rejected with an error of one of the

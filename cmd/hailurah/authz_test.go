@@ -152,6 +152,7 @@ var authzMatrix = map[string]authzRow{
 	"POST /api/v1/pilots/:id/decision":      {want: w(401, 401, 403, 403, 403, 403, 403, 404, 404, 403, 403), note: "lurah only; the pilot id does not exist"},
 	"POST /api/v1/tickets/:id/actions":      {want: w(401, 401, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "scope (404) is checked before validation (422) of the empty body"},
 	"POST /api/v1/track/:code/reply":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga an empty reply (422); staff, even holding the code, may not answer as the citizen (403)"},
+	"POST /api/v1/track/:code/phone":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga no code (422); staff, even holding the tracking code, may not confirm a phone for the citizen (403)"},
 	"POST /api/v1/trainings":                {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
 	"POST /api/v1/trainings/:id/attendance": {want: w(401, 401, 403, 403, 403, 403, 404, 403, 403, 404, 404)},
 	"POST /hibah/:id/aksi":                  {want: w(303, 303, 403, 403, 403, 403, 422, 422, 404, 422, 422)},

@@ -98,6 +98,7 @@
     var idleSeconds = parseInt(root.getAttribute("data-idle") || "0", 10);
     var form = $("curhat-form"), trackForm = $("track-form"), chat = $("chat");
     var log = $("chat-log"), commands = $("chat-commands"), replyForm = $("reply-form");
+    var phoneForm = $("phone-form");
     var state = null; // {code, ticket, seen, mine: [{text, after}], status}
     var timer = null;
 
@@ -149,6 +150,10 @@
       }
       var closed = track.status === "closed" || track.status === "rejected";
       show(replyForm, !closed);
+      // A phone typed into the form follows the ticket only with the code
+      // sent to it on WhatsApp.
+      show(phoneForm, track.phone === "pending" && !closed);
+      show($("phone-ok"), track.phone === "confirmed");
       save();
     }
 
@@ -184,7 +189,7 @@
       log.textContent = "";
       commands.textContent = "";
       if (form) { form.reset(); }
-      [$("form-error"), $("reply-error"), $("track-error")].forEach(function (e) { setError(e, ""); });
+      [$("form-error"), $("reply-error"), $("track-error"), $("phone-code-error")].forEach(function (e) { setError(e, ""); });
       show(chat, false);
       show(form, true);
       show(trackForm, true);
@@ -200,6 +205,7 @@
       var body = { text: text, channel: channel, kelurahan: form.elements.kelurahan ? form.elements.kelurahan.value : "",
         rt: form.elements.rt.value.trim(), rw: form.elements.rw.value.trim() };
       // Unticked means "not said": the message's own ANONIM:/TEMBUSAN: lines still count.
+      if (form.elements.phone && form.elements.phone.value.trim()) { body.phone = form.elements.phone.value.trim(); }
       if (form.elements.anonim.checked) { body.anonim = true; }
       if (form.elements.tembusan.checked) { body.tembusan = true; }
       // One key per curhat: sending the same words again after a failure
@@ -248,6 +254,26 @@
         timer = setTimeout(poll, 1000);
       });
     }
+
+    phoneForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (!state) { return; }
+      var input = phoneForm.elements.code;
+      var code = input.value.replace(/\s+/g, "");
+      if (!/^[0-9]{6}$/.test(code)) { setError($("phone-code-error"), "Kode terdiri dari 6 angka, dari pesan WhatsApp HAI LURAH."); return; }
+      setError($("phone-code-error"), "");
+      api("POST", "/api/v1/track/" + encodeURIComponent(state.code) + "/phone", { code: code }).then(function (res) {
+        if (res.status !== 200) {
+          // The server names what went wrong: a wrong code, an expired one, too many tries.
+          var msg = res.body && res.body.error && res.body.error.message;
+          setError($("phone-code-error"), msg || errorText(res, "Kode belum terkirim. Coba lagi."));
+          return;
+        }
+        input.value = "";
+        stop();
+        poll();
+      });
+    });
 
     replyForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
