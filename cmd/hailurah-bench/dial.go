@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -15,9 +16,15 @@ const benchSecret = "bench-secret-0123456789abcdef0123456789"
 // dialBenchTemporal connects to the Temporal of a `hailurah dev` under
 // benchmark with its payload codec.
 func dialBenchTemporal(ctx context.Context, addr string) (client.Client, error) {
+	return client.DialContext(ctx, client.Options{HostPort: addr, Logger: quietLogger{}, DataConverter: benchDataConverter()})
+}
+
+// benchDataConverter opens what the app under benchmark sealed, also in the
+// raw histories the bench reads.
+func benchDataConverter() converter.DataConverter {
 	codec, err := workflows.NewPayloadCodec(workflows.PayloadKey(benchSecret))
 	if err != nil {
-		return nil, err
+		panic(err) // PayloadKey always gives a key of the right size
 	}
-	return client.DialContext(ctx, client.Options{HostPort: addr, Logger: quietLogger{}, DataConverter: codec.DataConverter()})
+	return codec.DataConverter()
 }

@@ -22,7 +22,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/hailurah/hailurah"
@@ -740,7 +739,7 @@ type openTemplate struct {
 func openReadTemplate(ctx context.Context, c client.Client, ticketID string) (*openTemplate, error) {
 	t := &openTemplate{}
 	id := workflows.CurhatWorkflowID(ticketID)
-	dc := converter.GetDefaultDataConverter()
+	dc := benchDataConverter()
 	scheduled := map[int64]string{}
 	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
