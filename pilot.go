@@ -463,6 +463,17 @@ func (r *PilotRequest) Pilot(kelurahan string, today time.Time, z Zone) (*Pilot,
 type PilotInput struct {
 	Pilot  Pilot       `json:"pilot"`
 	Policy PilotPolicy `json:"policy"`
+	// Answered are the recent decisions' Update ids and results, carried
+	// across continue-as-new: Temporal dedupes an Update id only within a
+	// run, so a decision repeated (same idempotency key) after it opened
+	// the next cycle is answered from here with its first result.
+	Answered []PilotAnswer `json:"answered,omitempty"`
+}
+
+// PilotAnswer is a decision's Update id and the pilot it returned.
+type PilotAnswer struct {
+	UpdateID string `json:"update_id"`
+	Pilot    Pilot  `json:"pilot"`
 }
 
 // PilotEvent is one row of a pilot's timeline.

@@ -66,7 +66,7 @@ func PilotReviewWorkflow(ctx workflow.Context, in hailurah.PilotInput) (*hailura
 	if p.ID == "" || p.Kelurahan == "" || p.Cycle < 1 || p.CycleStart.IsZero() || len(p.Targets) == 0 || len(p.Scope) == 0 {
 		return nil, temporal.NewNonRetryableApplicationError("pilot id, kelurahan, cycle, start, targets and scope are required", ErrorInvalid, nil)
 	}
-	r := &pilotReview{p: p, policy: in.Policy.WithDefaults(), logger: workflow.GetLogger(ctx)}
+	r := &pilotReview{p: p, policy: in.Policy.WithDefaults(), answered: in.Answered, logger: workflow.GetLogger(ctx)}
 	return r.run(ctx)
 }
 
@@ -77,6 +77,9 @@ type pilotReview struct {
 	// blocks, so a second update sees it; next is the cycle it starts.
 	decided *hailurah.PilotDecision
 	next    *hailurah.Pilot
+	// answered are the recent decisions' Update ids and results, this
+	// run's predecessors' and its own, handed on at continue-as-new.
+	answered []hailurah.PilotAnswer
 
 	eventSeq  int
 	notifySeq int
@@ -154,7 +157,7 @@ func (r *pilotReview) run(ctx workflow.Context) (*hailurah.Pilot, error) {
 		p := r.p
 		return &p, nil
 	}
-	return nil, workflow.NewContinueAsNewError(ctx, PilotReviewWorkflow, hailurah.PilotInput{Pilot: *r.next, Policy: r.policy})
+	return nil, workflow.NewContinueAsNewError(ctx, PilotReviewWorkflow, hailurah.PilotInput{Pilot: *r.next, Policy: r.policy, Answered: r.answered})
 }
 
 // review takes the KPI snapshot, stores the packet and asks the lurah to
@@ -184,7 +187,42 @@ func (r *pilotReview) review(ctx workflow.Context) {
 // change anything. The handler does not run it again, for the reasons
 // curhat.validate gives; it only normalises the request (normalize).
 func (r *pilotReview) validate(ctx workflow.Context, req hailurah.DecisionRequest) error {
+	if _, ok := r.answer(ctx); ok {
+		return nil
+	}
 	return r.check(&req)
+}
+
+// keepAnswers is how many decisions' Update ids a pilot remembers across
+// continue-as-new: a repeat arrives within minutes, one cycle is 90 days.
+const keepAnswers = 5
+
+// answer returns the recorded result of a decision already taken under
+// this update's id in an earlier run. Temporal answers a repeat within the
+// run itself; a run continued as new knows only what it was handed.
+func (r *pilotReview) answer(ctx workflow.Context) (hailurah.Pilot, bool) {
+	info := workflow.GetCurrentUpdateInfo(ctx)
+	if info == nil || info.ID == "" {
+		return hailurah.Pilot{}, false
+	}
+	for _, a := range r.answered {
+		if a.UpdateID == info.ID {
+			return a.Pilot, true
+		}
+	}
+	return hailurah.Pilot{}, false
+}
+
+// remember records a decision's Update id and result for the runs after.
+func (r *pilotReview) remember(ctx workflow.Context, result hailurah.Pilot) {
+	info := workflow.GetCurrentUpdateInfo(ctx)
+	if info == nil || info.ID == "" {
+		return
+	}
+	r.answered = append(r.answered, hailurah.PilotAnswer{UpdateID: info.ID, Pilot: result})
+	if n := len(r.answered); n > keepAnswers {
+		r.answered = slices.Clone(r.answered[n-keepAnswers:])
+	}
 }
 
 // normalize gives the handler the request as the validator accepted it:
@@ -241,6 +279,11 @@ func (r *pilotReview) cycleDecision() (hailurah.PilotDecision, bool) {
 // announced to the owner, the lurah and, for a scale, the lurah of every
 // kelurahan the scope adds.
 func (r *pilotReview) decide(ctx workflow.Context, req hailurah.DecisionRequest) (*hailurah.Pilot, error) {
+	if first, ok := r.answer(ctx); ok {
+		// A repeat of a decision an earlier cycle took: its first answer,
+		// nothing done again.
+		return &first, nil
+	}
 	r.normalize(&req)
 	now := workflow.Now(ctx)
 	p := &r.p
@@ -280,6 +323,7 @@ func (r *pilotReview) decide(ctx workflow.Context, req hailurah.DecisionRequest)
 		r.next = &next
 		result = next
 	}
+	r.remember(ctx, result)
 	note := fmt.Sprintf("%s: %s", hailurah.DecisionLabel(d.Decision), d.Rationale)
 	r.recordPilot(ctx, result, hailurah.EventPilotDecision, d.DecidedBy, note, func(in *hailurah.PilotProjection) { in.Decision = &d })
 	r.notify(ctx, activities.PilotNotifyInput{Kind: hailurah.NotifyPilotDecision, Decision: &d, NewKelurahan: added})

@@ -125,10 +125,16 @@ type pilotResult struct {
 
 // decide sends a decision after d of virtual time.
 func (h *pilotHarness) decide(d time.Duration, actor hailurah.Actor, req hailurah.DecisionRequest) *pilotResult {
+	return h.decideAs(d, "", actor, req)
+}
+
+// decideAs sends a decision with an Update id, as the client does with an
+// idempotency key (workflows.ActionUpdateID).
+func (h *pilotHarness) decideAs(d time.Duration, updateID string, actor hailurah.Actor, req hailurah.DecisionRequest) *pilotResult {
 	req.Actor = actor
 	r := &pilotResult{}
 	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdatePilotDecision, "", &testsuite.TestUpdateCallback{
+		h.env.UpdateWorkflow(workflows.UpdatePilotDecision, updateID, &testsuite.TestUpdateCallback{
 			OnAccept: func() { r.accepted = true },
 			OnReject: func(err error) { r.rejected, r.err = true, err },
 			OnComplete: func(v any, err error) {
@@ -407,6 +413,52 @@ func TestPilotScaleContinuesAsNewIntoTheNextCycle(t *testing.T) {
 		t.Errorf("cycle 2 snapshot measures the wider scope: %+v", h2.snapshots)
 	}
 	if final.Status != hailurah.PilotStopped || len(final.Decisions) != 2 || final.Decisions[1].Cycle != 2 {
+		t.Errorf("final: %+v", final)
+	}
+}
+
+// Temporal dedupes an Update id only within a run: an adjust repeated with
+// its idempotency key after it opened the next cycle is answered, from the
+// state the cycle was handed, with the first result, and nothing is done
+// again; another key is a new decision.
+func TestPilotDecisionRepeatedAfterContinueAsNew(t *testing.T) {
+	id := workflows.PilotWorkflowID("PL-2026-001")
+	key := workflows.ActionUpdateID(id, hailurah.DecisionAdjust, "k-1")
+	adjustReq := hailurah.DecisionRequest{Decision: hailurah.DecisionAdjust, Rationale: rationale,
+		Targets: []hailurah.PilotTarget{{KPI: hailurah.KPITrained, Target: 60}}}
+	h := newPilotHarness(t, pilotStart)
+	first := h.decideAs(80*day, key, lurahTaman, adjustReq)
+	next := h.continued(pilotInput(pilotStart))
+	if !first.completed || first.err != nil || first.pilot.Cycle != 2 {
+		t.Fatalf("adjust: %+v", first)
+	}
+
+	h2 := newPilotHarness(t, next.Pilot.CycleStart)
+	repeat := h2.decideAs(time.Hour, key, lurahTaman, adjustReq)
+	early := h2.decideAs(2*time.Hour, workflows.ActionUpdateID(id, hailurah.DecisionStop, "k-2"), lurahTaman,
+		hailurah.DecisionRequest{Decision: hailurah.DecisionStop, Rationale: rationale})
+	stop := h2.decideAs(80*day, workflows.ActionUpdateID(id, hailurah.DecisionStop, "k-3"), lurahTaman,
+		hailurah.DecisionRequest{Decision: hailurah.DecisionStop, Rationale: rationale})
+	final := h2.finish(next)
+
+	if !repeat.completed || repeat.err != nil {
+		t.Fatalf("the repeat is answered, not refused: accepted=%v rejected=%v err=%v", repeat.accepted, repeat.rejected, repeat.err)
+	}
+	if repeat.pilot.Cycle != first.pilot.Cycle || !repeat.pilot.CycleStart.Equal(first.pilot.CycleStart) ||
+		repeat.pilot.Version != first.pilot.Version || len(repeat.pilot.Decisions) != 1 {
+		t.Errorf("the repeat's answer is the first: %+v, want %+v", repeat.pilot, first.pilot)
+	}
+	h2.refused(early, workflows.ErrorConflict, "a new key before the packet")
+	if !stop.completed || stop.err != nil {
+		t.Fatalf("a new key is a new decision: %+v", stop)
+	}
+	if d := h2.eventsOf(hailurah.EventPilotDecision); len(d) != 1 || d[0].in.Decision.Decision != hailurah.DecisionStop {
+		t.Errorf("cycle 2 records only its own decision: %+v", d)
+	}
+	if n := h2.notifiedOf(hailurah.NotifyPilotDecision); len(n) != 1 {
+		t.Errorf("the repeat notified again: %+v", n)
+	}
+	if final.Status != hailurah.PilotStopped || len(final.Decisions) != 2 {
 		t.Errorf("final: %+v", final)
 	}
 }
