@@ -153,7 +153,10 @@ func (x *Intake) attach(ctx context.Context, m *hailurah.InboundMessage, note st
 	if err != nil {
 		return dispatched{}, err
 	}
-	if t == nil && m.TicketID != "" {
+	if took, err := x.tookBefore(ctx, m, t); err != nil {
+		return dispatched{}, err
+	} else if took {
+		// The earlier attempt's ticket took it and has ended since.
 		return deliveredBefore(m.TicketID), nil
 	}
 	if t != nil {
@@ -177,9 +180,10 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 		if err != nil {
 			return dispatched{}, err
 		}
-		if t == nil && m.TicketID != "" && isCommand {
-			// An earlier attempt signalled the reserved ticket, which has
-			// ended since; a command never starts one.
+		if took, err := x.tookBefore(ctx, m, t); err != nil {
+			return dispatched{}, err
+		} else if took {
+			// The earlier attempt's ticket took it and has ended since.
 			return deliveredBefore(m.TicketID), nil
 		}
 		if t != nil {
@@ -226,6 +230,30 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 		return dispatched{}, err
 	}
 	return dispatched{status: hailurah.InboundDelivered, ticketID: resp.TicketID, trackingCode: resp.TrackingCode, ack: resp.Ack}, nil
+}
+
+// tookBefore answers, for a retry whose reserved ticket is no longer the
+// sender's running one t (it has closed since, or never started), whether
+// that ticket's workflow took the message: the earlier attempt may have
+// died after reserving and before signalling or starting. If it did not,
+// the reservation is dropped when the ticket's workflow exists (closed: the
+// message goes where a message to a closed ticket goes) and kept when it
+// does not (a start that never happened is made with the reserved id).
+func (x *Intake) tookBefore(ctx context.Context, m *hailurah.InboundMessage, t *hailurah.Ticket) (bool, error) {
+	if m.TicketID == "" || (t != nil && t.ID == m.TicketID) {
+		return false, nil
+	}
+	seen, err := x.cases.SawMessage(ctx, m.TicketID, m.ProviderID)
+	switch {
+	case hailurah.ErrorCode(err) == hailurah.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, err
+	case seen:
+		return true, nil
+	}
+	m.TicketID = ""
+	return false, nil
 }
 
 // deliveredBefore is the outcome of a message an earlier attempt handed to

@@ -57,6 +57,10 @@ type Cases interface {
 	// ChangeContact sends the ticket's messages to a confirmed contact;
 	// ENOTFOUND when the ticket's workflow has ended.
 	ChangeContact(ctx context.Context, ticketID string, c hailurah.ContactChange) error
+	// SawMessage reports whether the ticket's workflow took the message
+	// with this provider id, also after it closed; ENOTFOUND when the
+	// ticket has no workflow.
+	SawMessage(ctx context.Context, ticketID, messageID string) (bool, error)
 }
 
 // Config holds what an Intake needs.

@@ -38,6 +38,17 @@ func (c *startedCases) SignalCitizen(context.Context, string, hailurah.CitizenMe
 	return hailurah.Errorf(hailurah.ENOTFOUND, "ended")
 }
 
+func (c *startedCases) SawMessage(_ context.Context, id, messageID string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, in := range c.starts {
+		if in.TicketID == id {
+			return in.First.ID == messageID, nil
+		}
+	}
+	return false, hailurah.Errorf(hailurah.ENOTFOUND, "no such ticket")
+}
+
 func (c *startedCases) ChangeContact(context.Context, string, hailurah.ContactChange) error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "ended")
 }

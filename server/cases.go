@@ -19,6 +19,10 @@ type Cases interface {
 	// ChangeContact sends the ticket's messages to a phone the citizen
 	// confirmed; ENOTFOUND if the workflow is not running.
 	ChangeContact(ctx context.Context, ticketID string, c hailurah.ContactChange) error
+	// SawMessage reports whether the ticket's workflow took the message
+	// with this provider id, also after it closed; ENOTFOUND when the
+	// ticket has no workflow.
+	SawMessage(ctx context.Context, ticketID, messageID string) (bool, error)
 	// Act performs a staff action and returns the new state. The workflow's
 	// refusals come back as EFORBIDDEN, ECONFLICT or EINVALID with its
 	// message; ENOTFOUND if the workflow has ended or does not exist.

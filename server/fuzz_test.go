@@ -28,6 +28,9 @@ func (closedCases) StartCurhat(context.Context, hailurah.CurhatInput) error {
 func (closedCases) SignalCitizen(context.Context, string, hailurah.CitizenMessage) error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
 }
+func (closedCases) SawMessage(context.Context, string, string) (bool, error) {
+	return false, hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
+}
 func (closedCases) ChangeContact(context.Context, string, hailurah.ContactChange) error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "fuzz: no workflows")
 }

@@ -399,6 +399,22 @@ func (r *recordingCases) SignalCitizen(_ context.Context, id string, m hailurah.
 	return nil
 }
 
+func (r *recordingCases) SawMessage(_ context.Context, id, messageID string) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, in := range r.starts {
+		if in.TicketID == id && in.First.ID == messageID {
+			return true, nil
+		}
+	}
+	for _, m := range r.signals[id] {
+		if m.ID == messageID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (r *recordingCases) ChangeContact(_ context.Context, id string, c hailurah.ContactChange) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

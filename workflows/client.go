@@ -110,6 +110,24 @@ func (c *Client) State(ctx context.Context, ticketID string) (*hailurah.TicketSt
 	return &state, nil
 }
 
+// SawMessage reports whether the ticket's workflow took the citizen
+// message with this provider id, also after the ticket closed (within the
+// namespace's retention). ENOTFOUND when the ticket has no workflow.
+func (c *Client) SawMessage(ctx context.Context, ticketID, messageID string) (bool, error) {
+	if c.Temporal == nil {
+		return false, errNoClient()
+	}
+	v, err := c.Temporal.QueryWorkflow(ctx, CurhatWorkflowID(ticketID), "", QueryMessageSeen, messageID)
+	if err != nil {
+		return false, caseError(nounTicket, ticketID, err)
+	}
+	var seen bool
+	if err := v.Get(&seen); err != nil {
+		return false, err
+	}
+	return seen, nil
+}
+
 // StartGrant starts the grant's GrantWorkflow. Returns ECONFLICT when the
 // grant's workflow was started before and EUNAVAILABLE for any other
 // failure: the caller then undoes the application, so to the user the

@@ -161,6 +161,12 @@ func (c *curhat) run(ctx workflow.Context) (*hailurah.TicketState, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// A query changes no history: recorded histories replay unchanged.
+	if err := workflow.SetQueryHandler(ctx, QueryMessageSeen, func(id string) (bool, error) {
+		return id != "" && c.seen(id), nil
+	}); err != nil {
+		return nil, err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAction, c.act,
 		workflow.UpdateHandlerOptions{Validator: c.validate}); err != nil {
 		return nil, err

@@ -29,6 +29,10 @@ const (
 	UpdateAction = "action"
 	// QueryState returns the live hailurah.TicketState.
 	QueryState = "state"
+	// QueryMessageSeen takes a citizen message's provider id and answers
+	// whether the ticket took it (one of its last seenLimit messages). It
+	// answers for a closed ticket too, within the namespace's retention.
+	QueryMessageSeen = "message_seen"
 )
 
 // Types of the application errors UpdateAction returns, for the HTTP layer
