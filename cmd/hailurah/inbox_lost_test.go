@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/intake"
-	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/workflows"
 )
 
@@ -47,39 +45,9 @@ func TestInboxRetryAfterReserveWithoutSignal(t *testing.T) {
 	}
 	m := startMain(t, t.TempDir())
 	ctx := context.Background()
-	clk := &movableClock{t: time.Now()}
 	cases := &diesBeforeSignal{Cases: &workflows.Client{Temporal: m.Temporal}}
-	x, err := intake.New(intake.Config{Store: m.DB, Cases: cases, Secret: []byte(m.Config.Secret), Policy: m.Rules.SLA(),
-		Now: clk.Now, SweepEvery: 20 * time.Millisecond, Logger: newLogger(io.Discard, "warn")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { _ = x.Run(runCtx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-
-	const phone = "6281299990002"
-	e164, _ := whatsapp.NormalizePhone(phone)
-	sender := whatsapp.SenderID([]byte(m.Config.Secret), e164)
-	send := func(id, text string) {
-		t.Helper()
-		if err := x.Accept(ctx, intake.Message{Channel: hailurah.ChannelWhatsApp, ProviderID: id, Phone: phone,
-			PhoneVerified: true, Text: text, SentAt: clk.Now()}); err != nil {
-			t.Fatal(err)
-		}
-		if err := x.Wait(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inbound := func(id string) *hailurah.InboundMessage {
-		t.Helper()
-		in, err := m.DB.FindInbound(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
+	r := startInbox(t, m, m.DB, cases, "6281299990002")
+	clk, sender, send, inbound := r.clk, r.sender, r.send, r.inbound
 
 	send("wamid.lost-1", "HAI LURAH Taman\nSaya warga RT03/RW02. Got di Jalan Mawar tersumbat, air meluap ke rumah warga.")
 	first := inbound("wamid.lost-1")

@@ -81,40 +81,10 @@ func TestInboxKeepsSenderOrder(t *testing.T) {
 	}
 	m := startMain(t, t.TempDir())
 	ctx := context.Background()
-	clk := &movableClock{t: time.Now()}
 	cases := &failingStart{Cases: &workflows.Client{Temporal: m.Temporal}, fails: 1}
 	st := &crashBeforeMark{Store: m.DB}
-	x, err := intake.New(intake.Config{Store: st, Cases: cases, Secret: []byte(m.Config.Secret), Policy: m.Rules.SLA(),
-		Now: clk.Now, SweepEvery: 20 * time.Millisecond, Logger: newLogger(io.Discard, "warn")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { _ = x.Run(runCtx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-
-	const phone = "6281299990001"
-	e164, _ := whatsapp.NormalizePhone(phone)
-	sender := whatsapp.SenderID([]byte(m.Config.Secret), e164)
-	send := func(id, text string) {
-		t.Helper()
-		if err := x.Accept(ctx, intake.Message{Channel: hailurah.ChannelWhatsApp, ProviderID: id, Phone: phone,
-			PhoneVerified: true, Text: text, SentAt: clk.Now()}); err != nil {
-			t.Fatal(err)
-		}
-		if err := x.Wait(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inbound := func(id string) *hailurah.InboundMessage {
-		t.Helper()
-		in, err := m.DB.FindInbound(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
+	r := startInbox(t, m, st, cases, "6281299990001")
+	clk, sender, send, inbound := r.clk, r.sender, r.send, r.inbound
 
 	send("wamid.order-1", "HAI LURAH Taman\nSaya warga RT03/RW02. Got di Jalan Mawar tersumbat, air meluap ke rumah warga.")
 	send("wamid.order-2", "ANONIM YA")
@@ -165,4 +135,55 @@ func TestInboxKeepsSenderOrder(t *testing.T) {
 	} else if latest.ID != id {
 		t.Errorf("the retry started a second ticket, %s", latest.ID)
 	}
+}
+
+// inboxRun is an intake of its own, on the program's store and Temporal,
+// serving one WhatsApp phone: send hands a message to it and waits for the
+// hand-over; inbound reads what became of a message.
+type inboxRun struct {
+	t      *testing.T
+	m      *Main
+	x      *intake.Intake
+	clk    *movableClock
+	phone  string
+	sender string
+}
+
+// startInbox runs an intake on st and cases, with a movable clock and a
+// fast sweep, until the test ends.
+func startInbox(t *testing.T, m *Main, st intake.Store, cases intake.Cases, phone string) *inboxRun {
+	t.Helper()
+	clk := &movableClock{t: time.Now()}
+	x, err := intake.New(intake.Config{Store: st, Cases: cases, Secret: []byte(m.Config.Secret), Policy: m.Rules.SLA(),
+		Now: clk.Now, SweepEvery: 20 * time.Millisecond, Logger: newLogger(io.Discard, "warn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = x.Run(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	e164, _ := whatsapp.NormalizePhone(phone)
+	return &inboxRun{t: t, m: m, x: x, clk: clk, phone: phone, sender: whatsapp.SenderID([]byte(m.Config.Secret), e164)}
+}
+
+func (r *inboxRun) send(id, text string) {
+	r.t.Helper()
+	ctx := context.Background()
+	if err := r.x.Accept(ctx, intake.Message{Channel: hailurah.ChannelWhatsApp, ProviderID: id, Phone: r.phone,
+		PhoneVerified: true, Text: text, SentAt: r.clk.Now()}); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.x.Wait(ctx); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *inboxRun) inbound(id string) *hailurah.InboundMessage {
+	r.t.Helper()
+	in, err := r.m.DB.FindInbound(context.Background(), id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return in
 }
