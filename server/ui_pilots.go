@@ -158,15 +158,7 @@ func (s *Server) createPilotForm(c *gin.Context) {
 		p, err = s.createPilot(c, &req)
 	}
 	if err != nil {
-		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
-			s.renderError(c, err)
-			return
-		}
-		var fe map[string]string
-		if f := hailurah.ErrorField(err); f != "" {
-			fe = map[string]string{f: hailurah.ErrorMessage(err)}
-		}
-		s.renderPilots(c, ErrorStatus(err), form, hailurah.ErrorMessage(err), fe)
+		s.refusePilotForm(c, err, form, s.renderPilots)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/pilot/"+p.ID+"?ok=pilot")
@@ -400,16 +392,24 @@ func (s *Server) decidePilotForm(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
-			s.renderError(c, err)
-			return
-		}
-		var fe map[string]string
-		if f := hailurah.ErrorField(err); f != "" {
-			fe = map[string]string{f: hailurah.ErrorMessage(err)}
-		}
-		s.renderPilot(c, ErrorStatus(err), form, hailurah.ErrorMessage(err), fe)
+		s.refusePilotForm(c, err, form, s.renderPilot)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/pilot/"+p.ID+"?ok=keputusan")
+}
+
+// refusePilotForm answers a pilot form the action refused: an internal
+// error as the error page, anything else as the form again with the
+// message, beside its field when it names one.
+func (s *Server) refusePilotForm(c *gin.Context, err error, form url.Values,
+	render func(c *gin.Context, status int, form url.Values, message string, fieldErrs map[string]string)) {
+	if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
+		s.renderError(c, err)
+		return
+	}
+	var fe map[string]string
+	if f := hailurah.ErrorField(err); f != "" {
+		fe = map[string]string{f: hailurah.ErrorMessage(err)}
+	}
+	render(c, ErrorStatus(err), form, hailurah.ErrorMessage(err), fe)
 }
