@@ -69,15 +69,7 @@ func TestInboxRetryAfterReserveWithoutSignal(t *testing.T) {
 	if in := inbound("wamid.lost-2"); in.Status != hailurah.InboundStored || in.TicketID != id {
 		t.Fatalf("after the crash: %s, ticket %q; want stored with %s reserved", in.Status, in.TicketID, id)
 	}
-	mod := hailurah.Actor{Username: "moderator", Role: hailurah.RoleModerator, Kelurahan: "taman"}
-	if _, err := (&workflows.Client{Temporal: m.Temporal}).Act(ctx, id, hailurah.ActionRequest{Action: hailurah.ActionReject,
-		Actor: mod, Reason: "Sudah ditangani warga sendiri."}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the ticket rejected", func() bool {
-		tk, err := m.DB.FindTicket(ctx, id)
-		return err == nil && tk.Status == hailurah.StatusRejected
-	})
+	r.reject(id)
 
 	clk.Add(2*intake.HandOverTimeout + time.Second) // past the sweep's age and any claim
 	eventually(t, "the retry", func() bool { return inbound("wamid.lost-2").Status != hailurah.InboundStored })

@@ -116,15 +116,7 @@ func TestInboxKeepsSenderOrder(t *testing.T) {
 	if in := inbound("wamid.order-3"); in.Status != hailurah.InboundStored || in.TicketID != id {
 		t.Fatalf("after the crash: %s, ticket %q; want stored with %s reserved", in.Status, in.TicketID, id)
 	}
-	mod := hailurah.Actor{Username: "moderator", Role: hailurah.RoleModerator, Kelurahan: "taman"}
-	if _, err := (&workflows.Client{Temporal: m.Temporal}).Act(ctx, id, hailurah.ActionRequest{Action: hailurah.ActionReject,
-		Actor: mod, Reason: "Sudah ditangani warga sendiri."}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the ticket rejected", func() bool {
-		tk, err := m.DB.FindTicket(ctx, id)
-		return err == nil && tk.Status == hailurah.StatusRejected
-	})
+	r.reject(id)
 	clk.Add(2*intake.HandOverTimeout + time.Second) // the dead claim goes stale
 	eventually(t, "the retry", func() bool { return inbound("wamid.order-3").Status != hailurah.InboundStored })
 	if in := inbound("wamid.order-3"); in.Status != hailurah.InboundDelivered || in.TicketID != id {
@@ -186,4 +178,20 @@ func (r *inboxRun) inbound(id string) *hailurah.InboundMessage {
 		r.t.Fatal(err)
 	}
 	return in
+}
+
+// reject closes the ticket as its kelurahan's moderator would, and waits
+// until the store shows it rejected.
+func (r *inboxRun) reject(id string) {
+	r.t.Helper()
+	ctx := context.Background()
+	mod := hailurah.Actor{Username: "moderator", Role: hailurah.RoleModerator, Kelurahan: "taman"}
+	if _, err := (&workflows.Client{Temporal: r.m.Temporal}).Act(ctx, id, hailurah.ActionRequest{Action: hailurah.ActionReject,
+		Actor: mod, Reason: "Sudah ditangani warga sendiri."}); err != nil {
+		r.t.Fatal(err)
+	}
+	eventually(r.t, "the ticket rejected", func() bool {
+		tk, err := r.m.DB.FindTicket(ctx, id)
+		return err == nil && tk.Status == hailurah.StatusRejected
+	})
 }
