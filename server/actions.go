@@ -18,19 +18,19 @@ const maxActionText = 4000
 // done action is audited. A ticket whose workflow has ended refuses with
 // ECONFLICT. The request's idempotency key makes a repeat answer as the
 // first did; an action taken and not finished in time is EPENDING.
-func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
-	req.Actor = hailurah.ActorOf(userOf(c))
+func (s *Server) ActTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.ActionRequest) (*hailurah.TicketState, error) {
+	req.Actor = hailurah.ActorOf(UserOf(c))
 	if err := s.checkAction(c, t.ID, &req); err != nil {
 		return nil, err
 	}
-	key, err := idempotencyKey(c)
+	key, err := IdempotencyKey(c)
 	if err != nil {
 		return nil, err
 	}
 	req.IdempotencyKey = key
 	state, err := s.cfg.Cases.Act(c.Request.Context(), t.ID, req)
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
-		s.audit(c, "ticket."+req.Action, t.ID, "")
+		s.Audit(c, "ticket."+req.Action, t.ID, "")
 	}
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
@@ -38,7 +38,7 @@ func (s *Server) actTicket(c *gin.Context, t *hailurah.Ticket, req hailurah.Acti
 		}
 		return nil, err
 	}
-	s.audit(c, "ticket."+req.Action, t.ID, "")
+	s.Audit(c, "ticket."+req.Action, t.ID, "")
 	return state, nil
 }
 
@@ -81,7 +81,7 @@ func (s *Server) checkAction(c *gin.Context, ticketID string, req *hailurah.Acti
 		}
 	}
 	if req.DuplicateOf != "" {
-		if _, err := s.visibleTicket(c, req.DuplicateOf); err != nil {
+		if _, err := s.VisibleTicket(c, req.DuplicateOf); err != nil {
 			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 				return hailurah.FieldErrorf("duplicate_of", "Tiket asli %s tidak ditemukan.", req.DuplicateOf)
 			}

@@ -22,7 +22,7 @@ type auditJSON struct {
 
 // auditPage reads one page of the append-only audit log, newest first;
 // before is the smallest id of the previous page.
-func (s *Server) auditPage(c *gin.Context) ([]*hailurah.AuditEntry, int64, error) {
+func (s *Server) AuditPage(c *gin.Context) ([]*hailurah.AuditEntry, int64, error) {
 	limit, before := 100, int64(0)
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -51,9 +51,9 @@ func (s *Server) auditPage(c *gin.Context) ([]*hailurah.AuditEntry, int64, error
 
 // apiAudit: GET /api/v1/audit (admin).
 func (s *Server) apiAudit(c *gin.Context) {
-	entries, next, err := s.auditPage(c)
+	entries, next, err := s.AuditPage(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	items := make([]auditJSON, 0, len(entries))
@@ -83,10 +83,10 @@ type adminAuditData struct {
 // adminAuditPage: GET /admin/audit.
 func (s *Server) adminAuditPage(c *gin.Context) {
 	d := &adminAuditData{Tabs: tabsFor("/admin/audit")}
-	entries, next, err := s.auditPage(c)
+	entries, next, err := s.AuditPage(c)
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
-			fail(c, err)
+			Fail(c, err)
 			return
 		}
 		d.Error = hailurah.ErrorMessage(err)

@@ -20,19 +20,19 @@ import (
 const (
 	sessionCookie = "hailurah_session"
 	csrfHeader    = "X-CSRF-Token"
-	csrfField     = "csrf_token"
+	CSRFField     = "csrf_token"
 	// touchEvery limits session writes to one per minute per session.
 	touchEvery = time.Minute
 )
 
 // principal is who made a request: a staff user by session cookie or by
 // bearer API token.
-type principal struct {
+type Principal struct {
 	User    *hailurah.User
 	Session *hailurah.Session // nil for bearer tokens
 }
 
-const principalKey = "hailurah.principal"
+const PrincipalKey = "hailurah.principal"
 
 // authenticate identifies the caller, if any; it never rejects. Routes that
 // need a user say so with requireStaff.
@@ -46,27 +46,27 @@ func (s *Server) authenticate(c *gin.Context) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
-			fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Header Authorization harus berbentuk 'Bearer <token>'."))
+			Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Header Authorization harus berbentuk 'Bearer <token>'."))
 			return
 		}
 		u, err := s.cfg.Users.FindUserByAPIToken(ctx, strings.TrimSpace(token))
 		if err != nil {
-			fail(c, err)
+			Fail(c, err)
 			return
 		}
 		if u.Disabled {
-			fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Akun dinonaktifkan."))
+			Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Akun dinonaktifkan."))
 			return
 		}
-		c.Set(principalKey, &principal{User: u})
-		noStore(c)
+		c.Set(PrincipalKey, &Principal{User: u})
+		NoStore(c)
 		c.Next()
 		return
 	}
 	if cookie, err := c.Cookie(sessionCookie); err == nil && cookie != "" {
 		if p := s.sessionPrincipal(ctx, cookie); p != nil {
-			c.Set(principalKey, p)
-			noStore(c)
+			c.Set(PrincipalKey, p)
+			NoStore(c)
 		} else {
 			s.clearSessionCookie(c)
 		}
@@ -77,11 +77,11 @@ func (s *Server) authenticate(c *gin.Context) {
 // noStore keeps what a signed-in user is shown out of every cache, the
 // browser's included, so it is not there for the next user of a shared
 // office computer. A handler may still set its own (photos do).
-func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
+func NoStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
 
 // sessionPrincipal returns the user of a valid session cookie, or nil for an
 // unknown, expired or idle session (which it deletes).
-func (s *Server) sessionPrincipal(ctx context.Context, cookie string) *principal {
+func (s *Server) sessionPrincipal(ctx context.Context, cookie string) *Principal {
 	id := sessionID(cookie)
 	now := s.now()
 	sess, err := s.cfg.Users.FindSession(ctx, id, now)
@@ -105,21 +105,21 @@ func (s *Server) sessionPrincipal(ctx context.Context, cookie string) *principal
 			s.logger.WarnContext(ctx, "touch session", slog.Any("err", err))
 		}
 	}
-	return &principal{User: u, Session: sess}
+	return &Principal{User: u, Session: sess}
 }
 
-func principalOf(c *gin.Context) *principal {
-	if v, ok := c.Get(principalKey); ok {
-		return v.(*principal)
+func PrincipalOf(c *gin.Context) *Principal {
+	if v, ok := c.Get(PrincipalKey); ok {
+		return v.(*Principal)
 	}
 	return nil
 }
 
 // userOf returns the authenticated user; only call it behind requireStaff.
-func userOf(c *gin.Context) *hailurah.User { return principalOf(c).User }
+func UserOf(c *gin.Context) *hailurah.User { return PrincipalOf(c).User }
 
-func usernameOf(c *gin.Context) string {
-	if p := principalOf(c); p != nil {
+func UsernameOf(c *gin.Context) string {
+	if p := PrincipalOf(c); p != nil {
 		return p.User.Username
 	}
 	return ""
@@ -127,31 +127,31 @@ func usernameOf(c *gin.Context) string {
 
 // requireStaff rejects anonymous API calls with 401 and cookie-authenticated
 // writes without the session's CSRF token with 403.
-func (s *Server) requireStaff(c *gin.Context) {
-	p := principalOf(c)
+func (s *Server) RequireStaff(c *gin.Context) {
+	p := PrincipalOf(c)
 	if p == nil {
-		fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk terlebih dahulu."))
+		Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk terlebih dahulu."))
 		return
 	}
-	if err := checkCSRF(c, p); err != nil {
-		fail(c, err)
+	if err := CheckCSRF(c, p); err != nil {
+		Fail(c, err)
 		return
 	}
 	c.Next()
 }
 
 // requireRole allows only the given roles; use it after requireStaff.
-func requireRole(roles ...hailurah.Role) gin.HandlerFunc {
+func RequireRole(roles ...hailurah.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !hasRole(userOf(c), roles) {
-			fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Peran Anda tidak berwenang untuk tindakan ini."))
+		if !HasRole(UserOf(c), roles) {
+			Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Peran Anda tidak berwenang untuk tindakan ini."))
 			return
 		}
 		c.Next()
 	}
 }
 
-func hasRole(u *hailurah.User, roles []hailurah.Role) bool {
+func HasRole(u *hailurah.User, roles []hailurah.Role) bool {
 	for _, r := range roles {
 		if u.Role == r {
 			return true
@@ -178,7 +178,7 @@ func KelurahanScope(u *hailurah.User, requested string) (string, error) {
 // checkCSRF requires the session's token on state-changing requests that a
 // browser authenticates with the cookie. Bearer-token requests carry no
 // ambient credentials, so they need none.
-func checkCSRF(c *gin.Context, p *principal) error {
+func CheckCSRF(c *gin.Context, p *Principal) error {
 	if p.Session == nil {
 		return nil
 	}
@@ -188,7 +188,7 @@ func checkCSRF(c *gin.Context, p *principal) error {
 	}
 	token := c.GetHeader(csrfHeader)
 	if token == "" {
-		token = c.PostForm(csrfField)
+		token = c.PostForm(CSRFField)
 	}
 	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(p.Session.CSRFToken)) != 1 {
 		return hailurah.Errorf(hailurah.EFORBIDDEN, "Token CSRF tidak ada atau tidak cocok. Muat ulang halaman lalu coba lagi.")
@@ -214,17 +214,17 @@ type loginResponse struct {
 // the login itself from CSRF.
 func (s *Server) apiLogin(c *gin.Context) {
 	if !strings.HasPrefix(c.ContentType(), "application/json") {
-		fail(c, hailurah.Errorf(hailurah.EUNSUPPORTED, "Gunakan Content-Type: application/json."))
+		Fail(c, hailurah.Errorf(hailurah.EUNSUPPORTED, "Gunakan Content-Type: application/json."))
 		return
 	}
 	var req loginRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	u, sess, err := s.login(c, req.Username, req.Password)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, loginResponse{
@@ -250,7 +250,7 @@ func (s *Server) login(c *gin.Context, username, password string) (*hailurah.Use
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EUNAUTHORIZED {
 			s.throttle.failure(username, ip)
-			s.audit(c, "login_failed", username, "")
+			s.Audit(c, "login_failed", username, "")
 			return nil, nil, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Nama pengguna atau kata sandi salah.")
 		}
 		return nil, nil, err
@@ -259,24 +259,24 @@ func (s *Server) login(c *gin.Context, username, password string) (*hailurah.Use
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
 		_ = s.cfg.Users.DeleteSession(ctx, sessionID(old))
 	}
-	token := randomToken()
+	token := RandomToken()
 	now := s.now()
 	sess := &hailurah.Session{
-		ID: sessionID(token), UserID: u.ID, CSRFToken: randomToken(),
+		ID: sessionID(token), UserID: u.ID, CSRFToken: RandomToken(),
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
 	}
 	if err := s.cfg.Users.CreateSession(ctx, sess); err != nil {
 		return nil, nil, err
 	}
 	s.setSessionCookie(c, token)
-	c.Set(principalKey, &principal{User: u, Session: sess})
-	s.audit(c, "login", u.Username, "")
+	c.Set(PrincipalKey, &Principal{User: u, Session: sess})
+	s.Audit(c, "login", u.Username, "")
 	return u, sess, nil
 }
 
 func (s *Server) apiLogout(c *gin.Context) {
 	if err := s.logout(c); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -285,14 +285,14 @@ func (s *Server) apiLogout(c *gin.Context) {
 // logout deletes the session on the server, so a copied cookie is useless
 // afterwards, and clears it in the browser.
 func (s *Server) logout(c *gin.Context) error {
-	p := principalOf(c)
+	p := PrincipalOf(c)
 	if p.Session != nil {
 		if err := s.cfg.Users.DeleteSession(c.Request.Context(), p.Session.ID); err != nil {
 			return err
 		}
 	}
 	s.clearSessionCookie(c)
-	s.audit(c, "logout", p.User.Username, "")
+	s.Audit(c, "logout", p.User.Username, "")
 	return nil
 }
 
@@ -306,7 +306,7 @@ type meResponse struct {
 }
 
 func (s *Server) apiMe(c *gin.Context) {
-	p := principalOf(c)
+	p := PrincipalOf(c)
 	resp := meResponse{Username: p.User.Username, Name: p.User.Name, Role: string(p.User.Role),
 		Kelurahan: p.User.Kelurahan, Unit: p.User.Unit}
 	if p.Session != nil {
@@ -319,25 +319,25 @@ func (s *Server) setSessionCookie(c *gin.Context, token string) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/",
 		MaxAge:   int(s.cfg.SessionAbsolute / time.Second),
-		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.Secure(c), SameSite: http.SameSiteLaxMode,
 	})
 }
 
 func (s *Server) clearSessionCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.Secure(c), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Server) secure(c *gin.Context) bool {
+func (s *Server) Secure(c *gin.Context) bool {
 	return s.cfg.SecureCookies || c.Request.TLS != nil
 }
 
 // audit appends to the audit log; a failure is logged, not shown to the
 // user, because the action itself already happened.
-func (s *Server) audit(c *gin.Context, action, target, detail string) {
-	actor := usernameOf(c)
+func (s *Server) Audit(c *gin.Context, action, target, detail string) {
+	actor := UsernameOf(c)
 	if actor == "" {
 		actor = "anonymous"
 	}
@@ -347,7 +347,7 @@ func (s *Server) audit(c *gin.Context, action, target, detail string) {
 	}
 }
 
-func randomToken() string {
+func RandomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return base64.RawURLEncoding.EncodeToString(b)

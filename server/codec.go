@@ -55,12 +55,12 @@ func (s *Server) codecCORS(c *gin.Context) {
 }
 
 func (s *Server) requireCodecAdmin(c *gin.Context) {
-	p := principalOf(c)
+	p := PrincipalOf(c)
 	switch {
 	case p == nil:
-		fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk sebagai admin terlebih dahulu."))
+		Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk sebagai admin terlebih dahulu."))
 	case p.User.Role != hailurah.RoleAdmin:
-		fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Hanya admin yang dapat membuka isi alur kerja Temporal."))
+		Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Hanya admin yang dapat membuka isi alur kerja Temporal."))
 	default:
 		c.Next()
 	}

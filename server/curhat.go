@@ -39,17 +39,17 @@ type curhatResponse struct {
 // apiCurhat: POST /api/v1/curhat, the web chat and kiosk intake.
 func (s *Server) apiCurhat(c *gin.Context) {
 	var req curhatRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	if err := req.validate(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if req.Phone != "" {
 		if _, err := whatsapp.NormalizePhone(req.Phone); err != nil {
-			fail(c, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx."))
+			Fail(c, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx."))
 			return
 		}
 	}
@@ -58,9 +58,9 @@ func (s *Server) apiCurhat(c *gin.Context) {
 	// joins the ticket until the code sent to it is typed on the tracking
 	// page; the citizen follows with the tracking code meanwhile. The key
 	// makes a client's retry return the first ticket.
-	key, err := idempotencyKey(c)
+	key, err := IdempotencyKey(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	started, err := s.cfg.Intake.Start(c.Request.Context(), intake.Message{
@@ -68,7 +68,7 @@ func (s *Server) apiCurhat(c *gin.Context) {
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
 	})
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack,

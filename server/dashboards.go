@@ -16,38 +16,38 @@ import (
 // period is a dashboard's [From, To): whole days of the kelurahan's zone,
 // To exclusive. The query's to is the last day included, as people write
 // a period.
-type period struct {
+type Period struct {
 	From, To time.Time
 	zone     hailurah.Zone
 }
 
 // FromText and ToText are the period as the query and the page write it.
-func (p period) FromText() string { return p.zone.In(p.From).Format(time.DateOnly) }
-func (p period) ToText() string   { return p.zone.In(p.To.Add(-time.Nanosecond)).Format(time.DateOnly) }
+func (p Period) FromText() string { return p.zone.In(p.From).Format(time.DateOnly) }
+func (p Period) ToText() string   { return p.zone.In(p.To.Add(-time.Nanosecond)).Format(time.DateOnly) }
 
 // Label is the period in words: "1 Jan 2026 – 31 Mar 2026".
-func (p period) Label() string {
+func (p Period) Label() string {
 	f, t := p.zone.In(p.From), p.zone.In(p.To.Add(-time.Nanosecond))
 	return fmt.Sprintf("%d %s %d – %d %s %d", f.Day(), hailurah.ShortMonth(f.Month()), f.Year(), t.Day(), hailurah.ShortMonth(t.Month()), t.Year())
 }
 
 // lastDays is the period of the n days of zone z ending today.
-func lastDays(z hailurah.Zone, now time.Time, n int) period {
+func LastDays(z hailurah.Zone, now time.Time, n int) Period {
 	end := z.StartOfDay(now).AddDate(0, 0, 1)
-	return period{From: end.AddDate(0, 0, -n), To: end, zone: z}
+	return Period{From: end.AddDate(0, 0, -n), To: end, zone: z}
 }
 
 // lastMonths is the period from the first day of the month n−1 months ago
 // to the end of today: n calendar months of zone z, the current one
 // partial.
-func lastMonths(z hailurah.Zone, now time.Time, n int) period {
+func LastMonths(z hailurah.Zone, now time.Time, n int) Period {
 	today := z.StartOfDay(now)
-	return period{From: time.Date(today.Year(), today.Month()-time.Month(n-1), 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}
+	return Period{From: time.Date(today.Year(), today.Month()-time.Month(n-1), 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}
 }
 
 // parsePeriod reads from and to (YYYY-MM-DD in the default's zone, both
 // days included) over a default. Returns EINVALID naming the parameter.
-func parsePeriod(c *gin.Context, def period) (period, error) {
+func parsePeriod(c *gin.Context, def Period) (Period, error) {
 	p := def
 	if v := strings.TrimSpace(c.Query("from")); v != "" {
 		t, err := p.zone.ParseDate(v)
@@ -74,12 +74,12 @@ func parsePeriod(c *gin.Context, def period) (period, error) {
 
 // dashboardFilter reads a dashboard's period and kelurahan: staff their
 // own, admin any one or "" for the city.
-func (s *Server) dashboardFilter(c *gin.Context, def period) (hailurah.DashboardFilter, period, error) {
+func (s *Server) DashboardFilter(c *gin.Context, def Period) (hailurah.DashboardFilter, Period, error) {
 	p, err := parsePeriod(c, def)
 	if err != nil {
 		return hailurah.DashboardFilter{}, p, err
 	}
-	kel, err := KelurahanScope(userOf(c), strings.TrimSpace(c.Query("kelurahan")))
+	kel, err := KelurahanScope(UserOf(c), strings.TrimSpace(c.Query("kelurahan")))
 	if err != nil {
 		return hailurah.DashboardFilter{}, p, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) dashboardFilter(c *gin.Context, def period) (hailurah.Dashboard
 }
 
 // exportTable is one table of a dashboard, as CSV rows and as JSON.
-type exportTable struct {
+type ExportTable struct {
 	Name   string
 	Title  string
 	Header []string
@@ -105,11 +105,11 @@ type exportTable struct {
 
 // writeExport answers a dashboard request: the whole dashboard as JSON, or
 // one table (?table=) as JSON or CSV (?format=csv).
-func (s *Server) writeExport(c *gin.Context, prefix string, p period, whole any, tables []exportTable) {
+func (s *Server) writeExport(c *gin.Context, prefix string, p Period, whole any, tables []ExportTable) {
 	format := c.DefaultQuery("format", "json")
 	name := c.Query("table")
 	if format != "json" && format != "csv" {
-		fail(c, hailurah.FieldErrorf("format", "format harus json atau csv."))
+		Fail(c, hailurah.FieldErrorf("format", "format harus json atau csv."))
 		return
 	}
 	if name == "" && format == "json" {
@@ -126,13 +126,13 @@ func (s *Server) writeExport(c *gin.Context, prefix string, p period, whole any,
 			c.JSON(http.StatusOK, gin.H{"table": t.Name, "title": t.Title, "from": p.FromText(), "to": p.ToText(), "rows": t.JSON})
 			return
 		}
-		if principalOf(c) != nil {
-			s.audit(c, "export."+prefix, t.Name, fmt.Sprintf(`{"from":%q,"to":%q,"kelurahan":%q}`, p.FromText(), p.ToText(), c.Query("kelurahan")))
+		if PrincipalOf(c) != nil {
+			s.Audit(c, "export."+prefix, t.Name, fmt.Sprintf(`{"from":%q,"to":%q,"kelurahan":%q}`, p.FromText(), p.ToText(), c.Query("kelurahan")))
 		}
 		writeCSV(c, fmt.Sprintf("hailurah-%s-%s-%s_%s.csv", prefix, t.Name, p.FromText(), p.ToText()), t.Header, t.Rows)
 		return
 	}
-	fail(c, hailurah.FieldErrorf("table", "Tabel %q tidak ada; pilih salah satu dari: %s.", name, strings.Join(names, ", ")))
+	Fail(c, hailurah.FieldErrorf("table", "Tabel %q tidak ada; pilih salah satu dari: %s.", name, strings.Join(names, ", ")))
 }
 
 // writeCSV writes a UTF-8 CSV with a BOM, so Excel opens Indonesian text
@@ -175,7 +175,7 @@ func num(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', -1, 64)
 }
 
-func intText(n int) string { return strconv.Itoa(n) }
+func IntText(n int) string { return strconv.Itoa(n) }
 
 func isoTime(t *time.Time) string {
 	if t == nil {
@@ -186,97 +186,97 @@ func isoTime(t *time.Time) string {
 
 // apiCurhatDashboard: GET /api/v1/dashboard/curhat.
 func (s *Server) apiCurhatDashboard(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastDays(s.cfg.Zone, s.now(), 30))
+	f, p, err := s.DashboardFilter(c, LastDays(s.cfg.Zone, s.now(), 30))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	d, err := s.cfg.Pilots.KPIs.CurhatDashboard(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.writeExport(c, "curhat", p, d, curhatTables(d, s.loadNames(c.Request.Context())))
+	s.writeExport(c, "curhat", p, d, CurhatTables(d, s.LoadNames(c.Request.Context())))
 }
 
 // apiProgrammeDashboard: GET /api/v1/dashboard/program.
 func (s *Server) apiProgrammeDashboard(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastMonths(s.cfg.Zone, s.now(), 12))
+	f, p, err := s.DashboardFilter(c, LastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	d, err := s.cfg.Pilots.KPIs.ProgrammeDashboard(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.writeExport(c, "program", p, d, programmeTables(d))
+	s.writeExport(c, "program", p, d, ProgrammeTables(d))
 }
 
-func curhatTables(d *hailurah.CurhatDashboard, n names) []exportTable {
+func CurhatTables(d *hailurah.CurhatDashboard, n Names) []ExportTable {
 	sm := d.Summary
-	summary := exportTable{Name: "summary", Title: "Ringkasan", Header: []string{"indikator", "nilai"}, JSON: sm, Rows: [][]string{
-		{"total", intText(sm.Total)}, {"new_24h", intText(sm.New24h)}, {"followed_up", intText(sm.FollowedUp)},
+	summary := ExportTable{Name: "summary", Title: "Ringkasan", Header: []string{"indikator", "nilai"}, JSON: sm, Rows: [][]string{
+		{"total", IntText(sm.Total)}, {"new_24h", IntText(sm.New24h)}, {"followed_up", IntText(sm.FollowedUp)},
 		{"followed_up_pct", num(sm.FollowedUpPct)}, {"median_ai_reply_seconds", num(sm.MedianReplySeconds)},
-		{"moderator_sla_ended", intText(sm.ModeratorSLA.Ended)}, {"moderator_sla_on_time", intText(sm.ModeratorSLA.OnTime)},
-		{"moderator_sla_pct", num(sm.ModeratorSLA.Pct)}, {"dinas_sla_ended", intText(sm.DinasSLA.Ended)},
-		{"dinas_sla_on_time", intText(sm.DinasSLA.OnTime)}, {"dinas_sla_pct", num(sm.DinasSLA.Pct)},
-		{"resolved", intText(sm.Resolved)}, {"median_resolve_seconds", num(sm.MedianResolveSeconds)},
-		{"rated", intText(sm.Rated)}, {"satisfied", intText(sm.Satisfied)}, {"satisfaction_pct", num(sm.SatisfactionPct)},
-		{"overdue_now", intText(sm.OverdueNow)},
+		{"moderator_sla_ended", IntText(sm.ModeratorSLA.Ended)}, {"moderator_sla_on_time", IntText(sm.ModeratorSLA.OnTime)},
+		{"moderator_sla_pct", num(sm.ModeratorSLA.Pct)}, {"dinas_sla_ended", IntText(sm.DinasSLA.Ended)},
+		{"dinas_sla_on_time", IntText(sm.DinasSLA.OnTime)}, {"dinas_sla_pct", num(sm.DinasSLA.Pct)},
+		{"resolved", IntText(sm.Resolved)}, {"median_resolve_seconds", num(sm.MedianResolveSeconds)},
+		{"rated", IntText(sm.Rated)}, {"satisfied", IntText(sm.Satisfied)}, {"satisfaction_pct", num(sm.SatisfactionPct)},
+		{"overdue_now", IntText(sm.OverdueNow)},
 	}}
-	breakdown := exportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
+	breakdown := ExportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
 		Header: []string{"kelurahan", "nama", "total", "followed_up_pct", "moderator_sla_pct", "dinas_sla_pct", "satisfaction_pct", "overdue_now"}}
 	for _, r := range d.Breakdown {
-		breakdown.Rows = append(breakdown.Rows, []string{r.Kelurahan, r.KelurahanName, intText(r.Total), num(r.FollowedUpPct),
-			num(r.ModeratorPct), num(r.DinasPct), num(r.Satisfaction), intText(r.OverdueNow)})
+		breakdown.Rows = append(breakdown.Rows, []string{r.Kelurahan, r.KelurahanName, IntText(r.Total), num(r.FollowedUpPct),
+			num(r.ModeratorPct), num(r.DinasPct), num(r.Satisfaction), IntText(r.OverdueNow)})
 	}
-	cats := exportTable{Name: "categories", Title: "Kategori", JSON: d.Categories, Header: []string{"kategori", "jumlah", "persen"}}
+	cats := ExportTable{Name: "categories", Title: "Kategori", JSON: d.Categories, Header: []string{"kategori", "jumlah", "persen"}}
 	for _, x := range d.Categories {
-		cats.Rows = append(cats.Rows, []string{x.Kategori, intText(x.Count), num(x.Pct)})
+		cats.Rows = append(cats.Rows, []string{x.Kategori, IntText(x.Count), num(x.Pct)})
 	}
-	trend := exportTable{Name: "urgency_trend", Title: "Tren urgensi harian", JSON: d.UrgencyTrend,
+	trend := ExportTable{Name: "urgency_trend", Title: "Tren urgensi harian", JSON: d.UrgencyTrend,
 		Header: []string{"tanggal", "total", "urgensi_0", "urgensi_1", "urgensi_2", "urgensi_3", "urgensi_4", "urgensi_5", "rata_rata"}}
 	for _, u := range d.UrgencyTrend {
-		row := []string{u.Day, intText(u.Total)}
+		row := []string{u.Day, IntText(u.Total)}
 		for _, v := range u.ByUrgency {
-			row = append(row, intText(v))
+			row = append(row, IntText(v))
 		}
 		trend.Rows = append(trend.Rows, append(row, num(u.AvgUrgency)))
 	}
-	heat := exportTable{Name: "heatmap", Title: "Sebaran RT/RW", JSON: d.Heatmap, Header: []string{"kelurahan", "rw", "rt", "jumlah"}}
+	heat := ExportTable{Name: "heatmap", Title: "Sebaran RT/RW", JSON: d.Heatmap, Header: []string{"kelurahan", "rw", "rt", "jumlah"}}
 	for _, h := range d.Heatmap {
-		heat.Rows = append(heat.Rows, []string{h.Kelurahan, h.RW, h.RT, intText(h.Count)})
+		heat.Rows = append(heat.Rows, []string{h.Kelurahan, h.RW, h.RT, IntText(h.Count)})
 	}
-	units := exportTable{Name: "overdue_units", Title: "Tunggakan per unit", JSON: d.OverdueUnits,
+	units := ExportTable{Name: "overdue_units", Title: "Tunggakan per unit", JSON: d.OverdueUnits,
 		Header: []string{"unit", "nama", "terbuka", "lewat_tenggat", "tenggat_terlama", "terlambat_jam"}}
 	for _, u := range d.OverdueUnits {
-		units.Rows = append(units.Rows, []string{u.Unit, unitLabel(n, u.Unit), intText(u.Open), intText(u.Overdue), isoTime(u.Oldest), num(u.MaxLateH)})
+		units.Rows = append(units.Rows, []string{u.Unit, UnitLabel(n, u.Unit), IntText(u.Open), IntText(u.Overdue), isoTime(u.Oldest), num(u.MaxLateH)})
 	}
-	board := exportTable{Name: "board", Title: "Papan tiket", JSON: d.Board,
+	board := ExportTable{Name: "board", Title: "Papan tiket", JSON: d.Board,
 		Header: []string{"status", "jumlah_status", "id", "kelurahan", "kategori", "urgensi", "rw", "rt", "unit", "ringkasan", "tenggat", "lewat_sla", "diterima"}}
 	for _, col := range d.Board {
 		for _, t := range col.Tickets {
-			board.Rows = append(board.Rows, []string{string(col.Status), intText(col.Count), t.ID, t.Kelurahan, t.Kategori, intText(t.Urgency),
+			board.Rows = append(board.Rows, []string{string(col.Status), IntText(col.Count), t.ID, t.Kelurahan, t.Kategori, IntText(t.Urgency),
 				t.RW, t.RT, t.Unit, t.Summary, isoTime(t.Due), strconv.FormatBool(t.Breached), t.ReceivedAt.UTC().Format(time.RFC3339)})
 		}
 	}
-	return []exportTable{summary, breakdown, cats, trend, heat, units, board}
+	return []ExportTable{summary, breakdown, cats, trend, heat, units, board}
 }
 
 // unitLabel names a unit row; "" is the moderators' verification queue.
-func unitLabel(n names, code string) string {
+func UnitLabel(n Names, code string) string {
 	if code == "" {
 		return "Verifikasi moderator"
 	}
-	return n.unitName(code)
+	return n.UnitName(code)
 }
 
-func programmeTables(d *hailurah.ProgrammeDashboard) []exportTable {
-	kpis := exportTable{Name: "kpis", Title: "KPI SIAP-TAMAN", JSON: d.KPIs,
+func ProgrammeTables(d *hailurah.ProgrammeDashboard) []ExportTable {
+	kpis := ExportTable{Name: "kpis", Title: "KPI SIAP-TAMAN", JSON: d.KPIs,
 		Header: []string{"kpi", "label", "satuan", "target", "capaian", "persen_target", "pembilang", "penyebut"}}
-	trend := exportTable{Name: "trend", Title: "Tren bulanan", Header: []string{"kpi", "sampai", "capaian"}}
+	trend := ExportTable{Name: "trend", Title: "Tren bulanan", Header: []string{"kpi", "sampai", "capaian"}}
 	var trendJSON []map[string]any
 	for _, k := range d.KPIs {
 		kpis.Rows = append(kpis.Rows, []string{k.Code, k.Label, string(k.Unit), num(&k.Target), num(k.Actual), num(k.PercentOfTarget),
@@ -287,7 +287,7 @@ func programmeTables(d *hailurah.ProgrammeDashboard) []exportTable {
 		}
 	}
 	trend.JSON = trendJSON
-	breakdown := exportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
+	breakdown := ExportTable{Name: "breakdown", Title: "Per kelurahan", JSON: d.Breakdown,
 		Header: append([]string{"kelurahan", "nama", "anggaran_hibah"}, hailurah.ProgrammeKPICodes()...)}
 	for _, r := range d.Breakdown {
 		row := []string{r.Kelurahan, r.KelurahanName, strconv.FormatInt(r.GrantBudget, 10)}
@@ -296,15 +296,15 @@ func programmeTables(d *hailurah.ProgrammeDashboard) []exportTable {
 		}
 		breakdown.Rows = append(breakdown.Rows, row)
 	}
-	pilots := exportTable{Name: "pilots", Title: "Pilot 90 hari", JSON: d.Pilots,
+	pilots := ExportTable{Name: "pilots", Title: "Pilot 90 hari", JSON: d.Pilots,
 		Header: []string{"id", "nama", "komponen", "kelurahan", "status", "siklus", "mulai_siklus", "jatuh_tempo_keputusan", "keputusan_terakhir"}}
 	for _, p := range d.Pilots {
 		last := ""
 		if n := len(p.Decisions); n > 0 {
 			last = p.Decisions[n-1].Decision
 		}
-		pilots.Rows = append(pilots.Rows, []string{p.ID, p.Name, p.Component, p.Kelurahan, string(p.Status), intText(p.Cycle),
+		pilots.Rows = append(pilots.Rows, []string{p.ID, p.Name, p.Component, p.Kelurahan, string(p.Status), IntText(p.Cycle),
 			p.CycleStart.UTC().Format(time.RFC3339), p.DecisionDue.UTC().Format(time.RFC3339), last})
 	}
-	return []exportTable{kpis, trend, breakdown, pilots}
+	return []ExportTable{kpis, trend, breakdown, pilots}
 }

@@ -22,7 +22,7 @@ import (
 
 func (s *Server) devPhoneRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	r.GET("/dev/phone", s.devPhonePage)
-	api.POST("/dev/phone", limitByIP(s.channels.ips), s.apiDevPhoneSend)
+	api.POST("/dev/phone", LimitByIP(s.channels.ips), s.apiDevPhoneSend)
 	api.GET("/dev/phone", s.apiDevPhone)
 	api.GET("/dev/outbox", s.apiDevOutbox)
 }
@@ -66,18 +66,18 @@ type devPhoneRequest struct {
 // apiDevPhoneSend: POST /api/v1/dev/phone — the citizen sends a message.
 func (s *Server) apiDevPhoneSend(c *gin.Context) {
 	var req devPhoneRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	in, err := s.devInbound(req)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	receipts, err := s.receiveCloud(c, &whatsapp.Delivery{Messages: []whatsapp.Inbound{in}}, true)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, receipts[0])
@@ -163,17 +163,17 @@ func (s *Server) devSender(c *gin.Context, param string) (string, string, error)
 func (s *Server) apiDevOutbox(c *gin.Context) {
 	_, sender, err := s.devSender(c, "to")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	after, err := strconv.ParseInt(c.DefaultQuery("after", "0"), 10, 64)
 	if err != nil || after < 0 {
-		fail(c, hailurah.FieldErrorf("after", "after harus id pesan (angka)."))
+		Fail(c, hailurah.FieldErrorf("after", "after harus id pesan (angka)."))
 		return
 	}
 	list, err := s.cfg.Channels.ListOutboxByRecipient(c.Request.Context(), sender, after, 500)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	out := make([]devMessage, 0, len(list))
@@ -194,18 +194,18 @@ type devConversation struct {
 func (s *Server) apiDevPhone(c *gin.Context) {
 	e164, sender, err := s.devSender(c, "phone")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
 	sent, err := s.cfg.Channels.ListInboundBySender(ctx, sender, 200)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	received, err := s.cfg.Channels.ListOutboxByRecipient(ctx, sender, 0, 500)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	conv := devConversation{Phone: e164, Sent: make([]devMessage, 0, len(sent)), Received: make([]devMessage, 0, len(received))}

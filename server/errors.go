@@ -43,11 +43,11 @@ func ErrorStatus(err error) int {
 	return http.StatusInternalServerError
 }
 
-type errorBody struct {
-	Error errorDetail `json:"error"`
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
 }
 
-type errorDetail struct {
+type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
@@ -78,7 +78,7 @@ func (s *Server) renderErrors(c *gin.Context) {
 			slog.String("path", c.FullPath()),
 			slog.Any("err", err))
 	}
-	c.AbortWithStatusJSON(ErrorStatus(err), errorBody{Error: errorDetail{
+	c.AbortWithStatusJSON(ErrorStatus(err), ErrorBody{Error: ErrorDetail{
 		Code:    code,
 		Message: hailurah.ErrorMessage(err),
 		Field:   hailurah.ErrorField(err),
@@ -86,14 +86,14 @@ func (s *Server) renderErrors(c *gin.Context) {
 }
 
 // fail records err for renderErrors and stops the handler chain.
-func fail(c *gin.Context, err error) {
+func Fail(c *gin.Context, err error) {
 	_ = c.Error(err)
 	c.Abort()
 }
 
 // bindJSON decodes a JSON body into v, turning every decoding problem into a
 // clear EINVALID or ETOOLARGE error.
-func bindJSON(c *gin.Context, v any) error {
+func BindJSON(c *gin.Context, v any) error {
 	var raw json.RawMessage
 	dec := json.NewDecoder(c.Request.Body)
 	err := dec.Decode(&raw)

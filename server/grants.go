@@ -43,27 +43,27 @@ type GrantCases interface {
 // programme. The landing pages /rumah-tangga and /hibah come from
 // roleHomes (see householdsPage and grantQueuePage).
 func (s *Server) programmeRoutes(r *gin.Engine, api *gin.RouterGroup) {
-	registry := requireRole(hailurah.RoleFasilitator, hailurah.RoleAdmin)
-	readers := requireRole(hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin)
+	registry := RequireRole(hailurah.RoleFasilitator, hailurah.RoleAdmin)
+	readers := RequireRole(hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin)
 
-	api.POST("/households/import", s.requireStaff, registry, s.apiImportHouseholds)
-	api.GET("/households", s.requireStaff, readers, s.apiHouseholds)
-	api.GET("/households/:id", s.requireStaff, readers, s.apiHousehold)
-	api.POST("/households/:id/members", s.requireStaff, registry, s.apiAddMember)
-	api.POST("/households/:id/checkins", s.requireStaff, registry, s.apiAddCheckin)
-	api.GET("/trainings", s.requireStaff, readers, s.apiTrainings)
-	api.POST("/trainings", s.requireStaff, registry, s.apiCreateTraining)
-	api.POST("/trainings/:id/attendance", s.requireStaff, registry, s.apiRecordAttendance)
-	api.GET("/padat-karya", s.requireStaff, readers, s.apiPadatKarya)
-	api.POST("/padat-karya", s.requireStaff, registry, s.apiCreatePadatKarya)
-	api.POST("/padat-karya/:id/workers", s.requireStaff, registry, s.apiRecordWorkers)
-	api.POST("/marketplace-onboardings", s.requireStaff, registry, s.apiAddOnboarding)
+	api.POST("/households/import", s.RequireStaff, registry, s.apiImportHouseholds)
+	api.GET("/households", s.RequireStaff, readers, s.apiHouseholds)
+	api.GET("/households/:id", s.RequireStaff, readers, s.apiHousehold)
+	api.POST("/households/:id/members", s.RequireStaff, registry, s.apiAddMember)
+	api.POST("/households/:id/checkins", s.RequireStaff, registry, s.apiAddCheckin)
+	api.GET("/trainings", s.RequireStaff, readers, s.apiTrainings)
+	api.POST("/trainings", s.RequireStaff, registry, s.apiCreateTraining)
+	api.POST("/trainings/:id/attendance", s.RequireStaff, registry, s.apiRecordAttendance)
+	api.GET("/padat-karya", s.RequireStaff, readers, s.apiPadatKarya)
+	api.POST("/padat-karya", s.RequireStaff, registry, s.apiCreatePadatKarya)
+	api.POST("/padat-karya/:id/workers", s.RequireStaff, registry, s.apiRecordWorkers)
+	api.POST("/marketplace-onboardings", s.RequireStaff, registry, s.apiAddOnboarding)
 
-	api.POST("/grants", s.requireStaff, requireRole(hailurah.RoleFasilitator), s.apiApplyGrant)
-	api.GET("/grants", s.requireStaff, readers, s.apiGrants)
-	api.GET("/grants/budget", s.requireStaff, readers, s.apiGrantBudget)
-	api.GET("/grants/:id", s.requireStaff, readers, s.apiGrant)
-	api.POST("/grants/:id/actions", s.requireStaff, readers, s.apiGrantAction)
+	api.POST("/grants", s.RequireStaff, RequireRole(hailurah.RoleFasilitator), s.apiApplyGrant)
+	api.GET("/grants", s.RequireStaff, readers, s.apiGrants)
+	api.GET("/grants/budget", s.RequireStaff, readers, s.apiGrantBudget)
+	api.GET("/grants/:id", s.RequireStaff, readers, s.apiGrant)
+	api.POST("/grants/:id/actions", s.RequireStaff, readers, s.apiGrantAction)
 
 	s.programmePages(r)
 }
@@ -71,15 +71,15 @@ func (s *Server) programmeRoutes(r *gin.Engine, api *gin.RouterGroup) {
 // rupiahJSON is an amount written as a JSON number or as a string the
 // way people write rupiah ("1.500.000", "Rp 1.500.000"). Decoding keeps
 // the raw value; amount reads it, so the error can name the field.
-type rupiahJSON struct{ raw json.RawMessage }
+type RupiahJSON struct{ raw json.RawMessage }
 
-func (r *rupiahJSON) UnmarshalJSON(b []byte) error {
+func (r *RupiahJSON) UnmarshalJSON(b []byte) error {
 	r.raw = append(r.raw[:0], b...)
 	return nil
 }
 
 // amount returns nil when the field was absent or null.
-func (r rupiahJSON) amount(field string) (*int64, error) {
+func (r RupiahJSON) Amount(field string) (*int64, error) {
 	if len(r.raw) == 0 || string(r.raw) == "null" {
 		return nil, nil
 	}
@@ -105,7 +105,7 @@ func (r rupiahJSON) amount(field string) (*int64, error) {
 
 type applyGrantBody struct {
 	HouseholdID string     `json:"household_id"`
-	Amount      rupiahJSON `json:"amount"`
+	Amount      RupiahJSON `json:"amount"`
 	Purpose     string     `json:"purpose"`
 	Plan        string     `json:"plan"`
 }
@@ -115,30 +115,30 @@ type applyGrantBody struct {
 // fails, the application is undone, so nothing is left half-done.
 func (s *Server) apiApplyGrant(c *gin.Context) {
 	var body applyGrantBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
-	amount, err := body.Amount.amount("amount")
+	amount, err := body.Amount.Amount("amount")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if amount == nil {
 		amount = new(int64)
 	}
-	g, err := s.applyGrant(c, hailurah.GrantApplication{HouseholdID: strings.TrimSpace(body.HouseholdID),
+	g, err := s.ApplyGrant(c, hailurah.GrantApplication{HouseholdID: strings.TrimSpace(body.HouseholdID),
 		Amount: *amount, Purpose: strings.TrimSpace(body.Purpose), Plan: body.Plan})
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": g.ID, "status": g.Status})
 }
 
-func (s *Server) applyGrant(c *gin.Context, app hailurah.GrantApplication) (*hailurah.Grant, error) {
+func (s *Server) ApplyGrant(c *gin.Context, app hailurah.GrantApplication) (*hailurah.Grant, error) {
 	p := s.cfg.Programme
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
 	if err := app.Validate(); err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (s *Server) applyGrant(c *gin.Context, app hailurah.GrantApplication) (*hai
 			return nil, err
 		}
 	}
-	s.audit(c, "grant.apply", g.ID, programmeAudit(map[string]any{"household_id": g.HouseholdID, "amount": g.Amount}))
+	s.Audit(c, "grant.apply", g.ID, ProgrammeAudit(map[string]any{"household_id": g.HouseholdID, "amount": g.Amount}))
 	return g, nil
 }
 
@@ -194,7 +194,7 @@ func (s *Server) undoGrant(ctx context.Context, id string, startErr error) error
 	return startErr
 }
 
-func programmeAudit(v any) string {
+func ProgrammeAudit(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return ""
@@ -204,21 +204,21 @@ func programmeAudit(v any) string {
 
 // grantJSON is a grant as the API shows it: the stored projection with
 // its labels and, on the detail, the timeline.
-type grantJSON struct {
+type GrantJSON struct {
 	*hailurah.Grant
 	StatusLabel string                `json:"status_label"`
 	Deadlines   map[string]string     `json:"deadlines"`
-	Timeline    []*grantEventJSON     `json:"timeline,omitempty"`
+	Timeline    []*GrantEventJSON     `json:"timeline,omitempty"`
 	Budget      *hailurah.GrantBudget `json:"budget,omitempty"`
 }
 
-type grantEventJSON struct {
+type GrantEventJSON struct {
 	*hailurah.GrantEvent
 	Label string `json:"label"`
 }
 
-func toGrantJSON(g *hailurah.Grant) grantJSON {
-	out := grantJSON{Grant: g, StatusLabel: g.Status.Label(), Deadlines: map[string]string{}}
+func ToGrantJSON(g *hailurah.Grant) GrantJSON {
+	out := GrantJSON{Grant: g, StatusLabel: g.Status.Label(), Deadlines: map[string]string{}}
 	for name, t := range map[string]*time.Time{"verify": g.VerifyDue, "approve": g.ApproveDue, "disburse": g.DisburseDue,
 		"proof": g.ProofDue, "audit": g.AuditAt} {
 		if t != nil {
@@ -283,19 +283,19 @@ func grantFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.GrantFilter, er
 // apiGrants: GET /api/v1/grants — DTKS households first, then by
 // application time.
 func (s *Server) apiGrants(c *gin.Context) {
-	f, err := grantFilterFrom(c, userOf(c))
+	f, err := grantFilterFrom(c, UserOf(c))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	list, err := s.cfg.Programme.Grants.ListGrants(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	items := make([]grantJSON, len(list))
+	items := make([]GrantJSON, len(list))
 	for i, g := range list {
-		items[i] = toGrantJSON(g)
+		items[i] = ToGrantJSON(g)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -303,19 +303,19 @@ func (s *Server) apiGrants(c *gin.Context) {
 // apiGrantBudget: GET /api/v1/grants/budget[?kelurahan=] — admin names the
 // kelurahan; staff see their own.
 func (s *Server) apiGrantBudget(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	k, err := KelurahanScope(u, c.Query("kelurahan"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if k == "" {
-		fail(c, hailurah.FieldErrorf("kelurahan", "Parameter kelurahan wajib diisi."))
+		Fail(c, hailurah.FieldErrorf("kelurahan", "Parameter kelurahan wajib diisi."))
 		return
 	}
 	b, err := s.cfg.Programme.Grants.FindGrantBudget(c.Request.Context(), k)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, b)
@@ -323,7 +323,7 @@ func (s *Server) apiGrantBudget(c *gin.Context) {
 
 // visibleGrant loads a grant the user may see; another kelurahan's grant
 // is "not found".
-func (s *Server) visibleGrant(c *gin.Context, id string) (*hailurah.Grant, error) {
+func (s *Server) VisibleGrant(c *gin.Context, id string) (*hailurah.Grant, error) {
 	g, err := s.cfg.Programme.Grants.FindGrant(c.Request.Context(), id)
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
@@ -331,7 +331,7 @@ func (s *Server) visibleGrant(c *gin.Context, id string) (*hailurah.Grant, error
 		}
 		return nil, err
 	}
-	if u := userOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != g.Kelurahan {
+	if u := UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != g.Kelurahan {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Hibah %s tidak ditemukan.", id)
 	}
 	return g, nil
@@ -339,20 +339,20 @@ func (s *Server) visibleGrant(c *gin.Context, id string) (*hailurah.Grant, error
 
 // apiGrant: GET /api/v1/grants/{id} — state, deadlines and timeline.
 func (s *Server) apiGrant(c *gin.Context) {
-	g, err := s.visibleGrant(c, c.Param("id"))
+	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	events, err := s.cfg.Programme.Grants.ListGrantEvents(c.Request.Context(), g.ID)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	out := toGrantJSON(g)
-	out.Timeline = make([]*grantEventJSON, len(events))
+	out := ToGrantJSON(g)
+	out.Timeline = make([]*GrantEventJSON, len(events))
 	for i, e := range events {
-		out.Timeline[i] = &grantEventJSON{GrantEvent: e, Label: grantEventLabel(e.Type)}
+		out.Timeline[i] = &GrantEventJSON{GrantEvent: e, Label: GrantEventLabel(e.Type)}
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -365,60 +365,60 @@ type grantActionBody struct {
 	Reason    string     `json:"reason"`
 	Photos    []string   `json:"photos"`
 	Reference string     `json:"reference"`
-	Omzet     rupiahJSON `json:"omzet"`
-	Income    rupiahJSON `json:"income"`
+	Omzet     RupiahJSON `json:"omzet"`
+	Income    RupiahJSON `json:"income"`
 }
 
 // apiGrantAction: POST /api/v1/grants/{id}/actions.
 func (s *Server) apiGrantAction(c *gin.Context) {
-	g, err := s.visibleGrant(c, c.Param("id"))
+	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var body grantActionBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
-	omzet, err := body.Omzet.amount("omzet")
+	omzet, err := body.Omzet.Amount("omzet")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	income, err := body.Income.amount("income")
+	income, err := body.Income.Amount("income")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	req := hailurah.GrantActionRequest{Action: body.Action, Actor: hailurah.ActorOf(userOf(c)), Notes: body.Notes,
+	req := hailurah.GrantActionRequest{Action: body.Action, Actor: hailurah.ActorOf(UserOf(c)), Notes: body.Notes,
 		Reason: body.Reason, Photos: body.Photos, Reference: strings.TrimSpace(body.Reference), Omzet: omzet, Income: income}
-	out, err := s.actGrant(c, g, req)
-	if answerPending(c, err) {
+	out, err := s.ActGrant(c, g, req)
+	if AnswerPending(c, err) {
 		return
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toGrantJSON(out))
+	c.JSON(http.StatusOK, ToGrantJSON(out))
 }
 
 // actGrant validates what the server can, then lets the workflow decide.
 // A disbursement recorded again on a grant whose workflow has ended is
 // answered with the grant as it is: recording it twice changes nothing.
-func (s *Server) actGrant(c *gin.Context, g *hailurah.Grant, req hailurah.GrantActionRequest) (*hailurah.Grant, error) {
+func (s *Server) ActGrant(c *gin.Context, g *hailurah.Grant, req hailurah.GrantActionRequest) (*hailurah.Grant, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	key, err := idempotencyKey(c)
+	key, err := IdempotencyKey(c)
 	if err != nil {
 		return nil, err
 	}
 	req.IdempotencyKey = key
 	out, err := s.cfg.Programme.Cases.ActGrant(c.Request.Context(), g.ID, req)
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
-		s.audit(c, "grant."+req.Action, g.ID, "")
+		s.Audit(c, "grant."+req.Action, g.ID, "")
 	}
 	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 		if req.Action == hailurah.GrantActionDisburse && g.DisbursedAt != nil && g.DisbursementRef == req.Reference {
@@ -429,12 +429,12 @@ func (s *Server) actGrant(c *gin.Context, g *hailurah.Grant, req hailurah.GrantA
 	if err != nil {
 		return nil, err
 	}
-	s.audit(c, "grant."+req.Action, g.ID, "")
+	s.Audit(c, "grant."+req.Action, g.ID, "")
 	return out, nil
 }
 
 // grantEventLabel names a timeline entry in Bahasa Indonesia.
-func grantEventLabel(typ string) string {
+func GrantEventLabel(typ string) string {
 	switch typ {
 	case hailurah.EventGrantApplied:
 		return "Pengajuan"

@@ -28,7 +28,7 @@ const importFileField = "file"
 
 // importReport is the answer to an import: what was written and every
 // problem by line, column and reason.
-type importReport struct {
+type ImportReport struct {
 	Imported  int                    `json:"imported"`
 	Updated   int                    `json:"updated"`
 	Unchanged int                    `json:"unchanged"`
@@ -37,13 +37,13 @@ type importReport struct {
 	Encoding  string                 `json:"encoding,omitempty"`
 	// Error is set when the file as a whole was refused (HTTP 422), in the
 	// API's usual error shape.
-	Error *errorDetail `json:"error,omitempty"`
+	Error *ErrorDetail `json:"error,omitempty"`
 }
 
 // importKelurahan is the kelurahan an import writes to: the fasilitator's
 // own, or the one an admin names.
-func (s *Server) importKelurahan(c *gin.Context, requested string) (string, error) {
-	u := userOf(c)
+func (s *Server) ImportKelurahan(c *gin.Context, requested string) (string, error) {
+	u := UserOf(c)
 	if u.Role != hailurah.RoleAdmin {
 		return KelurahanScope(u, requested)
 	}
@@ -61,7 +61,7 @@ func (s *Server) importKelurahan(c *gin.Context, requested string) (string, erro
 
 // readImportFile returns the CSV of an import request: the body itself
 // (text/csv), or the "file" field of a multipart form.
-func readImportFile(c *gin.Context) ([]byte, error) {
+func ReadImportFile(c *gin.Context) ([]byte, error) {
 	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	var r io.Reader
 	switch mediaType {
@@ -105,9 +105,9 @@ func importTooLarge() error {
 // importHouseholds parses the file and writes its valid rows. A file that
 // cannot be read as a whole returns its report with ok false and writes
 // nothing.
-func (s *Server) importHouseholds(c *gin.Context, kelurahan string, data []byte) (rep *importReport, ok bool, err error) {
+func (s *Server) ImportHouseholds(c *gin.Context, kelurahan string, data []byte) (rep *ImportReport, ok bool, err error) {
 	parsed := programme.ParseHouseholdCSV(data, kelurahan)
-	rep = &importReport{Errors: parsed.Errors, Warnings: parsed.Warnings, Encoding: parsed.Encoding}
+	rep = &ImportReport{Errors: parsed.Errors, Warnings: parsed.Warnings, Encoding: parsed.Encoding}
 	if rep.Errors == nil {
 		rep.Errors = []hailurah.ImportIssue{}
 	}
@@ -127,30 +127,30 @@ func (s *Server) importHouseholds(c *gin.Context, kelurahan string, data []byte)
 		rep.Warnings = append(rep.Warnings, res.Warnings...)
 		sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Line < rep.Errors[j].Line })
 	}
-	s.audit(c, "household.import", kelurahan, programmeAudit(map[string]any{"imported": rep.Imported, "updated": rep.Updated,
+	s.Audit(c, "household.import", kelurahan, ProgrammeAudit(map[string]any{"imported": rep.Imported, "updated": rep.Updated,
 		"unchanged": rep.Unchanged, "errors": len(rep.Errors), "bytes": len(data)}))
 	return rep, true, nil
 }
 
 // apiImportHouseholds: POST /api/v1/households/import[?kelurahan=].
 func (s *Server) apiImportHouseholds(c *gin.Context) {
-	kelurahan, err := s.importKelurahan(c, c.Query("kelurahan"))
+	kelurahan, err := s.ImportKelurahan(c, c.Query("kelurahan"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	data, err := readImportFile(c)
+	data, err := ReadImportFile(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	rep, ok, err := s.importHouseholds(c, kelurahan, data)
+	rep, ok, err := s.ImportHouseholds(c, kelurahan, data)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if !ok {
-		rep.Error = &errorDetail{Code: hailurah.EINVALID, Message: "File tidak dapat diimpor: " + rep.Errors[0].Reason}
+		rep.Error = &ErrorDetail{Code: hailurah.EINVALID, Message: "File tidak dapat diimpor: " + rep.Errors[0].Reason}
 		c.JSON(http.StatusUnprocessableEntity, rep)
 		return
 	}
@@ -158,7 +158,7 @@ func (s *Server) apiImportHouseholds(c *gin.Context) {
 }
 
 // householdFilterFrom reads the list filters within the user's kelurahan.
-func householdFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.HouseholdFilter, error) {
+func HouseholdFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.HouseholdFilter, error) {
 	q := c.Request.URL.Query()
 	f := hailurah.HouseholdFilter{RT: programme.NormalizeRTRW(q.Get("rt")), RW: programme.NormalizeRTRW(q.Get("rw")),
 		Q: strings.TrimSpace(q.Get("q"))}
@@ -191,10 +191,10 @@ func householdFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.HouseholdFi
 // apiHouseholds: GET /api/v1/households — a page of JSON, or with
 // format=csv every household under the filters as a Lampiran C file.
 func (s *Server) apiHouseholds(c *gin.Context) {
-	u := userOf(c)
-	f, err := householdFilterFrom(c, u)
+	u := UserOf(c)
+	f, err := HouseholdFilterFrom(c, u)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	csv := c.Query("format") == "csv"
@@ -203,7 +203,7 @@ func (s *Server) apiHouseholds(c *gin.Context) {
 	}
 	page, err := s.cfg.Programme.Households.ListHouseholds(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if !csv {
@@ -212,14 +212,14 @@ func (s *Server) apiHouseholds(c *gin.Context) {
 	}
 	var buf bytes.Buffer
 	if err := programme.WriteHouseholdCSV(&buf, page.Items); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	scope := f.Kelurahan
 	if scope == "" {
 		scope = "kota"
 	}
-	s.audit(c, "household.export", scope, programmeAudit(map[string]any{"rows": len(page.Items)}))
+	s.Audit(c, "household.export", scope, ProgrammeAudit(map[string]any{"rows": len(page.Items)}))
 	name := fmt.Sprintf("rumah-tangga-%s-%s.csv", scope, s.cfg.Zone.In(s.now()).Format("2006-01-02"))
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Header("Cache-Control", "no-store")
@@ -228,30 +228,30 @@ func (s *Server) apiHouseholds(c *gin.Context) {
 
 // visibleHousehold loads a household the user may see; another
 // kelurahan's is "not found".
-func (s *Server) visibleHousehold(c *gin.Context, id string) (*hailurah.Household, error) {
+func (s *Server) VisibleHousehold(c *gin.Context, id string) (*hailurah.Household, error) {
 	h, err := s.cfg.Programme.Households.FindHousehold(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	if u := userOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != h.Kelurahan {
+	if u := UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != h.Kelurahan {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Rumah tangga %q tidak ditemukan.", id)
 	}
 	return h, nil
 }
 
 // householdDetail is everything a household's page and API show.
-type householdDetail struct {
+type HouseholdDetail struct {
 	*hailurah.Household
 	Members       []*hailurah.HouseholdMember  `json:"members"`
 	Checkins      []*hailurah.HouseholdCheckin `json:"checkins"`
 	Participation *hailurah.Participation      `json:"participation"`
-	Grants        []grantJSON                  `json:"grants"`
+	Grants        []GrantJSON                  `json:"grants"`
 }
 
-func (s *Server) householdDetail(c *gin.Context, h *hailurah.Household) (*householdDetail, error) {
+func (s *Server) HouseholdDetail(c *gin.Context, h *hailurah.Household) (*HouseholdDetail, error) {
 	ctx := c.Request.Context()
 	p := s.cfg.Programme
-	d := &householdDetail{Household: h, Grants: []grantJSON{}}
+	d := &HouseholdDetail{Household: h, Grants: []GrantJSON{}}
 	var err error
 	if d.Members, err = p.Households.ListMembers(ctx, h.ID); err != nil {
 		return nil, err
@@ -267,21 +267,21 @@ func (s *Server) householdDetail(c *gin.Context, h *hailurah.Household) (*househ
 		return nil, err
 	}
 	for _, g := range grants {
-		d.Grants = append(d.Grants, toGrantJSON(g))
+		d.Grants = append(d.Grants, ToGrantJSON(g))
 	}
 	return d, nil
 }
 
 // apiHousehold: GET /api/v1/households/{id}.
 func (s *Server) apiHousehold(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	d, err := s.householdDetail(c, h)
+	d, err := s.HouseholdDetail(c, h)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, d)
@@ -295,69 +295,69 @@ type memberBody struct {
 
 // apiAddMember: POST /api/v1/households/{id}/members.
 func (s *Server) apiAddMember(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var body memberBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
 	m := &hailurah.HouseholdMember{HouseholdID: h.ID, Name: body.Name, Gender: strings.ToUpper(strings.TrimSpace(body.Gender)), Age: body.Age}
 	if err := s.cfg.Programme.Households.AddMember(c.Request.Context(), m); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "household.member", h.ID, programmeAudit(map[string]any{"member_id": m.ID}))
+	s.Audit(c, "household.member", h.ID, ProgrammeAudit(map[string]any{"member_id": m.ID}))
 	c.JSON(http.StatusCreated, m)
 }
 
-type checkinBody struct {
+type CheckinBody struct {
 	Key    string     `json:"key"`
 	Date   string     `json:"date"`
-	Omzet  rupiahJSON `json:"omzet"`
-	Income rupiahJSON `json:"income"`
+	Omzet  RupiahJSON `json:"omzet"`
+	Income RupiahJSON `json:"income"`
 	Note   string     `json:"note"`
 }
 
 // apiAddCheckin: POST /api/v1/households/{id}/checkins — a field visit's
 // omzet (and income). A client that retries sends the same key.
 func (s *Server) apiAddCheckin(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	var body checkinBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	var body CheckinBody
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
-	ci, err := s.checkinFrom(h, body)
+	ci, err := s.CheckinFrom(h, body)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	ci.By = userOf(c).Username
+	ci.By = UserOf(c).Username
 	if err := s.cfg.Programme.Households.AddCheckin(c.Request.Context(), ci); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "household.checkin", h.ID, programmeAudit(map[string]any{"key": ci.Key}))
+	s.Audit(c, "household.checkin", h.ID, ProgrammeAudit(map[string]any{"key": ci.Key}))
 	c.JSON(http.StatusCreated, ci)
 }
 
-func (s *Server) checkinFrom(h *hailurah.Household, body checkinBody) (*hailurah.HouseholdCheckin, error) {
-	omzet, err := body.Omzet.amount("omzet")
+func (s *Server) CheckinFrom(h *hailurah.Household, body CheckinBody) (*hailurah.HouseholdCheckin, error) {
+	omzet, err := body.Omzet.Amount("omzet")
 	if err != nil {
 		return nil, err
 	}
 	if omzet == nil {
 		return nil, hailurah.FieldErrorf("omzet", "Omzet bulanan wajib diisi (Rp, boleh 0).")
 	}
-	income, err := body.Income.amount("income")
+	income, err := body.Income.Amount("income")
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +390,7 @@ func (s *Server) checkinFrom(h *hailurah.Household, body checkinBody) (*hailurah
 // scopeKelurahan is the kelurahan a participation record belongs to: the
 // user's own, or the one an admin names.
 func (s *Server) scopeKelurahan(c *gin.Context, requested string) (string, error) {
-	return s.importKelurahan(c, requested)
+	return s.ImportKelurahan(c, requested)
 }
 
 type trainingBody struct {
@@ -404,40 +404,40 @@ type trainingBody struct {
 // apiCreateTraining: POST /api/v1/trainings.
 func (s *Server) apiCreateTraining(c *gin.Context) {
 	var body trainingBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
 	k, err := s.scopeKelurahan(c, body.Kelurahan)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	held, err := programme.ParseDate(body.HeldOn)
 	if err != nil {
-		fail(c, hailurah.FieldErrorf("held_on", "Tanggal pelatihan %s.", err))
+		Fail(c, hailurah.FieldErrorf("held_on", "Tanggal pelatihan %s.", err))
 		return
 	}
 	t := &hailurah.Training{Kelurahan: k, Title: body.Title, Topic: body.Topic, HeldOn: held, Certifying: body.Certifying,
-		CreatedBy: userOf(c).Username}
+		CreatedBy: UserOf(c).Username}
 	if err := s.cfg.Programme.Participation.CreateTraining(c.Request.Context(), t); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "training.create", strconv.FormatInt(t.ID, 10), "")
+	s.Audit(c, "training.create", strconv.FormatInt(t.ID, 10), "")
 	c.JSON(http.StatusCreated, t)
 }
 
 // apiTrainings: GET /api/v1/trainings[?kelurahan=].
 func (s *Server) apiTrainings(c *gin.Context) {
-	k, err := KelurahanScope(userOf(c), c.Query("kelurahan"))
+	k, err := KelurahanScope(UserOf(c), c.Query("kelurahan"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	list, err := s.cfg.Programme.Participation.ListTrainings(c.Request.Context(), k)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": list})
@@ -456,30 +456,30 @@ func pathID(c *gin.Context, what string) (int64, error) {
 func (s *Server) apiRecordAttendance(c *gin.Context) {
 	id, err := pathID(c, "Pelatihan")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p := s.cfg.Programme.Participation
 	t, err := p.FindTraining(c.Request.Context(), id)
-	if err == nil && !sameKelurahan(userOf(c), t.Kelurahan) {
+	if err == nil && !sameKelurahan(UserOf(c), t.Kelurahan) {
 		err = hailurah.Errorf(hailurah.ENOTFOUND, "Pelatihan %d tidak ditemukan.", id)
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var body struct {
 		Attendance []hailurah.TrainingAttendance `json:"attendance"`
 	}
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
 	if err := p.RecordAttendance(c.Request.Context(), id, body.Attendance); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "training.attendance", strconv.FormatInt(id, 10), programmeAudit(map[string]any{"members": len(body.Attendance)}))
+	s.Audit(c, "training.attendance", strconv.FormatInt(id, 10), ProgrammeAudit(map[string]any{"members": len(body.Attendance)}))
 	c.JSON(http.StatusOK, gin.H{"training_id": id, "recorded": len(body.Attendance)})
 }
 
@@ -494,64 +494,64 @@ type padatKaryaBody struct {
 	Location   string     `json:"location"`
 	StartDate  string     `json:"start_date"`
 	EndDate    string     `json:"end_date"`
-	WagePerDay rupiahJSON `json:"wage_per_day"`
+	WagePerDay RupiahJSON `json:"wage_per_day"`
 }
 
 // apiCreatePadatKarya: POST /api/v1/padat-karya.
 func (s *Server) apiCreatePadatKarya(c *gin.Context) {
 	var body padatKaryaBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
 	k, err := s.scopeKelurahan(c, body.Kelurahan)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	p := &hailurah.PadatKaryaProject{Kelurahan: k, Name: body.Name, Location: body.Location, CreatedBy: userOf(c).Username}
+	p := &hailurah.PadatKaryaProject{Kelurahan: k, Name: body.Name, Location: body.Location, CreatedBy: UserOf(c).Username}
 	if p.StartDate, err = programme.ParseDate(body.StartDate); err != nil {
-		fail(c, hailurah.FieldErrorf("start_date", "Tanggal mulai %s.", err))
+		Fail(c, hailurah.FieldErrorf("start_date", "Tanggal mulai %s.", err))
 		return
 	}
 	if strings.TrimSpace(body.EndDate) != "" {
 		end, err := programme.ParseDate(body.EndDate)
 		if err != nil {
-			fail(c, hailurah.FieldErrorf("end_date", "Tanggal selesai %s.", err))
+			Fail(c, hailurah.FieldErrorf("end_date", "Tanggal selesai %s.", err))
 			return
 		}
 		p.EndDate = &end
 	}
-	wage, err := body.WagePerDay.amount("wage_per_day")
+	wage, err := body.WagePerDay.Amount("wage_per_day")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if wage != nil {
 		if *wage == 0 {
-			fail(c, hailurah.FieldErrorf("wage_per_day", "Upah harian tidak boleh Rp 0."))
+			Fail(c, hailurah.FieldErrorf("wage_per_day", "Upah harian tidak boleh Rp 0."))
 			return
 		}
 		p.WagePerDay = *wage
 	}
 	if err := s.cfg.Programme.Participation.CreatePadatKarya(c.Request.Context(), p); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "padat_karya.create", strconv.FormatInt(p.ID, 10), "")
+	s.Audit(c, "padat_karya.create", strconv.FormatInt(p.ID, 10), "")
 	c.JSON(http.StatusCreated, p)
 }
 
 // apiPadatKarya: GET /api/v1/padat-karya[?kelurahan=].
 func (s *Server) apiPadatKarya(c *gin.Context) {
-	k, err := KelurahanScope(userOf(c), c.Query("kelurahan"))
+	k, err := KelurahanScope(UserOf(c), c.Query("kelurahan"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	list, err := s.cfg.Programme.Participation.ListPadatKarya(c.Request.Context(), k)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": list})
@@ -560,37 +560,37 @@ func (s *Server) apiPadatKarya(c *gin.Context) {
 type workerBody struct {
 	MemberID   int64      `json:"member_id"`
 	Days       int        `json:"days"`
-	WagePerDay rupiahJSON `json:"wage_per_day"`
+	WagePerDay RupiahJSON `json:"wage_per_day"`
 }
 
 // apiRecordWorkers: POST /api/v1/padat-karya/{id}/workers.
 func (s *Server) apiRecordWorkers(c *gin.Context) {
 	id, err := pathID(c, "Proyek padat karya")
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p := s.cfg.Programme.Participation
 	proj, err := p.FindPadatKarya(c.Request.Context(), id)
-	if err == nil && !sameKelurahan(userOf(c), proj.Kelurahan) {
+	if err == nil && !sameKelurahan(UserOf(c), proj.Kelurahan) {
 		err = hailurah.Errorf(hailurah.ENOTFOUND, "Proyek padat karya %d tidak ditemukan.", id)
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var body struct {
 		Workers []workerBody `json:"workers"`
 	}
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
 	workers := make([]hailurah.PadatKaryaWorker, len(body.Workers))
 	for i, w := range body.Workers {
-		wage, err := w.WagePerDay.amount("wage_per_day")
+		wage, err := w.WagePerDay.Amount("wage_per_day")
 		if err != nil {
-			fail(c, err)
+			Fail(c, err)
 			return
 		}
 		workers[i] = hailurah.PadatKaryaWorker{MemberID: w.MemberID, Days: w.Days}
@@ -599,10 +599,10 @@ func (s *Server) apiRecordWorkers(c *gin.Context) {
 		}
 	}
 	if err := p.RecordWorkers(c.Request.Context(), id, workers); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "padat_karya.workers", strconv.FormatInt(id, 10), programmeAudit(map[string]any{"workers": len(workers)}))
+	s.Audit(c, "padat_karya.workers", strconv.FormatInt(id, 10), ProgrammeAudit(map[string]any{"workers": len(workers)}))
 	c.JSON(http.StatusOK, gin.H{"project_id": id, "recorded": len(workers)})
 }
 
@@ -616,38 +616,38 @@ type onboardingBody struct {
 // apiAddOnboarding: POST /api/v1/marketplace-onboardings.
 func (s *Server) apiAddOnboarding(c *gin.Context) {
 	var body onboardingBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
-	h, err := s.visibleHousehold(c, strings.TrimSpace(body.HouseholdID))
+	h, err := s.VisibleHousehold(c, strings.TrimSpace(body.HouseholdID))
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.FieldErrorf("household_id", "Rumah tangga %q tidak terdaftar di kelurahan Anda.", body.HouseholdID)
 		}
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	on := s.now()
 	if strings.TrimSpace(body.OnboardedOn) != "" {
 		if on, err = programme.ParseDate(body.OnboardedOn); err != nil {
-			fail(c, hailurah.FieldErrorf("onboarded_on", "Tanggal onboarding %s.", err))
+			Fail(c, hailurah.FieldErrorf("onboarded_on", "Tanggal onboarding %s.", err))
 			return
 		}
 	}
 	if u := strings.TrimSpace(body.ShopURL); u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		fail(c, hailurah.FieldErrorf("shop_url", "Alamat toko harus diawali https://."))
+		Fail(c, hailurah.FieldErrorf("shop_url", "Alamat toko harus diawali https://."))
 		return
 	}
 	o := &hailurah.MarketplaceOnboarding{HouseholdID: h.ID, Platform: body.Platform, ShopURL: strings.TrimSpace(body.ShopURL),
-		OnboardedOn: on, CreatedBy: userOf(c).Username}
+		OnboardedOn: on, CreatedBy: UserOf(c).Username}
 	if err := s.cfg.Programme.Participation.AddMarketplaceOnboarding(c.Request.Context(), o); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
-	s.audit(c, "marketplace.onboard", h.ID, programmeAudit(map[string]any{"platform": o.Platform}))
+	s.Audit(c, "marketplace.onboard", h.ID, ProgrammeAudit(map[string]any{"platform": o.Platform}))
 	c.JSON(http.StatusCreated, o)
 }
 
 // dateOrToday formats a date field for a form, as a day of zone z.
-func dateOrToday(z hailurah.Zone, t time.Time) string { return z.In(t).Format("2006-01-02") }
+func DateOrToday(z hailurah.Zone, t time.Time) string { return z.In(t).Format("2006-01-02") }

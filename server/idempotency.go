@@ -18,7 +18,7 @@ const maxIdempotencyKey = 128
 
 // idempotencyKey returns the request's key, "" when it has none. Returns
 // EINVALID for a key that is too long or not printable ASCII.
-func idempotencyKey(c *gin.Context) (string, error) {
+func IdempotencyKey(c *gin.Context) (string, error) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" && c.ContentType() != "application/json" {
 		key = c.PostForm("idempotency_key")
@@ -37,7 +37,7 @@ func idempotencyKey(c *gin.Context) (string, error) {
 // answerPending answers 202 for an action its case accepted and has not
 // finished yet (EPENDING), and reports whether it did. Sending the same
 // Idempotency-Key again later returns the outcome.
-func answerPending(c *gin.Context, err error) bool {
+func AnswerPending(c *gin.Context, err error) bool {
 	if hailurah.ErrorCode(err) != hailurah.EPENDING {
 		return false
 	}

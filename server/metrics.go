@@ -70,7 +70,7 @@ func (s *Server) guardMetrics(c *gin.Context) {
 		c.Next()
 		return
 	}
-	fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+	Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
 }
 
 // MetricsAllowed is the rule of /metrics outside dev, for this server and

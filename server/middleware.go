@@ -24,7 +24,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 				slog.String("panic", fmt.Sprint(v)),
 				slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {
-				c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: errorDetail{
+				c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{
 					Code: hailurah.EINTERNAL, Message: hailurah.ErrorMessage(fmt.Errorf("panic")),
 				}})
 			}
@@ -54,7 +54,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		slog.Int("status", c.Writer.Status()),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("ip", c.ClientIP()),
-		slog.String("user", usernameOf(c)))
+		slog.String("user", UsernameOf(c)))
 }
 
 // securityHeaders keeps pages from being framed, sniffed or leaking
@@ -91,7 +91,7 @@ func (s *Server) notFound(c *gin.Context) {
 			Message: "Halaman yang Anda cari tidak ada."})
 		return
 	}
-	fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+	Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
 }
 
 // wantsHTML tells a browser page request from an API call.

@@ -27,21 +27,21 @@ func (s *Server) apiNotifications(c *gin.Context) {
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 200 {
-			fail(c, hailurah.FieldErrorf("limit", "limit harus angka 1–200."))
+			Fail(c, hailurah.FieldErrorf("limit", "limit harus angka 1–200."))
 			return
 		}
 		limit = n
 	}
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
 	list, err := s.cfg.Notifications.ListNotifications(ctx, u.Username, limit)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	unread, err := s.cfg.Notifications.UnreadCount(ctx, u.Username)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	items := make([]notificationJSON, 0, len(list))
@@ -60,16 +60,16 @@ type markReadRequest struct {
 // no ids marks all read.
 func (s *Server) apiNotificationsRead(c *gin.Context) {
 	var req markReadRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	if len(req.IDs) > 500 {
-		fail(c, hailurah.FieldErrorf("ids", "Paling banyak 500 notifikasi sekaligus."))
+		Fail(c, hailurah.FieldErrorf("ids", "Paling banyak 500 notifikasi sekaligus."))
 		return
 	}
-	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), userOf(c).Username, req.IDs); err != nil {
-		fail(c, err)
+	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), UserOf(c).Username, req.IDs); err != nil {
+		Fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

@@ -18,8 +18,8 @@ import (
 
 // openData reads the public query (kelurahan, from, to; no login) and
 // builds the published aggregates.
-func (s *Server) openData(c *gin.Context) (*hailurah.OpenData, period, error) {
-	p, err := parsePeriod(c, lastMonths(s.cfg.Zone, s.now(), 12))
+func (s *Server) OpenData(c *gin.Context) (*hailurah.OpenData, Period, error) {
+	p, err := parsePeriod(c, LastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
 		return nil, p, err
 	}
@@ -41,40 +41,40 @@ func (s *Server) openData(c *gin.Context) (*hailurah.OpenData, period, error) {
 
 // apiOpenData: GET /api/v1/opendata (public).
 func (s *Server) apiOpenData(c *gin.Context) {
-	d, p, err := s.openData(c)
+	d, p, err := s.OpenData(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Header("Access-Control-Allow-Origin", "*")
-	s.writeExport(c, "opendata", p, d, openDataTables(d, s.cfg.Zone))
+	s.writeExport(c, "opendata", p, d, OpenDataTables(d, s.cfg.Zone))
 }
 
 func publicText(c hailurah.PublicCount) string { return c.Text() }
 
 // openDataTables are the open data's tables; decision dates are days of
 // zone z.
-func openDataTables(d *hailurah.OpenData, z hailurah.Zone) []exportTable {
-	cats := exportTable{Name: "categories", Title: "Curhat per kategori, bulan dan RW", JSON: d.Categories,
+func OpenDataTables(d *hailurah.OpenData, z hailurah.Zone) []ExportTable {
+	cats := ExportTable{Name: "categories", Title: "Curhat per kategori, bulan dan RW", JSON: d.Categories,
 		Header: []string{"kelurahan", "nama_kelurahan", "bulan", "rw", "kategori", "jumlah"}}
 	for _, x := range d.Categories {
 		cats.Rows = append(cats.Rows, []string{x.Kelurahan, x.KelurahanName, x.Month, x.RW, x.Kategori, publicText(x.Count)})
 	}
-	rws := exportTable{Name: "rw_totals", Title: "Curhat per RW dan bulan", JSON: d.RWTotals,
+	rws := ExportTable{Name: "rw_totals", Title: "Curhat per RW dan bulan", JSON: d.RWTotals,
 		Header: []string{"kelurahan", "nama_kelurahan", "bulan", "rw", "jumlah"}}
 	for _, x := range d.RWTotals {
 		rws.Rows = append(rws.Rows, []string{x.Kelurahan, x.KelurahanName, x.Month, x.RW, publicText(x.Count)})
 	}
-	sla := exportTable{Name: "sla", Title: "Kepatuhan SLA per kelurahan dan bulan", JSON: d.SLA,
+	sla := ExportTable{Name: "sla", Title: "Kepatuhan SLA per kelurahan dan bulan", JSON: d.SLA,
 		Header: []string{"kelurahan", "nama_kelurahan", "bulan", "tiket", "tenggat_berakhir", "kepatuhan_persen"}}
 	for _, x := range d.SLA {
 		sla.Rows = append(sla.Rows, []string{x.Kelurahan, x.KelurahanName, x.Month, publicText(x.Tickets), publicText(x.Ended), num(x.CompliancePct)})
 	}
-	dec := exportTable{Name: "decisions", Title: "Keputusan pilot 90 hari", JSON: d.Decisions,
+	dec := ExportTable{Name: "decisions", Title: "Keputusan pilot 90 hari", JSON: d.Decisions,
 		Header: []string{"pilot", "nama", "komponen", "kelurahan", "siklus", "keputusan", "alasan", "cakupan_baru", "tanggal"}}
 	for _, x := range d.Decisions {
-		dec.Rows = append(dec.Rows, []string{x.PilotID, x.PilotName, x.Component, x.KelurahanName, intText(x.Cycle), x.Decision,
+		dec.Rows = append(dec.Rows, []string{x.PilotID, x.PilotName, x.Component, x.KelurahanName, IntText(x.Cycle), x.Decision,
 			x.Rationale, strings.Join(x.Scope, "; "), z.In(x.DecidedAt).Format(time.DateOnly)})
 	}
-	return []exportTable{cats, rws, sla, dec}
+	return []ExportTable{cats, rws, sla, dec}
 }

@@ -105,7 +105,7 @@ var homeOf = map[hailurah.Role]string{
 // blocks alone as an htmx fragment.
 // pageFuncs are the few helpers templates call; everything else is
 // computed into the page's data.
-var pageFuncs = template.FuncMap{"dash": dash, "idempotencyKey": randomToken}
+var pageFuncs = template.FuncMap{"dash": dash, "idempotencyKey": RandomToken}
 
 func parsePages() (map[string]*template.Template, error) {
 	names, err := fs.Glob(web.Templates(), "templates/*.html")
@@ -154,11 +154,11 @@ func (s *Server) renderPage(c *gin.Context, status int, page string, data pageDa
 		c.Status(http.StatusInternalServerError)
 		return
 	}
-	if p := principalOf(c); p != nil && data.User == nil {
+	if p := PrincipalOf(c); p != nil && data.User == nil {
 		data.User = p.User
 	}
 	if data.User != nil {
-		if p := principalOf(c); p != nil && p.Session != nil && data.CSRFToken == "" {
+		if p := PrincipalOf(c); p != nil && p.Session != nil && data.CSRFToken == "" {
 			data.CSRFToken = p.Session.CSRFToken
 		}
 		data.Nav = s.navFor(data.User, c.Request.URL.Path)
@@ -180,7 +180,7 @@ func (s *Server) renderFragment(c *gin.Context, status int, page, block string, 
 		c.Status(http.StatusInternalServerError)
 		return
 	}
-	if p := principalOf(c); p != nil && data.User == nil {
+	if p := PrincipalOf(c); p != nil && data.User == nil {
 		data.User = p.User
 	}
 	s.execute(c, status, t, block, data)
@@ -228,7 +228,7 @@ func (s *Server) navFor(u *hailurah.User, current string) []navItem {
 	}
 	var nav []navItem
 	for _, h := range entries {
-		if hasRole(u, h.Roles) {
+		if HasRole(u, h.Roles) {
 			nav = append(nav, navItem{Path: h.Path, Label: h.Label, Current: h.Path == current})
 		}
 	}
@@ -238,7 +238,7 @@ func (s *Server) navFor(u *hailurah.User, current string) []navItem {
 // requireStaffPage sends an anonymous browser to the login page and checks
 // the CSRF token of form posts.
 func (s *Server) requireStaffPage(c *gin.Context) {
-	p := principalOf(c)
+	p := PrincipalOf(c)
 	if p == nil {
 		// An htmx poll whose session ended must move the whole page to the
 		// login form, not swap the form into the queue.
@@ -255,7 +255,7 @@ func (s *Server) requireStaffPage(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	if err := checkCSRF(c, p); err != nil {
+	if err := CheckCSRF(c, p); err != nil {
 		s.renderPage(c, http.StatusForbidden, "error", pageData{Title: "Permintaan ditolak", Message: hailurah.ErrorMessage(err)})
 		c.Abort()
 		return
@@ -265,7 +265,7 @@ func (s *Server) requireStaffPage(c *gin.Context) {
 
 func (s *Server) requireRolePage(roles ...hailurah.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !hasRole(userOf(c), roles) {
+		if !HasRole(UserOf(c), roles) {
 			s.renderPage(c, http.StatusForbidden, "error", pageData{Title: "Akses ditolak",
 				Message: "Peran Anda tidak berwenang membuka halaman ini."})
 			c.Abort()
@@ -276,7 +276,7 @@ func (s *Server) requireRolePage(roles ...hailurah.Role) gin.HandlerFunc {
 }
 
 func (s *Server) homeRedirect(c *gin.Context) {
-	c.Redirect(http.StatusSeeOther, homeOf[userOf(c).Role])
+	c.Redirect(http.StatusSeeOther, homeOf[UserOf(c).Role])
 }
 
 func (s *Server) rolePage(h roleHome) gin.HandlerFunc {
@@ -286,8 +286,8 @@ func (s *Server) rolePage(h roleHome) gin.HandlerFunc {
 }
 
 func (s *Server) loginPage(c *gin.Context) {
-	if principalOf(c) != nil {
-		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), homeOf[principalOf(c).User.Role]))
+	if PrincipalOf(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), homeOf[PrincipalOf(c).User.Role]))
 		return
 	}
 	s.renderLogin(c, http.StatusOK, pageData{Next: safeNext(c.Query("next"), "")})
@@ -297,11 +297,11 @@ func (s *Server) loginPage(c *gin.Context) {
 // open in a second tab, or re-shown after a failed attempt, stays valid.
 func (s *Server) renderLogin(c *gin.Context, status int, data pageData) {
 	token, _ := c.Cookie(loginCSRFCookie)
-	if len(token) != len(randomToken()) {
-		token = randomToken()
+	if len(token) != len(RandomToken()) {
+		token = RandomToken()
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/login",
-		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+		HttpOnly: true, Secure: s.Secure(c), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	data.Title = "Masuk"
 	data.CSRFToken = token
 	data.User = nil
@@ -313,7 +313,7 @@ func (s *Server) loginForm(c *gin.Context) {
 	next := safeNext(c.PostForm("next"), "")
 	data := pageData{Username: username, Next: next, FieldErrors: map[string]string{}}
 	cookie, _ := c.Cookie(loginCSRFCookie)
-	form := c.PostForm(csrfField)
+	form := c.PostForm(CSRFField)
 	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(form)) != 1 {
 		data.Error = "Sesi formulir kedaluwarsa. Silakan coba lagi."
 		s.renderLogin(c, http.StatusForbidden, data)

@@ -39,16 +39,16 @@ type PilotRunner interface {
 // pilotRoutes registers the pilot API, the dashboards, the public open
 // data and their pages.
 func (s *Server) pilotRoutes(r *gin.Engine, api *gin.RouterGroup) {
-	staff := requireRole(hailurah.RoleAdmin, hailurah.RoleLurah, hailurah.RoleModerator, hailurah.RoleFasilitator)
-	api.POST("/pilots", s.requireStaff, requireRole(hailurah.RoleAdmin, hailurah.RoleLurah), s.apiCreatePilot)
-	api.GET("/pilots", s.requireStaff, staff, s.apiPilots)
-	api.GET("/pilots/:id", s.requireStaff, staff, s.apiPilot)
-	api.POST("/pilots/:id/decision", s.requireStaff, requireRole(hailurah.RoleLurah), s.apiPilotDecision)
-	api.GET("/dashboard/curhat", s.requireStaff, staff, s.apiCurhatDashboard)
-	api.GET("/dashboard/program", s.requireStaff, staff, s.apiProgrammeDashboard)
-	api.GET("/opendata", limitByIP(s.tracking), s.apiOpenData)
+	staff := RequireRole(hailurah.RoleAdmin, hailurah.RoleLurah, hailurah.RoleModerator, hailurah.RoleFasilitator)
+	api.POST("/pilots", s.RequireStaff, RequireRole(hailurah.RoleAdmin, hailurah.RoleLurah), s.apiCreatePilot)
+	api.GET("/pilots", s.RequireStaff, staff, s.apiPilots)
+	api.GET("/pilots/:id", s.RequireStaff, staff, s.apiPilot)
+	api.POST("/pilots/:id/decision", s.RequireStaff, RequireRole(hailurah.RoleLurah), s.apiPilotDecision)
+	api.GET("/dashboard/curhat", s.RequireStaff, staff, s.apiCurhatDashboard)
+	api.GET("/dashboard/program", s.RequireStaff, staff, s.apiProgrammeDashboard)
+	api.GET("/opendata", LimitByIP(s.tracking), s.apiOpenData)
 
-	r.GET("/data", limitByIP(s.tracking), s.openDataPage)
+	r.GET("/data", LimitByIP(s.tracking), s.openDataPage)
 	pages := r.Group("", s.requireStaffPage, s.requireRolePage(hailurah.RoleAdmin, hailurah.RoleLurah, hailurah.RoleModerator, hailurah.RoleFasilitator))
 	pages.GET("/dasbor", s.curhatDashboardPage)
 	pages.GET("/siap-taman", s.programmeDashboardPage)
@@ -121,7 +121,7 @@ func canSeePilot(u *hailurah.User, p *hailurah.Pilot) bool {
 
 // visiblePilot loads a pilot the user may see; another kelurahan's pilot
 // is "not found".
-func (s *Server) visiblePilot(c *gin.Context, id string) (*hailurah.Pilot, error) {
+func (s *Server) VisiblePilot(c *gin.Context, id string) (*hailurah.Pilot, error) {
 	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Pilot %s tidak ditemukan.", id)
 	if !hailurah.IsPilotID(id) {
 		return nil, notFound
@@ -132,10 +132,10 @@ func (s *Server) visiblePilot(c *gin.Context, id string) (*hailurah.Pilot, error
 	} else if err != nil {
 		return nil, err
 	}
-	if !canSeePilot(userOf(c), p) {
+	if !canSeePilot(UserOf(c), p) {
 		return nil, notFound
 	}
-	packetForReader(userOf(c), p)
+	packetForReader(UserOf(c), p)
 	return p, nil
 }
 
@@ -150,9 +150,9 @@ func packetForReader(u *hailurah.User, p *hailurah.Pilot) {
 // createPilot checks a pilot request for the user and starts the pilot:
 // the store row first, then its workflow; a workflow that cannot start
 // takes the row back with it.
-func (s *Server) createPilot(c *gin.Context, req *hailurah.PilotRequest) (*hailurah.Pilot, error) {
+func (s *Server) CreatePilot(c *gin.Context, req *hailurah.PilotRequest) (*hailurah.Pilot, error) {
 	ctx := c.Request.Context()
-	u := userOf(c)
+	u := UserOf(c)
 	kel := u.Kelurahan
 	switch u.Role {
 	case hailurah.RoleAdmin:
@@ -198,7 +198,7 @@ func (s *Server) createPilot(c *gin.Context, req *hailurah.PilotRequest) (*hailu
 		return nil, err
 	}
 	detail, _ := json.Marshal(map[string]any{"name": p.Name, "component": p.Component, "kelurahan": p.Kelurahan, "start_date": p.StartDate})
-	s.audit(c, "pilot.create", p.ID, string(detail))
+	s.Audit(c, "pilot.create", p.ID, string(detail))
 	return p, nil
 }
 
@@ -216,19 +216,19 @@ func (s *Server) checkScope(ctx context.Context, scope []hailurah.PilotArea) err
 }
 
 // decidePilot checks a decision for the user and sends it to the workflow.
-func (s *Server) decidePilot(c *gin.Context, p *hailurah.Pilot, req *hailurah.DecisionRequest) (*hailurah.Pilot, error) {
+func (s *Server) DecidePilot(c *gin.Context, p *hailurah.Pilot, req *hailurah.DecisionRequest) (*hailurah.Pilot, error) {
 	ctx := c.Request.Context()
 	if p.Status == hailurah.PilotStopped {
 		return nil, hailurah.Errorf(hailurah.ECONFLICT, "Pilot %s sudah dihentikan; keputusannya tidak dapat diubah.", p.ID)
 	}
-	req.Actor = hailurah.ActorOf(userOf(c))
+	req.Actor = hailurah.ActorOf(UserOf(c))
 	if err := req.Validate(p.Kelurahan); err != nil {
 		return nil, err
 	}
 	if err := s.checkScope(ctx, req.Scope); err != nil {
 		return nil, err
 	}
-	key, err := idempotencyKey(c)
+	key, err := IdempotencyKey(c)
 	if err != nil {
 		return nil, err
 	}
@@ -238,26 +238,26 @@ func (s *Server) decidePilot(c *gin.Context, p *hailurah.Pilot, req *hailurah.De
 		return nil, err
 	}
 	detail, _ := json.Marshal(map[string]any{"cycle": p.Cycle, "decision": req.Decision, "rationale": req.Rationale})
-	s.audit(c, "pilot.decision", p.ID, string(detail))
+	s.Audit(c, "pilot.decision", p.ID, string(detail))
 	// The workflow projected the decision before answering; the store has
 	// the pilot with its history.
 	if stored, err := s.cfg.Pilots.Store.FindPilot(ctx, p.ID); err == nil && stored.Version >= after.Version {
 		after = stored
 	}
-	packetForReader(userOf(c), after)
+	packetForReader(UserOf(c), after)
 	return after, nil
 }
 
 // apiCreatePilot: POST /api/v1/pilots.
 func (s *Server) apiCreatePilot(c *gin.Context) {
 	var req hailurah.PilotRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
-	p, err := s.createPilot(c, &req)
+	p, err := s.CreatePilot(c, &req)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Header("Location", "/api/v1/pilots/"+p.ID)
@@ -266,10 +266,10 @@ func (s *Server) apiCreatePilot(c *gin.Context) {
 
 // apiPilots: GET /api/v1/pilots.
 func (s *Server) apiPilots(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	kel, err := KelurahanScope(u, c.Query("kelurahan"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	f := hailurah.PilotFilter{Kelurahan: kel}
@@ -278,14 +278,14 @@ func (s *Server) apiPilots(c *gin.Context) {
 			continue
 		}
 		if !hailurah.PilotStatus(st).Valid() {
-			fail(c, hailurah.FieldErrorf("status", "Status %q tidak dikenal; gunakan running, awaiting_decision atau stopped.", st))
+			Fail(c, hailurah.FieldErrorf("status", "Status %q tidak dikenal; gunakan running, awaiting_decision atau stopped.", st))
 			return
 		}
 		f.Statuses = append(f.Statuses, hailurah.PilotStatus(st))
 	}
 	list, err := s.cfg.Pilots.Store.ListPilots(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	items := make([]pilotJSON, 0, len(list))
@@ -297,14 +297,14 @@ func (s *Server) apiPilots(c *gin.Context) {
 
 // apiPilot: GET /api/v1/pilots/{id}.
 func (s *Server) apiPilot(c *gin.Context) {
-	p, err := s.visiblePilot(c, c.Param("id"))
+	p, err := s.VisiblePilot(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	j := toPilotJSON(p, s.now(), s.cfg.Zone)
 	if j.Timeline, err = s.cfg.Pilots.Store.ListPilotEvents(c.Request.Context(), p.ID); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, j)
@@ -312,22 +312,22 @@ func (s *Server) apiPilot(c *gin.Context) {
 
 // apiPilotDecision: POST /api/v1/pilots/{id}/decision.
 func (s *Server) apiPilotDecision(c *gin.Context) {
-	p, err := s.visiblePilot(c, c.Param("id"))
+	p, err := s.VisiblePilot(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var req hailurah.DecisionRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
-	after, err := s.decidePilot(c, p, &req)
-	if answerPending(c, err) {
+	after, err := s.DecidePilot(c, p, &req)
+	if AnswerPending(c, err) {
 		return
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, toPilotJSON(after, s.now(), s.cfg.Zone))

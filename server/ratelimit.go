@@ -9,9 +9,9 @@ import (
 )
 
 // limitByIP applies l to the client's IP.
-func limitByIP(l *ratelimit.Keyed) gin.HandlerFunc {
+func LimitByIP(l *ratelimit.Keyed) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if allowIP(c, l) {
+		if AllowIP(c, l) {
 			c.Next()
 		}
 	}
@@ -19,10 +19,10 @@ func limitByIP(l *ratelimit.Keyed) gin.HandlerFunc {
 
 // allowIP takes one request of the client's address from l, or answers
 // 429 with Retry-After and reports false.
-func allowIP(c *gin.Context, l *ratelimit.Keyed) bool {
+func AllowIP(c *gin.Context, l *ratelimit.Keyed) bool {
 	if ok, wait := l.Allow(c.ClientIP()); !ok {
 		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		fail(c, hailurah.Errorf(hailurah.ETOOMANY, "Terlalu banyak permintaan. Coba lagi sebentar lagi."))
+		Fail(c, hailurah.Errorf(hailurah.ETOOMANY, "Terlalu banyak permintaan. Coba lagi sebentar lagi."))
 		return false
 	}
 	return true

@@ -242,7 +242,7 @@ func (s *Server) routes() *gin.Engine {
 	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, s.securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
 	r.NoRoute(s.notFound)
 	r.NoMethod(func(c *gin.Context) {
-		fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
+		Fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
 	})
 
 	r.GET("/healthz", s.healthz)
@@ -252,24 +252,24 @@ func (s *Server) routes() *gin.Engine {
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.apiLogin)
-	api.POST("/logout", s.requireStaff, s.apiLogout)
-	api.GET("/me", s.requireStaff, s.apiMe)
-	api.GET("/audit", s.requireStaff, requireRole(hailurah.RoleAdmin), s.apiAudit)
+	api.POST("/logout", s.RequireStaff, s.apiLogout)
+	api.GET("/me", s.RequireStaff, s.apiMe)
+	api.GET("/audit", s.RequireStaff, RequireRole(hailurah.RoleAdmin), s.apiAudit)
 	r.GET("/api/openapi.json", s.openAPI)
 	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
 		if s.cfg.Intake != nil {
-			api.POST("/curhat", limitByIP(s.intake), s.apiCurhat)
-			api.POST("/track/:code/phone", limitByIP(s.intake), refuseStaff, s.apiTrackPhone)
+			api.POST("/curhat", LimitByIP(s.intake), s.apiCurhat)
+			api.POST("/track/:code/phone", LimitByIP(s.intake), refuseStaff, s.apiTrackPhone)
 		}
-		api.GET("/track/:code", limitByIP(s.tracking), s.apiTrack)
-		api.POST("/track/:code/reply", limitByIP(s.intake), refuseStaff, s.apiTrackReply)
+		api.GET("/track/:code", LimitByIP(s.tracking), s.apiTrack)
+		api.POST("/track/:code/reply", LimitByIP(s.intake), refuseStaff, s.apiTrackReply)
 
-		caseStaff := requireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
-		api.GET("/tickets", s.requireStaff, caseStaff, s.apiTickets)
-		api.GET("/tickets/:id", s.requireStaff, caseStaff, s.apiTicket)
-		api.POST("/tickets/:id/actions", s.requireStaff, caseStaff, s.apiTicketAction)
-		api.GET("/notifications", s.requireStaff, s.apiNotifications)
-		api.POST("/notifications/read", s.requireStaff, s.apiNotificationsRead)
+		caseStaff := RequireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
+		api.GET("/tickets", s.RequireStaff, caseStaff, s.apiTickets)
+		api.GET("/tickets/:id", s.RequireStaff, caseStaff, s.apiTicket)
+		api.POST("/tickets/:id/actions", s.RequireStaff, caseStaff, s.apiTicketAction)
+		api.GET("/notifications", s.RequireStaff, s.apiNotifications)
+		api.POST("/notifications/read", s.RequireStaff, s.apiNotificationsRead)
 		s.channelRoutes(r, api)
 	}
 

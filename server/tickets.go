@@ -81,7 +81,7 @@ type timelineJSON struct {
 
 // reporterLabel is how staff see who sent a curhat: "Anonim" for anonymous
 // reporters, otherwise only the channel — contacts stay with the messenger.
-func reporterLabel(t *hailurah.Ticket) string {
+func ReporterLabel(t *hailurah.Ticket) string {
 	if t.PrivacyFlag {
 		return "Anonim"
 	}
@@ -94,7 +94,7 @@ func toTicketJSON(t *hailurah.Ticket) ticketJSON {
 		Status: string(t.Status), StatusLabel: t.Status.Label(), Kategori: t.Kategori, Subkategori: t.Subkategori,
 		Urgency: t.UrgencyScore, Severity: t.Severity, Summary: t.Summary, MessageText: t.MessageText,
 		Unit: t.AssignedUnit, SuggestedUnit: t.SuggestedUnit, RT: t.RT, RW: t.RW,
-		Anonim: t.PrivacyFlag, Reporter: reporterLabel(t), Tembusan: t.TembusanFlag, Escalated: t.EscalationFlag,
+		Anonim: t.PrivacyFlag, Reporter: ReporterLabel(t), Tembusan: t.TembusanFlag, Escalated: t.EscalationFlag,
 		ModeratorBreached: t.ModeratorBreached, DinasBreached: t.DinasBreached, Verified: t.Verified,
 		PeopleAffected: t.EstimatedPeopleAffected, ReopenedCount: t.ReopenedCount, Rating: t.Rating,
 		RejectReason: t.RejectReason, DuplicateOf: t.DuplicateOf, Lat: t.Lat, Lng: t.Lng,
@@ -108,7 +108,7 @@ func toTicketJSON(t *hailurah.Ticket) ticketJSON {
 
 // ticketFilterFrom reads the list filters of GET /api/v1/tickets and
 // narrows them to what the user may see.
-func ticketFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.TicketFilter, error) {
+func TicketFilterFrom(c *gin.Context, u *hailurah.User) (hailurah.TicketFilter, error) {
 	q := c.Request.URL.Query()
 	f := hailurah.TicketFilter{
 		Kategori: q.Get("kategori"), Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"),
@@ -194,14 +194,14 @@ func parseDate(v string) (time.Time, error) {
 
 // apiTickets: GET /api/v1/tickets.
 func (s *Server) apiTickets(c *gin.Context) {
-	f, err := ticketFilterFrom(c, userOf(c))
+	f, err := TicketFilterFrom(c, UserOf(c))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	page, err := s.cfg.Tickets.ListTickets(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	items := make([]ticketJSON, 0, len(page.Items))
@@ -214,7 +214,7 @@ func (s *Server) apiTickets(c *gin.Context) {
 // visibleTicket loads a ticket the user may see. Another kelurahan's
 // ticket, or another unit's task, is "not found": its existence is not
 // the user's business.
-func (s *Server) visibleTicket(c *gin.Context, id string) (*hailurah.Ticket, error) {
+func (s *Server) VisibleTicket(c *gin.Context, id string) (*hailurah.Ticket, error) {
 	t, err := s.cfg.Tickets.FindTicket(c.Request.Context(), id)
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
@@ -222,7 +222,7 @@ func (s *Server) visibleTicket(c *gin.Context, id string) (*hailurah.Ticket, err
 		}
 		return nil, err
 	}
-	if !hailurah.CanSeeTicket(userOf(c), t) {
+	if !hailurah.CanSeeTicket(UserOf(c), t) {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Tiket %s tidak ditemukan.", id)
 	}
 	return t, nil
@@ -230,14 +230,14 @@ func (s *Server) visibleTicket(c *gin.Context, id string) (*hailurah.Ticket, err
 
 // apiTicket: GET /api/v1/tickets/{id}.
 func (s *Server) apiTicket(c *gin.Context) {
-	t, err := s.visibleTicket(c, c.Param("id"))
+	t, err := s.VisibleTicket(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	events, err := s.cfg.Tickets.ListTicketEvents(c.Request.Context(), t.ID)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	out := toTicketJSON(t)
@@ -267,26 +267,26 @@ type actionBody struct {
 
 // apiTicketAction: POST /api/v1/tickets/{id}/actions.
 func (s *Server) apiTicketAction(c *gin.Context) {
-	t, err := s.visibleTicket(c, c.Param("id"))
+	t, err := s.VisibleTicket(c, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var body actionBody
-	if err := bindJSON(c, &body); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &body); err != nil {
+		Fail(c, err)
 		return
 	}
-	state, err := s.actTicket(c, t, hailurah.ActionRequest{
+	state, err := s.ActTicket(c, t, hailurah.ActionRequest{
 		Action: body.Action, Kategori: body.Kategori, Subkategori: body.Subkategori,
 		Urgency: body.Urgency, Unit: body.Unit, DueAt: body.DueAt, Text: body.Text, Reason: body.Reason,
 		DuplicateOf: body.DuplicateOf, Kelurahan: body.Kelurahan, Evidence: body.Evidence,
 	})
-	if answerPending(c, err) {
+	if AnswerPending(c, err) {
 		return
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, state)

@@ -68,18 +68,18 @@ var publicEventLabels = map[string]string{
 func (s *Server) apiTrack(c *gin.Context) {
 	t, err := s.findTracked(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
 	events, err := s.cfg.Tickets.ListTicketEvents(ctx, t.ID)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	outbox, err := s.cfg.Tickets.ListTicketOutbox(ctx, t.ID)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	resp := trackResponse{
@@ -100,7 +100,7 @@ func (s *Server) apiTrack(c *gin.Context) {
 		}
 	}
 	if resp.Phone, err = s.phoneStatus(ctx, t.ID); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	for _, e := range events {
@@ -117,8 +117,8 @@ func (s *Server) apiTrack(c *gin.Context) {
 // the citizen's side of a case: the citizen's reply confirms resolution
 // and rates the service, which staff must not be able to do for them.
 func refuseStaff(c *gin.Context) {
-	if principalOf(c) != nil {
-		fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Balasan warga tidak dapat dikirim dari akun petugas. Keluar dari akun terlebih dahulu."))
+	if PrincipalOf(c) != nil {
+		Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Balasan warga tidak dapat dikirim dari akun petugas. Keluar dari akun terlebih dahulu."))
 		return
 	}
 	c.Next()
@@ -133,21 +133,21 @@ type trackReplyRequest struct {
 func (s *Server) apiTrackReply(c *gin.Context) {
 	t, err := s.findTracked(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var req trackReplyRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	text := strings.TrimSpace(req.Text)
 	if text == "" {
-		fail(c, hailurah.FieldErrorf("text", "Balasan wajib diisi."))
+		Fail(c, hailurah.FieldErrorf("text", "Balasan wajib diisi."))
 		return
 	}
 	if len([]rune(text)) > MaxCurhatText {
-		fail(c, hailurah.FieldErrorf("text", "Balasan terlalu panjang (maks. %d karakter).", MaxCurhatText))
+		Fail(c, hailurah.FieldErrorf("text", "Balasan terlalu panjang (maks. %d karakter).", MaxCurhatText))
 		return
 	}
 	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.now(), Text: text, Channel: t.Channel}
@@ -155,7 +155,7 @@ func (s *Server) apiTrackReply(c *gin.Context) {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket ini sudah ditutup. Kirim curhat baru bila masalah muncul lagi.")
 		}
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"ticket_id": t.ID, "accepted": true})

@@ -24,30 +24,30 @@ type trackPhoneRequest struct {
 func (s *Server) apiTrackPhone(c *gin.Context) {
 	t, err := s.findTracked(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var req trackPhoneRequest
-	if err := bindJSON(c, &req); err != nil {
-		fail(c, err)
+	if err := BindJSON(c, &req); err != nil {
+		Fail(c, err)
 		return
 	}
 	code := strings.Join(strings.Fields(req.Code), "") // "123 456" as read aloud
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		fail(c, hailurah.FieldErrorf("code", "Kode terdiri dari 6 angka, dari pesan WhatsApp HAI LURAH."))
+		Fail(c, hailurah.FieldErrorf("code", "Kode terdiri dari 6 angka, dari pesan WhatsApp HAI LURAH."))
 		return
 	}
 	err = s.cfg.Intake.ConfirmPhone(c.Request.Context(), t.ID, code)
 	switch hailurah.ErrorCode(err) {
 	case "":
-		s.audit(c, "ticket.phone_confirmed", t.ID, "")
+		s.Audit(c, "ticket.phone_confirmed", t.ID, "")
 	case hailurah.EINVALID, hailurah.ETOOMANY:
 		// Wrong codes are worth an admin's eye: a run of them is someone
 		// guessing. The code itself is not written.
-		s.audit(c, "ticket.phone_code_wrong", t.ID, hailurah.ErrorMessage(err))
+		s.Audit(c, "ticket.phone_code_wrong", t.ID, hailurah.ErrorMessage(err))
 	}
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"ticket_id": t.ID, "phone": "confirmed"})

@@ -76,13 +76,13 @@ func (s *Server) adminUsersPage(c *gin.Context) {
 
 func (s *Server) renderAdminUsers(c *gin.Context, status int, form userForm, fieldErrs map[string]string, formErr string) {
 	ctx := c.Request.Context()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	users, err := s.cfg.Users.ListUsers(ctx, hailurah.UserFilter{})
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	me := userOf(c)
+	me := UserOf(c)
 	d := &adminUsersData{Tabs: tabsFor("/admin"), Form: form, Kelurahan: kelurahanOptions(n), Units: unitOptions(n)}
 	for _, r := range hailurah.Roles {
 		d.Roles = append(d.Roles, option{string(r), r.Label()})
@@ -91,9 +91,9 @@ func (s *Server) renderAdminUsers(c *gin.Context, status int, form userForm, fie
 		where := "Seluruh kota"
 		switch {
 		case u.Kelurahan != "":
-			where = "Kel. " + n.kelurahanName(u.Kelurahan)
+			where = "Kel. " + n.KelurahanName(u.Kelurahan)
 		case u.Unit != "":
-			where = n.unitName(u.Unit)
+			where = n.UnitName(u.Unit)
 		}
 		d.Users = append(d.Users, userRow{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role.Label(),
 			Where: where, Disabled: u.Disabled, Self: u.ID == me.ID})
@@ -148,7 +148,7 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 		s.renderAdminUsers(c, ErrorStatus(err), form, map[string]string{field: hailurah.ErrorMessage(err)}, "")
 		return
 	}
-	s.audit(c, "user.create", u.Username, auditDetail(map[string]any{"role": u.Role, "kelurahan": u.Kelurahan, "unit": u.Unit}))
+	s.Audit(c, "user.create", u.Username, auditDetail(map[string]any{"role": u.Role, "kelurahan": u.Kelurahan, "unit": u.Unit}))
 	c.Redirect(http.StatusSeeOther, "/admin?ok=pengguna")
 }
 
@@ -167,7 +167,7 @@ func (s *Server) adminSetUserDisabled(c *gin.Context) {
 		return
 	}
 	disable := c.PostForm("disabled") == "1"
-	if disable && u.ID == userOf(c).ID {
+	if disable && u.ID == UserOf(c).ID {
 		s.renderAdminUsers(c, http.StatusConflict, userForm{Role: string(hailurah.RoleModerator)}, nil,
 			"Anda tidak dapat menonaktifkan akun Anda sendiri.")
 		return
@@ -183,7 +183,7 @@ func (s *Server) adminSetUserDisabled(c *gin.Context) {
 			s.logger.ErrorContext(ctx, "delete sessions of disabled user", "user", u.Username, "err", err)
 		}
 	}
-	s.audit(c, action, u.Username, "")
+	s.Audit(c, action, u.Username, "")
 	c.Redirect(http.StatusSeeOther, "/admin?ok=status")
 }
 
@@ -242,7 +242,7 @@ func (s *Server) adminUpsertUnit(c *gin.Context) {
 		s.renderAdminFormError(c, err, func(errs map[string]string) { s.renderAdminUnits(c, ErrorStatus(err), form, edit, errs) })
 		return
 	}
-	s.audit(c, "unit.upsert", form.Code, auditDetail(map[string]any{"name": form.Name}))
+	s.Audit(c, "unit.upsert", form.Code, auditDetail(map[string]any{"name": form.Name}))
 	c.Redirect(http.StatusSeeOther, "/admin/unit?ok=unit")
 }
 
@@ -365,7 +365,7 @@ func (s *Server) adminUpsertKelurahan(c *gin.Context) {
 		s.renderAdminFormError(c, err, func(errs map[string]string) { s.renderAdminKelurahan(c, ErrorStatus(err), form, edit, errs) })
 		return
 	}
-	s.audit(c, "kelurahan.upsert", k.Code, auditDetail(map[string]any{"name": k.Name,
+	s.Audit(c, "kelurahan.upsert", k.Code, auditDetail(map[string]any{"name": k.Name,
 		"whatsapp_phone_number_id": k.WhatsAppPhoneNumberID, "grant_budget": k.GrantBudget}))
 	c.Redirect(http.StatusSeeOther, "/admin/kelurahan?ok=kelurahan")
 }
@@ -455,7 +455,7 @@ func (s *Server) adminCreateToken(c *gin.Context) {
 		s.renderAdminFormError(c, err, func(errs map[string]string) { s.renderAdminTokens(c, ErrorStatus(err), d, errs) })
 		return
 	}
-	s.audit(c, "token.create", tok.Name, auditDetail(map[string]any{"id": tok.ID, "user": owner.Username, "prefix": tok.Prefix}))
+	s.Audit(c, "token.create", tok.Name, auditDetail(map[string]any{"id": tok.ID, "user": owner.Username, "prefix": tok.Prefix}))
 	s.renderAdminTokens(c, http.StatusCreated, &adminTokensData{NewSecret: secret, NewName: tok.Name}, nil)
 }
 
@@ -470,7 +470,7 @@ func (s *Server) adminRevokeToken(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.audit(c, "token.revoke", strconv.FormatInt(id, 10), "")
+	s.Audit(c, "token.revoke", strconv.FormatInt(id, 10), "")
 	c.Redirect(http.StatusSeeOther, "/admin/token?ok=cabut")
 }
 

@@ -34,12 +34,12 @@ type boardColumnView struct {
 	Tickets            []boardTicketView
 }
 
-func buildBoard(cols []hailurah.BoardColumn, n names, now time.Time) []boardColumnView {
+func buildBoard(cols []hailurah.BoardColumn, n Names, now time.Time) []boardColumnView {
 	var out []boardColumnView
 	for _, c := range cols {
 		v := boardColumnView{Label: c.Status.Label(), StatusClass: statusClass(c.Status), Count: c.Count, More: c.Count - len(c.Tickets)}
 		for _, t := range c.Tickets {
-			bt := boardTicketView{ID: t.ID, Kategori: kategoriLabel(t.Kategori), RTRW: rtrw(t.RT, t.RW), Unit: n.unitName(t.Unit),
+			bt := boardTicketView{ID: t.ID, Kategori: kategoriLabel(t.Kategori), RTRW: rtrw(t.RT, t.RW), Unit: n.UnitName(t.Unit),
 				Summary: excerpt(t.Summary, 90), Urgency: t.Urgency, UrgencyLabel: urgencyLabel(t.Urgency), Breached: t.Breached}
 			if t.Due != nil {
 				bt.Due, bt.Over = formatSisa(*t.Due, now)
@@ -92,7 +92,7 @@ func slaSub(f hailurah.SLAFigure) string {
 
 // curhatDashboardPage: GET /dasbor — the HAI LURAH dashboard.
 func (s *Server) curhatDashboardPage(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastDays(s.cfg.Zone, s.now(), 30))
+	f, p, err := s.DashboardFilter(c, LastDays(s.cfg.Zone, s.now(), 30))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -103,12 +103,12 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	pg := &curhatPage{dashHead: s.dashHead(c, "/dasbor", f, p, periodPresets(s.cfg.Zone, s.now())), Empty: d.Summary.Total == 0}
-	pg.export("/api/v1/dashboard/curhat", curhatTables(d, n))
+	pg.export("/api/v1/dashboard/curhat", CurhatTables(d, n))
 	sm := d.Summary
 	pg.Tiles = []tile{
-		{Label: "Curhat dalam periode", Value: intText(sm.Total), Sub: fmt.Sprintf("%d baru dalam 24 jam", sm.New24h)},
+		{Label: "Curhat dalam periode", Value: IntText(sm.Total), Sub: fmt.Sprintf("%d baru dalam 24 jam", sm.New24h)},
 		{Label: "Ditindaklanjuti", Value: hailurah.FormatPct(sm.FollowedUpPct), Sub: fmt.Sprintf("%d tiket diverifikasi atau diproses", sm.FollowedUp)},
 		{Label: "Median balasan AI", Value: secondsText(sm.MedianReplySeconds), Sub: fmt.Sprintf("dari %d balasan (target < 1 menit)", sm.Replied),
 			Warn: sm.MedianReplySeconds != nil && *sm.MedianReplySeconds > 60},
@@ -119,10 +119,10 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 		{Label: "Median waktu selesai", Value: secondsText(sm.MedianResolveSeconds), Sub: fmt.Sprintf("%d tiket selesai", sm.Resolved)},
 		{Label: "Kepuasan ≥ 4/5", Value: hailurah.FormatPct(sm.SatisfactionPct), Sub: fmt.Sprintf("%d dari %d penilaian (target seed ≥ 80%%)", sm.Satisfied, sm.Rated),
 			Warn: sm.SatisfactionPct != nil && *sm.SatisfactionPct < hailurah.WarnSatisfactionPct},
-		{Label: "Lewat tenggat saat ini", Value: intText(sm.OverdueNow), Sub: "verifikasi atau tugas dinas", Warn: sm.OverdueNow > 0},
+		{Label: "Lewat tenggat saat ini", Value: IntText(sm.OverdueNow), Sub: "verifikasi atau tugas dinas", Warn: sm.OverdueNow > 0},
 	}
 	for _, r := range d.Breakdown {
-		bv := breakdownView{Code: r.Kelurahan, Name: r.KelurahanName, Total: intText(r.Total), FollowedUp: hailurah.FormatPct(r.FollowedUpPct),
+		bv := breakdownView{Code: r.Kelurahan, Name: r.KelurahanName, Total: IntText(r.Total), FollowedUp: hailurah.FormatPct(r.FollowedUpPct),
 			Moderator: hailurah.FormatPct(r.ModeratorPct), Dinas: hailurah.FormatPct(r.DinasPct), Satisfaction: hailurah.FormatPct(r.Satisfaction),
 			Overdue: r.OverdueNow}
 		if r.Kelurahan != "" {
@@ -142,11 +142,11 @@ func (s *Server) curhatDashboardPage(c *gin.Context) {
 	pg.Categories = chart.NewHBarChart(bars, values, nil)
 	pg.CatRows = pg.Categories.Bars
 	pg.Urgency = chart.Urgency(d.UrgencyTrend)
-	pg.Heat = chart.NewHeatmap(d.Heatmap, f.Kelurahan == "", n.kelurahanName)
+	pg.Heat = chart.NewHeatmap(d.Heatmap, f.Kelurahan == "", n.KelurahanName)
 	bars, values = nil, nil
 	var parts []float64
 	for _, u := range d.OverdueUnits {
-		label, name := strings.ToUpper(u.Unit), unitLabel(n, u.Unit)
+		label, name := strings.ToUpper(u.Unit), UnitLabel(n, u.Unit)
 		if u.Unit == "" {
 			label = "Moderator"
 		}

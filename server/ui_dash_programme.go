@@ -52,9 +52,9 @@ func pilotStatusClass(s hailurah.PilotStatus) string {
 	return "st-open"
 }
 
-func viewPilotRow(p *hailurah.Pilot, n names, now time.Time, z hailurah.Zone) pilotRowView {
-	v := pilotRowView{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.kelurahanName(p.Kelurahan),
-		Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status), Cycle: intText(p.Cycle),
+func viewPilotRow(p *hailurah.Pilot, n Names, now time.Time, z hailurah.Zone) pilotRowView {
+	v := pilotRowView{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.KelurahanName(p.Kelurahan),
+		Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status), Cycle: IntText(p.Cycle),
 		Due: formatWaktu(z, p.DecisionDue), Overdue: p.Overdue}
 	if p.Status != hailurah.PilotStopped {
 		v.Day = fmt.Sprintf("hari ke-%d", max(0, p.DayAt(now, 0)))
@@ -67,7 +67,7 @@ func viewPilotRow(p *hailurah.Pilot, n names, now time.Time, z hailurah.Zone) pi
 
 // programmeDashboardPage: GET /siap-taman — the SIAP-TAMAN dashboard.
 func (s *Server) programmeDashboardPage(c *gin.Context) {
-	f, p, err := s.dashboardFilter(c, lastMonths(s.cfg.Zone, s.now(), 12))
+	f, p, err := s.DashboardFilter(c, LastMonths(s.cfg.Zone, s.now(), 12))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -78,9 +78,9 @@ func (s *Server) programmeDashboardPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	pg := &programmePage{dashHead: s.dashHead(c, "/siap-taman", f, p, periodPresets(s.cfg.Zone, s.now()))}
-	pg.export("/api/v1/dashboard/program", programmeTables(d))
+	pg.export("/api/v1/dashboard/program", ProgrammeTables(d))
 	for _, k := range d.KPIs {
 		card := kpiCard{Code: k.Code, Label: k.Label, Target: hailurah.FormatKPI(k.Unit, &k.Target), Actual: hailurah.FormatKPI(k.Unit, k.Actual),
 			Pct: hailurah.FormatPct(k.PercentOfTarget), Description: k.Description, BarMax: chart.ProgressWidth}

@@ -28,7 +28,7 @@ type exportLink struct {
 
 // dashHead is what every dashboard page shows above its charts.
 type dashHead struct {
-	Period      period
+	Period      Period
 	Presets     []presetLink
 	City        bool   // the admin's city view
 	Kelurahan   string // code; "" for the city
@@ -39,7 +39,7 @@ type dashHead struct {
 }
 
 // dashQuery is the query string of a dashboard link.
-func dashQuery(kel string, p period) string {
+func dashQuery(kel string, p Period) string {
 	q := url.Values{}
 	q.Set("from", p.FromText())
 	q.Set("to", p.ToText())
@@ -49,27 +49,27 @@ func dashQuery(kel string, p period) string {
 	return q.Encode()
 }
 
-func (s *Server) dashHead(c *gin.Context, path string, f hailurah.DashboardFilter, p period, presets []struct {
+func (s *Server) dashHead(c *gin.Context, path string, f hailurah.DashboardFilter, p Period, presets []struct {
 	label string
-	p     period
+	p     Period
 }) dashHead {
-	n := s.loadNames(c.Request.Context())
+	n := s.LoadNames(c.Request.Context())
 	h := dashHead{Period: p, City: f.Kelurahan == "", Kelurahan: f.Kelurahan, ExportQuery: dashQuery(f.Kelurahan, p)}
 	h.ScopeLabel = "Seluruh kota"
 	if f.Kelurahan != "" {
-		h.ScopeLabel = "Kelurahan " + n.kelurahanName(f.Kelurahan)
+		h.ScopeLabel = "Kelurahan " + n.KelurahanName(f.Kelurahan)
 	}
 	for _, pr := range presets {
 		h.Presets = append(h.Presets, presetLink{Label: pr.label, Href: path + "?" + dashQuery(c.Query("kelurahan"), pr.p),
 			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
 	}
-	if userOf(c).Role == hailurah.RoleAdmin {
+	if UserOf(c).Role == hailurah.RoleAdmin {
 		h.Options = kelurahanOptions(n)
 	}
 	return h
 }
 
-func (h *dashHead) export(api string, tables []exportTable) {
+func (h *dashHead) export(api string, tables []ExportTable) {
 	for _, t := range tables {
 		if t.Name == "breakdown" && !h.City {
 			continue // one kelurahan has no per-kelurahan table
@@ -81,15 +81,15 @@ func (h *dashHead) export(api string, tables []exportTable) {
 
 func periodPresets(z hailurah.Zone, now time.Time) []struct {
 	label string
-	p     period
+	p     Period
 } {
 	today := z.StartOfDay(now)
 	return []struct {
 		label string
-		p     period
+		p     Period
 	}{
-		{"7 hari", lastDays(z, now, 7)}, {"30 hari", lastDays(z, now, 30)}, {"90 hari", lastDays(z, now, 90)},
-		{"12 bulan", lastMonths(z, now, 12)},
-		{"Tahun ini", period{From: time.Date(today.Year(), 1, 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}},
+		{"7 hari", LastDays(z, now, 7)}, {"30 hari", LastDays(z, now, 30)}, {"90 hari", LastDays(z, now, 90)},
+		{"12 bulan", LastMonths(z, now, 12)},
+		{"Tahun ini", Period{From: time.Date(today.Year(), 1, 1, 0, 0, 0, 0, z.Location()), To: today.AddDate(0, 0, 1), zone: z}},
 	}
 }

@@ -19,11 +19,11 @@ import (
 
 // Evidence photos of dinas work: a handful of phone pictures per action.
 const (
-	maxEvidenceFiles = 5
-	maxEvidenceBytes = 5 << 20
+	MaxEvidenceFiles = 5
+	MaxEvidenceBytes = 5 << 20
 	// MaxEvidenceBody bounds a whole action form with photos: five full
 	// photos plus the text fields and multipart overhead.
-	MaxEvidenceBody = maxEvidenceFiles*maxEvidenceBytes + 1<<20
+	MaxEvidenceBody = MaxEvidenceFiles*MaxEvidenceBytes + 1<<20
 	evidenceField   = "foto"
 )
 
@@ -37,7 +37,7 @@ var evidenceTypes = map[string]string{
 
 // evidenceName is the shape of the random names the server gives photos;
 // nothing else is ever served from the uploads directory.
-var evidenceName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|png|webp)$`)
+var EvidenceName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|png|webp)$`)
 
 // safeTicketID keeps a ticket id usable as a directory name.
 var safeTicketID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
@@ -68,7 +68,7 @@ func evidenceDir(dataDir, ticketID string) string {
 // saveEvidence stores the form's photos under DataDir/uploads/<ticket>/
 // with random names and returns their URLs. It checks every file before
 // writing any, so a refused upload leaves nothing behind.
-func (s *Server) saveEvidence(c *gin.Context, ticketID string) ([]string, error) {
+func (s *Server) SaveEvidence(c *gin.Context, ticketID string) ([]string, error) {
 	form, err := c.MultipartForm()
 	if err != nil {
 		var maxErr *http.MaxBytesError
@@ -84,8 +84,8 @@ func (s *Server) saveEvidence(c *gin.Context, ticketID string) ([]string, error)
 	if len(files) == 0 {
 		return nil, nil
 	}
-	if len(files) > maxEvidenceFiles {
-		return nil, hailurah.FieldErrorf(evidenceField, "Paling banyak %d foto per kiriman.", maxEvidenceFiles)
+	if len(files) > MaxEvidenceFiles {
+		return nil, hailurah.FieldErrorf(evidenceField, "Paling banyak %d foto per kiriman.", MaxEvidenceFiles)
 	}
 	if s.cfg.DataDir == "" || !safeTicketID.MatchString(ticketID) {
 		return nil, hailurah.Errorf(hailurah.EUNAVAILABLE, "Penyimpanan foto bukti belum diatur di server ini.")
@@ -106,7 +106,7 @@ func (s *Server) saveEvidence(c *gin.Context, ticketID string) ([]string, error)
 	for i, fh := range files {
 		name, err := writeEvidence(dir, fh, exts[i])
 		if err != nil {
-			removeEvidence(s.cfg.DataDir, urls)
+			RemoveEvidence(s.cfg.DataDir, urls)
 			return nil, err
 		}
 		urls = append(urls, "/bukti/"+ticketID+"/"+name)
@@ -118,8 +118,8 @@ func (s *Server) saveEvidence(c *gin.Context, ticketID string) ([]string, error)
 // error naming the file, next to the form's photo field.
 func checkEvidence(fh *multipart.FileHeader) (string, error) {
 	name := filepath.Base(fh.Filename)
-	if fh.Size > maxEvidenceBytes {
-		return "", hailurah.FieldErrorf(evidenceField, "Foto %q terlalu besar (maks. %d MB per foto).", name, maxEvidenceBytes>>20)
+	if fh.Size > MaxEvidenceBytes {
+		return "", hailurah.FieldErrorf(evidenceField, "Foto %q terlalu besar (maks. %d MB per foto).", name, MaxEvidenceBytes>>20)
 	}
 	if fh.Size == 0 {
 		return "", hailurah.FieldErrorf(evidenceField, "Berkas %q kosong.", name)
@@ -154,7 +154,7 @@ func writeEvidence(dir string, fh *multipart.FileHeader, ext string) (string, er
 	if err != nil {
 		return "", err
 	}
-	_, err = io.Copy(dst, io.LimitReader(src, maxEvidenceBytes))
+	_, err = io.Copy(dst, io.LimitReader(src, MaxEvidenceBytes))
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
@@ -173,15 +173,15 @@ func (s *Server) uploadedEvidence(ticketID, url string) bool {
 	if !ok {
 		return false
 	}
-	_, ok = s.storedUpload(ticketID, name)
+	_, ok = s.StoredUpload(ticketID, name)
 	return ok
 }
 
 // storedUpload returns the path of a photo the server stored for a ticket
 // or grant, and false for a name it never wrote, a path trick or a
 // missing file.
-func (s *Server) storedUpload(ownerID, name string) (string, bool) {
-	if s.cfg.DataDir == "" || !evidenceName.MatchString(name) || !safeTicketID.MatchString(ownerID) {
+func (s *Server) StoredUpload(ownerID, name string) (string, bool) {
+	if s.cfg.DataDir == "" || !EvidenceName.MatchString(name) || !safeTicketID.MatchString(ownerID) {
 		return "", false
 	}
 	path := filepath.Join(evidenceDir(s.cfg.DataDir, ownerID), name)
@@ -190,14 +190,14 @@ func (s *Server) storedUpload(ownerID, name string) (string, bool) {
 }
 
 // removeEvidence deletes photos of an action the workflow refused.
-func removeEvidence(dataDir string, urls []string) {
+func RemoveEvidence(dataDir string, urls []string) {
 	for _, u := range urls {
 		rest, ok := strings.CutPrefix(u, "/bukti/")
 		if !ok {
 			continue
 		}
 		id, name, ok := strings.Cut(rest, "/")
-		if ok && safeTicketID.MatchString(id) && evidenceName.MatchString(name) {
+		if ok && safeTicketID.MatchString(id) && EvidenceName.MatchString(name) {
 			_ = os.Remove(filepath.Join(evidenceDir(dataDir, id), name))
 		}
 	}
@@ -206,7 +206,7 @@ func removeEvidence(dataDir string, urls []string) {
 // evidenceFile: GET /bukti/{id}/{file} — only for staff who may see the
 // ticket; to anyone else the photo does not exist.
 func (s *Server) evidenceFile(c *gin.Context) {
-	t, err := s.visibleTicket(c, c.Param("id"))
+	t, err := s.VisibleTicket(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -218,7 +218,7 @@ func (s *Server) evidenceFile(c *gin.Context) {
 // DataDir/uploads/<owner id>/); anything else — a name we never wrote, a
 // path trick, a missing file — is "not found".
 func (s *Server) serveUpload(c *gin.Context, ownerID, name, notFoundMsg string) {
-	path, ok := s.storedUpload(ownerID, name)
+	path, ok := s.StoredUpload(ownerID, name)
 	if !ok {
 		s.renderError(c, hailurah.Errorf(hailurah.ENOTFOUND, "%s", notFoundMsg))
 		return

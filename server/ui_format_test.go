@@ -53,7 +53,7 @@ func TestPeriodInTheKelurahansZone(t *testing.T) {
 	}
 	// 27 Nov 2026 17:30 UTC is already the 28th in Makassar.
 	now := time.Date(2026, 11, 27, 17, 30, 0, 0, time.UTC)
-	p := lastDays(wita, now, 30)
+	p := LastDays(wita, now, 30)
 	if !p.From.Equal(time.Date(2026, 10, 29, 16, 0, 0, 0, time.UTC)) || !p.To.Equal(time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)) {
 		t.Errorf("lastDays: [%v, %v)", p.From, p.To)
 	}
@@ -66,7 +66,7 @@ func TestPeriodInTheKelurahansZone(t *testing.T) {
 	if err != nil || !q.From.Equal(time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC)) || !q.To.Equal(time.Date(2026, 1, 31, 16, 0, 0, 0, time.UTC)) {
 		t.Errorf("parsePeriod: [%v, %v), %v", q.From, q.To, err)
 	}
-	if m := lastMonths(hailurah.Zone{}, now, 12); !m.From.Equal(time.Date(2025, 11, 30, 17, 0, 0, 0, time.UTC)) {
+	if m := LastMonths(hailurah.Zone{}, now, 12); !m.From.Equal(time.Date(2025, 11, 30, 17, 0, 0, 0, time.UTC)) {
 		t.Errorf("lastMonths in WIB from %v", m.From)
 	}
 }
@@ -166,7 +166,7 @@ func TestCheckEvidence(t *testing.T) {
 		{"palsu.png", []byte("bukan gambar"), "", "bukan foto JPEG, PNG atau WebP"},
 		{"halaman.jpg", []byte("<html><script>alert(1)</script></html>"), "", "bukan foto"},
 		{"kosong.png", nil, "", "kosong"},
-		{"besar.png", append(pngBytes(t), make([]byte, maxEvidenceBytes)...), "", "terlalu besar"},
+		{"besar.png", append(pngBytes(t), make([]byte, MaxEvidenceBytes)...), "", "terlalu besar"},
 	}
 	for _, c := range cases {
 		var body bytes.Buffer

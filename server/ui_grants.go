@@ -52,9 +52,9 @@ var defaultGrantTab = map[hailurah.Role]string{
 // grantQueuePage: GET /hibah — the grants waiting for the user's role,
 // DTKS households first.
 func (s *Server) grantQueuePage(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	tab := c.Query("antrian")
 	if tab == "" {
 		tab = defaultGrantTab[u.Role]
@@ -115,7 +115,7 @@ func (s *Server) grantQueuePage(c *gin.Context) {
 
 // grantRow is a grant in a list: its status, and the deadline of the step
 // it waits in.
-func (s *Server) grantRow(g *hailurah.Grant, n names) grantRowView {
+func (s *Server) grantRow(g *hailurah.Grant, n Names) grantRowView {
 	v := grantRowView{ID: g.ID, Status: string(g.Status), StatusLabel: g.Status.Label(), StatusClass: grantStatusClass(g.Status),
 		Amount: hailurah.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
 		Applied: formatWaktu(s.cfg.Zone, g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
@@ -235,7 +235,7 @@ func (s *Server) grantPage(c *gin.Context) {
 }
 
 func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map[string]string, refused string) {
-	g, err := s.visibleGrant(c, c.Param("id"))
+	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -246,10 +246,10 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		s.renderError(c, err)
 		return
 	}
-	u := userOf(c)
-	n := s.loadNames(ctx)
-	d := &grantPageData{G: s.grantRow(g, n), Grant: g, Kelurahan: n.kelurahanName(g.Kelurahan), Plan: g.Plan,
-		Can: map[string]bool{}, Refused: refused, FormOf: formOf, Form: form, MaxPhotos: maxEvidenceFiles}
+	u := UserOf(c)
+	n := s.LoadNames(ctx)
+	d := &grantPageData{G: s.grantRow(g, n), Grant: g, Kelurahan: n.KelurahanName(g.Kelurahan), Plan: g.Plan,
+		Can: map[string]bool{}, Refused: refused, FormOf: formOf, Form: form, MaxPhotos: MaxEvidenceFiles}
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
@@ -295,7 +295,7 @@ func (s *Server) renderGrant(c *gin.Context, status int, formOf string, form map
 		if e.From != "" && e.From != e.To {
 			change = e.From.Label() + " → " + e.To.Label()
 		}
-		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.cfg.Zone, e.At), Label: grantEventLabel(e.Type), Actor: grantActor(e),
+		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.cfg.Zone, e.At), Label: GrantEventLabel(e.Type), Actor: grantActor(e),
 			Change: change, Note: e.Note, Photos: photoViews(e.Attachments)})
 	}
 	s.renderPage(c, status, "programme_grant", pageData{Title: "Hibah " + g.ID, Flash: programmeFlash[c.Query("ok")], Data: d})
@@ -331,7 +331,7 @@ func photoViews(urls []string) []photoView {
 // grantActionForm: POST /hibah/{id}/aksi — the forms of the grant page,
 // with photos for verify and proof.
 func (s *Server) grantActionForm(c *gin.Context) {
-	g, err := s.visibleGrant(c, c.Param("id"))
+	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -339,7 +339,7 @@ func (s *Server) grantActionForm(c *gin.Context) {
 	action := c.PostForm("action")
 	form := map[string]string{"notes": c.PostForm("notes"), "reason": c.PostForm("reason"), "reference": c.PostForm("reference"),
 		"omzet": c.PostForm("omzet"), "income": c.PostForm("income")}
-	req := hailurah.GrantActionRequest{Action: action, Actor: hailurah.ActorOf(userOf(c)), Notes: form["notes"],
+	req := hailurah.GrantActionRequest{Action: action, Actor: hailurah.ActorOf(UserOf(c)), Notes: form["notes"],
 		Reason: form["reason"], Reference: strings.TrimSpace(form["reference"])}
 	refuse := func(err error) {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
@@ -348,17 +348,17 @@ func (s *Server) grantActionForm(c *gin.Context) {
 		}
 		s.renderGrant(c, ErrorStatus(err), action, form, hailurah.ErrorMessage(err))
 	}
-	if req.Omzet, err = textRupiah(form["omzet"]).amount("omzet"); err != nil {
+	if req.Omzet, err = TextRupiah(form["omzet"]).Amount("omzet"); err != nil {
 		refuse(err)
 		return
 	}
-	if req.Income, err = textRupiah(form["income"]).amount("income"); err != nil {
+	if req.Income, err = TextRupiah(form["income"]).Amount("income"); err != nil {
 		refuse(err)
 		return
 	}
 	var stored []string
 	if action == hailurah.GrantActionVerify || action == hailurah.GrantActionProof {
-		if stored, err = s.saveEvidence(c, g.ID); err != nil {
+		if stored, err = s.SaveEvidence(c, g.ID); err != nil {
 			refuse(err)
 			return
 		}
@@ -366,13 +366,13 @@ func (s *Server) grantActionForm(c *gin.Context) {
 			req.Photos = append(req.Photos, grantPhotoURL(u))
 		}
 	}
-	_, err = s.actGrant(c, g, req)
+	_, err = s.ActGrant(c, g, req)
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
 		c.Redirect(http.StatusSeeOther, "/hibah/"+url.PathEscape(g.ID)+"?ok="+okPending)
 		return
 	}
 	if err != nil {
-		removeEvidence(s.cfg.DataDir, stored)
+		RemoveEvidence(s.cfg.DataDir, stored)
 		refuse(err)
 		return
 	}
@@ -390,7 +390,7 @@ func grantPhotoURL(evidenceURL string) string {
 // grantPhoto: GET /hibah/{id}/foto/{file} — only for staff who may see
 // the grant.
 func (s *Server) grantPhoto(c *gin.Context) {
-	g, err := s.visibleGrant(c, c.Param("id"))
+	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -49,7 +49,7 @@ func viewNotifications(list []*hailurah.Notification, z hailurah.Zone) []notific
 }
 
 func (s *Server) unreadCount(c *gin.Context) int {
-	n, err := s.cfg.Notifications.UnreadCount(c.Request.Context(), userOf(c).Username)
+	n, err := s.cfg.Notifications.UnreadCount(c.Request.Context(), UserOf(c).Username)
 	if err != nil {
 		s.logger.WarnContext(c.Request.Context(), "unread count", "err", err)
 		return 0
@@ -75,9 +75,9 @@ type inboxItem struct {
 // inboxPage: GET /kotak-masuk — what the lurah must look at: escalations,
 // tembusan and SLA breaches of their kelurahan.
 func (s *Server) inboxPage(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	list, err := s.cfg.Notifications.ListNotifications(ctx, u.Username, 100)
 	if err != nil {
 		s.renderError(c, err)
@@ -117,7 +117,7 @@ func (s *Server) inboxPage(c *gin.Context) {
 
 // notificationsPage: GET /notifikasi — every staff user's own list.
 func (s *Server) notificationsPage(c *gin.Context) {
-	list, err := s.cfg.Notifications.ListNotifications(c.Request.Context(), userOf(c).Username, 100)
+	list, err := s.cfg.Notifications.ListNotifications(c.Request.Context(), UserOf(c).Username, 100)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -142,12 +142,12 @@ func (s *Server) notificationsRead(c *gin.Context) {
 		}
 		ids = []int64{id}
 	}
-	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), userOf(c).Username, ids); err != nil {
+	if err := s.cfg.Notifications.MarkNotificationsRead(c.Request.Context(), UserOf(c).Username, ids); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	back := "/notifikasi"
-	if c.PostForm("kembali") == "kotak-masuk" && userOf(c).Role == hailurah.RoleLurah {
+	if c.PostForm("kembali") == "kotak-masuk" && UserOf(c).Role == hailurah.RoleLurah {
 		back = "/kotak-masuk"
 	}
 	c.Redirect(http.StatusSeeOther, back+"?ok=dibaca")

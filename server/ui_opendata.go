@@ -17,7 +17,7 @@ import (
 
 // openDataPage is the public page's content.
 type openDataPage struct {
-	Period     period
+	Period     Period
 	Presets    []presetLink
 	Kelurahan  string
 	Options    []option
@@ -49,23 +49,23 @@ type publicDecisionView struct {
 
 // openDataPage: GET /data — public, no login.
 func (s *Server) openDataPage(c *gin.Context) {
-	d, p, err := s.openData(c)
+	d, p, err := s.OpenData(c)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	n := s.loadNames(c.Request.Context())
+	n := s.LoadNames(c.Request.Context())
 	pg := &openDataPage{Period: p, Kelurahan: d.Kelurahan, Options: kelurahanOptions(n), MinCell: d.MinCell, Query: dashQuery(d.Kelurahan, p)}
 	for _, pr := range periodPresets(s.cfg.Zone, s.now())[2:] {
 		pg.Presets = append(pg.Presets, presetLink{Label: pr.label, Href: "/data?" + dashQuery(d.Kelurahan, pr.p),
 			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
 	}
-	for _, t := range openDataTables(d, s.cfg.Zone) {
+	for _, t := range OpenDataTables(d, s.cfg.Zone) {
 		base := "/api/v1/opendata?" + pg.Query + "&table=" + t.Name
 		pg.Exports = append(pg.Exports, exportLink{Label: t.Title, CSV: base + "&format=csv", JSON: base})
 	}
 	for _, x := range d.SLA {
-		v := publicSLAView{Kelurahan: x.KelurahanName, Month: monthLabel(x.Month), Tickets: x.Tickets.Text(), Pct: "<" + intText(d.MinCell) + " tenggat"}
+		v := publicSLAView{Kelurahan: x.KelurahanName, Month: monthLabel(x.Month), Tickets: x.Tickets.Text(), Pct: "<" + IntText(d.MinCell) + " tenggat"}
 		if x.CompliancePct != nil {
 			v.Pct = hailurah.FormatPct(x.CompliancePct)
 			v.BarW, v.Class = chart.Progress(x.CompliancePct)
@@ -103,7 +103,7 @@ func (s *Server) openDataPage(c *gin.Context) {
 	}
 	for _, x := range d.Decisions {
 		pg.Decisions = append(pg.Decisions, publicDecisionView{Pilot: x.PilotName, Component: hailurah.ComponentLabel(x.Component),
-			Kelurahan: x.KelurahanName, Cycle: intText(x.Cycle), Decision: hailurah.DecisionLabel(x.Decision), Rationale: x.Rationale,
+			Kelurahan: x.KelurahanName, Cycle: IntText(x.Cycle), Decision: hailurah.DecisionLabel(x.Decision), Rationale: x.Rationale,
 			Scope: strings.Join(x.Scope, ", "), At: s.cfg.Zone.In(x.DecidedAt).Format("2 Jan 2006")})
 	}
 	s.renderPage(c, http.StatusOK, "opendata", pageData{Title: "Data terbuka HAI LURAH", Wide: true, Data: pg})

@@ -88,14 +88,14 @@ func (s *Server) pilotsPage(c *gin.Context) {
 
 func (s *Server) renderPilots(c *gin.Context, status int, form url.Values, message string, fieldErrs map[string]string) {
 	ctx := c.Request.Context()
-	u := userOf(c)
+	u := UserOf(c)
 	kel, _ := KelurahanScope(u, "")
 	list, err := s.cfg.Pilots.Store.ListPilots(ctx, hailurah.PilotFilter{Kelurahan: kel})
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	pg := &pilotsPage{CanCreate: u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleLurah, Admin: u.Role == hailurah.RoleAdmin,
 		Form: map[string]string{"start_date": s.cfg.Zone.StartOfDay(s.now()).Format(time.DateOnly), "scope": "semua"}}
 	for _, p := range list {
@@ -145,8 +145,8 @@ func (s *Server) createPilotForm(c *gin.Context) {
 	if req.Component == "lainnya" {
 		req.Component = form.Get("component_other")
 	}
-	kel := userOf(c).Kelurahan
-	if userOf(c).Role == hailurah.RoleAdmin {
+	kel := UserOf(c).Kelurahan
+	if UserOf(c).Role == hailurah.RoleAdmin {
 		kel = req.Kelurahan
 	}
 	var err error
@@ -155,7 +155,7 @@ func (s *Server) createPilotForm(c *gin.Context) {
 	}
 	var p *hailurah.Pilot
 	if err == nil {
-		p, err = s.createPilot(c, &req)
+		p, err = s.CreatePilot(c, &req)
 	}
 	if err != nil {
 		s.refusePilotForm(c, err, form, s.renderPilots)
@@ -228,10 +228,10 @@ func flagClass(f string) string {
 	return "st-final"
 }
 
-func scopeLabel(scope []hailurah.PilotArea, n names) string {
+func scopeLabel(scope []hailurah.PilotArea, n Names) string {
 	parts := make([]string, len(scope))
 	for i, a := range scope {
-		s := n.kelurahanName(a.Kelurahan)
+		s := n.KelurahanName(a.Kelurahan)
 		switch {
 		case a.RT != "":
 			s += " RT " + a.RT + "/RW " + a.RW
@@ -261,18 +261,18 @@ func (s *Server) pilotPage(c *gin.Context) {
 }
 
 func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, message string, fieldErrs map[string]string) {
-	p, err := s.visiblePilot(c, c.Param("id"))
+	p, err := s.VisiblePilot(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	now := s.now()
-	u := userOf(c)
-	pg := &pilotPage{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.kelurahanName(p.Kelurahan),
+	u := UserOf(c)
+	pg := &pilotPage{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.KelurahanName(p.Kelurahan),
 		Scope: scopeLabel(p.Scope, n), Owner: p.Owner, Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status),
-		Cycle: intText(p.Cycle), Start: formatWaktu(s.cfg.Zone, p.StartDate), CycleStart: formatWaktu(s.cfg.Zone, p.CycleStart), ReviewAt: formatWaktu(s.cfg.Zone, p.ReviewAt),
+		Cycle: IntText(p.Cycle), Start: formatWaktu(s.cfg.Zone, p.StartDate), CycleStart: formatWaktu(s.cfg.Zone, p.CycleStart), ReviewAt: formatWaktu(s.cfg.Zone, p.ReviewAt),
 		DecisionDue: formatWaktu(s.cfg.Zone, p.DecisionDue), IsOverdue: p.Overdue, Stopped: p.Status == hailurah.PilotStopped,
 		TargetsText: targetsText(p.Targets), Form: map[string]string{}}
 	if !pg.Stopped {
@@ -295,12 +295,12 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	}
 	if pk := p.Packet; pk != nil {
 		pg.HasPacket = true
-		pg.PacketAt, pg.PacketDay = formatWaktu(s.cfg.Zone, pk.GeneratedAt), intText(pk.Day)
+		pg.PacketAt, pg.PacketDay = formatWaktu(s.cfg.Zone, pk.GeneratedAt), IntText(pk.Day)
 		switch {
 		case pk.Withheld:
 			pg.PacketNote = "Angka paket ini berasal dari kelurahan lain dalam cakupan pilot; hanya petugas kelurahan tersebut dan admin kota yang dapat melihatnya."
 		case len(pk.Parts) == 1:
-			pg.PacketNote = "Angka di bawah hanya untuk Kelurahan " + n.kelurahanName(pk.Parts[0].Kelurahan) + "; angka kelurahan lain dalam cakupan pilot tidak ditampilkan."
+			pg.PacketNote = "Angka di bawah hanya untuk Kelurahan " + n.KelurahanName(pk.Parts[0].Kelurahan) + "; angka kelurahan lain dalam cakupan pilot tidak ditampilkan."
 		}
 		for _, r := range pk.Rows {
 			rv := packetRowView{Label: r.Label, Target: hailurah.FormatKPI(r.Unit, &r.Target), Actual: hailurah.FormatKPI(r.Unit, r.Actual),
@@ -315,7 +315,7 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 		}
 		cu := pk.Curhat
 		pg.Curhat = []tile{
-			{Label: "Curhat dari cakupan", Value: intText(cu.Tickets)},
+			{Label: "Curhat dari cakupan", Value: IntText(cu.Tickets)},
 			{Label: "SLA moderator", Value: hailurah.FormatPct(cu.ModeratorSLAPct)},
 			{Label: "SLA dinas", Value: hailurah.FormatPct(cu.DinasSLAPct)},
 			{Label: "Kepatuhan SLA", Value: hailurah.FormatPct(cu.SLACompliancePct), Warn: cu.SLACompliancePct != nil && *cu.SLACompliancePct < hailurah.WarnSLAPct},
@@ -327,14 +327,14 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 	}
 	switch {
 	case u.Role != hailurah.RoleLurah || u.Kelurahan != p.Kelurahan:
-		pg.DecideNote = "Keputusan ditandatangani oleh Lurah " + n.kelurahanName(p.Kelurahan) + "."
+		pg.DecideNote = "Keputusan ditandatangani oleh Lurah " + n.KelurahanName(p.Kelurahan) + "."
 	case p.Status == hailurah.PilotRunning:
 		pg.DecideNote = "Formulir keputusan terbuka setelah paket evaluasi hari ke-76 (" + formatWaktu(s.cfg.Zone, p.ReviewAt) + ")."
 	case p.Status == hailurah.PilotAwaitingDecision:
 		pg.CanDecide = true
 	}
 	for _, d := range slices.Backward(p.Decisions) {
-		dv := decisionView{Cycle: intText(d.Cycle), Decision: hailurah.DecisionLabel(d.Decision), Rationale: d.Rationale, By: d.DecidedBy,
+		dv := decisionView{Cycle: IntText(d.Cycle), Decision: hailurah.DecisionLabel(d.Decision), Rationale: d.Rationale, By: d.DecidedBy,
 			At: formatWaktu(s.cfg.Zone, d.DecidedAt), Overdue: d.Overdue, Targets: targetsText(d.Targets)}
 		if d.Decision == hailurah.DecisionScale {
 			dv.Scope = scopeLabel(d.Scope, n)
@@ -367,7 +367,7 @@ func (s *Server) renderPilot(c *gin.Context, status int, form url.Values, messag
 
 // decidePilotForm: POST /pilot/{id}/keputusan.
 func (s *Server) decidePilotForm(c *gin.Context) {
-	p, err := s.visiblePilot(c, c.Param("id"))
+	p, err := s.VisiblePilot(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -385,7 +385,7 @@ func (s *Server) decidePilotForm(c *gin.Context) {
 		}
 	}
 	if err == nil {
-		_, err = s.decidePilot(c, p, &req)
+		_, err = s.DecidePilot(c, p, &req)
 	}
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
 		c.Redirect(http.StatusSeeOther, "/pilot/"+p.ID+"?ok="+okPending)

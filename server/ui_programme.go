@@ -67,7 +67,7 @@ const householdsPageSize = 50
 // householdsPage: GET /rumah-tangga — the registry of the user's
 // kelurahan (admin: the city, or one kelurahan), with filters and export.
 func (s *Server) householdsPage(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	q := c.Request.URL.Query()
 	d := &householdsData{Form: map[string]string{}, IsAdmin: u.Role == hailurah.RoleAdmin,
 		CanImport: u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator}
@@ -75,9 +75,9 @@ func (s *Server) householdsPage(c *gin.Context) {
 		d.Form[k] = q.Get(k)
 	}
 	data := pageData{Title: "Rumah tangga sasaran", Flash: programmeFlash[c.Query("ok")], Data: d, Wide: true, FieldErrors: map[string]string{}}
-	n := s.loadNames(c.Request.Context())
+	n := s.LoadNames(c.Request.Context())
 	d.Kelurahan = kelurahanOptions(n)
-	f, err := householdFilterFrom(c, u)
+	f, err := HouseholdFilterFrom(c, u)
 	if err == nil {
 		f.Limit = householdsPageSize
 		var page *hailurah.HouseholdPage
@@ -85,7 +85,7 @@ func (s *Server) householdsPage(c *gin.Context) {
 		if err == nil {
 			d.Total = page.Total
 			for _, h := range page.Items {
-				d.Rows = append(d.Rows, householdRowView{ID: h.ID, Name: h.NamaKepalaKeluarga, Kelurahan: n.kelurahanName(h.Kelurahan),
+				d.Rows = append(d.Rows, householdRowView{ID: h.ID, Name: h.NamaKepalaKeluarga, Kelurahan: n.KelurahanName(h.Kelurahan),
 					RTRW: rtrw(h.RT, h.RW), Potensi: dash(h.PotensiUsaha), Omzet: hailurah.FormatRupiah(h.OmzetMonthly),
 					Updated: dateLabel(h.DateUpdated), DTKS: h.DTKS, UMKM: h.UMKMOnboarded})
 			}
@@ -156,7 +156,7 @@ type importData struct {
 	IsAdmin   bool
 	Kelurahan []option
 	Chosen    string
-	Report    *importReport
+	Report    *ImportReport
 	Refused   bool
 	Columns   []string
 	Optional  []string
@@ -165,8 +165,8 @@ type importData struct {
 }
 
 func (s *Server) importData(c *gin.Context) *importData {
-	u := userOf(c)
-	return &importData{IsAdmin: u.Role == hailurah.RoleAdmin, Kelurahan: kelurahanOptions(s.loadNames(c.Request.Context())),
+	u := UserOf(c)
+	return &importData{IsAdmin: u.Role == hailurah.RoleAdmin, Kelurahan: kelurahanOptions(s.LoadNames(c.Request.Context())),
 		Columns: programme.Columns, Optional: []string{programme.ColBaselineIncome, programme.ColKelompokRentan},
 		MaxMB: programme.MaxImportBytes >> 20, MaxRows: programme.MaxImportRows}
 }
@@ -191,17 +191,17 @@ func (s *Server) householdImportForm(c *gin.Context) {
 		}
 		s.renderPage(c, status, "programme_import", data)
 	}
-	kelurahan, err := s.importKelurahan(c, d.Chosen)
+	kelurahan, err := s.ImportKelurahan(c, d.Chosen)
 	if err != nil {
 		render(ErrorStatus(err), err)
 		return
 	}
-	content, err := readImportFile(c)
+	content, err := ReadImportFile(c)
 	if err != nil {
 		render(ErrorStatus(err), err)
 		return
 	}
-	rep, ok, err := s.importHouseholds(c, kelurahan, content)
+	rep, ok, err := s.ImportHouseholds(c, kelurahan, content)
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
 			s.renderError(c, err)
@@ -270,24 +270,24 @@ func (s *Server) householdPage(c *gin.Context) {
 }
 
 func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form map[string]string, formErr error) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	det, err := s.householdDetail(c, h)
+	det, err := s.HouseholdDetail(c, h)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	u := userOf(c)
-	n := s.loadNames(c.Request.Context())
-	d := &householdData{H: h, Kelurahan: n.kelurahanName(h.Kelurahan), RTRW: rtrw(h.RT, h.RW),
+	u := UserOf(c)
+	n := s.LoadNames(c.Request.Context())
+	d := &householdData{H: h, Kelurahan: n.KelurahanName(h.Kelurahan), RTRW: rtrw(h.RT, h.RW),
 		Omzet: hailurah.FormatRupiah(h.OmzetMonthly), Modal: hailurah.FormatRupiah(h.ModalReceived),
 		Baseline: hailurah.FormatRupiah(h.BaselineIncome), Pelatihan: dash(strings.Join(h.Pelatihan, "; ")),
 		Vulnerability: dash(strings.ReplaceAll(strings.Join(h.Vulnerability, ", "), "_", " ")), Updated: dateLabel(h.DateUpdated),
 		CanRegister:  u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator,
-		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: dateOrToday(s.cfg.Zone, s.now()), Form: form, FormOf: formOf,
+		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: DateOrToday(s.cfg.Zone, s.now()), Form: form, FormOf: formOf,
 		Purposes: []option{{hailurah.PurposeAlat, "Alat produksi"}, {hailurah.PurposeModal, "Modal usaha"}}}
 	if d.Form == nil {
 		d.Form = map[string]string{}
@@ -351,7 +351,7 @@ func (s *Server) renderHousehold(c *gin.Context, status int, formOf string, form
 
 // householdMemberForm: POST /rumah-tangga/{id}/anggota.
 func (s *Server) householdMemberForm(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -368,7 +368,7 @@ func (s *Server) householdMemberForm(c *gin.Context) {
 		s.formRefused(c, "anggota", form, err)
 		return
 	}
-	s.audit(c, "household.member", h.ID, "")
+	s.Audit(c, "household.member", h.ID, "")
 	c.Redirect(http.StatusSeeOther, "/rumah-tangga/"+url.PathEscape(h.ID)+"?ok=anggota#anggota")
 }
 
@@ -384,52 +384,52 @@ func (s *Server) formRefused(c *gin.Context, formOf string, form map[string]stri
 
 // householdCheckinForm: POST /rumah-tangga/{id}/checkin.
 func (s *Server) householdCheckinForm(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	form := map[string]string{"date": c.PostForm("date"), "omzet": c.PostForm("omzet"), "income": c.PostForm("income"), "note": c.PostForm("note")}
-	body := checkinBody{Date: form["date"], Note: form["note"], Omzet: textRupiah(form["omzet"]), Income: textRupiah(form["income"])}
-	ci, err := s.checkinFrom(h, body)
+	body := CheckinBody{Date: form["date"], Note: form["note"], Omzet: TextRupiah(form["omzet"]), Income: TextRupiah(form["income"])}
+	ci, err := s.CheckinFrom(h, body)
 	if err == nil {
-		ci.By = userOf(c).Username
+		ci.By = UserOf(c).Username
 		err = s.cfg.Programme.Households.AddCheckin(c.Request.Context(), ci)
 	}
 	if err != nil {
 		s.formRefused(c, "checkin", form, err)
 		return
 	}
-	s.audit(c, "household.checkin", h.ID, "")
+	s.Audit(c, "household.checkin", h.ID, "")
 	c.Redirect(http.StatusSeeOther, "/rumah-tangga/"+url.PathEscape(h.ID)+"?ok=checkin#omzet")
 }
 
 // textRupiah carries a form's text box as the JSON API would get it; an
 // empty box is an absent value.
-func textRupiah(s string) rupiahJSON {
+func TextRupiah(s string) RupiahJSON {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return rupiahJSON{}
+		return RupiahJSON{}
 	}
 	b, _ := jsonString(s)
-	return rupiahJSON{raw: b}
+	return RupiahJSON{raw: b}
 }
 
 // grantApplyForm: POST /rumah-tangga/{id}/hibah.
 func (s *Server) grantApplyForm(c *gin.Context) {
-	h, err := s.visibleHousehold(c, c.Param("id"))
+	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	form := map[string]string{"amount": c.PostForm("amount"), "purpose": c.PostForm("purpose"), "plan": c.PostForm("plan")}
-	amount, err := textRupiah(form["amount"]).amount("amount")
+	amount, err := TextRupiah(form["amount"]).Amount("amount")
 	if err == nil && amount == nil {
 		err = hailurah.FieldErrorf("amount", "Nilai hibah wajib diisi (Rp 1.000.000–3.000.000).")
 	}
 	var g *hailurah.Grant
 	if err == nil {
-		g, err = s.applyGrant(c, hailurah.GrantApplication{HouseholdID: h.ID, Amount: *amount, Purpose: form["purpose"], Plan: form["plan"]})
+		g, err = s.ApplyGrant(c, hailurah.GrantApplication{HouseholdID: h.ID, Amount: *amount, Purpose: form["purpose"], Plan: form["plan"]})
 	}
 	if err != nil {
 		s.formRefused(c, "hibah", form, err)

@@ -64,10 +64,10 @@ func (s *Server) queueFragment(c *gin.Context) {
 }
 
 func (s *Server) queueData(c *gin.Context) (pageData, int) {
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	form := queueForm{Status: q.Get("status"), Kategori: q.Get("kategori"), UrgencyMin: q.Get("urgency_min"),
 		Unit: q.Get("unit"), RT: q.Get("rt"), RW: q.Get("rw"), Breached: q.Get("breached"), Q: q.Get("q"),
 		Kelurahan: q.Get("kelurahan")}
@@ -149,7 +149,7 @@ func (s *Server) filterFromValues(c *gin.Context, u *hailurah.User, q url.Values
 	r := c.Request.Clone(c.Request.Context())
 	r.URL.RawQuery = q.Encode()
 	cc.Request = r
-	return ticketFilterFrom(cc, u)
+	return TicketFilterFrom(cc, u)
 }
 
 func statusOptions() []option {

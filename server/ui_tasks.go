@@ -20,9 +20,9 @@ type tasksData struct {
 // tasksPage: GET /tugas — the officer's own unit's tasks from every
 // kelurahan, overdue first.
 func (s *Server) tasksPage(c *gin.Context) {
-	u := userOf(c)
+	u := UserOf(c)
 	ctx := c.Request.Context()
-	n := s.loadNames(ctx)
+	n := s.LoadNames(ctx)
 	data := pageData{Title: "Tugas dinas", Flash: flashOf(c)}
 	page, err := s.cfg.Tickets.ListTickets(ctx, hailurah.TicketFilter{Unit: u.Unit, Limit: 200,
 		Statuses: []hailurah.TicketStatus{hailurah.StatusAssigned, hailurah.StatusInProgress}})
@@ -30,7 +30,7 @@ func (s *Server) tasksPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	d := &tasksData{Unit: n.unitName(u.Unit), Open: s.viewTickets(page.Items, n)}
+	d := &tasksData{Unit: n.UnitName(u.Unit), Open: s.viewTickets(page.Items, n)}
 	// The store sorts by deadline; a breached task still leads even when a
 	// moderator moved its deadline.
 	slices.SortStableFunc(d.Open, func(a, b ticketView) int {

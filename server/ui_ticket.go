@@ -166,7 +166,7 @@ type submission struct {
 
 // ticketPage: GET /tiket/{id}.
 func (s *Server) ticketPage(c *gin.Context) {
-	t, err := s.visibleTicket(c, c.Param("id"))
+	t, err := s.VisibleTicket(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -176,8 +176,8 @@ func (s *Server) ticketPage(c *gin.Context) {
 
 func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *submission) {
 	ctx := c.Request.Context()
-	u := userOf(c)
-	n := s.loadNames(ctx)
+	u := UserOf(c)
+	n := s.LoadNames(ctx)
 	events, err := s.cfg.Tickets.ListTicketEvents(ctx, t.ID)
 	if err != nil {
 		s.renderError(c, err)
@@ -189,9 +189,9 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 		Units: unitOptions(n), Kelurahan: kelurahanOptions(n), Kategoris: kategoriOptions(),
 		Urgencies: []int{1, 2, 3, 4, 5}, Canned: cannedReplies,
 		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.cfg.Zone.Abbrev(now),
-		MaxFiles: maxEvidenceFiles, MaxFileMB: maxEvidenceBytes >> 20,
+		MaxFiles: MaxEvidenceFiles, MaxFileMB: MaxEvidenceBytes >> 20,
 		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
-			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.unitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
+			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.UnitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
 			Response: responseLabel(t.SuggestedResponseType), Sentiment: fmt.Sprintf("%.2f", t.SentimentScore),
 			Model: t.ModelVersion, Urgency: t.UrgencyScore, People: t.EstimatedPeopleAffected},
 	}
@@ -199,7 +199,7 @@ func (s *Server) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, su
 	// moderator may only claim it for their own.
 	d.Kelurahan = slices.DeleteFunc(d.Kelurahan, func(o option) bool { return o.Value == t.Kelurahan })
 	if t.Kelurahan == "" && u.Role != hailurah.RoleAdmin {
-		d.Kelurahan = []option{{u.Kelurahan, n.kelurahanName(u.Kelurahan)}}
+		d.Kelurahan = []option{{u.Kelurahan, n.KelurahanName(u.Kelurahan)}}
 	}
 	for _, a := range hailurah.Actions {
 		if offered(u, t, a) {
@@ -284,7 +284,7 @@ func attachmentsOf(ticketID string, urls []string) []attachmentView {
 	var out []attachmentView
 	prefix := "/bukti/" + ticketID + "/"
 	for _, u := range urls {
-		if name, ok := strings.CutPrefix(u, prefix); ok && evidenceName.MatchString(name) {
+		if name, ok := strings.CutPrefix(u, prefix); ok && EvidenceName.MatchString(name) {
 			out = append(out, attachmentView{URL: u, Image: true, Name: name})
 			continue
 		}
@@ -295,7 +295,7 @@ func attachmentsOf(ticketID string, urls []string) []attachmentView {
 
 // duplicateCandidates are the tickets a duplicate most likely repeats: same
 // kelurahan, RT, RW and kategori, received in the last seven days.
-func (s *Server) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n names) []ticketView {
+func (s *Server) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n Names) []ticketView {
 	if t.Kelurahan == "" || t.Kategori == "" {
 		return nil
 	}
@@ -324,8 +324,8 @@ func (s *Server) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n 
 // through actTicket. A refusal is shown next to the form; success
 // redirects (post/redirect/get) with a confirmation.
 func (s *Server) ticketActionForm(c *gin.Context) {
-	u := userOf(c)
-	t, err := s.visibleTicket(c, c.Param("id"))
+	u := UserOf(c)
+	t, err := s.VisibleTicket(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -338,7 +338,7 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		return
 	}
 	refuse := func(err error) {
-		removeEvidence(s.cfg.DataDir, req.Evidence)
+		RemoveEvidence(s.cfg.DataDir, req.Evidence)
 		field := formField(hailurah.ErrorField(err))
 		sub.Errs[field] = hailurah.ErrorMessage(err)
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
@@ -347,14 +347,14 @@ func (s *Server) ticketActionForm(c *gin.Context) {
 		s.renderTicket(c, ErrorStatus(err), t, sub)
 	}
 	if action == hailurah.ActionProgress || action == hailurah.ActionDone {
-		urls, err := s.saveEvidence(c, t.ID)
+		urls, err := s.SaveEvidence(c, t.ID)
 		if err != nil {
 			refuse(err)
 			return
 		}
 		req.Evidence = urls
 	}
-	state, err := s.actTicket(c, t, req)
+	state, err := s.ActTicket(c, t, req)
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
 		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+okPending)
 		return

@@ -52,13 +52,13 @@ type slaView struct {
 }
 
 // names resolves kelurahan and unit codes to names for one page.
-type names struct {
+type Names struct {
 	kelurahan map[string]string
 	units     map[string]string
 }
 
-func (s *Server) loadNames(ctx context.Context) names {
-	n := names{kelurahan: map[string]string{}, units: map[string]string{}}
+func (s *Server) LoadNames(ctx context.Context) Names {
+	n := Names{kelurahan: map[string]string{}, units: map[string]string{}}
 	if ks, err := s.cfg.Kelurahan.ListKelurahan(ctx); err == nil {
 		for _, k := range ks {
 			n.kelurahan[k.Code] = k.Name
@@ -72,7 +72,7 @@ func (s *Server) loadNames(ctx context.Context) names {
 	return n
 }
 
-func (n names) kelurahanName(code string) string {
+func (n Names) KelurahanName(code string) string {
 	if code == "" {
 		return "Antrean kota"
 	}
@@ -82,7 +82,7 @@ func (n names) kelurahanName(code string) string {
 	return code
 }
 
-func (n names) unitName(code string) string {
+func (n Names) UnitName(code string) string {
 	if code == "" {
 		return ""
 	}
@@ -115,15 +115,15 @@ func newSLA(label string, due *time.Time, breached bool, now time.Time, z hailur
 		Left: left, Over: over, Breached: breached}
 }
 
-func (s *Server) viewTicket(t *hailurah.Ticket, n names) ticketView {
+func (s *Server) viewTicket(t *hailurah.Ticket, n Names) ticketView {
 	now := s.now()
 	v := ticketView{
 		ID: t.ID, Status: string(t.Status), StatusLabel: t.Status.Label(), StatusClass: statusClass(t.Status),
-		Kelurahan: n.kelurahanName(t.Kelurahan), CityQueue: t.Kelurahan == "", RTRW: rtrw(t.RT, t.RW),
+		Kelurahan: n.KelurahanName(t.Kelurahan), CityQueue: t.Kelurahan == "", RTRW: rtrw(t.RT, t.RW),
 		Kategori: kategoriLabel(t.Kategori), Subkategori: t.Subkategori,
 		Urgency: t.UrgencyScore, UrgencyLabel: urgencyLabel(t.UrgencyScore),
-		Reporter: reporterLabel(t), Received: formatWaktu(s.cfg.Zone, t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
-		Unit: n.unitName(t.AssignedUnit), Anonim: t.PrivacyFlag, Tembusan: t.TembusanFlag,
+		Reporter: ReporterLabel(t), Received: formatWaktu(s.cfg.Zone, t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
+		Unit: n.UnitName(t.AssignedUnit), Anonim: t.PrivacyFlag, Tembusan: t.TembusanFlag,
 		Escalated: t.EscalationFlag, Verified: t.Verified, ticket: t,
 		ModeratorSLA: newSLA("Verifikasi moderator", t.ModeratorDue, t.ModeratorBreached, now, s.cfg.Zone),
 		DinasSLA:     newSLA("Tugas dinas", t.DinasDue, t.DinasBreached, now, s.cfg.Zone),
@@ -141,7 +141,7 @@ func (s *Server) viewTicket(t *hailurah.Ticket, n names) ticketView {
 	return v
 }
 
-func (s *Server) viewTickets(ts []*hailurah.Ticket, n names) []ticketView {
+func (s *Server) viewTickets(ts []*hailurah.Ticket, n Names) []ticketView {
 	out := make([]ticketView, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, s.viewTicket(t, n))
@@ -167,7 +167,7 @@ func kategoriOptions() []option {
 	return out
 }
 
-func unitOptions(n names) []option {
+func unitOptions(n Names) []option {
 	out := make([]option, 0, len(n.units))
 	for code, name := range n.units {
 		out = append(out, option{code, name})
@@ -176,7 +176,7 @@ func unitOptions(n names) []option {
 	return out
 }
 
-func kelurahanOptions(n names) []option {
+func kelurahanOptions(n Names) []option {
 	out := make([]option, 0, len(n.kelurahan))
 	for code, name := range n.kelurahan {
 		out = append(out, option{code, name})
