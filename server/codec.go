@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/app"
 )
 
 // CodecPath is where the app serves the Temporal payload codec: the
@@ -55,12 +56,12 @@ func (s *Server) codecCORS(c *gin.Context) {
 }
 
 func (s *Server) requireCodecAdmin(c *gin.Context) {
-	p := PrincipalOf(c)
+	p := app.PrincipalOf(c)
 	switch {
 	case p == nil:
-		Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk sebagai admin terlebih dahulu."))
+		app.Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Silakan masuk sebagai admin terlebih dahulu."))
 	case p.User.Role != hailurah.RoleAdmin:
-		Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Hanya admin yang dapat membuka isi alur kerja Temporal."))
+		app.Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Hanya admin yang dapat membuka isi alur kerja Temporal."))
 	default:
 		c.Next()
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/whatsapp"
 )
 
@@ -20,37 +21,10 @@ import (
 // WhatsApp credentials are configured. Its contacts are marked simulated,
 // so even with credentials nothing is sent to a number typed here.
 
-func (s *Server) devPhoneRoutes(r *gin.Engine, api *gin.RouterGroup) {
-	r.GET("/dev/phone", s.devPhonePage)
-	api.POST("/dev/phone", LimitByIP(s.channels.ips), s.apiDevPhoneSend)
+func (s *Server) devPhoneRoutes(api *gin.RouterGroup) {
+	api.POST("/dev/phone", app.LimitByIP(s.channels.ips), s.apiDevPhoneSend)
 	api.GET("/dev/phone", s.apiDevPhone)
 	api.GET("/dev/outbox", s.apiDevOutbox)
-}
-
-type devPhonePage struct {
-	Numbers []devNumber
-	Phones  []string
-}
-
-// devNumber is one of our WhatsApp numbers the simulated phone can write
-// to: the city's, or a kelurahan's own.
-type devNumber struct {
-	ID    string
-	Label string
-}
-
-func (s *Server) devPhonePage(c *gin.Context) {
-	data := devPhonePage{Phones: []string{"0812-3456-7890", "0857-1234-5678", "0896-1112-2233"}}
-	city := s.cfg.WhatsApp.PhoneNumberID
-	data.Numbers = append(data.Numbers, devNumber{ID: city, Label: "Nomor kota (bersama)"})
-	if all, err := s.cfg.Kelurahan.ListKelurahan(c.Request.Context()); err == nil {
-		for _, k := range all {
-			if k.WhatsAppPhoneNumberID != "" && k.WhatsAppPhoneNumberID != city {
-				data.Numbers = append(data.Numbers, devNumber{ID: k.WhatsAppPhoneNumberID, Label: "Nomor Kelurahan " + k.Name})
-			}
-		}
-	}
-	s.renderPage(c, http.StatusOK, "citizen_phone", pageData{Title: "Telepon simulasi", Wide: true, Data: data})
 }
 
 type devPhoneRequest struct {
@@ -66,18 +40,18 @@ type devPhoneRequest struct {
 // apiDevPhoneSend: POST /api/v1/dev/phone — the citizen sends a message.
 func (s *Server) apiDevPhoneSend(c *gin.Context) {
 	var req devPhoneRequest
-	if err := BindJSON(c, &req); err != nil {
-		Fail(c, err)
+	if err := app.BindJSON(c, &req); err != nil {
+		app.Fail(c, err)
 		return
 	}
 	in, err := s.devInbound(req)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	receipts, err := s.receiveCloud(c, &whatsapp.Delivery{Messages: []whatsapp.Inbound{in}}, true)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, receipts[0])
@@ -97,8 +71,8 @@ func (s *Server) devInbound(req devPhoneRequest) (whatsapp.Inbound, error) {
 		ProviderID: "wamid.DEV" + hailurah.RandomCode(24), PhoneNumberID: pnid, From: strings.TrimPrefix(e164, "+"),
 		At: s.now().UTC().Truncate(time.Second), Kind: req.Kind, Text: strings.TrimSpace(req.Text),
 	}
-	if utf8.RuneCountInString(in.Text) > MaxCurhatText {
-		return in, hailurah.FieldErrorf("text", "Pesan terlalu panjang (maks. %d karakter).", MaxCurhatText)
+	if utf8.RuneCountInString(in.Text) > app.MaxCurhatText {
+		return in, hailurah.FieldErrorf("text", "Pesan terlalu panjang (maks. %d karakter).", app.MaxCurhatText)
 	}
 	switch req.Kind {
 	case "", whatsapp.KindText:
@@ -163,17 +137,17 @@ func (s *Server) devSender(c *gin.Context, param string) (string, string, error)
 func (s *Server) apiDevOutbox(c *gin.Context) {
 	_, sender, err := s.devSender(c, "to")
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	after, err := strconv.ParseInt(c.DefaultQuery("after", "0"), 10, 64)
 	if err != nil || after < 0 {
-		Fail(c, hailurah.FieldErrorf("after", "after harus id pesan (angka)."))
+		app.Fail(c, hailurah.FieldErrorf("after", "after harus id pesan (angka)."))
 		return
 	}
 	list, err := s.cfg.Channels.ListOutboxByRecipient(c.Request.Context(), sender, after, 500)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	out := make([]devMessage, 0, len(list))
@@ -194,18 +168,18 @@ type devConversation struct {
 func (s *Server) apiDevPhone(c *gin.Context) {
 	e164, sender, err := s.devSender(c, "phone")
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
 	sent, err := s.cfg.Channels.ListInboundBySender(ctx, sender, 200)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	received, err := s.cfg.Channels.ListOutboxByRecipient(ctx, sender, 0, 500)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	conv := devConversation{Phone: e164, Sent: make([]devMessage, 0, len(sent)), Received: make([]devMessage, 0, len(received))}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/app"
 )
 
 // metrics uses its own registry so the embedded Temporal server's metrics
@@ -70,7 +71,7 @@ func (s *Server) guardMetrics(c *gin.Context) {
 		c.Next()
 		return
 	}
-	Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+	app.Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
 }
 
 // MetricsAllowed is the rule of /metrics outside dev, for this server and

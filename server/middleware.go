@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/app"
 )
 
 // recoverPanics turns a panic into a logged 500 so one bad request never
@@ -24,7 +25,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 				slog.String("panic", fmt.Sprint(v)),
 				slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {
-				c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{
+				c.AbortWithStatusJSON(http.StatusInternalServerError, app.ErrorBody{Error: app.ErrorDetail{
 					Code: hailurah.EINTERNAL, Message: hailurah.ErrorMessage(fmt.Errorf("panic")),
 				}})
 			}
@@ -54,7 +55,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		slog.Int("status", c.Writer.Status()),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("ip", c.ClientIP()),
-		slog.String("user", UsernameOf(c)))
+		slog.String("user", app.UsernameOf(c)))
 }
 
 // securityHeaders keeps pages from being framed, sniffed or leaking
@@ -77,21 +78,20 @@ func (s *Server) securityHeaders(c *gin.Context) {
 }
 
 // limitBody bounds every request body; a larger one fails to decode with a
-// *http.MaxBytesError, which bindJSON reports as 413.
+// *http.MaxBytesError, which BindJSON reports as 413.
 func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, BodyLimit(c, s.cfg.MaxBodyBytes))
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, app.BodyLimit(c, s.cfg.MaxBodyBytes))
 	}
 	c.Next()
 }
 
 func (s *Server) notFound(c *gin.Context) {
 	if wantsHTML(c) {
-		s.renderPage(c, http.StatusNotFound, "error", pageData{Title: "Halaman tidak ditemukan",
-			Message: "Halaman yang Anda cari tidak ada."})
+		s.ui.NotFound(c)
 		return
 	}
-	Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
+	app.Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Alamat tidak ditemukan."))
 }
 
 // wantsHTML tells a browser page request from an API call.

@@ -15,6 +15,7 @@ import (
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/open311"
 	"github.com/hailurah/hailurah/ratelimit"
+	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/triage"
 )
 
@@ -44,14 +45,14 @@ func (s *Server) open311Routes(r *gin.Engine) {
 	g := r.Group("/open311/v2")
 	for _, f := range []string{open311.FormatJSON, open311.FormatXML} {
 		g.GET("/services."+f, s.open311Services(f))
-		g.GET("/requests."+f, open311Limit(s.tracking, f), s.open311ListRequests(f))
-		g.POST("/requests."+f, open311Limit(s.intake, f), s.open311CreateRequest(f))
+		g.GET("/requests."+f, open311Limit(s.app.TrackingLimit, f), s.open311ListRequests(f))
+		g.POST("/requests."+f, open311Limit(s.app.IntakeLimit, f), s.open311CreateRequest(f))
 	}
 	g.GET("/services/:code", s.open311ServiceDefinition)
-	g.GET("/requests/:id", open311Limit(s.tracking, ""), s.open311GetRequest)
+	g.GET("/requests/:id", open311Limit(s.app.TrackingLimit, ""), s.open311GetRequest)
 }
 
-// open311Limit is limitByIP answering in the spec's error format; format
+// open311Limit is LimitByIP answering in the spec's error format; format
 // "" takes it from the {id}.json|xml parameter.
 func open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -86,7 +87,7 @@ func open311Fail(c *gin.Context, format string, status int, description string) 
 // open311FailErr renders an application error in the spec's format: the
 // spec's three codes where they apply, the usual status otherwise.
 func (s *Server) open311FailErr(c *gin.Context, format string, err error) {
-	status := ErrorStatus(err)
+	status := app.ErrorStatus(err)
 	switch hailurah.ErrorCode(err) {
 	case hailurah.EINVALID, hailurah.EBADREQUEST:
 		status = http.StatusBadRequest

@@ -1,12 +1,15 @@
-// Package server is the HTTP face of HAI LURAH: the JSON API under /api/v1,
-// the webhooks, the staff web UI and the health and metrics endpoints.
+// Package server is the HTTP face of HAI LURAH: the router and its
+// middleware, sessions and login, the error table, the audit log's
+// endpoint, limits, metrics, health, the OpenAPI document and the
+// channels' endpoints (webhooks, Open311, the simulated phone). The JSON
+// API is package api's and the pages package ui's; both act through
+// package app, which New builds from Config.
 package server
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,8 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/intake"
 	"github.com/hailurah/hailurah/ratelimit"
+	"github.com/hailurah/hailurah/server/api"
+	"github.com/hailurah/hailurah/server/app"
+	"github.com/hailurah/hailurah/server/ui"
 )
 
 // Check is one dependency /readyz waits for.
@@ -96,26 +101,17 @@ type Config struct {
 	Registry *prometheus.Registry
 }
 
-// Intake is what the channels need of package intake: they parse a
-// message and hand it on.
-type Intake interface {
-	// Accept keeps a message for the inbox to hand over after the answer.
-	Accept(ctx context.Context, m intake.Message) error
-	// Receive keeps a message and hands it over before returning.
-	Receive(ctx context.Context, m intake.Message) (intake.Receipt, error)
-	// Start makes a new ticket of a form's message.
-	Start(ctx context.Context, m intake.Message) (*intake.Started, error)
-	// ConfirmPhone checks the code sent to a phone typed into the form.
-	ConfirmPhone(ctx context.Context, ticketID, code string) error
-	// PhoneStatus says whether the ticket waits for a phone's code.
-	PhoneStatus(ctx context.Context, ticketID string) (string, error)
-}
-
-// RulesView is the active rules file, for the admin's read-only view.
-type RulesView interface {
-	Source() string
-	OverridePath() string
-}
+// The services Config names for the API and the pages are package app's
+// (RulesView is package ui's); these names keep Config spelled as before.
+type (
+	Cases       = app.Cases
+	Intake      = app.Intake
+	Programme   = app.Programme
+	GrantCases  = app.GrantCases
+	Pilots      = app.Pilots
+	PilotRunner = app.PilotRunner
+	RulesView   = ui.RulesView
+)
 
 // Server is the HTTP server. Create it with New, start it with Open.
 type Server struct {
@@ -126,11 +122,11 @@ type Server struct {
 	http     *http.Server
 	listener net.Listener
 	throttle *loginThrottle
-	intake   *ratelimit.Keyed // POST /curhat and tracking replies, per IP
-	tracking *ratelimit.Keyed // GET /track, per IP
 	metrics  *metrics
-	pages    map[string]*template.Template
 	channels *channelState // the webhook's limiter; nil without Config.Channels
+	app      *app.App
+	api      *api.API
+	ui       *ui.UI
 }
 
 // New builds the server and its routes.
@@ -161,15 +157,25 @@ func New(cfg Config) (*Server, error) {
 		logger:   cfg.Logger,
 		now:      cfg.Now,
 		throttle: newLoginThrottle(cfg.Now),
-		intake:   ratelimit.New(10, 5, cfg.Now),
-		tracking: ratelimit.New(60, 20, cfg.Now),
 		metrics:  newMetrics(cfg.Registry),
 	}
-	pages, err := parsePages()
+	s.app = &app.App{
+		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan,
+		Programme: cfg.Programme, Pilots: cfg.Pilots,
+		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake,
+		DataDir: cfg.DataDir, Now: cfg.Now, Zone: cfg.Zone, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies,
+		IntakeLimit:   ratelimit.New(10, 5, cfg.Now),
+		TrackingLimit: ratelimit.New(60, 20, cfg.Now),
+	}
+	s.api = api.New(s.app)
+	pages, err := ui.New(s.app, ui.Options{
+		Sessions: ui.Sessions{Login: s.login, Logout: s.logout},
+		Rules:    cfg.Rules, PhoneNumberID: cfg.WhatsApp.PhoneNumberID,
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.pages = pages
+	s.ui = pages
 	s.engine = s.routes()
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("server: trusted proxies: %w", err)
@@ -242,7 +248,7 @@ func (s *Server) routes() *gin.Engine {
 	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, s.securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
 	r.NoRoute(s.notFound)
 	r.NoMethod(func(c *gin.Context) {
-		Fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
+		app.Fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
 	})
 
 	r.GET("/healthz", s.healthz)
@@ -250,40 +256,17 @@ func (s *Server) routes() *gin.Engine {
 	r.GET(metricsRoute, s.guardMetrics, s.metrics.handler())
 	r.StaticFS("/static", staticFS())
 
-	api := r.Group("/api/v1")
-	api.POST("/login", s.apiLogin)
-	api.POST("/logout", s.RequireStaff, s.apiLogout)
-	api.GET("/me", s.RequireStaff, s.apiMe)
-	api.GET("/audit", s.RequireStaff, RequireRole(hailurah.RoleAdmin), s.apiAudit)
+	v1 := r.Group("/api/v1")
+	v1.POST("/login", s.apiLogin)
+	v1.POST("/logout", s.app.RequireStaff, s.apiLogout)
+	v1.GET("/me", s.app.RequireStaff, s.apiMe)
+	v1.GET("/audit", s.app.RequireStaff, app.RequireRole(hailurah.RoleAdmin), s.apiAudit)
 	r.GET("/api/openapi.json", s.openAPI)
-	if s.cfg.Tickets != nil && s.cfg.Cases != nil && s.cfg.Notifications != nil {
-		if s.cfg.Intake != nil {
-			api.POST("/curhat", LimitByIP(s.intake), s.apiCurhat)
-			api.POST("/track/:code/phone", LimitByIP(s.intake), refuseStaff, s.apiTrackPhone)
-		}
-		api.GET("/track/:code", LimitByIP(s.tracking), s.apiTrack)
-		api.POST("/track/:code/reply", LimitByIP(s.intake), refuseStaff, s.apiTrackReply)
-
-		caseStaff := RequireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
-		api.GET("/tickets", s.RequireStaff, caseStaff, s.apiTickets)
-		api.GET("/tickets/:id", s.RequireStaff, caseStaff, s.apiTicket)
-		api.POST("/tickets/:id/actions", s.RequireStaff, caseStaff, s.apiTicketAction)
-		api.GET("/notifications", s.RequireStaff, s.apiNotifications)
-		api.POST("/notifications/read", s.RequireStaff, s.apiNotificationsRead)
-		s.channelRoutes(r, api)
+	s.api.Routes(v1)
+	if s.app.HandlesCases() {
+		s.channelRoutes(r, v1)
 	}
-
-	r.GET("/login", s.loginPage)
-	r.POST("/login", s.loginForm)
-	r.POST("/logout", s.requireStaffPage, s.logoutForm)
-	r.GET("/", s.requireStaffPage, s.homeRedirect)
-	if s.cfg.Programme != nil {
-		s.programmeRoutes(r, api)
-	}
-	if s.cfg.Pilots != nil {
-		s.pilotRoutes(r, api)
-	}
-	s.uiRoutes(r)
+	s.ui.Routes(r)
 	s.codecRoutes(r)
 	return r
 }

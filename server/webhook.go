@@ -17,6 +17,7 @@ import (
 	"github.com/hailurah/hailurah/intake"
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/ratelimit"
+	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/whatsapp"
 )
 
@@ -74,9 +75,9 @@ func (s *Server) channelRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	// secret is Meta's, however many its servers send in a flood.
 	r.POST("/webhook/whatsapp", s.whatsappWebhook)
 	s.open311Routes(r)
-	s.citizenPageRoutes(r)
+	s.ui.CitizenRoutes(r, s.cfg.Dev)
 	if s.cfg.Dev {
-		s.devPhoneRoutes(r, api)
+		s.devPhoneRoutes(api)
 	}
 }
 
@@ -84,7 +85,7 @@ func (s *Server) channelRoutes(r *gin.Engine, api *gin.RouterGroup) {
 func (s *Server) whatsappVerify(c *gin.Context) {
 	challenge, err := whatsapp.VerifyHandshake(c.Request.URL.Query(), s.cfg.WhatsApp.VerifyToken)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
@@ -99,7 +100,7 @@ func (s *Server) whatsappVerify(c *gin.Context) {
 func (s *Server) whatsappWebhook(c *gin.Context) {
 	body, err := readBody(c, whatsapp.DefaultMaxBodyBytes)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), intake.HandOverTimeout)
@@ -109,7 +110,7 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	cloud := whatsapp.IsCloudAPIPayload(body)
 	if cloud && s.cfg.WhatsApp.AppSecret == "" {
 		if err := s.unsignedRefusal(c.Request); err != nil {
-			Fail(c, err)
+			app.Fail(c, err)
 			return
 		}
 	}
@@ -123,11 +124,11 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	// back by address: on a flood night Meta's few servers carry every
 	// citizen's messages, and the per-sender limit still applies. Anything
 	// else (unsigned, badly signed, gateways) is limited per IP.
-	if !signed && !AllowIP(c, s.channels.ips) {
+	if !signed && !app.AllowIP(c, s.channels.ips) {
 		return
 	}
 	if sigErr != nil {
-		Fail(c, sigErr)
+		app.Fail(c, sigErr)
 		return
 	}
 	if !cloud {
@@ -136,11 +137,11 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	}
 	d, err := whatsapp.ParseWebhook(body, whatsapp.Limits{})
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	if err := s.acceptCloud(c.Request.Context(), d); err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	// Meta reads only the status; the body says no more than a count, so
@@ -296,24 +297,24 @@ func (s *Server) applyStatus(ctx context.Context, st whatsapp.Status) error {
 // (city-wide) or of a kelurahan's moderator, whose kelurahan becomes the
 // channel's kelurahan (a message naming another still goes there).
 func (s *Server) gatewayWebhook(c *gin.Context, body []byte) {
-	p := PrincipalOf(c)
+	p := app.PrincipalOf(c)
 	if p == nil || p.Session != nil {
-		Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Payload gateway memerlukan token API: Authorization: Bearer <token>."))
+		app.Fail(c, hailurah.Errorf(hailurah.EUNAUTHORIZED, "Payload gateway memerlukan token API: Authorization: Bearer <token>."))
 		return
 	}
 	u := p.User
 	if u.Role != hailurah.RoleAdmin && u.Role != hailurah.RoleModerator {
-		Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Token API ini bukan milik admin atau moderator kelurahan."))
+		app.Fail(c, hailurah.Errorf(hailurah.EFORBIDDEN, "Token API ini bukan milik admin atau moderator kelurahan."))
 		return
 	}
 	g, err := whatsapp.ParseGateway(body, whatsapp.Limits{})
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	rc, err := s.receiveGateway(c, u, g)
 	if err != nil {
-		Fail(c, err)
+		app.Fail(c, err)
 		return
 	}
 	status := http.StatusAccepted

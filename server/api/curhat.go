@@ -1,0 +1,99 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/server/app"
+	"github.com/hailurah/hailurah/whatsapp"
+)
+
+type curhatRequest struct {
+	Text      string `json:"text"`
+	Channel   string `json:"channel"`
+	Kelurahan string `json:"kelurahan"`
+	Phone     string `json:"phone"`
+	RT        string `json:"rt"`
+	RW        string `json:"rw"`
+	Anonim    *bool  `json:"anonim"`
+	Tembusan  *bool  `json:"tembusan"`
+}
+
+type curhatResponse struct {
+	TicketID     string `json:"ticket_id"`
+	TrackingCode string `json:"tracking_code"`
+	Ack          string `json:"ack"`
+	// PhoneCodeSent: the phone typed into the form was sent a code that
+	// makes it the ticket's WhatsApp contact (POST /api/v1/track/{code}/phone).
+	PhoneCodeSent bool `json:"phone_code_sent"`
+}
+
+// apiCurhat: POST /api/v1/curhat, the web chat and kiosk intake.
+func (s *API) apiCurhat(c *gin.Context) {
+	var req curhatRequest
+	if err := app.BindJSON(c, &req); err != nil {
+		app.Fail(c, err)
+		return
+	}
+	if err := req.validate(); err != nil {
+		app.Fail(c, err)
+		return
+	}
+	if req.Phone != "" {
+		if _, err := whatsapp.NormalizePhone(req.Phone); err != nil {
+			app.Fail(c, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx."))
+			return
+		}
+	}
+	// A number typed into a form is not verified: the sender is not that
+	// phone's, so nothing of the ticket goes to it and nothing from it
+	// joins the ticket until the code sent to it is typed on the tracking
+	// page; the citizen follows with the tracking code meanwhile. The key
+	// makes a client's retry return the first ticket.
+	key, err := app.IdempotencyKey(c)
+	if err != nil {
+		app.Fail(c, err)
+		return
+	}
+	started, err := s.Intake.Start(c.Request.Context(), intake.Message{
+		Channel: req.Channel, Phone: req.Phone, Text: req.Text, IdempotencyKey: key,
+		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
+	})
+	if err != nil {
+		app.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack,
+		PhoneCodeSent: started.PhoneCodeSent})
+}
+
+func (r *curhatRequest) validate() error {
+	r.Text = strings.TrimSpace(r.Text)
+	switch {
+	case r.Text == "":
+		return hailurah.FieldErrorf("text", "Isi curhat wajib diisi.")
+	case !utf8.ValidString(r.Text):
+		return hailurah.FieldErrorf("text", "Isi curhat berisi karakter yang tidak valid.")
+	case utf8.RuneCountInString(r.Text) > app.MaxCurhatText:
+		return hailurah.FieldErrorf("text", "Isi curhat terlalu panjang (maks. %d karakter).", app.MaxCurhatText)
+	}
+	switch r.Channel {
+	case "":
+		r.Channel = hailurah.ChannelWeb
+	case hailurah.ChannelWeb, hailurah.ChannelKiosk:
+	default:
+		return hailurah.FieldErrorf("channel", "Kanal harus \"web\" atau \"kiosk\".")
+	}
+	for field, v := range map[string]*string{"rt": &r.RT, "rw": &r.RW} {
+		*v = strings.TrimSpace(*v)
+		if *v != "" && !hailurah.ValidRTRW(*v) {
+			return hailurah.FieldErrorf(field, "%s harus berupa angka, misalnya 03.", strings.ToUpper(field))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,499 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/server/app"
+)
+
+// actionLabels are the buttons' words.
+var actionLabels = map[string]string{
+	hailurah.ActionVerify:       "Verifikasi triase",
+	hailurah.ActionReply:        "Balas warga",
+	hailurah.ActionAssign:       "Teruskan ke dinas",
+	hailurah.ActionResolve:      "Selesaikan dengan saran",
+	hailurah.ActionReject:       "Tolak",
+	hailurah.ActionNote:         "Catatan internal",
+	hailurah.ActionSetKelurahan: "Tetapkan kelurahan",
+	hailurah.ActionAccept:       "Terima tugas",
+	hailurah.ActionProgress:     "Catat perkembangan",
+	hailurah.ActionDone:         "Tandai selesai",
+	hailurah.ActionReturn:       "Kembalikan ke moderator",
+}
+
+// offered reports whether the page offers the action's form to u for t:
+// the workflow's own rules, applied to the ticket as the page shows it. The
+// workflow checks again, and its refusal is what the user reads when the
+// page was stale. From the city queue a moderator claims a ticket only for
+// their own kelurahan, which is the one the form offers.
+func offered(u *hailurah.User, t *hailurah.Ticket, action string) bool {
+	req := hailurah.ActionRequest{Action: action, Actor: hailurah.ActorOf(u), Kelurahan: u.Kelurahan}
+	return hailurah.ActionAllowedIn(action, t.Status) && req.Authorize(t.Kelurahan, t.AssignedUnit) == nil
+}
+
+type cannedReply struct {
+	Key, Label, Text string
+}
+
+// cannedReplies are the moderators' usual answers; the reply form fills
+// the text box with one (app.js), or the server uses it when the box is
+// left empty.
+var cannedReplies = []cannedReply{
+	{"diproses", "Laporan diterima dan diproses",
+		"Terima kasih atas laporan Anda. Laporan sudah kami terima dan sedang kami tindak lanjuti. Kami akan mengabari perkembangannya lewat nomor ini."},
+	{"lengkapi", "Minta keterangan tambahan",
+		"Mohon lengkapi laporan Anda dengan alamat yang jelas (RT/RW dan patokan) dan, bila ada, foto lokasi agar petugas dapat segera menindaklanjuti."},
+	{"diteruskan", "Sudah diteruskan ke dinas",
+		"Laporan Anda sudah kami teruskan ke dinas terkait. Petugas akan meninjau lokasi sesuai jadwal. Terima kasih atas kesabaran Anda."},
+	{"jadwal", "Petugas dijadwalkan datang",
+		"Petugas sudah dijadwalkan datang ke lokasi. Mohon kesediaan Anda bila petugas perlu bertanya di tempat."},
+	{"darurat", "Keadaan darurat: hubungi 112",
+		"Bila keadaan membahayakan jiwa, segera hubungi 112 atau Puskesmas terdekat. Laporan Anda tetap kami tindak lanjuti."},
+}
+
+func cannedText(key string) string {
+	for _, r := range cannedReplies {
+		if r.Key == key {
+			return r.Text
+		}
+	}
+	return ""
+}
+
+// Reject reasons the form offers.
+const (
+	rejectSpam      = "spam"
+	rejectDuplicate = "duplikat"
+	rejectOther     = "lainnya"
+)
+
+type messageView struct {
+	At          string
+	Text        string
+	Attachments []attachmentView
+}
+
+type attachmentView struct {
+	URL   string
+	Image bool // evidence stored here: shown as a thumbnail
+	Name  string
+}
+
+type eventView struct {
+	At          string
+	Label       string
+	Actor       string
+	Change      string
+	Note        string
+	Attachments []attachmentView
+}
+
+type triageView struct {
+	Summary, Kategori, KategoriCode, Subkategori, Severity, Unit, UnitCode, Response, Sentiment, Model string
+	Urgency, People                                                                                    int
+}
+
+type ticketPageData struct {
+	T          ticketView
+	Message    string
+	Messages   []messageView
+	Triage     triageView
+	Timeline   []eventView
+	Can        map[string]bool
+	Labels     map[string]string
+	HasActions bool
+	// Refused is the workflow's (or the form's) answer to an action whose
+	// form the page no longer offers, e.g. after another moderator acted.
+	Refused       string
+	RefusedAction string
+	Units         []option
+	Kelurahan     []option
+	Kategoris     []option
+	Urgencies     []int
+	Canned        []cannedReply
+	Duplicates    []ticketView
+	DueMin        string
+	DueMax        string
+	Zone          string // the kelurahan's clock as people name it: "WIB"
+	MaxFiles      int
+	MaxFileMB     int
+	Submitted     string
+	Primary       string
+	errs          map[string]string
+	vals          map[string]string
+}
+
+// E returns the error of a field of the submitted action's form; field ""
+// is the form's own error.
+func (d *ticketPageData) E(action, field string) string {
+	if action != d.Submitted {
+		return ""
+	}
+	return d.errs[field]
+}
+
+// Open reports whether an action's form starts unfolded: the one just
+// submitted, and the usual next step of the ticket's status.
+func (d *ticketPageData) Open(action string) bool {
+	if d.Submitted != "" {
+		return action == d.Submitted
+	}
+	return action == d.Primary
+}
+
+// V returns a field's submitted value, or def for a fresh form.
+func (d *ticketPageData) V(action, field, def string) string {
+	if action != d.Submitted {
+		return def
+	}
+	return d.vals[field]
+}
+
+// submission is a refused action form, rendered back with its values.
+type submission struct {
+	Action string
+	Vals   map[string]string
+	Errs   map[string]string
+}
+
+// ticketPage: GET /tiket/{id}.
+func (s *UI) ticketPage(c *gin.Context) {
+	t, err := s.VisibleTicket(c, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.renderTicket(c, http.StatusOK, t, nil)
+}
+
+func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *submission) {
+	ctx := c.Request.Context()
+	u := app.UserOf(c)
+	n := s.LoadNames(ctx)
+	events, err := s.Tickets.ListTicketEvents(ctx, t.ID)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	now := s.Zone.In(s.Now())
+	d := &ticketPageData{
+		T: s.viewTicket(t, n), Message: t.MessageText, Can: map[string]bool{}, Labels: actionLabels,
+		Units: unitOptions(n), Kelurahan: kelurahanOptions(n), Kategoris: kategoriOptions(),
+		Urgencies: []int{1, 2, 3, 4, 5}, Canned: cannedReplies,
+		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.Zone.Abbrev(now),
+		MaxFiles: app.MaxEvidenceFiles, MaxFileMB: app.MaxEvidenceBytes >> 20,
+		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
+			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.UnitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
+			Response: responseLabel(t.SuggestedResponseType), Sentiment: fmt.Sprintf("%.2f", t.SentimentScore),
+			Model: t.ModelVersion, Urgency: t.UrgencyScore, People: t.EstimatedPeopleAffected},
+	}
+	// A ticket moves to another kelurahan; from the city queue a
+	// moderator may only claim it for their own.
+	d.Kelurahan = slices.DeleteFunc(d.Kelurahan, func(o option) bool { return o.Value == t.Kelurahan })
+	if t.Kelurahan == "" && u.Role != hailurah.RoleAdmin {
+		d.Kelurahan = []option{{u.Kelurahan, n.KelurahanName(u.Kelurahan)}}
+	}
+	for _, a := range hailurah.Actions {
+		if offered(u, t, a) {
+			d.Can[a] = true
+			d.HasActions = true
+		}
+	}
+	for _, a := range []string{hailurah.ActionSetKelurahan, hailurah.ActionAssign, hailurah.ActionAccept, hailurah.ActionDone} {
+		if d.Can[a] && (a != hailurah.ActionSetKelurahan || t.Kelurahan == "") {
+			d.Primary = a
+			break
+		}
+	}
+	if sub != nil {
+		d.Submitted, d.errs, d.vals = sub.Action, sub.Errs, sub.Vals
+		if !d.Can[sub.Action] {
+			// The form is gone (the status moved on): show its answer
+			// above the actions instead.
+			d.RefusedAction = actionLabels[sub.Action]
+			d.Refused = sub.Errs[""]
+			for _, msg := range sub.Errs {
+				if d.Refused == "" {
+					d.Refused = msg
+				}
+			}
+		}
+	}
+
+	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, t.DatetimeReceived), Text: t.MessageText})
+	for _, e := range events {
+		atts := attachmentsOf(t.ID, e.Attachments)
+		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
+			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, e.At), Text: e.Note, Attachments: atts})
+		}
+		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
+			Note: e.Note, Attachments: atts}
+		if e.From != "" && e.From != e.To {
+			ev.Change = e.From.Label() + " → " + e.To.Label()
+		} else if e.From == "" && e.To != "" {
+			ev.Change = e.To.Label()
+		}
+		d.Timeline = append(d.Timeline, ev)
+	}
+	if d.Can[hailurah.ActionReject] {
+		d.Duplicates = s.duplicateCandidates(ctx, t, n)
+	}
+	s.renderPage(c, status, "tiket", pageData{Title: "Tiket " + t.ID, Flash: flashOf(c), Data: d})
+}
+
+func responseLabel(code string) string {
+	switch code {
+	case "A":
+		return "A · solusi sederhana"
+	case "B":
+		return "B · solusi menengah"
+	case "C":
+		return "C · solusi berdampak besar"
+	}
+	return dash(code)
+}
+
+// actorLabel never names an anonymous reporter.
+func actorLabel(t *hailurah.Ticket, e *hailurah.TicketEvent) string {
+	switch e.Actor {
+	case hailurah.ActorSystem:
+		return "Sistem"
+	case hailurah.ActorCitizen:
+		if t.PrivacyFlag {
+			return "Anonim"
+		}
+		return "Warga"
+	}
+	if e.Role != "" {
+		return e.Actor + " (" + e.Role.Label() + ")"
+	}
+	return e.Actor
+}
+
+// attachmentsOf shows evidence stored by this server as pictures and
+// anything else (a citizen's media reference) as text.
+func attachmentsOf(ticketID string, urls []string) []attachmentView {
+	var out []attachmentView
+	prefix := "/bukti/" + ticketID + "/"
+	for _, u := range urls {
+		if name, ok := strings.CutPrefix(u, prefix); ok && app.EvidenceName.MatchString(name) {
+			out = append(out, attachmentView{URL: u, Image: true, Name: name})
+			continue
+		}
+		out = append(out, attachmentView{Name: u})
+	}
+	return out
+}
+
+// duplicateCandidates are the tickets a duplicate most likely repeats: same
+// kelurahan, RT, RW and kategori, received in the last seven days.
+func (s *UI) duplicateCandidates(ctx context.Context, t *hailurah.Ticket, n app.Names) []ticketView {
+	if t.Kelurahan == "" || t.Kategori == "" {
+		return nil
+	}
+	from := s.Now().Add(-7 * 24 * time.Hour)
+	page, err := s.Tickets.ListTickets(ctx, hailurah.TicketFilter{
+		Kelurahan: t.Kelurahan, RT: t.RT, RW: t.RW, Kategori: t.Kategori, ReceivedFrom: &from, Limit: 20,
+	})
+	if err != nil {
+		s.Logger.WarnContext(ctx, "duplicate candidates", "ticket", t.ID, "err", err)
+		return nil
+	}
+	var out []ticketView
+	for _, o := range page.Items {
+		if o.ID == t.ID || o.Status == hailurah.StatusRejected {
+			continue
+		}
+		out = append(out, s.viewTicket(o, n))
+		if len(out) == 5 {
+			break
+		}
+	}
+	return out
+}
+
+// ticketActionForm: POST /tiket/{id}/aksi. The form goes the API's way,
+// through ActTicket. A refusal is shown next to the form; success
+// redirects (post/redirect/get) with a confirmation.
+func (s *UI) ticketActionForm(c *gin.Context) {
+	u := app.UserOf(c)
+	t, err := s.VisibleTicket(c, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	action := c.PostForm("action")
+	sub := &submission{Action: action, Vals: map[string]string{}, Errs: map[string]string{}}
+	req, ok := s.parseActionForm(c, t, sub)
+	if !ok {
+		s.renderTicket(c, http.StatusUnprocessableEntity, t, sub)
+		return
+	}
+	refuse := func(err error) {
+		app.RemoveEvidence(s.DataDir, req.Evidence)
+		field := formField(hailurah.ErrorField(err))
+		sub.Errs[field] = hailurah.ErrorMessage(err)
+		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
+			s.Logger.ErrorContext(c.Request.Context(), "ticket action", "ticket", t.ID, "action", action, "err", err)
+		}
+		s.renderTicket(c, app.ErrorStatus(err), t, sub)
+	}
+	if action == hailurah.ActionProgress || action == hailurah.ActionDone {
+		urls, err := s.SaveEvidence(c, t.ID)
+		if err != nil {
+			refuse(err)
+			return
+		}
+		req.Evidence = urls
+	}
+	state, err := s.ActTicket(c, t, req)
+	if hailurah.ErrorCode(err) == hailurah.EPENDING {
+		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+okPending)
+		return
+	}
+	if err != nil {
+		refuse(err)
+		return
+	}
+	after := s.awaitProjection(c.Request.Context(), t.ID, state.Version)
+	switch {
+	case c.PostForm("kembali") == "tugas" && u.Role == hailurah.RoleDinas:
+		c.Redirect(http.StatusSeeOther, "/tugas?ok="+action)
+	case after != nil && !hailurah.CanSeeTicket(u, after):
+		c.Redirect(http.StatusSeeOther, homeOf[u.Role]+"?ok="+action)
+	default:
+		c.Redirect(http.StatusSeeOther, "/tiket/"+t.ID+"?ok="+action)
+	}
+}
+
+// awaitProjection waits briefly until the store shows the workflow's new
+// state, so the page the user is sent to shows what they just did. The
+// activity that writes it usually takes milliseconds; after the wait the
+// page shows whatever the store has.
+func (s *UI) awaitProjection(ctx context.Context, id string, version int64) *hailurah.Ticket {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var last *hailurah.Ticket
+	for {
+		if t, err := s.Tickets.FindTicket(ctx, id); err == nil {
+			last = t
+			if t.Version >= version {
+				return t
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case <-tick.C:
+		}
+	}
+}
+
+// formField maps the request fields checkAction names to the form's.
+func formField(f string) string {
+	switch f {
+	case "due_at":
+		return "due_date"
+	case "evidence":
+		return "foto"
+	case "action", "actor":
+		return ""
+	}
+	return f
+}
+
+// parseActionForm reads the fields of one action's form into an
+// ActionRequest. It records what the user typed, to render it back, and
+// the errors only the form can find (a number that is not one, a date).
+func (s *UI) parseActionForm(c *gin.Context, t *hailurah.Ticket, sub *submission) (hailurah.ActionRequest, bool) {
+	get := func(field string) string {
+		v := strings.TrimSpace(c.PostForm(field))
+		sub.Vals[field] = v
+		return v
+	}
+	req := hailurah.ActionRequest{Action: sub.Action}
+	switch sub.Action {
+	case hailurah.ActionVerify:
+		req.Kategori, req.Subkategori, req.Unit = get("kategori"), get("subkategori"), get("unit")
+		if v := get("urgency"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 5 {
+				sub.Errs["urgency"] = "Urgensi harus angka 1 sampai 5."
+			}
+			req.Urgency = n
+		}
+	case hailurah.ActionReply:
+		req.Text = get("text")
+		if canned := get("canned"); req.Text == "" && canned != "" {
+			req.Text = cannedText(canned)
+		}
+	case hailurah.ActionAssign:
+		req.Unit, req.Text = get("unit"), get("text")
+		if v := get("due_date"); v != "" {
+			day, err := s.Zone.ParseDate(v)
+			switch {
+			case err != nil:
+				sub.Errs["due_date"] = "Tanggal tenggat tidak valid; pilih tanggal dari kalender."
+			case day.After(s.Now().AddDate(1, 0, 0)):
+				sub.Errs["due_date"] = "Tenggat paling lambat satu tahun dari hari ini."
+			default:
+				// A due date means the end of that day on the kelurahan's clock.
+				due := day.Add(23*time.Hour + 59*time.Minute)
+				req.DueAt = &due
+			}
+		}
+	case hailurah.ActionResolve, hailurah.ActionNote, hailurah.ActionProgress, hailurah.ActionDone, hailurah.ActionAccept:
+		req.Text = get("text")
+	case hailurah.ActionReject:
+		kind, text := get("reason_kind"), get("reason")
+		req.DuplicateOf = get("duplicate_of_lain")
+		if req.DuplicateOf == "" {
+			req.DuplicateOf = get("duplicate_of")
+		} else {
+			sub.Vals["duplicate_of"] = c.PostForm("duplicate_of")
+		}
+		req.DuplicateOf = strings.ToUpper(req.DuplicateOf)
+		switch kind {
+		case rejectSpam:
+			req.Reason = joinReason("Spam", text)
+			req.DuplicateOf = ""
+		case rejectDuplicate:
+			if req.DuplicateOf == "" {
+				sub.Errs["duplicate_of"] = "Pilih tiket asli, atau tulis nomornya."
+			}
+			req.Reason = joinReason("Duplikat", text)
+		case rejectOther:
+			if text == "" {
+				sub.Errs["reason"] = "Tuliskan alasan penolakan."
+			}
+			req.Reason, req.DuplicateOf = text, ""
+		default:
+			sub.Errs["reason_kind"] = "Pilih alasan penolakan."
+		}
+	case hailurah.ActionSetKelurahan:
+		req.Kelurahan = get("kelurahan")
+	case hailurah.ActionReturn:
+		req.Reason = get("reason")
+	default:
+		sub.Errs[""] = "Aksi tidak dikenal. Muat ulang halaman lalu coba lagi."
+	}
+	return req, len(sub.Errs) == 0
+}
+
+func joinReason(kind, text string) string {
+	if text == "" {
+		return kind
+	}
+	return kind + ": " + text
+}
