@@ -7,6 +7,7 @@ import (
 	"github.com/hailurah/hailurah/web"
 )
 
+// staticFS is what /static serves: the embedded web/static files.
 func staticFS() http.FileSystem { return filesOnly{http.FS(web.Static())} }
 
 // filesOnly serves the files of a file system and no directory: a
