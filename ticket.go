@@ -468,11 +468,14 @@ type OutboxMessage struct {
 	Text           string `json:"text"`
 	// Template names the approved WhatsApp template to use because the
 	// citizen's 24-hour window has closed; "" sends Text free-form.
-	Template  string     `json:"template,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at,omitempty"`
-	Attempts  int        `json:"attempts"`
-	LastError string     `json:"last_error,omitempty"`
+	Template string `json:"template,omitempty"`
+	// TemplateParams are Template's parameters when the message carries
+	// its own (a staff notice); none: the relay derives them from Kind.
+	TemplateParams []string   `json:"template_params,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	SentAt         *time.Time `json:"sent_at,omitempty"`
+	Attempts       int        `json:"attempts"`
+	LastError      string     `json:"last_error,omitempty"`
 }
 
 // Kinds of outbound citizen messages.
