@@ -45,6 +45,19 @@ var staffNotices = map[string]struct {
 	NotifyPilotOverdue:    {[]Role{RoleLurah}, "Keputusan pilot terlambat"},
 }
 
+// Outbox kinds of messages to staff. They carry no ticket id: the
+// citizen's tracking page lists a ticket's outbox rows.
+const (
+	OutboxStaffNotice = "staff_notice"        // one [NOTIF]
+	OutboxStaffBundle = "staff_notice_bundle" // several, in one message
+	OutboxStaffAnswer = "staff_answer"        // the answer to a staff member's command
+)
+
+// StaffOutbox reports whether an outbox kind goes to staff.
+func StaffOutbox(kind string) bool {
+	return kind == OutboxStaffNotice || kind == OutboxStaffBundle || kind == OutboxStaffAnswer
+}
+
 // StaffNoticeFor reports whether a notification of kind to an audience of
 // role also goes to their WhatsApp.
 func StaffNoticeFor(kind string, role Role) bool {
