@@ -84,13 +84,37 @@ type StaffNotice struct {
 	Kategori string `json:"kategori,omitempty"`
 	Urgency  int    `json:"urgency,omitempty"` // 0: none (grants, pilots)
 	// Kelurahan is the code of the case's kelurahan, whose quiet hours the
-	// notice keeps; Place names it with the RT/RW ("Taman, RT 01/RW 02").
-	Kelurahan  string     `json:"kelurahan,omitempty"`
-	Place      string     `json:"place,omitempty"`
+	// notice keeps; KelurahanName, RT and RW say where.
+	Kelurahan     string `json:"kelurahan,omitempty"`
+	KelurahanName string `json:"kelurahan_name,omitempty"`
+	RT            string `json:"rt,omitempty"`
+	RW            string `json:"rw,omitempty"`
+	// Ticket is set when Ref is a ticket's, which staff may answer by
+	// WhatsApp (TERIMA, SELESAI, OK, STATUS).
+	Ticket     bool       `json:"ticket,omitempty"`
 	Summary    string     `json:"summary,omitempty"`
 	Suggestion string     `json:"suggestion,omitempty"` // the AI's short advice
 	Link       string     `json:"link,omitempty"`
 	Quiet      QuietHours `json:"quiet"`
+}
+
+// Place writes where the case is: "Kel. Taman, RT 01/RW 02".
+func (n StaffNotice) Place() string {
+	place := "Kel. " + n.KelurahanName
+	if n.KelurahanName == "" {
+		place = "antrean kota"
+	}
+	if n.RT != "" || n.RW != "" {
+		place += fmt.Sprintf(", RT %s/RW %s", dashed(n.RT), dashed(n.RW))
+	}
+	return place
+}
+
+func dashed(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // Urgent reports whether the notice goes out even in quiet hours.

@@ -122,10 +122,10 @@ func TestModeratorBreachAt24hAnd48h(t *testing.T) {
 	if len(breaches) != 2 {
 		t.Fatalf("breach notifications: %d, want 2 (escalation_levels: 2)", len(breaches))
 	}
-	if b := breaches[0]; b.at != 24*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman" {
+	if b := breaches[0]; b.at != 24*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman,dinas:pupr" {
 		t.Errorf("first breach: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
-	if b := breaches[1]; b.at != 48*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:" {
+	if b := breaches[1]; b.at != 48*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:,dinas:pupr" {
 		t.Errorf("second breach: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
 	if b := breaches[0].in.Ticket; !b.ModeratorBreached || b.ModeratorBreachLevel != 1 {
@@ -230,10 +230,10 @@ func TestDinasBreach(t *testing.T) {
 		t.Fatalf("dinas breaches: %d, want 2", len(breaches))
 	}
 	// Urgency 5: one day from the assignment at 1h.
-	if b := breaches[0]; b.at != 25*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman" {
+	if b := breaches[0]; b.at != 25*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman,dinas:pupr" {
 		t.Errorf("first: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
-	if b := breaches[1]; b.at != 49*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:" {
+	if b := breaches[1]; b.at != 49*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:,dinas:pupr" {
 		t.Errorf("second: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
 	if !at26.DinasBreached || at26.DinasBreachLevel != 1 || at26.Status != hailurah.StatusInProgress {
