@@ -189,3 +189,12 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, username string, ids []
 	}
 	return q.Update("read_at", db.now()).Error
 }
+
+// MarkTicketNotificationsRead marks the user's unread notifications about
+// the ticket read (a staff member acknowledged it by WhatsApp) and returns
+// how many.
+func (db *DB) MarkTicketNotificationsRead(ctx context.Context, username, ticketID string) (int, error) {
+	res := db.q(ctx).Model(&notificationRow{}).Where("username = ? AND ticket_id = ? AND read_at IS NULL", username, ticketID).
+		Update("read_at", db.now())
+	return int(res.RowsAffected), res.Error
+}
