@@ -469,6 +469,9 @@ func (m *Main) printBanner() {
 			if u.Unit != "" {
 				where = "unit " + u.Unit
 			}
+			if u.Phone != "" {
+				where += ", WA " + u.Phone
+			}
 			fmt.Fprintf(w, "  %-20s %-12s %s\n", u.Username, u.Role, where)
 		}
 		fmt.Fprintf(w, "  kata sandi: %s\n", m.DemoPassword)
