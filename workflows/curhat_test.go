@@ -122,10 +122,10 @@ func TestModeratorBreachAt24hAnd48h(t *testing.T) {
 	if len(breaches) != 2 {
 		t.Fatalf("breach notifications: %d, want 2 (escalation_levels: 2)", len(breaches))
 	}
-	if b := breaches[0]; b.at != 24*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman,dinas:pupr" {
+	if b := breaches[0]; b.at != 24*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman" {
 		t.Errorf("first breach: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
-	if b := breaches[1]; b.at != 48*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:,dinas:pupr" {
+	if b := breaches[1]; b.at != 48*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:" {
 		t.Errorf("second breach: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
 	if b := breaches[0].in.Ticket; !b.ModeratorBreached || b.ModeratorBreachLevel != 1 {
