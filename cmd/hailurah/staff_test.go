@@ -27,10 +27,8 @@ func TestStaffByWhatsApp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded Temporal server")
 	}
-	graph := newFakeGraph(t)
-	m := startMain(t, t.TempDir(), "WHATSAPP_APP_SECRET="+e2eAppSecret, "WHATSAPP_VERIFY_TOKEN="+e2eVerify,
-		"WHATSAPP_TOKEN="+e2eToken, "WHATSAPP_PHONE_NUMBER_ID="+e2eCityNumber, "WHATSAPP_API_BASE="+graph.srv.URL)
-	e := &e2e{t: t, m: m, base: m.HTTP.URL(), graph: graph}
+	e := startE2E(t)
+	m, graph := e.m, e.graph
 	ctx := context.Background()
 	// Whatever the hour the test runs at.
 	if err := m.DB.SetQuietHours(ctx, "taman", hailurah.QuietHours{}); err != nil {
