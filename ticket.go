@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // TicketStatus is where a curhat ticket is in its process. The workflow is
@@ -161,6 +162,10 @@ func ActorOf(u *User) Actor {
 	return Actor{Username: u.Username, Role: u.Role, Kelurahan: u.Kelurahan, Unit: u.Unit}
 }
 
+// MaxActionText bounds an action's text and reason, on every channel
+// staff act through (the web, WhatsApp).
+const MaxActionText = 4000
+
 // ActionRequest is one staff action on a ticket. Which fields matter depends
 // on Action; Validate checks them. The server must fill Actor from the
 // session, never from the request body.
@@ -189,6 +194,11 @@ type ActionRequest struct {
 func (r *ActionRequest) Validate() error {
 	if !validAction(r.Action) {
 		return FieldErrorf("action", "Aksi %q tidak dikenal.", r.Action)
+	}
+	for _, f := range []struct{ name, value string }{{"text", r.Text}, {"reason", r.Reason}} {
+		if utf8.RuneCountInString(f.value) > MaxActionText {
+			return FieldErrorf(f.name, "Teks terlalu panjang (maks. %d karakter).", MaxActionText)
+		}
 	}
 	if r.Actor.Username == "" || !r.Actor.Role.Valid() {
 		return FieldErrorf("actor", "Pelaku aksi tidak dikenal.")
@@ -468,11 +478,14 @@ type OutboxMessage struct {
 	Text           string `json:"text"`
 	// Template names the approved WhatsApp template to use because the
 	// citizen's 24-hour window has closed; "" sends Text free-form.
-	Template  string     `json:"template,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at,omitempty"`
-	Attempts  int        `json:"attempts"`
-	LastError string     `json:"last_error,omitempty"`
+	Template string `json:"template,omitempty"`
+	// TemplateParams are Template's parameters when the message carries
+	// its own (a staff notice); none: the relay derives them from Kind.
+	TemplateParams []string   `json:"template_params,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	SentAt         *time.Time `json:"sent_at,omitempty"`
+	Attempts       int        `json:"attempts"`
+	LastError      string     `json:"last_error,omitempty"`
 }
 
 // Kinds of outbound citizen messages.

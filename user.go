@@ -2,6 +2,7 @@ package hailurah
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -49,14 +50,20 @@ func (r Role) Label() string {
 // User is a staff member. Moderators, fasilitator and the lurah belong to one
 // kelurahan; dinas officers to one unit; admin to neither.
 type User struct {
-	ID        int64     `json:"id"`
-	Username  string    `json:"username"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	Kelurahan string    `json:"kelurahan,omitempty"` // kelurahan code
-	Unit      string    `json:"unit,omitempty"`      // unit code
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64  `json:"id"`
+	Username  string `json:"username"`
+	Name      string `json:"name"`
+	Role      Role   `json:"role"`
+	Kelurahan string `json:"kelurahan,omitempty"` // kelurahan code
+	Unit      string `json:"unit,omitempty"`      // unit code
+	Disabled  bool   `json:"disabled"`
+	// Phone is the user's WhatsApp number in E.164 (+62…), "" when none;
+	// no two active users share one (NormalizeStaffPhone).
+	Phone string `json:"phone,omitempty"`
+	// WhatsAppNotices is the user's switch for notices on WhatsApp (see
+	// StaffNotice); a new user starts with it on.
+	WhatsAppNotices bool      `json:"whatsapp_notices"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // Validate checks that the user's role, kelurahan and unit fit together.
@@ -69,6 +76,13 @@ func (u *User) Validate() error {
 		return FieldErrorf("username", "Nama pengguna hanya boleh berisi huruf kecil, angka, titik, garis bawah dan tanda hubung (maks. 64 karakter).")
 	case !u.Role.Valid():
 		return FieldErrorf("role", "Peran %q tidak dikenal.", u.Role)
+	}
+	if u.Phone != "" {
+		if p, err := NormalizeStaffPhone(u.Phone); err != nil {
+			return err
+		} else if p != u.Phone {
+			return FieldErrorf("phone", "Nomor WhatsApp harus ditulis lengkap seperti %s.", p)
+		}
 	}
 	switch u.Role {
 	case RoleModerator, RoleFasilitator, RoleLurah:
@@ -148,6 +162,75 @@ type UserFilter struct {
 	Unit      string
 }
 
+// NormalizeStaffPhone reads a staff member's WhatsApp number as citizens'
+// are read (NormalizePhone) and returns it in E.164; "" stays "" (no
+// phone). Staff of a kelurahan have Indonesian numbers: another country's
+// is EINVALID (field "phone"), as is anything NormalizePhone refuses.
+func NormalizeStaffPhone(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	p, err := NormalizePhone(s)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(p, "+62") {
+		return "", FieldErrorf("phone", "Nomor WhatsApp staf harus nomor Indonesia (+62…).")
+	}
+	return p, nil
+}
+
+// UserPatch changes some fields of a user: a nil field is left as it is.
+// The admin may patch every field; a user their own Phone and
+// WhatsAppNotices only (see Self).
+type UserPatch struct {
+	Name *string `json:"name,omitempty"`
+	// Phone is read with NormalizeStaffPhone; "" removes the number.
+	Phone           *string `json:"phone,omitempty"`
+	WhatsAppNotices *bool   `json:"whatsapp_notices,omitempty"`
+	Role            *Role   `json:"role,omitempty"`
+	Kelurahan       *string `json:"kelurahan,omitempty"`
+	Unit            *string `json:"unit,omitempty"`
+}
+
+// Self reports EFORBIDDEN when p changes more than a user may change of
+// their own account on their profile page: their phone and the switch.
+func (p UserPatch) Self() error {
+	if p.Name != nil || p.Role != nil || p.Kelurahan != nil || p.Unit != nil {
+		return Errorf(EFORBIDDEN, "Nama, peran, kelurahan dan unit hanya dapat diubah oleh admin.")
+	}
+	return nil
+}
+
+// Apply returns u with p's fields, the phone normalised; the result is
+// not validated (User.Validate does that). Returns EINVALID for a phone
+// NormalizeStaffPhone refuses.
+func (p UserPatch) Apply(u User) (User, error) {
+	if p.Name != nil {
+		u.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Phone != nil {
+		phone, err := NormalizeStaffPhone(*p.Phone)
+		if err != nil {
+			return u, err
+		}
+		u.Phone = phone
+	}
+	if p.WhatsAppNotices != nil {
+		u.WhatsAppNotices = *p.WhatsAppNotices
+	}
+	if p.Role != nil {
+		u.Role = *p.Role
+	}
+	if p.Kelurahan != nil {
+		u.Kelurahan = *p.Kelurahan
+	}
+	if p.Unit != nil {
+		u.Unit = *p.Unit
+	}
+	return u, nil
+}
+
 // UserService manages staff users, their sessions and API tokens.
 type UserService interface {
 	// CreateUser stores u with a bcrypt hash of password and sets u.ID.
@@ -157,11 +240,23 @@ type UserService interface {
 	// FindUserByID and FindUserByUsername return ENOTFOUND if there is none.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// FindActiveUserByPhone returns the user who is not disabled and has
+	// the phone (any form NormalizeStaffPhone reads). Returns ENOTFOUND if
+	// there is none, EINVALID for a phone that is not one.
+	FindActiveUserByPhone(ctx context.Context, phone string) (*User, error)
+	// UpdateUser applies p to the user and returns the user after it. A
+	// changed role, kelurahan or unit must fit together (User.Validate)
+	// and exist. Returns ENOTFOUND for an unknown user, EINVALID (with the
+	// field) for a bad field and ECONFLICT (field "phone") when another
+	// active user has the phone.
+	UpdateUser(ctx context.Context, username string, p UserPatch) (*User, error)
 	ListUsers(ctx context.Context, f UserFilter) ([]*User, error)
 	// Authenticate returns the user whose password matches, or
 	// EUNAUTHORIZED for an unknown user, a wrong password or a disabled user.
 	Authenticate(ctx context.Context, username, password string) (*User, error)
 	SetPassword(ctx context.Context, userID int64, password string) error
+	// SetDisabled returns ECONFLICT (field "phone") when re-enabling a
+	// user whose phone another active user has since taken.
 	SetDisabled(ctx context.Context, userID int64, disabled bool) error
 
 	CreateSession(ctx context.Context, s *Session) error

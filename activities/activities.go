@@ -36,6 +36,9 @@ type Activities struct {
 	// Zone is the kelurahan's clock, for the times in messages; the zero
 	// Zone is Asia/Jakarta.
 	Zone hailurah.Zone
+	// Notices, when set, sends the notifications that need staff to act
+	// to their WhatsApp too.
+	Notices *NoticeActivities
 }
 
 func (a *Activities) now() time.Time {

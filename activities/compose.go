@@ -14,6 +14,8 @@ import (
 
 func composeACK(kelurahanName string) string { return triage.ComposeACK(kelurahanName) }
 
+func kategoriLabel(code string) string { return triage.KategoriLabel(code) }
+
 func composeReply(t *triage.Triage) string { return triage.ComposeReply(t) }
 
 // lurahNotif is the seed's [NOTIF] to the lurah.

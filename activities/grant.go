@@ -26,6 +26,9 @@ type GrantActivities struct {
 	// Zone is the kelurahan's clock, for the times in messages; the zero
 	// Zone is Asia/Jakarta.
 	Zone hailurah.Zone
+	// Notices, when set, sends the notifications that need staff to act
+	// to their WhatsApp too.
+	Notices *NoticeActivities
 }
 
 func (a *GrantActivities) logger() *slog.Logger {
@@ -84,8 +87,24 @@ func (a *GrantActivities) NotifyGrant(ctx context.Context, in GrantNotifyInput) 
 		if count == 0 {
 			a.logger().WarnContext(ctx, "grant notification reached nobody", "key", n.IdempotencyKey, "grant", in.Grant.ID)
 		}
+		g := in.Grant
+		notice := hailurah.StaffNotice{Key: n.IdempotencyKey, Kind: in.Kind, Ref: g.ID, Kategori: "Hibah " + strings.ToLower(purposeLabel(g.Purpose)),
+			Kelurahan: g.Kelurahan, KelurahanName: a.kelurahanName(ctx, g.Kelurahan),
+			Summary: fmt.Sprintf("%s, %s: %s", dash(g.HouseholdName), hailurah.FormatRupiah(g.Amount), dash(g.Plan)), Link: n.Link}
+		if err := a.Notices.fanOut(ctx, to, notice); err != nil {
+			return nonRetryable(err)
+		}
 	}
 	return nil
+}
+
+func (a *GrantActivities) kelurahanName(ctx context.Context, code string) string {
+	if a.Kelurahan != nil && code != "" {
+		if k, err := a.Kelurahan.FindKelurahan(ctx, code); err == nil {
+			return k.Name
+		}
+	}
+	return code
 }
 
 // stepLabels name the human steps reminders are about.
@@ -97,12 +116,7 @@ var stepLabels = map[string]string{
 
 func (a *GrantActivities) composeGrant(ctx context.Context, in GrantNotifyInput) (title, body string, err error) {
 	g := in.Grant
-	kel := g.Kelurahan
-	if a.Kelurahan != nil && kel != "" {
-		if k, err := a.Kelurahan.FindKelurahan(ctx, kel); err == nil {
-			kel = k.Name
-		}
-	}
+	kel := a.kelurahanName(ctx, g.Kelurahan)
 	dtks := ""
 	if g.DTKS {
 		dtks = ", DTKS"

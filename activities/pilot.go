@@ -29,6 +29,9 @@ type PilotActivities struct {
 	// Zone is the kelurahan's clock, for the times in messages; the zero
 	// Zone is Asia/Jakarta.
 	Zone hailurah.Zone
+	// Notices, when set, sends the notifications that need staff to act
+	// to their WhatsApp too.
+	Notices *NoticeActivities
 }
 
 func (a *PilotActivities) logger() *slog.Logger {
@@ -151,13 +154,21 @@ func (a *PilotActivities) NotifyPilot(ctx context.Context, in PilotNotifyInput) 
 			return nonRetryable(err)
 		}
 		to := hailurah.Audience{Role: hailurah.RoleLurah, Kelurahan: kel}
+		key := in.Key + "/" + audienceKey(to)
 		n, err := a.Notifications.Notify(ctx, &hailurah.Notification{
-			IdempotencyKey: in.Key + "/" + audienceKey(to), To: to, Kind: in.Kind, Title: title, Body: body, Link: link,
+			IdempotencyKey: key, To: to, Kind: in.Kind, Title: title, Body: body, Link: link,
 		})
 		if err != nil {
 			return nonRetryable(err)
 		}
 		reached += n
+		p := in.Pilot
+		notice := hailurah.StaffNotice{Key: key, Kind: in.Kind, Ref: p.ID, Kategori: "Pilot " + hailurah.ComponentLabel(p.Component),
+			Kelurahan: kel, KelurahanName: a.kelurahanName(ctx, kel),
+			Summary: fmt.Sprintf("%s, siklus ke-%d: keputusan paling lambat %s", p.Name, p.Cycle, formatWaktu(a.Zone, &p.DecisionDue)), Link: link}
+		if err := a.Notices.fanOut(ctx, to, notice); err != nil {
+			return nonRetryable(err)
+		}
 	}
 	if owner := in.Pilot.Owner; owner != "" {
 		// The owner works for the owning kelurahan (or is an admin, shown

@@ -50,8 +50,19 @@ func (a *Activities) NotifyStaff(ctx context.Context, in NotifyInput) error {
 		if count == 0 {
 			a.logger().WarnContext(ctx, "notification reached nobody", "key", n.IdempotencyKey, "ticket", in.Ticket.TicketID)
 		}
+		if err := a.Notices.fanOut(ctx, to, a.ticketNotice(ctx, n.IdempotencyKey, in)); err != nil {
+			return nonRetryable(err)
+		}
 	}
 	return nil
+}
+
+// ticketNotice is the WhatsApp notice of a ticket's notification.
+func (a *Activities) ticketNotice(ctx context.Context, key string, in NotifyInput) hailurah.StaffNotice {
+	t := in.Ticket
+	return hailurah.StaffNotice{Key: key, Kind: in.Kind, Ref: t.TicketID, Ticket: true, Kategori: t.Kategori, Urgency: t.Urgency,
+		Kelurahan: t.Kelurahan, KelurahanName: a.kelurahanName(ctx, t.Kelurahan, t.KelurahanName), RT: t.RT, RW: t.RW,
+		Summary: t.Summary, Suggestion: in.Suggestion, Link: a.ticketLink(t.TicketID)}
 }
 
 func audienceKey(to hailurah.Audience) string {

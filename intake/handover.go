@@ -121,6 +121,14 @@ type dispatched struct {
 // request for text; reactions are only kept.
 func (x *Intake) dispatch(ctx context.Context, m *hailurah.InboundMessage, opt routing) (dispatched, error) {
 	text := strings.TrimSpace(m.Text)
+	if m.Kind != whatsapp.KindReaction {
+		// A staff member's number is never a citizen's (staff.go).
+		if u, err := x.staffOf(ctx, m); err != nil {
+			return dispatched{}, err
+		} else if u != nil {
+			return x.staff(ctx, m, u, text)
+		}
+	}
 	switch m.Kind {
 	case whatsapp.KindReaction:
 		return dispatched{status: hailurah.InboundIgnored, note: "Reaksi emoji; tidak diteruskan."}, nil

@@ -44,6 +44,11 @@ type Store interface {
 	// with an idempotency key starts (see Start).
 	FindIntakeKey(ctx context.Context, keyHash string) (ticketID, trackingCode string, err error)
 	ReserveIntakeKey(ctx context.Context, keyHash, ticketID, trackingCode string) (string, string, error)
+	// FindActiveUserByPhone, MarkTicketNotificationsRead and Audit serve
+	// the staff who answer by WhatsApp (staff.go).
+	FindActiveUserByPhone(ctx context.Context, phone string) (*hailurah.User, error)
+	MarkTicketNotificationsRead(ctx context.Context, username, ticketID string) (int, error)
+	Audit(ctx context.Context, e *hailurah.AuditEntry) error
 }
 
 // Cases is what intake needs of the ticket workflows; workflows.Client
@@ -77,6 +82,10 @@ type Config struct {
 	// SweepEvery is how often the inbox looks for stored messages nobody
 	// is handing over; 0 means every 10 seconds.
 	SweepEvery time.Duration
+	// Actions lets staff act on tickets by WhatsApp (staff.go); nil uses
+	// Cases when it has the methods (workflows.Client does). Without
+	// them, a staff member's message is read as anyone's.
+	Actions Actions
 }
 
 // Message is one inbound message of any channel, as its parser read it.
@@ -161,6 +170,7 @@ type Intake struct {
 	cfg     Config
 	store   Store
 	cases   Cases
+	actions Actions // nil: no staff commands
 	logger  *slog.Logger
 	now     func() time.Time
 	sealer  *whatsapp.Sealer
@@ -202,7 +212,10 @@ func New(cfg Config) (*Intake, error) {
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = defaultSweepEvery
 	}
-	x := &Intake{cfg: cfg, store: cfg.Store, cases: cfg.Cases, logger: cfg.Logger, now: cfg.Now, sealer: sealer,
+	if cfg.Actions == nil {
+		cfg.Actions, _ = cfg.Cases.(Actions)
+	}
+	x := &Intake{cfg: cfg, store: cfg.Store, cases: cfg.Cases, actions: cfg.Actions, logger: cfg.Logger, now: cfg.Now, sealer: sealer,
 		senders: ratelimit.New(senderPerMinute, senderBurst, cfg.Now)}
 	x.inbox = newInbox(x)
 	return x, nil

@@ -31,6 +31,11 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 	if utf8.RuneCountInString(m.Text) > whatsapp.MaxTextRunes {
 		m.Text = string([]rune(m.Text)[:whatsapp.MaxTextRunes-1]) + "…"
 	}
+	if d.Template != "" && len(d.TemplateParams) > 0 {
+		// The message brought its own (a staff notice's [NOTIF]).
+		m.TemplateName, m.TemplateParams = d.Template, d.TemplateParams
+		return m
+	}
 	if d.Kind == hailurah.OutboxPhoneCode {
 		// The code is never sent with the ticket's id (see intake's
 		// claimPhone); its template's one parameter is the code.
@@ -140,6 +145,12 @@ func KindLabel(kind string) string {
 		return "kode verifikasi nomor"
 	case hailurah.OutboxPhoneLinked:
 		return "nomor WhatsApp terhubung"
+	case hailurah.OutboxStaffNotice:
+		return "notifikasi staf"
+	case hailurah.OutboxStaffBundle:
+		return "ringkasan notifikasi staf"
+	case hailurah.OutboxStaffAnswer:
+		return "jawaban perintah staf"
 	}
 	return kind
 }

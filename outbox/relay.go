@@ -369,6 +369,9 @@ func (r *Relay) notifyFailure(ctx context.Context, d *hailurah.OutboxDelivery) {
 // once per message. Messages that belong to no ticket (the "please write
 // text" reply) notify nobody.
 func NotifyFailure(ctx context.Context, n hailurah.NotificationService, tickets TicketFinder, d *hailurah.OutboxDelivery) error {
+	if hailurah.StaffOutbox(d.Kind) {
+		return notifyStaffFailure(ctx, n, d)
+	}
 	if d.TicketID == "" {
 		return nil
 	}
@@ -380,10 +383,7 @@ func NotifyFailure(ctx context.Context, n hailurah.NotificationService, tickets 
 	case err != nil && hailurah.ErrorCode(err) != hailurah.ENOTFOUND:
 		return err
 	}
-	reason := d.LastError
-	if utf8.RuneCountInString(reason) > 300 {
-		reason = string([]rune(reason)[:300]) + "…"
-	}
+	reason := clip(d.LastError, 300)
 	_, err = n.Notify(ctx, &hailurah.Notification{
 		IdempotencyKey: fmt.Sprintf("outbox-failed/%d", d.ID),
 		To:             to,
@@ -395,4 +395,30 @@ func NotifyFailure(ctx context.Context, n hailurah.NotificationService, tickets 
 		Link: "/tiket/" + d.TicketID,
 	})
 	return err
+}
+
+// notifyStaffFailure tells the admins, who keep the staff's phones, that
+// a WhatsApp message to a staff member could not be delivered: the number
+// may be wrong, or the template not approved. The staff member still has
+// the in-app notification.
+func notifyStaffFailure(ctx context.Context, n hailurah.NotificationService, d *hailurah.OutboxDelivery) error {
+	first, _, _ := strings.Cut(d.Text, "\n")
+	_, err := n.Notify(ctx, &hailurah.Notification{
+		IdempotencyKey: fmt.Sprintf("outbox-failed/%d", d.ID),
+		To:             hailurah.Audience{Role: hailurah.RoleAdmin},
+		Kind:           hailurah.NotifyDeliveryFailed,
+		Title:          "Pesan WhatsApp ke staf gagal terkirim",
+		Body: fmt.Sprintf("Pesan %q (%s) tidak sampai ke nomor WhatsApp staf. Alasan: %s. Periksa nomor di halaman admin dan persetujuan templat di WhatsApp Manager.",
+			KindLabel(d.Kind), clip(first, 120), clip(d.LastError, 300)),
+		Link: "/notifikasi",
+	})
+	return err
+}
+
+// clip shortens s to n runes, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) > n {
+		return string([]rune(s)[:n]) + "…"
+	}
+	return s
 }

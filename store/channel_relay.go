@@ -24,6 +24,7 @@ type relayRow struct {
 	Kind              string
 	Text              string
 	Template          string
+	TemplateParams    string
 	CreatedAt         time.Time
 	SentAt            *time.Time
 	Attempts          int
@@ -50,6 +51,7 @@ func (r *relayRow) delivery() *hailurah.OutboxDelivery {
 			Kind:           r.Kind,
 			Text:           r.Text,
 			Template:       r.Template,
+			TemplateParams: decodeParams(r.TemplateParams),
 			CreatedAt:      r.CreatedAt.UTC(),
 			SentAt:         utcPtr(r.SentAt),
 			Attempts:       r.Attempts,

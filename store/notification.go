@@ -133,6 +133,13 @@ func validateAudience(a hailurah.Audience) error {
 // in order: concurrent Notify calls then insert rows in the same order,
 // so on Postgres one waits for the other instead of deadlocking.
 func audienceUsers(tx *gorm.DB, a hailurah.Audience) ([]string, error) {
+	var usernames []string
+	err := audienceQuery(tx, a).Pluck("username", &usernames).Error
+	return usernames, err
+}
+
+// audienceQuery selects the active users a resolves to, by username.
+func audienceQuery(tx *gorm.DB, a hailurah.Audience) *gorm.DB {
 	q := tx.Model(&userRow{}).Where("role = ? AND disabled = ?", string(a.Role), false).Order("username")
 	switch a.Role {
 	case hailurah.RoleLurah, hailurah.RoleModerator, hailurah.RoleFasilitator:
@@ -140,9 +147,7 @@ func audienceUsers(tx *gorm.DB, a hailurah.Audience) ([]string, error) {
 	case hailurah.RoleDinas:
 		q = q.Where("unit_code = ?", a.Unit)
 	}
-	var usernames []string
-	err := q.Pluck("username", &usernames).Error
-	return usernames, err
+	return q
 }
 
 // ListNotifications returns the user's notifications, newest first. A
@@ -183,4 +188,13 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, username string, ids []
 		q = q.Where("id IN ?", ids)
 	}
 	return q.Update("read_at", db.now()).Error
+}
+
+// MarkTicketNotificationsRead marks the user's unread notifications about
+// the ticket read (a staff member acknowledged it by WhatsApp) and returns
+// how many.
+func (db *DB) MarkTicketNotificationsRead(ctx context.Context, username, ticketID string) (int, error) {
+	res := db.q(ctx).Model(&notificationRow{}).Where("username = ? AND ticket_id = ? AND read_at IS NULL", username, ticketID).
+		Update("read_at", db.now())
+	return int(res.RowsAffected), res.Error
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -23,6 +24,7 @@ type outboxRow struct {
 	Kind           string
 	Text           string
 	Template       string
+	TemplateParams string // a JSON array; "" when none
 	CreatedAt      time.Time
 	SentAt         *time.Time
 	Attempts       int
@@ -45,6 +47,7 @@ func (r *outboxRow) message() *hailurah.OutboxMessage {
 		Kind:           r.Kind,
 		Text:           r.Text,
 		Template:       r.Template,
+		TemplateParams: decodeParams(r.TemplateParams),
 		CreatedAt:      r.CreatedAt.UTC(),
 		SentAt:         utcPtr(r.SentAt),
 		Attempts:       r.Attempts,
@@ -68,8 +71,15 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 	case !validText(m.Text, maxTicketText, true):
 		return hailurah.FieldErrorf("text", "Isi pesan wajib diisi.")
 	}
-	if err := checkText([]textField{{"ticket_id", m.TicketID}, {"channel", m.Channel},
-		{"kind", m.Kind}, {"template", m.Template}}); err != nil {
+	fields := []textField{{"ticket_id", m.TicketID}, {"channel", m.Channel}, {"kind", m.Kind}, {"template", m.Template}}
+	for _, p := range m.TemplateParams {
+		fields = append(fields, textField{"template_params", p})
+	}
+	if err := checkText(fields); err != nil {
+		return err
+	}
+	params, err := encodeParams(m.TemplateParams)
+	if err != nil {
 		return err
 	}
 	row := outboxRow{
@@ -80,6 +90,7 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 		Kind:           m.Kind,
 		Text:           m.Text,
 		Template:       m.Template,
+		TemplateParams: params,
 		CreatedAt:      db.now(),
 		Status:         outboxPending,
 	}
@@ -114,4 +125,28 @@ func (db *DB) ListTicketOutbox(ctx context.Context, ticketID string) ([]*hailura
 		out[i] = rows[i].message()
 	}
 	return out, nil
+}
+
+// encodeParams writes template parameters as the column holds them: a
+// JSON array, or "" for none.
+func encodeParams(params []string) (string, error) {
+	if len(params) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(params)
+	return string(b), err
+}
+
+// decodeParams reads what encodeParams wrote; a column it cannot read
+// (none is written so) gives no parameters, and the relay falls back to
+// the kind's.
+func decodeParams(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var params []string
+	if json.Unmarshal([]byte(s), &params) != nil {
+		return nil
+	}
+	return params
 }

@@ -35,20 +35,26 @@ type userRow struct {
 	KelurahanCode *string
 	UnitCode      *string
 	Disabled      bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	Phone         string
+	// WhatsAppNotices has no default tag: the column's default (on) is
+	// for rows written before it existed; CreateUser writes it itself.
+	WhatsAppNotices bool `gorm:"column:whatsapp_notices"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (r *userRow) user() *hailurah.User {
 	u := &hailurah.User{
-		ID:        r.ID,
-		Username:  r.Username,
-		Name:      r.Name,
-		Role:      hailurah.Role(r.Role),
-		Disabled:  r.Disabled,
-		CreatedAt: r.CreatedAt.UTC(),
+		ID:              r.ID,
+		Username:        r.Username,
+		Name:            r.Name,
+		Role:            hailurah.Role(r.Role),
+		Disabled:        r.Disabled,
+		Phone:           r.Phone,
+		WhatsAppNotices: r.WhatsAppNotices,
+		CreatedAt:       r.CreatedAt.UTC(),
 	}
 	if r.KelurahanCode != nil {
 		u.Kelurahan = *r.KelurahanCode
@@ -60,12 +66,19 @@ func (r *userRow) user() *hailurah.User {
 }
 
 // CreateUser stores u with a bcrypt hash of password and sets u.ID and
-// u.CreatedAt. Returns EINVALID for a bad user or password or a kelurahan or
-// unit that does not exist, and ECONFLICT if the username is taken.
+// u.CreatedAt; u.Phone is normalised and u.WhatsAppNotices set (a new user
+// starts with notices on). Returns EINVALID for a bad user or password or
+// a kelurahan or unit that does not exist, and ECONFLICT if the username,
+// or the phone of another active user, is taken.
 func (db *DB) CreateUser(ctx context.Context, u *hailurah.User, password string) error {
 	if u == nil {
 		return hailurah.Errorf(hailurah.EINVALID, "Data pengguna kosong.")
 	}
+	phone, err := hailurah.NormalizeStaffPhone(u.Phone)
+	if err != nil {
+		return err
+	}
+	u.Phone = phone
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -87,25 +100,18 @@ func (db *DB) CreateUser(ctx context.Context, u *hailurah.User, password string)
 		KelurahanCode: nullable(u.Kelurahan),
 		UnitCode:      nullable(u.Unit),
 		Disabled:      u.Disabled,
-		CreatedAt:     now,
-		UpdatedAt:     now,
+		Phone:         u.Phone,
+		// The row's own column, so the user starts with notices on.
+		WhatsAppNotices: true,
+		CreatedAt:       now,
+		UpdatedAt:       now,
 	}
 	err = db.tx(ctx, func(tx *gorm.DB) error {
-		// Checked here, not left to the foreign keys, so the form learns
-		// which field is wrong.
-		if u.Kelurahan != "" {
-			if ok, err := exists(tx, &kelurahanRow{}, "code = ?", u.Kelurahan); err != nil {
-				return err
-			} else if !ok {
-				return hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak ditemukan.", u.Kelurahan)
-			}
+		if err := checkUserScope(tx, u); err != nil {
+			return err
 		}
-		if u.Unit != "" {
-			if ok, err := exists(tx, &unitRow{}, "code = ?", u.Unit); err != nil {
-				return err
-			} else if !ok {
-				return hailurah.FieldErrorf("unit", "Unit dinas %q tidak ditemukan.", u.Unit)
-			}
+		if err := checkPhoneFree(tx, u.Phone, 0, u.Disabled); err != nil {
+			return err
 		}
 		return tx.Create(&row).Error
 	})
@@ -117,7 +123,52 @@ func (db *DB) CreateUser(ctx context.Context, u *hailurah.User, password string)
 	}
 	u.ID = row.ID
 	u.CreatedAt = row.CreatedAt
+	u.WhatsAppNotices = row.WhatsAppNotices
 	return nil
+}
+
+// checkUserScope checks that the user's kelurahan and unit exist. Checked
+// here, not left to the foreign keys, so the form learns which field is
+// wrong.
+func checkUserScope(tx *gorm.DB, u *hailurah.User) error {
+	if u.Kelurahan != "" {
+		if ok, err := exists(tx, &kelurahanRow{}, "code = ?", u.Kelurahan); err != nil {
+			return err
+		} else if !ok {
+			return hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak ditemukan.", u.Kelurahan)
+		}
+	}
+	if u.Unit != "" {
+		if ok, err := exists(tx, &unitRow{}, "code = ?", u.Unit); err != nil {
+			return err
+		} else if !ok {
+			return hailurah.FieldErrorf("unit", "Unit dinas %q tidak ditemukan.", u.Unit)
+		}
+	}
+	return nil
+}
+
+// checkPhoneFree returns ECONFLICT when an active user other than userID
+// has the phone: a message from it must name one staff member. A disabled
+// user's phone is free (and checked again when they are enabled). The
+// unique index users_phone_active_key holds the rule against a race.
+func checkPhoneFree(tx *gorm.DB, phone string, userID int64, disabled bool) error {
+	if phone == "" || disabled {
+		return nil
+	}
+	taken, err := exists(tx, &userRow{}, "phone = ? AND disabled = ? AND id <> ?", phone, false, userID)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return errPhoneTaken(phone)
+	}
+	return nil
+}
+
+func errPhoneTaken(phone string) error {
+	return &hailurah.Error{Code: hailurah.ECONFLICT, Field: "phone",
+		Message: "Nomor " + phone + " sudah dipakai pengguna aktif lain."}
 }
 
 // FindUserByID returns ENOTFOUND if there is no such user.
@@ -226,9 +277,21 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, password string) er
 // SetDisabled disables or re-enables a user; disabling also deletes the
 // user's sessions, so the account is logged out at once. API tokens are
 // kept but refused while the user is disabled. Returns ENOTFOUND for an
-// unknown user.
+// unknown user and ECONFLICT (field "phone") for re-enabling a user whose
+// phone another active user has taken meanwhile.
 func (db *DB) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
 	return db.tx(ctx, func(tx *gorm.DB) error {
+		if !disabled {
+			var phones []string
+			if err := tx.Model(&userRow{}).Where("id = ?", userID).Pluck("phone", &phones).Error; err != nil {
+				return err
+			}
+			for _, phone := range phones {
+				if err := checkPhoneFree(tx, phone, userID, false); err != nil {
+					return err
+				}
+			}
+		}
 		res := tx.Model(&userRow{}).Where("id = ?", userID).
 			Updates(map[string]any{"disabled": disabled, "updated_at": db.now()})
 		if res.Error != nil {

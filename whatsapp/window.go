@@ -39,6 +39,16 @@ const (
 	// category: it says nothing of the curhat, whose author may not own
 	// the number. 1 parameter: {{1}} the code.
 	TemplateVerificationCode = "hailurah_kode_verifikasi"
+	// TemplateStaffNotice is the seed's [NOTIF] to a staff member (the
+	// lurah, a moderator, a unit's officer), in Meta's utility category.
+	// 7 parameters: {{1}} what happened ("Eskalasi", "Tugas baru"…),
+	// {{2}} the case's code (HL-…), {{3}} kategori, {{4}} urgency,
+	// {{5}} kelurahan and RT/RW, {{6}} one-line summary, {{7}} link.
+	TemplateStaffNotice = "hailurah_notif_staf"
+	// TemplateStaffBundle is several notices to one staff member in one
+	// message. 3 parameters: {{1}} how many, {{2}} the cases' codes,
+	// {{3}} link to the notifications page.
+	TemplateStaffBundle = "hailurah_notif_staf_ringkas"
 )
 
 // TemplateParamCount returns the number of body parameters of one of this
@@ -49,8 +59,10 @@ func TemplateParamCount(name string) (n int, known bool) {
 		return 1, true
 	case TemplateReminder, TemplateFollowUp, TemplateStatus:
 		return 2, true
-	case TemplateLurahNotice:
+	case TemplateLurahNotice, TemplateStaffBundle:
 		return 3, true
+	case TemplateStaffNotice:
+		return 7, true
 	}
 	return 0, false
 }

@@ -91,6 +91,8 @@ func TestTemplateParamCount(t *testing.T) {
 		whatsapp.TemplateFollowUp:    2,
 		whatsapp.TemplateStatus:      2,
 		whatsapp.TemplateLurahNotice: 3,
+		whatsapp.TemplateStaffNotice: 7,
+		whatsapp.TemplateStaffBundle: 3,
 	}
 	for name, n := range want {
 		if got, known := whatsapp.TemplateParamCount(name); !known || got != n {

@@ -33,6 +33,10 @@ type Options struct {
 	Pilots *activities.PilotActivities
 	// Retention, when set, registers RetentionWorkflow and its activity.
 	Retention *activities.RetentionActivities
+	// Notices, when set, registers StaffNoticeWorkflow and its activity:
+	// the same value must be the Notices of the notification activities,
+	// which start the workflows.
+	Notices *activities.NoticeActivities
 }
 
 // DefaultStopTimeout lets the activities running at a stop (a store write
@@ -76,6 +80,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.Retention != nil {
 		w.RegisterWorkflow(workflows.RetentionWorkflow)
 		w.RegisterActivity(opts.Retention)
+	}
+	if opts.Notices != nil {
+		w.RegisterWorkflow(workflows.StaffNoticeWorkflow)
+		w.RegisterActivity(opts.Notices)
 	}
 	return w
 }

@@ -367,8 +367,10 @@ func (c *curhat) awaitDinas(ctx workflow.Context) {
 		st.DinasBreachLevel++
 		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventDinasBreach, Actor: hailurah.ActorSystem,
 			From: st.Status, To: st.Status, Note: "Batas waktu unit " + st.Unit + " terlewati, level " + itoa(st.DinasBreachLevel)})
+		// The unit's officers hear of their own overdue task too (issue
+		// 19): an activity input, so recorded histories replay unchanged.
 		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyDinasBreach, Level: st.DinasBreachLevel,
-			To: c.breachAudience(st.DinasBreachLevel)})
+			To: append(c.breachAudience(st.DinasBreachLevel), hailurah.Audience{Role: hailurah.RoleDinas, Unit: st.Unit})})
 	}
 }
 

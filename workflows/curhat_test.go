@@ -230,10 +230,10 @@ func TestDinasBreach(t *testing.T) {
 		t.Fatalf("dinas breaches: %d, want 2", len(breaches))
 	}
 	// Urgency 5: one day from the assignment at 1h.
-	if b := breaches[0]; b.at != 25*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman" {
+	if b := breaches[0]; b.at != 25*hour || b.in.Level != 1 || audiences(b) != "lurah:taman,moderator:taman,dinas:pupr" {
 		t.Errorf("first: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
-	if b := breaches[1]; b.at != 49*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:" {
+	if b := breaches[1]; b.at != 49*hour || b.in.Level != 2 || audiences(b) != "lurah:taman,moderator:taman,admin:,dinas:pupr" {
 		t.Errorf("second: level %d at %v to %s", b.in.Level, b.at, audiences(b))
 	}
 	if !at26.DinasBreached || at26.DinasBreachLevel != 1 || at26.Status != hailurah.StatusInProgress {

@@ -275,7 +275,17 @@ func (m *Main) startWorker(ctx context.Context) error {
 	pilots := &activities.PilotActivities{Pilots: m.DB, KPIs: m.DB, Notifications: m.DB, Kelurahan: m.DB, BaseURL: m.baseURL(), Zone: zone,
 		Logger: m.Logger.With(slog.String("component", "pilot-activities"))}
 	retention := &activities.RetentionActivities{Store: m.DB, Logger: m.Logger.With(slog.String("component", "retention-activities"))}
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention,
+	sealer, err := whatsapp.NewSealer([]byte(m.Config.Secret))
+	if err != nil {
+		return err
+	}
+	// Staff get the notifications that need them to act on WhatsApp too,
+	// each paced by a notice workflow of their own.
+	notices := &activities.NoticeActivities{Store: m.DB, Signaler: &workflows.Client{Temporal: m.Temporal},
+		Secret: []byte(m.Config.Secret), Sealer: sealer, Policy: hailurah.NoticePolicy{Zone: zone}, BaseURL: m.baseURL(),
+		Logger: m.Logger.With(slog.String("component", "staff-notices"))}
+	acts.Notices, grants.Notices, pilots.Notices = notices, notices, notices
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
@@ -458,6 +468,9 @@ func (m *Main) printBanner() {
 			where := u.Kelurahan
 			if u.Unit != "" {
 				where = "unit " + u.Unit
+			}
+			if u.Phone != "" {
+				where += ", WA " + u.Phone
 			}
 			fmt.Fprintf(w, "  %-20s %-12s %s\n", u.Username, u.Role, where)
 		}

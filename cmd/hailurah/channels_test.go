@@ -110,6 +110,16 @@ func (g *fakeGraph) to(wa string) []graphSend {
 	return out
 }
 
+// startE2E starts the whole program with WhatsApp credentials pointing at
+// a fake Graph API.
+func startE2E(t *testing.T) *e2e {
+	t.Helper()
+	graph := newFakeGraph(t)
+	m := startMain(t, t.TempDir(), "WHATSAPP_APP_SECRET="+e2eAppSecret, "WHATSAPP_VERIFY_TOKEN="+e2eVerify,
+		"WHATSAPP_TOKEN="+e2eToken, "WHATSAPP_PHONE_NUMBER_ID="+e2eCityNumber, "WHATSAPP_API_BASE="+graph.srv.URL)
+	return &e2e{t: t, m: m, base: m.HTTP.URL(), graph: graph}
+}
+
 type e2e struct {
 	t     *testing.T
 	m     *Main
@@ -267,10 +277,8 @@ func TestChannelsEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded Temporal server")
 	}
-	graph := newFakeGraph(t)
-	m := startMain(t, t.TempDir(), "WHATSAPP_APP_SECRET="+e2eAppSecret, "WHATSAPP_VERIFY_TOKEN="+e2eVerify,
-		"WHATSAPP_TOKEN="+e2eToken, "WHATSAPP_PHONE_NUMBER_ID="+e2eCityNumber, "WHATSAPP_API_BASE="+graph.srv.URL)
-	e := &e2e{t: t, m: m, base: m.HTTP.URL(), graph: graph}
+	e := startE2E(t)
+	m, graph := e.m, e.graph
 	ctx := context.Background()
 	taman, err := m.DB.FindKelurahan(ctx, "taman")
 	if err != nil {

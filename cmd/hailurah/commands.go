@@ -152,9 +152,13 @@ func runUser(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USERNAME\tPERAN\tKELURAHAN\tUNIT\tNAMA\tNONAKTIF")
+		fmt.Fprintln(tw, "USERNAME\tPERAN\tKELURAHAN\tUNIT\tNAMA\tWHATSAPP\tNONAKTIF")
 		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%v\n", u.Username, u.Role, u.Kelurahan, u.Unit, u.Name, u.Disabled)
+			wa := u.Phone
+			if wa != "" && !u.WhatsAppNotices {
+				wa += " (notifikasi mati)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%v\n", u.Username, u.Role, u.Kelurahan, u.Unit, u.Name, wa, u.Disabled)
 		}
 		return tw.Flush()
 	}
@@ -168,6 +172,7 @@ func userAdd(ctx context.Context, db *store.DB, args []string, out, errOut io.Wr
 	kel := fs.String("kelurahan", "", "kode kelurahan (moderator, fasilitator, lurah)")
 	unit := fs.String("unit", "", "kode unit dinas (dinas)")
 	name := fs.String("name", "", "nama lengkap")
+	phone := fs.String("phone", "", "nomor WhatsApp untuk notifikasi dan perintah staf (+62…)")
 	password := fs.String("password", "", "kata sandi (kosong: dibaca dari HAILURAH_NEW_PASSWORD atau ditanyakan)")
 	// Accept the username before or after the flags.
 	var username string
@@ -180,7 +185,7 @@ func userAdd(ctx context.Context, db *store.DB, args []string, out, errOut io.Wr
 	if username == "" && fs.NArg() == 1 {
 		username = fs.Arg(0)
 	} else if fs.NArg() != 0 || username == "" {
-		return errors.New("pemakaian: hailurah user add --role ROLE [--kelurahan KODE] [--unit KODE] USERNAME")
+		return errors.New("pemakaian: hailurah user add --role ROLE [--kelurahan KODE] [--unit KODE] [--phone +62…] USERNAME")
 	}
 	pw := *password
 	if pw == "" {
@@ -193,7 +198,7 @@ func userAdd(ctx context.Context, db *store.DB, args []string, out, errOut io.Wr
 		}
 		pw = generated
 	}
-	u := &hailurah.User{Username: strings.ToLower(username), Name: *name, Role: hailurah.Role(*role), Kelurahan: *kel, Unit: *unit}
+	u := &hailurah.User{Username: strings.ToLower(username), Name: *name, Role: hailurah.Role(*role), Kelurahan: *kel, Unit: *unit, Phone: *phone}
 	if u.Name == "" {
 		u.Name = u.Username
 	}

@@ -39,11 +39,24 @@ func TestAdminCommands(t *testing.T) {
 	if out, err := cmd("user", "add", "sari", "--role", "moderator", "--kelurahan", "taman"); err != nil || !strings.Contains(out, "Kata sandi:") {
 		t.Fatalf("user add moderator with a generated password: %v\n%s", err, out)
 	}
+	// A WhatsApp number for notices: written as people write it, one per
+	// active user, Indonesian.
+	if out, err := cmd("user", "add", "--role", "dinas", "--unit", "pupr", "--phone", "0812-3456-7890", "--password", "sandi-rahasia-1", "eko"); err != nil {
+		t.Fatalf("user add with a phone: %v\n%s", err, out)
+	}
+	if out, err := cmd("user", "add", "--role", "dinas", "--unit", "dlh", "--phone", "+62 812 3456 7890", "--password", "sandi-rahasia-1", "joko"); err == nil ||
+		!strings.Contains(err.Error(), "sudah dipakai") {
+		t.Fatalf("a second user with the same phone: %v\n%s", err, out)
+	}
+	if out, err := cmd("user", "add", "--role", "dinas", "--unit", "dlh", "--phone", "+1 650 555 1234", "--password", "sandi-rahasia-1", "joko"); err == nil ||
+		!strings.Contains(err.Error(), "+62") {
+		t.Fatalf("a foreign phone: %v\n%s", err, out)
+	}
 	if out, err := cmd("user", "add", "--role", "dinas", "--password", "pendek", "andi"); err == nil {
 		t.Fatalf("dinas without unit and a short password accepted:\n%s", out)
 	}
 	out, err = cmd("user", "list")
-	if err != nil || !strings.Contains(out, "budi") || !strings.Contains(out, "sari") {
+	if err != nil || !strings.Contains(out, "budi") || !strings.Contains(out, "sari") || !strings.Contains(out, "+6281234567890") {
 		t.Fatalf("user list: %v\n%s", err, out)
 	}
 	if out, err := cmd("migrate", "status"); err != nil || strings.Contains(out, "Pending") {

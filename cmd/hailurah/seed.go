@@ -16,18 +16,20 @@ var demoKelurahan = []hailurah.Kelurahan{
 	{Code: "demangan", Name: "Demangan", Kecamatan: "Taman", Kota: "Madiun", LurahName: "Lurah Demangan", GrantBudget: 150_000_000},
 }
 
-// demoUsers are the logins `hailurah dev` prints.
+// demoUsers are the logins `hailurah dev` prints. Taman's staff and the
+// officers have WhatsApp numbers of the 0811-3000 range, so their notices
+// can be read and answered on the simulated phone (/dev/phone).
 var demoUsers = []hailurah.User{
 	{Username: "admin", Name: "Admin Baperida", Role: hailurah.RoleAdmin},
-	{Username: "moderator", Name: "Moderator Taman", Role: hailurah.RoleModerator, Kelurahan: "taman"},
-	{Username: "lurah", Name: "Irfa Darojat", Role: hailurah.RoleLurah, Kelurahan: "taman"},
+	{Username: "moderator", Name: "Moderator Taman", Role: hailurah.RoleModerator, Kelurahan: "taman", Phone: "+6281130000002"},
+	{Username: "lurah", Name: "Irfa Darojat", Role: hailurah.RoleLurah, Kelurahan: "taman", Phone: "+6281130000001"},
 	{Username: "fasilitator", Name: "Fasilitator Taman", Role: hailurah.RoleFasilitator, Kelurahan: "taman"},
 	{Username: "moderator-demangan", Name: "Moderator Demangan", Role: hailurah.RoleModerator, Kelurahan: "demangan"},
 	{Username: "lurah-demangan", Name: "Lurah Demangan", Role: hailurah.RoleLurah, Kelurahan: "demangan"},
-	{Username: "dinas-pupr", Name: "Petugas PUPR", Role: hailurah.RoleDinas, Unit: "pupr"},
-	{Username: "dinas-dlh", Name: "Petugas DLH", Role: hailurah.RoleDinas, Unit: "dlh"},
-	{Username: "dinas-dinsos", Name: "Petugas Dinsos", Role: hailurah.RoleDinas, Unit: "dinsos"},
-	{Username: "dinas-dinkes", Name: "Petugas Dinkes", Role: hailurah.RoleDinas, Unit: "dinkes"},
+	{Username: "dinas-pupr", Name: "Petugas PUPR", Role: hailurah.RoleDinas, Unit: "pupr", Phone: "+6281130000003"},
+	{Username: "dinas-dlh", Name: "Petugas DLH", Role: hailurah.RoleDinas, Unit: "dlh", Phone: "+6281130000004"},
+	{Username: "dinas-dinsos", Name: "Petugas Dinsos", Role: hailurah.RoleDinas, Unit: "dinsos", Phone: "+6281130000005"},
+	{Username: "dinas-dinkes", Name: "Petugas Dinkes", Role: hailurah.RoleDinas, Unit: "dinkes", Phone: "+6281130000006"},
 }
 
 // seedDemo creates the demo kelurahan, the city's dinas units from
@@ -58,6 +60,12 @@ func seedDemo(ctx context.Context, db *store.DB, rules *triage.Rules, password s
 		case err == nil:
 			if err := db.SetPassword(ctx, existing.ID, password); err != nil {
 				return err
+			}
+			if existing.Phone == "" && u.Phone != "" {
+				// A data dir from before staff phones gets the demo's.
+				if _, err := db.UpdateUser(ctx, u.Username, hailurah.UserPatch{Phone: &u.Phone}); err != nil && hailurah.ErrorCode(err) != hailurah.ECONFLICT {
+					return err
+				}
 			}
 		case hailurah.ErrorCode(err) == hailurah.ENOTFOUND:
 			if err := db.CreateUser(ctx, &u, password); err != nil {
