@@ -198,6 +198,15 @@ func (q QuietHours) String() string {
 	return fmt.Sprintf("%02d:%02d–%02d:%02d", q.Start/60, q.Start%60, q.End/60, q.End%60)
 }
 
+// Form writes the hours as a form shows them for editing, "21:00-06:00",
+// or "" for none; ParseQuietHours reads it back.
+func (q QuietHours) Form() string {
+	if q.Start == q.End {
+		return ""
+	}
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", q.Start/60, q.Start%60, q.End/60, q.End%60)
+}
+
 // ParseQuietHours reads "21:00-06:00" (or with an en dash); "" and
 // "tidak ada" are none. Returns EINVALID (field "quiet_hours").
 func ParseQuietHours(s string) (QuietHours, error) {

@@ -38,8 +38,11 @@ type Config struct {
 	Users     hailurah.UserService
 	Audit     hailurah.AuditService
 	Kelurahan hailurah.KelurahanService
-	Checks    []Check
-	Logger    *slog.Logger
+	// Notices keeps each kelurahan's quiet hours for WhatsApp notices to
+	// staff; nil leaves them off the admin's kelurahan form.
+	Notices hailurah.StaffNoticeService
+	Checks  []Check
+	Logger  *slog.Logger
 
 	// Programme serves the household registry, participation and grants
 	// ("Satu Rumah Satu Penghasilan"); its routes exist only when set.
@@ -160,7 +163,7 @@ func New(cfg Config) (*Server, error) {
 		metrics:  newMetrics(cfg.Registry),
 	}
 	s.app = &app.App{
-		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan,
+		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan, Notices: cfg.Notices,
 		Programme: cfg.Programme, Pilots: cfg.Pilots,
 		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake,
 		DataDir: cfg.DataDir, Now: cfg.Now, Zone: cfg.Zone, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies,

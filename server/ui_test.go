@@ -54,7 +54,7 @@ func newUIFixtureIn(t *testing.T, rules server.RulesView, zone hailurah.Zone) *u
 		}
 	}
 	dir := t.TempDir()
-	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
+	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Notices: db, Tickets: db, Notifications: db,
 		Cases: &workflows.Client{}, DataDir: dir, Rules: rules, Now: f.now.Now, Zone: zone})
 	if err != nil {
 		t.Fatal(err)

@@ -170,7 +170,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		srv, err := server.New(server.Config{
 			Registry: m.metrics.registry, Codec: server.CodecSettings{Codec: codec, UIOrigins: m.temporalUIOrigins()},
-			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Logger: m.Logger, Now: m.Now, Zone: zone,
+			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Notices: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases,
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,

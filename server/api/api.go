@@ -24,6 +24,7 @@ func New(a *app.App) *API { return &API{App: a} }
 // pilots' with theirs. Login, the audit log and the channels are
 // package server's.
 func (s *API) Routes(api *gin.RouterGroup) {
+	s.userRoutes(api)
 	if s.HandlesCases() {
 		if s.Intake != nil {
 			api.POST("/curhat", app.LimitByIP(s.IntakeLimit), s.apiCurhat)

@@ -22,6 +22,8 @@ type App struct {
 	Users     hailurah.UserService
 	AuditLog  hailurah.AuditService
 	Kelurahan hailurah.KelurahanService
+	// Notices keeps the kelurahan's quiet hours; nil leaves them out.
+	Notices hailurah.StaffNoticeService
 
 	// Programme serves the household registry, participation and grants;
 	// nil leaves their routes out.

@@ -59,12 +59,14 @@ type userRow struct {
 	Name     string
 	Role     string
 	Where    string
+	Phone    string
+	Notices  bool
 	Disabled bool
 	Self     bool
 }
 
 type userForm struct {
-	Username, Name, Role, Kelurahan, Unit string
+	Username, Name, Role, Kelurahan, Unit, Phone string
 }
 
 type adminUsersData struct {
@@ -95,15 +97,8 @@ func (s *UI) renderAdminUsers(c *gin.Context, status int, form userForm, fieldEr
 		d.Roles = append(d.Roles, option{string(r), r.Label()})
 	}
 	for _, u := range users {
-		where := "Seluruh kota"
-		switch {
-		case u.Kelurahan != "":
-			where = "Kel. " + n.KelurahanName(u.Kelurahan)
-		case u.Unit != "":
-			where = n.UnitName(u.Unit)
-		}
 		d.Users = append(d.Users, userRow{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role.Label(),
-			Where: where, Disabled: u.Disabled, Self: u.ID == me.ID})
+			Where: userWhere(n, u), Phone: u.Phone, Notices: u.WhatsAppNotices, Disabled: u.Disabled, Self: u.ID == me.ID})
 	}
 	s.renderPage(c, status, "admin", pageData{Title: "Administrasi · Pengguna", Flash: flashOf(c), Data: d,
 		FieldErrors: fieldErrs, Error: formErr, Wide: true})
@@ -114,6 +109,7 @@ func (s *UI) adminCreateUser(c *gin.Context) {
 	form := userForm{
 		Username: strings.ToLower(strings.TrimSpace(c.PostForm("username"))), Name: strings.TrimSpace(c.PostForm("name")),
 		Role: c.PostForm("role"), Kelurahan: c.PostForm("kelurahan"), Unit: c.PostForm("unit"),
+		Phone: strings.TrimSpace(c.PostForm("phone")),
 	}
 	password := c.PostForm("password")
 	errs := map[string]string{}
@@ -123,7 +119,12 @@ func (s *UI) adminCreateUser(c *gin.Context) {
 	if password != c.PostForm("password2") {
 		errs["password2"] = "Ulangi kata sandi yang sama."
 	}
-	u := &hailurah.User{Username: form.Username, Name: form.Name, Role: hailurah.Role(form.Role)}
+	u := &hailurah.User{Username: form.Username, Name: form.Name, Role: hailurah.Role(form.Role), WhatsAppNotices: true}
+	if phone, err := hailurah.NormalizeStaffPhone(form.Phone); err != nil {
+		errs["phone"] = hailurah.ErrorMessage(err)
+	} else {
+		u.Phone = phone
+	}
 	// Only the place that fits the role is kept, so a leftover choice in
 	// the other select does not make the user invalid.
 	switch u.Role {
@@ -141,7 +142,7 @@ func (s *UI) adminCreateUser(c *gin.Context) {
 	}
 	if err := s.Users.CreateUser(c.Request.Context(), u, password); err != nil {
 		field := hailurah.ErrorField(err)
-		if hailurah.ErrorCode(err) == hailurah.ECONFLICT {
+		if field == "" && hailurah.ErrorCode(err) == hailurah.ECONFLICT {
 			field = "username"
 		}
 		if field == "" {
@@ -272,11 +273,15 @@ var (
 
 type kelurahanForm struct {
 	Code, Name, Kecamatan, Kota, LurahName, PhoneNumberID, GrantBudget string
+	// QuietHours for WhatsApp notices, "21:00-06:00"; shown when the
+	// server keeps them (App.Notices).
+	QuietHours string
 }
 
 type kelurahanRow struct {
 	hailurah.Kelurahan
 	Budget string
+	Quiet  string
 }
 
 type adminKelurahanData struct {
@@ -284,11 +289,13 @@ type adminKelurahanData struct {
 	Kelurahan []kelurahanRow
 	Form      kelurahanForm
 	Edit      bool
+	// Quiet shows the quiet hours.
+	Quiet bool
 }
 
 // adminKelurahanPage: GET /admin/kelurahan[?kode=taman].
 func (s *UI) adminKelurahanPage(c *gin.Context) {
-	form := kelurahanForm{Kota: "Madiun"}
+	form := kelurahanForm{Kota: "Madiun", QuietHours: hailurah.DefaultQuietHours.Form()}
 	edit := false
 	if code := c.Query("kode"); code != "" {
 		k, err := s.Kelurahan.FindKelurahan(c.Request.Context(), code)
@@ -298,6 +305,14 @@ func (s *UI) adminKelurahanPage(c *gin.Context) {
 		}
 		form = kelurahanForm{Code: k.Code, Name: k.Name, Kecamatan: k.Kecamatan, Kota: k.Kota, LurahName: k.LurahName,
 			PhoneNumberID: k.WhatsAppPhoneNumberID, GrantBudget: strconv.FormatInt(k.GrantBudget, 10)}
+		if s.Notices != nil {
+			q, err := s.Notices.QuietHours(c.Request.Context(), code)
+			if err != nil {
+				s.renderError(c, err)
+				return
+			}
+			form.QuietHours = q.Form()
+		}
 		edit = true
 	}
 	s.renderAdminKelurahan(c, http.StatusOK, form, edit, nil)
@@ -309,9 +324,15 @@ func (s *UI) renderAdminKelurahan(c *gin.Context, status int, form kelurahanForm
 		s.renderError(c, err)
 		return
 	}
-	d := &adminKelurahanData{Tabs: tabsFor("/admin/kelurahan"), Form: form, Edit: edit}
+	d := &adminKelurahanData{Tabs: tabsFor("/admin/kelurahan"), Form: form, Edit: edit, Quiet: s.Notices != nil}
 	for _, k := range ks {
-		d.Kelurahan = append(d.Kelurahan, kelurahanRow{Kelurahan: *k, Budget: hailurah.FormatRupiah(k.GrantBudget)})
+		row := kelurahanRow{Kelurahan: *k, Budget: hailurah.FormatRupiah(k.GrantBudget)}
+		if s.Notices != nil {
+			if q, err := s.Notices.QuietHours(c.Request.Context(), k.Code); err == nil {
+				row.Quiet = q.String()
+			}
+		}
+		d.Kelurahan = append(d.Kelurahan, row)
 	}
 	s.renderPage(c, status, "admin-kelurahan", pageData{Title: "Administrasi · Kelurahan", Flash: flashOf(c),
 		FieldErrors: errs, Data: d, Wide: true})
@@ -322,7 +343,8 @@ func (s *UI) adminUpsertKelurahan(c *gin.Context) {
 	ctx := c.Request.Context()
 	trim := func(k string) string { return strings.TrimSpace(c.PostForm(k)) }
 	form := kelurahanForm{Code: strings.ToLower(trim("code")), Name: trim("name"), Kecamatan: trim("kecamatan"), Kota: trim("kota"),
-		LurahName: trim("lurah_name"), PhoneNumberID: trim("phone_number_id"), GrantBudget: trim("grant_budget")}
+		LurahName: trim("lurah_name"), PhoneNumberID: trim("phone_number_id"), GrantBudget: trim("grant_budget"),
+		QuietHours: trim("quiet_hours")}
 	edit := c.PostForm("edit") == "1"
 	errs := map[string]string{}
 	if !kelurahanCode.MatchString(form.Code) {
@@ -362,6 +384,10 @@ func (s *UI) adminUpsertKelurahan(c *gin.Context) {
 			errs["code"] = "Kode ini sudah dipakai; pilih Ubah pada daftar untuk mengubahnya."
 		}
 	}
+	quiet, err := hailurah.ParseQuietHours(form.QuietHours)
+	if s.Notices != nil && err != nil {
+		errs["quiet_hours"] = hailurah.ErrorMessage(err)
+	}
 	if len(errs) > 0 {
 		s.renderAdminKelurahan(c, http.StatusUnprocessableEntity, form, edit, errs)
 		return
@@ -372,8 +398,15 @@ func (s *UI) adminUpsertKelurahan(c *gin.Context) {
 		s.renderAdminFormError(c, err, func(errs map[string]string) { s.renderAdminKelurahan(c, app.ErrorStatus(err), form, edit, errs) })
 		return
 	}
-	s.Audit(c, "kelurahan.upsert", k.Code, auditDetail(map[string]any{"name": k.Name,
-		"whatsapp_phone_number_id": k.WhatsAppPhoneNumberID, "grant_budget": k.GrantBudget}))
+	detail := map[string]any{"name": k.Name, "whatsapp_phone_number_id": k.WhatsAppPhoneNumberID, "grant_budget": k.GrantBudget}
+	if s.Notices != nil {
+		if err := s.Notices.SetQuietHours(ctx, k.Code, quiet); err != nil {
+			s.renderAdminFormError(c, err, func(errs map[string]string) { s.renderAdminKelurahan(c, app.ErrorStatus(err), form, edit, errs) })
+			return
+		}
+		detail["quiet_hours"] = quiet.String()
+	}
+	s.Audit(c, "kelurahan.upsert", k.Code, auditDetail(detail))
 	c.Redirect(http.StatusSeeOther, "/admin/kelurahan?ok=kelurahan")
 }
 

@@ -4,11 +4,20 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hailurah/hailurah"
 )
 
 type devPhonePage struct {
 	Numbers []devNumber
-	Phones  []string
+	Phones  []devPhone
+}
+
+// devPhone is a number the simulated phone offers to write from: a
+// citizen's sample, or a staff member's own, to answer a notice as they
+// would (TERIMA, SELESAI…).
+type devPhone struct {
+	Number, Label string
 }
 
 // devNumber is one of our WhatsApp numbers the simulated phone can write
@@ -19,7 +28,14 @@ type devNumber struct {
 }
 
 func (s *UI) devPhonePage(c *gin.Context) {
-	data := devPhonePage{Phones: []string{"0812-3456-7890", "0857-1234-5678", "0896-1112-2233"}}
+	data := devPhonePage{Phones: []devPhone{{"0812-3456-7890", "Warga"}, {"0857-1234-5678", "Warga"}, {"0896-1112-2233", "Warga"}}}
+	if users, err := s.Users.ListUsers(c.Request.Context(), hailurah.UserFilter{}); err == nil {
+		for _, u := range users {
+			if u.Phone != "" && !u.Disabled {
+				data.Phones = append(data.Phones, devPhone{u.Phone, u.Name + " (" + u.Role.Label() + ")"})
+			}
+		}
+	}
 	city := s.PhoneNumberID
 	data.Numbers = append(data.Numbers, devNumber{ID: city, Label: "Nomor kota (bersama)"})
 	if all, err := s.Kelurahan.ListKelurahan(c.Request.Context()); err == nil {

@@ -110,8 +110,13 @@ func (s *UI) uiRoutes(r *gin.Engine) {
 		staff.GET(h.Path, s.requireRolePage(h.Roles...), handler)
 	}
 
+	staff.GET("/profil", s.profilePage)
+	staff.POST("/profil", s.profileForm)
+
 	admin := staff.Group("/admin", s.requireRolePage(hailurah.RoleAdmin))
 	admin.POST("/pengguna", s.adminCreateUser)
+	admin.GET("/pengguna/:id", s.adminUserPage)
+	admin.POST("/pengguna/:id", s.adminUpdateUser)
 	admin.POST("/pengguna/:id/status", s.adminSetUserDisabled)
 	admin.GET("/unit", s.adminUnitsPage)
 	admin.POST("/unit", s.adminUpsertUnit)
@@ -155,6 +160,7 @@ var flashMessages = map[string]string{
 	"dibaca":                    "Notifikasi ditandai sudah dibaca.",
 	"pengguna":                  "Pengguna disimpan.",
 	"status":                    "Status pengguna diubah.",
+	"profil":                    "Profil Anda disimpan.",
 	"unit":                      "Unit dinas disimpan.",
 	"kelurahan":                 "Data kelurahan disimpan.",
 	"cabut":                     "Token API dicabut.",
