@@ -1,15 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/triage"
+	"github.com/hailurah/hailurah/pii"
 )
 
 // retentionBatch is how many senders one transaction of the sweep handles:
@@ -109,55 +107,13 @@ func scrubRawColumn(tx *gorm.DB, table, key, col string, senders []string) (int,
 // imports may.
 var phoneKeys = map[string]bool{"from": true, "wa_id": true, "recipient_id": true, "phone": true, "profile": true}
 
-// scrubRaw removes phoneKeys at any depth and masks phone numbers, NIK and
-// e-mail addresses in every string (a citizen types their number into the
-// text). It reports whether anything changed, so a second sweep writes
-// nothing. The store writes only valid JSON there (and Postgres's jsonb
-// would refuse anything else), so text that does not decode is left alone.
+// scrubRaw removes phoneKeys at any depth and masks phone numbers, NIK,
+// e-mail addresses and bank accounts in every string (a citizen types their
+// number into the text). It reports whether anything changed, so a second
+// sweep writes nothing. The store writes only valid JSON there (and
+// Postgres's jsonb would refuse anything else), so text that does not
+// decode is left alone.
 func scrubRaw(raw string) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-	dec.UseNumber() // keep numbers (coordinates, timestamps) exactly
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return raw, false
-	}
-	v, changed := scrubValue(v)
-	if !changed {
-		return raw, false
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return raw, false
-	}
-	return string(bytes.TrimSpace(b.Bytes())), true
-}
-
-func scrubValue(v any) (any, bool) {
-	changed := false
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if phoneKeys[k] {
-				delete(x, k)
-				changed = true
-				continue
-			}
-			if e2, c := scrubValue(e); c {
-				x[k], changed = e2, true
-			}
-		}
-	case []any:
-		for i, e := range x {
-			if e2, c := scrubValue(e); c {
-				x[i], changed = e2, true
-			}
-		}
-	case string:
-		if m := triage.MaskPII(x); m != x {
-			return m, true
-		}
-	}
-	return v, changed
+	out, changed := pii.MaskJSON([]byte(raw), func(k string) bool { return phoneKeys[k] })
+	return string(out), changed
 }
