@@ -24,7 +24,8 @@ const expiredContact = `contacts.deleted_at IS NULL AND contacts.last_inbound_at
 		AND (t.status NOT IN @final OR COALESCE(t.closed_at, t.resolved_at, t.updated_at) >= @before))`
 
 // PurgeExpiredContacts deletes the sealed phone of contacts past retention
-// and strips phone numbers from their tickets' and messages' raw JSON.
+// and their tickets' sealed TicketPrivate, and strips phone numbers from
+// their tickets' and messages' raw JSON.
 // The contact's deleted_at marks the work done: it is set in the same
 // transaction as the payloads are cleaned, so a sweep that fails half-way
 // is finished by the next one, and a finished contact is not read again.
@@ -45,6 +46,11 @@ func (db *DB) PurgeExpiredContacts(ctx context.Context, before time.Time) (hailu
 				return err
 			}
 			if batch.InboundMessages, err = scrubRawColumn(tx, "inbound_messages", "id", "raw", senders); err != nil {
+				return err
+			}
+			// The name and unmasked words go with the number.
+			if err := tx.Exec(`DELETE FROM ticket_private WHERE ticket_id IN (SELECT id FROM tickets WHERE sender_id IN ?)`,
+				senders).Error; err != nil {
 				return err
 			}
 			now := db.now()
