@@ -109,6 +109,8 @@ type Intake interface {
 	ConfirmPhone(ctx context.Context, ticketID, code string) error
 	// PhoneStatus says whether the ticket waits for a phone's code.
 	PhoneStatus(ctx context.Context, ticketID string) (string, error)
+	// Contact is a named citizen's contact for the audited reveal.
+	Contact(ctx context.Context, t *hailurah.Ticket) (*hailurah.CitizenContact, error)
 }
 
 // RulesView is the active rules file, for the admin's read-only view.
@@ -268,6 +270,9 @@ func (s *Server) routes() *gin.Engine {
 		api.GET("/tickets", s.requireStaff, caseStaff, s.apiTickets)
 		api.GET("/tickets/:id", s.requireStaff, caseStaff, s.apiTicket)
 		api.POST("/tickets/:id/actions", s.requireStaff, caseStaff, s.apiTicketAction)
+		if s.cfg.Intake != nil {
+			api.POST("/tickets/:id/contact", s.requireStaff, caseStaff, s.apiTicketContact)
+		}
 		api.GET("/notifications", s.requireStaff, s.apiNotifications)
 		api.POST("/notifications/read", s.requireStaff, s.apiNotificationsRead)
 		s.channelRoutes(r, api)

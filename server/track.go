@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/pii"
 )
 
 // publicEvent is a timeline row a citizen may see: what happened, never who
@@ -150,7 +151,8 @@ func (s *Server) apiTrackReply(c *gin.Context) {
 		fail(c, hailurah.FieldErrorf("text", "Balasan terlalu panjang (maks. %d karakter).", MaxCurhatText))
 		return
 	}
-	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.now(), Text: text, Channel: t.Channel}
+	// The reply enters the system here, not through intake: masked here.
+	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.now(), Text: pii.Mask(text), Channel: t.Channel}
 	if err := s.cfg.Cases.SignalCitizen(c.Request.Context(), t.ID, msg); err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket ini sudah ditutup. Kirim curhat baru bila masalah muncul lagi.")
