@@ -33,15 +33,8 @@ func newContactFixture(t *testing.T) *contactFixture {
 	t.Helper()
 	db := storetest.Open(t)
 	f := newFixture(t, db)
+	f.addOutOfScopeUsers()
 	ctx := context.Background()
-	for _, u := range []hailurah.User{
-		{Username: "dinas-dlh", Name: "Petugas DLH", Role: hailurah.RoleDinas, Unit: "dlh"},
-		{Username: "moderator-demangan", Name: "Moderator Demangan", Role: hailurah.RoleModerator, Kelurahan: "demangan"},
-	} {
-		if err := db.CreateUser(ctx, &u, testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
 	cases := &recordingCases{}
 	in := runIntake(t, db, cases, chanSecret, f.now.Now, 0)
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
@@ -75,15 +68,6 @@ func newContactFixture(t *testing.T) *contactFixture {
 		t.Fatal(err)
 	}
 	return cf
-}
-
-func (f *contactFixture) as(t *testing.T, username string) *client {
-	t.Helper()
-	c := f.client()
-	if resp, _ := c.login(username, testPassword); resp.StatusCode != http.StatusOK {
-		t.Fatalf("login %s: %d", username, resp.StatusCode)
-	}
-	return c
 }
 
 func (c *client) reveal(id, body string) (*http.Response, map[string]any) {
