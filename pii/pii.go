@@ -129,11 +129,6 @@ func Redact(text string) string {
 	return text
 }
 
-// Contains reports whether text holds personal data Mask would hide.
-func Contains(text string) bool {
-	return Mask(text) != text
-}
-
 // replace rewrites each match of r in text with repl's answer for the
 // value (the rule's group), leaving the rest of the match as it was.
 func (r rule) replace(text string, repl func(Kind, string) string) string {
