@@ -42,6 +42,10 @@ type InboundMessage struct {
 	Note      string    `json:"note,omitempty"`
 	Attempts  int       `json:"attempts"` // hand-overs tried
 	UpdatedAt time.Time `json:"updated_at"`
+	// PrivateSealed is what the sender gave before intake masked it (their
+	// name, the unmasked text), sealed, until the message is handed over:
+	// a named ticket it starts keeps it (TicketPrivate), nothing else does.
+	PrivateSealed string `json:"-"`
 }
 
 // Statuses of an inbound message.

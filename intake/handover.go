@@ -208,7 +208,7 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 	}
 	in := first{Text: text, Channel: m.Channel, Kelurahan: opt.kelurahan, SenderID: m.SenderID,
 		Anonim: opt.anonim, Tembusan: opt.tembusan, MessageID: m.ProviderID, Lat: m.Lat, Lng: m.Lng,
-		Media: webMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID}
+		Media: webMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID, Private: m.PrivateSealed}
 	if in.Kelurahan == "" {
 		kel, err := x.kelurahanOfNumber(ctx, m.PhoneNumberID)
 		if err != nil {

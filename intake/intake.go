@@ -35,6 +35,7 @@ type Store interface {
 	hailurah.OutboxService
 	hailurah.NotificationService
 	hailurah.PhoneClaimService
+	hailurah.TicketPrivateService
 	FindContact(ctx context.Context, senderID string) (*hailurah.Contact, error)
 	ListKelurahan(ctx context.Context) ([]*hailurah.Kelurahan, error)
 	NextTicketID(ctx context.Context, at time.Time) (string, error)
@@ -114,6 +115,10 @@ type Message struct {
 	// reply to; a number typed into a form is neither, or anyone could
 	// name a stranger's phone.
 	PhoneVerified bool
+	// Name is the sender's name as the channel gave it (WhatsApp's
+	// profile name, Open311's first and last name). Only a named ticket
+	// keeps it, sealed, for the audited reveal (Contact).
+	Name string
 	// Simulated marks the simulated phone's messages: their contact is
 	// never sent to (hailurah.ContactSimulated).
 	Simulated bool
@@ -173,7 +178,8 @@ type Intake struct {
 	actions Actions // nil: no staff commands
 	logger  *slog.Logger
 	now     func() time.Time
-	sealer  *whatsapp.Sealer
+	sealer  *whatsapp.Sealer // contacts
+	private *whatsapp.Sealer // named tickets' originals (hailurah.TicketPrivate)
 	senders *ratelimit.Keyed // citizen messages per sender
 	locks   keyedMutex       // one hand-over per sender at a time
 	inbox   *inbox
@@ -203,6 +209,10 @@ func New(cfg Config) (*Intake, error) {
 	if err != nil {
 		return nil, err
 	}
+	private, err := whatsapp.NewSealerFor(cfg.Secret, privatePurpose)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -215,7 +225,7 @@ func New(cfg Config) (*Intake, error) {
 	if cfg.Actions == nil {
 		cfg.Actions, _ = cfg.Cases.(Actions)
 	}
-	x := &Intake{cfg: cfg, store: cfg.Store, cases: cfg.Cases, actions: cfg.Actions, logger: cfg.Logger, now: cfg.Now, sealer: sealer,
+	x := &Intake{cfg: cfg, store: cfg.Store, cases: cfg.Cases, actions: cfg.Actions, logger: cfg.Logger, now: cfg.Now, sealer: sealer, private: private,
 		senders: ratelimit.New(senderPerMinute, senderBurst, cfg.Now)}
 	x.inbox = newInbox(x)
 	return x, nil
@@ -273,9 +283,14 @@ func (x *Intake) Start(ctx context.Context, m Message) (*Started, error) {
 	if err != nil {
 		return nil, hailurah.FieldErrorf("phone", "Nomor telepon tidak valid: tulis seperti 0812xxxxxxx atau +62812xxxxxxx.")
 	}
+	words, err := x.mask(m)
+	if err != nil {
+		return nil, err
+	}
+	m.Text = words.text
 	in := first{Text: m.Text, Channel: m.Channel, Kelurahan: m.Kelurahan, SenderID: sender,
 		RT: m.RT, RW: m.RW, Anonim: m.Anonim, Tembusan: m.Tembusan, MessageID: m.ProviderID,
-		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: m.Raw}
+		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: words.raw, Private: words.private}
 	if m.IdempotencyKey != "" {
 		if in.TicketID, in.TrackingCode, err = x.reserveKey(ctx, m, sender); err != nil {
 			return nil, err

@@ -11,7 +11,8 @@ import (
 	"github.com/hailurah/hailurah/whatsapp"
 )
 
-// keep stores a message and, unless it was handled before, refreshes its
+// keep stores a message, masked (see mask), and, unless it was handled
+// before, refreshes its
 // sender's sealed contact, which the ACK will need. A sender's number that
 // is not one keeps the message under a pseudonym of what was sent, marked
 // failed: a channel that vouches for its numbers (Meta) does not send
@@ -22,10 +23,14 @@ func (x *Intake) keep(ctx context.Context, in Message) (*hailurah.InboundMessage
 	if kind == "" {
 		kind = whatsapp.KindText
 	}
+	words, err := x.mask(in)
+	if err != nil {
+		return nil, false, err
+	}
 	m := &hailurah.InboundMessage{
 		ProviderID: in.ProviderID, Channel: in.Channel, PhoneNumberID: in.PhoneNumberID,
-		SenderID: sender, Kind: kind, Text: in.Text, ButtonID: in.ButtonID, Lat: in.Lat, Lng: in.Lng,
-		Media: in.Media, Raw: in.Raw, SentAt: in.SentAt,
+		SenderID: sender, Kind: kind, Text: words.text, ButtonID: in.ButtonID, Lat: in.Lat, Lng: in.Lng,
+		Media: in.Media, Raw: words.raw, SentAt: in.SentAt, PrivateSealed: words.private,
 	}
 	created, err := x.store.StoreInbound(ctx, m)
 	if err != nil {

@@ -137,9 +137,11 @@ func TestStaffByWhatsApp(t *testing.T) {
 	// Their own task: accepted through the action, with the web's actor.
 	wantReply("081100000001", "terima hl-2026-000001", "tugas diterima")
 	// SELESAI needs a note; with one and a photo it is done, the photo's
-	// media id the evidence.
+	// media id the evidence. The note is masked as every message is (the
+	// ticket's code is not personal data, so the command still parses).
 	wantReply("081100000001", "SELESAI HL-2026-000001", "Tulis catatan")
-	if _, reply := send("081100000001", "SELESAI HL-2026-000001 lubang sudah ditambal", "whatsapp-media:98765"); !strings.Contains(reply, "selesai") {
+	if _, reply := send("081100000001", "SELESAI HL-2026-000001 lubang sudah ditambal, warga 0812-3456-7890 sudah dihubungi",
+		"whatsapp-media:98765"); !strings.Contains(reply, "selesai") {
 		t.Errorf("SELESAI with a photo: %q", reply)
 	}
 	// The lurah may not accept a unit's task: the rule's own words.
@@ -163,7 +165,7 @@ func TestStaffByWhatsApp(t *testing.T) {
 		t.Fatalf("actions %v, want %v", got, want)
 	}
 	done := cases.acted[1]
-	if done.Text != "lubang sudah ditambal" || !slices.Equal(done.Evidence, []string{"whatsapp-media:98765"}) ||
+	if done.Text != "lubang sudah ditambal, warga 0812••••••90 sudah dihubungi" || !slices.Equal(done.Evidence, []string{"whatsapp-media:98765"}) ||
 		done.Actor.Unit != "pupr" || done.IdempotencyKey == "" {
 		t.Errorf("done request: %+v", done)
 	}

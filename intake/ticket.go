@@ -24,6 +24,9 @@ type first struct {
 	// Keyed: TicketID and TrackingCode were reserved under an idempotency
 	// key, so a workflow found running is an earlier attempt's start.
 	Keyed bool
+	// Private is the sender's sealed originals (see mask), kept if the
+	// ticket is named.
+	Private string
 }
 
 // startTicket routes a first message to a kelurahan, starts its workflow
@@ -86,6 +89,9 @@ func (x *Intake) startTicket(ctx context.Context, in first) (*Started, error) {
 	}
 	if err := x.store.CreateTicket(ctx, t); err != nil && hailurah.ErrorCode(err) != hailurah.ECONFLICT {
 		x.logger.WarnContext(ctx, "record ticket at intake; the workflow projects it", "ticket", id, "err", err)
+	}
+	if !t.PrivacyFlag {
+		x.keepPrivate(ctx, id, in.Private)
 	}
 	name := ""
 	if kel != nil {

@@ -223,6 +223,11 @@ func ParseRequest(f url.Values) (intake.Message, error) {
 		}
 		in.Phone = phone // not verified: not the phone's own sender, and not kept
 	}
+	// The reporter's name, kept sealed for a named ticket only.
+	in.Name = strings.TrimSpace(strings.TrimSpace(f.Get("first_name")) + " " + strings.TrimSpace(f.Get("last_name")))
+	if !utf8.ValidString(in.Name) || utf8.RuneCountInString(in.Name) > 200 {
+		in.Name = ""
+	}
 	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
 		u, err := url.Parse(m)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(m) > 2048 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/open311"
+	"github.com/hailurah/hailurah/pii"
 	"github.com/hailurah/hailurah/ratelimit"
 	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/triage"
@@ -407,9 +408,9 @@ func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Tic
 	hidden := t.PrivacyFlag || t.Status == hailurah.StatusRejected
 	switch {
 	case t.Summary != "":
-		r.Description = t.Summary
+		r.Description = pii.Redact(t.Summary)
 	case !hidden:
-		r.Description = clipRunes(triage.MaskPII(t.MessageText), open311.MaxDescription)
+		r.Description = clipRunes(pii.Redact(t.MessageText), open311.MaxDescription)
 	}
 	if !hidden {
 		r.Lat, r.Long = t.Lat, t.Lng

@@ -44,15 +44,7 @@ func newUIFixtureIn(t *testing.T, rules server.RulesView, zone hailurah.Zone) *u
 	t.Helper()
 	db := storetest.Open(t)
 	f := newFixture(t, db) // kelurahan, units and one user per role
-	ctx := context.Background()
-	for _, u := range []hailurah.User{
-		{Username: "dinas-dlh", Name: "Petugas DLH", Role: hailurah.RoleDinas, Unit: "dlh"},
-		{Username: "moderator-demangan", Name: "Moderator Demangan", Role: hailurah.RoleModerator, Kelurahan: "demangan"},
-	} {
-		if err := db.CreateUser(ctx, &u, testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.addOutOfScopeUsers()
 	dir := t.TempDir()
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Notices: db, Tickets: db, Notifications: db,
 		Cases: &workflows.Client{}, DataDir: dir, Rules: rules, Now: f.now.Now, Zone: zone})
@@ -106,7 +98,21 @@ func (c *client) page(method, path string, form url.Values) (int, string) {
 	return resp.StatusCode, string(raw)
 }
 
-func (f *uiFixture) as(t *testing.T, username string) *client {
+// addOutOfScopeUsers adds staff who may not see the taman tickets or
+// the PUPR tasks: DLH's officer and Demangan's moderator.
+func (f *fixture) addOutOfScopeUsers() {
+	f.t.Helper()
+	for _, u := range []hailurah.User{
+		{Username: "dinas-dlh", Name: "Petugas DLH", Role: hailurah.RoleDinas, Unit: "dlh"},
+		{Username: "moderator-demangan", Name: "Moderator Demangan", Role: hailurah.RoleModerator, Kelurahan: "demangan"},
+	} {
+		if err := f.db.CreateUser(context.Background(), &u, testPassword); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
+func (f *fixture) as(t *testing.T, username string) *client {
 	t.Helper()
 	c := f.client()
 	if resp, _ := c.login(username, testPassword); resp.StatusCode != http.StatusOK {

@@ -256,7 +256,7 @@ func cloudMessage(in whatsapp.Inbound, simulated bool) intake.Message {
 		Text: in.Text, ButtonID: in.ButtonID, Lat: in.Lat, Lng: in.Lng, MediaID: in.MediaID, MediaMime: in.MediaMime})
 	m := intake.Message{
 		Channel: hailurah.ChannelWhatsApp, ProviderID: in.ProviderID, PhoneNumberID: in.PhoneNumberID,
-		Phone: in.From, PhoneVerified: true, Simulated: simulated,
+		Phone: in.From, PhoneVerified: true, Simulated: simulated, Name: in.ProfileName,
 		Kind: in.Kind, Text: in.Text, ButtonID: in.ButtonID, Lat: in.Lat, Lng: in.Lng, Raw: raw, SentAt: in.At,
 	}
 	if in.MediaID != "" {

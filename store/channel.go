@@ -46,6 +46,7 @@ type inboundRow struct {
 	Attempts      int
 	ClaimedAt     *time.Time
 	UpdatedAt     time.Time
+	PrivateSealed string
 }
 
 func (inboundRow) TableName() string { return "inbound_messages" }
@@ -69,6 +70,7 @@ func (r *inboundRow) message() *hailurah.InboundMessage {
 		Note:          r.Note,
 		Attempts:      r.Attempts,
 		UpdatedAt:     r.UpdatedAt.UTC(),
+		PrivateSealed: r.PrivateSealed,
 	}
 	if r.Media != nil {
 		// Written by StoreInbound from a []string, so it decodes.
@@ -107,6 +109,7 @@ func (db *DB) StoreInbound(ctx context.Context, m *hailurah.InboundMessage) (boo
 		TicketID:      nullable(m.TicketID),
 		Status:        hailurah.InboundStored,
 		UpdatedAt:     now,
+		PrivateSealed: m.PrivateSealed,
 	}
 	if len(m.Media) > 0 {
 		b, _ := json.Marshal(m.Media)
@@ -171,8 +174,10 @@ func validateInbound(m *hailurah.InboundMessage) error {
 	return checkText([]textField{{"phone_number_id", m.PhoneNumberID}, {"button_id", m.ButtonID}, {"ticket_id", m.TicketID}})
 }
 
-// MarkInbound records the outcome of a hand-over. Returns ENOTFOUND for an
-// unknown ProviderID and EINVALID for an unknown status or a bad field.
+// MarkInbound records the outcome of a hand-over and drops the message's
+// sealed originals: a named ticket it started keeps its own copy. Returns
+// ENOTFOUND for an unknown ProviderID and EINVALID for an unknown status or
+// a bad field.
 func (db *DB) MarkInbound(ctx context.Context, providerID, status, ticketID, note string) error {
 	if !slices.Contains(hailurah.InboundStatuses, status) {
 		return hailurah.FieldErrorf("status", "Status pesan masuk %q tidak dikenal.", status)
@@ -181,11 +186,12 @@ func (db *DB) MarkInbound(ctx context.Context, providerID, status, ticketID, not
 		return err
 	}
 	updates := map[string]any{
-		"status":     status,
-		"note":       note,
-		"attempts":   gorm.Expr("attempts + 1"),
-		"claimed_at": nil,
-		"updated_at": db.now(),
+		"status":         status,
+		"note":           note,
+		"attempts":       gorm.Expr("attempts + 1"),
+		"claimed_at":     nil,
+		"updated_at":     db.now(),
+		"private_sealed": "",
 	}
 	if ticketID != "" {
 		updates["ticket_id"] = ticketID

@@ -1,15 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/hailurah/hailurah"
-	"github.com/hailurah/hailurah/triage"
+	"github.com/hailurah/hailurah/pii"
 )
 
 // retentionBatch is how many senders one transaction of the sweep handles:
@@ -26,7 +24,8 @@ const expiredContact = `contacts.deleted_at IS NULL AND contacts.last_inbound_at
 		AND (t.status NOT IN @final OR COALESCE(t.closed_at, t.resolved_at, t.updated_at) >= @before))`
 
 // PurgeExpiredContacts deletes the sealed phone of contacts past retention
-// and strips phone numbers from their tickets' and messages' raw JSON.
+// and their tickets' sealed TicketPrivate, and strips phone numbers from
+// their tickets' and messages' raw JSON.
 // The contact's deleted_at marks the work done: it is set in the same
 // transaction as the payloads are cleaned, so a sweep that fails half-way
 // is finished by the next one, and a finished contact is not read again.
@@ -47,6 +46,11 @@ func (db *DB) PurgeExpiredContacts(ctx context.Context, before time.Time) (hailu
 				return err
 			}
 			if batch.InboundMessages, err = scrubRawColumn(tx, "inbound_messages", "id", "raw", senders); err != nil {
+				return err
+			}
+			// The name and unmasked words go with the number.
+			if err := tx.Exec(`DELETE FROM ticket_private WHERE ticket_id IN (SELECT id FROM tickets WHERE sender_id IN ?)`,
+				senders).Error; err != nil {
 				return err
 			}
 			now := db.now()
@@ -109,55 +113,13 @@ func scrubRawColumn(tx *gorm.DB, table, key, col string, senders []string) (int,
 // imports may.
 var phoneKeys = map[string]bool{"from": true, "wa_id": true, "recipient_id": true, "phone": true, "profile": true}
 
-// scrubRaw removes phoneKeys at any depth and masks phone numbers, NIK and
-// e-mail addresses in every string (a citizen types their number into the
-// text). It reports whether anything changed, so a second sweep writes
-// nothing. The store writes only valid JSON there (and Postgres's jsonb
-// would refuse anything else), so text that does not decode is left alone.
+// scrubRaw removes phoneKeys at any depth and masks phone numbers, NIK,
+// e-mail addresses and bank accounts in every string (a citizen types their
+// number into the text). It reports whether anything changed, so a second
+// sweep writes nothing. The store writes only valid JSON there (and
+// Postgres's jsonb would refuse anything else), so text that does not
+// decode is left alone.
 func scrubRaw(raw string) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-	dec.UseNumber() // keep numbers (coordinates, timestamps) exactly
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return raw, false
-	}
-	v, changed := scrubValue(v)
-	if !changed {
-		return raw, false
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return raw, false
-	}
-	return string(bytes.TrimSpace(b.Bytes())), true
-}
-
-func scrubValue(v any) (any, bool) {
-	changed := false
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if phoneKeys[k] {
-				delete(x, k)
-				changed = true
-				continue
-			}
-			if e2, c := scrubValue(e); c {
-				x[k], changed = e2, true
-			}
-		}
-	case []any:
-		for i, e := range x {
-			if e2, c := scrubValue(e); c {
-				x[i], changed = e2, true
-			}
-		}
-	case string:
-		if m := triage.MaskPII(x); m != x {
-			return m, true
-		}
-	}
-	return v, changed
+	out, changed := pii.MaskJSON([]byte(raw), func(k string) bool { return phoneKeys[k] })
+	return string(out), changed
 }

@@ -277,7 +277,8 @@ func ticketColumns() []string {
 // UpsertTicket writes the workflow's projection of t in one statement:
 // insert, or update unless the stored version is newer. The intake
 // columns (tracking code, sender, channel, message, raw payload, received
-// time) keep their first non-empty value. Returns EINVALID for an empty ID,
+// time) keep their first non-empty value. An anonymous ticket's sealed
+// TicketPrivate is deleted. Returns EINVALID for an empty ID,
 // a bad field or an unknown kelurahan or unit, and ECONFLICT if another
 // ticket has the tracking code.
 func (db *DB) UpsertTicket(ctx context.Context, t *hailurah.Ticket) error {
@@ -288,7 +289,16 @@ func (db *DB) UpsertTicket(ctx context.Context, t *hailurah.Ticket) error {
 		return err
 	}
 	row := db.newTicketRow(t)
-	return ticketWriteError(db.q(ctx).Clauses(ticketUpsert).Create(&row).Error, t.ID)
+	if !t.PrivacyFlag {
+		return ticketWriteError(db.q(ctx).Clauses(ticketUpsert).Create(&row).Error, t.ID)
+	}
+	// A ticket that became anonymous forgets what its reporter gave.
+	return db.tx(ctx, func(tx *gorm.DB) error {
+		if err := ticketWriteError(tx.Clauses(ticketUpsert).Create(&row).Error, t.ID); err != nil {
+			return err
+		}
+		return forgetTicketPrivate(tx, t.ID)
+	})
 }
 
 func validateTicket(t *hailurah.Ticket) error {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hailurah/hailurah/pii"
 )
 
 // ComposeACK is the acknowledgement sent the moment a curhat arrives.
@@ -171,7 +173,7 @@ func composeLetter(d DraftLetter, limit int) string {
 	body := d.Body
 	if d.Anonim {
 		fmt.Fprintf(&b, tmplLetterAnonymous, address)
-		body = MaskPII(body)
+		body = pii.Redact(body)
 	} else {
 		name := oneLine(d.Name, 80)
 		if name == "" {

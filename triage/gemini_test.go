@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/pii"
 )
 
 const testAPIKey = "test-key-123"
@@ -231,7 +232,7 @@ func TestGeminiGoodOutput(t *testing.T) {
 			t.Errorf("personal data %q left for the AI: %q", secret, sent)
 		}
 	}
-	for _, mask := range []string{MaskPhone, MaskNIK, MaskEmail, "got sering tersumbat"} {
+	for _, mask := range []string{pii.PlaceholderPhone, pii.PlaceholderNIK, pii.PlaceholderEmail, "got sering tersumbat"} {
 		if !strings.Contains(sent, mask) {
 			t.Errorf("sent text lacks %q: %q", mask, sent)
 		}

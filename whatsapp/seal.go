@@ -26,13 +26,20 @@ type Sealer struct {
 	aead cipher.AEAD
 }
 
-// NewSealer derives a 256-bit AES-GCM key from secret with HKDF-SHA256.
-// Returns EINVALID for a secret shorter than MinSecretBytes.
+// NewSealer derives a 256-bit AES-GCM key from secret with HKDF-SHA256,
+// for contacts. Returns EINVALID for a secret shorter than MinSecretBytes.
 func NewSealer(secret []byte) (*Sealer, error) {
+	return NewSealerFor(secret, sealInfo)
+}
+
+// NewSealerFor is NewSealer with a key of its own for another use, named
+// by purpose (an HKDF label like "hailurah/<what>/v1"): what one use
+// sealed, another cannot open.
+func NewSealerFor(secret []byte, purpose string) (*Sealer, error) {
 	if len(secret) < MinSecretBytes {
 		return nil, hailurah.Errorf(hailurah.EINVALID, "Rahasia instans terlalu pendek (min. %d byte).", MinSecretBytes)
 	}
-	key, err := hkdf.Key(sha256.New, secret, nil, sealInfo, 32)
+	key, err := hkdf.Key(sha256.New, secret, nil, purpose, 32)
 	if err != nil {
 		return nil, err
 	}

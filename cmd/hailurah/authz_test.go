@@ -151,6 +151,7 @@ var authzMatrix = map[string]authzRow{
 	"POST /api/v1/pilots":                   {want: w(401, 401, 403, 403, 403, 403, 403, 422, 422, 422, 422)},
 	"POST /api/v1/pilots/:id/decision":      {want: w(401, 401, 403, 403, 403, 403, 403, 404, 404, 403, 403), note: "lurah only; the pilot id does not exist"},
 	"POST /api/v1/tickets/:id/actions":      {want: w(401, 401, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "scope (404) is checked before validation (422) of the empty body"},
+	"POST /api/v1/tickets/:id/contact":      {want: w(401, 401, 403, 404, 403, 404, 403, 403, 404, 403, 403), note: "scope (404) first; the fixture ticket is anonymous, so whoever may see it is refused (403) before the missing reason; the named cases are in server/contact_test.go"},
 	"POST /api/v1/track/:code/reply":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga an empty reply (422); staff, even holding the code, may not answer as the citizen (403)"},
 	"POST /api/v1/track/:code/phone":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga no code (422); staff, even holding the tracking code, may not confirm a phone for the citizen (403)"},
 	"POST /api/v1/trainings":                {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
@@ -168,6 +169,7 @@ var authzMatrix = map[string]authzRow{
 	"POST /rumah-tangga/:id/hibah":          {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 403, 403)},
 	"POST /rumah-tangga/impor":              {want: w(303, 303, 403, 403, 403, 403, 415, 403, 403, 422, 422), note: "as POST /api/v1/households/import"},
 	"POST /tiket/:id/aksi":                  {want: w(303, 303, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "as POST /api/v1/tickets/:id/actions"},
+	"POST /tiket/:id/kontak":                {want: w(303, 303, 403, 404, 403, 404, 403, 403, 404, 403, 403), note: "as POST /api/v1/tickets/:id/contact"},
 	"POST /webhook/whatsapp":                {want: w(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 422), note: "a gateway payload needs a bearer token of an admin or moderator (sessions 401); {} then fails validation"},
 }
 
@@ -401,6 +403,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"admin", "POST /api/v1/notifications/read"},
 		{"admin", "POST /admin/pengguna"},
 		{"mod", "POST /tiket/:id/aksi"},
+		{"mod", "POST /api/v1/tickets/:id/contact"},
+		{"pupr", "POST /tiket/:id/kontak"},
 		{"lurah", "POST /pilot"},
 		{"fasil", "POST /api/v1/households/import"},
 	} {

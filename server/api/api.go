@@ -37,6 +37,9 @@ func (s *API) Routes(api *gin.RouterGroup) {
 		api.GET("/tickets", s.RequireStaff, caseStaff, s.apiTickets)
 		api.GET("/tickets/:id", s.RequireStaff, caseStaff, s.apiTicket)
 		api.POST("/tickets/:id/actions", s.RequireStaff, caseStaff, s.apiTicketAction)
+		if s.Intake != nil {
+			api.POST("/tickets/:id/contact", s.RequireStaff, caseStaff, s.apiTicketContact)
+		}
 		api.GET("/notifications", s.RequireStaff, s.apiNotifications)
 		api.POST("/notifications/read", s.RequireStaff, s.apiNotificationsRead)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/pii"
 	"github.com/hailurah/hailurah/server/app"
 )
 
@@ -151,7 +152,8 @@ func (s *API) apiTrackReply(c *gin.Context) {
 		app.Fail(c, hailurah.FieldErrorf("text", "Balasan terlalu panjang (maks. %d karakter).", app.MaxCurhatText))
 		return
 	}
-	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.Now(), Text: text, Channel: t.Channel}
+	// The reply enters the system here, not through intake: masked here.
+	msg := hailurah.CitizenMessage{ID: "web-" + hailurah.RandomCode(20), At: s.Now(), Text: pii.Mask(text), Channel: t.Channel}
 	if err := s.Cases.SignalCitizen(c.Request.Context(), t.ID, msg); err != nil {
 		if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
 			err = hailurah.Errorf(hailurah.ECONFLICT, "Tiket ini sudah ditutup. Kirim curhat baru bila masalah muncul lagi.")

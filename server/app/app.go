@@ -78,4 +78,6 @@ type Intake interface {
 	ConfirmPhone(ctx context.Context, ticketID, code string) error
 	// PhoneStatus says whether the ticket waits for a phone's code.
 	PhoneStatus(ctx context.Context, ticketID string) (string, error)
+	// Contact is a named citizen's contact for the audited reveal.
+	Contact(ctx context.Context, t *hailurah.Ticket) (*hailurah.CitizenContact, error)
 }

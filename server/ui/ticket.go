@@ -128,6 +128,7 @@ type ticketPageData struct {
 	MaxFileMB     int
 	Submitted     string
 	Primary       string
+	Contact       *contactPanel // nil: the user may not reveal the contact (contact.go)
 	errs          map[string]string
 	vals          map[string]string
 }
@@ -163,6 +164,8 @@ type submission struct {
 	Action string
 	Vals   map[string]string
 	Errs   map[string]string
+	// Contact is the reveal's outcome (contact.go), with no Action.
+	Contact *contactPanel
 }
 
 // ticketPage: GET /tiket/{id}.
@@ -214,7 +217,8 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 			break
 		}
 	}
-	if sub != nil {
+	d.Contact = s.contactPanelFor(u, t, sub)
+	if sub != nil && sub.Action != "" {
 		d.Submitted, d.errs, d.vals = sub.Action, sub.Errs, sub.Vals
 		if !d.Can[sub.Action] {
 			// The form is gone (the status moved on): show its answer

@@ -136,6 +136,7 @@ func (s *UI) uiRoutes(r *gin.Engine) {
 	staff.GET("/antrian/daftar", queueStaff, s.queueFragment)
 	staff.GET("/tiket/:id", caseStaff, s.ticketPage)
 	staff.POST("/tiket/:id/aksi", caseStaff, s.ticketActionForm)
+	staff.POST("/tiket/:id/kontak", caseStaff, s.ticketContactForm)
 	staff.GET("/bukti/:id/:file", caseStaff, s.evidenceFile)
 
 	staff.GET("/notifikasi", s.notificationsPage)
