@@ -49,7 +49,8 @@ fuzz:
 	  done; \
 	done
 
-## lint: gofmt, a tidy go.mod, go vet and staticcheck, each without build tags and with every tag of
+## lint: gofmt, Go files ≤ 800 lines and packages ≤ 6,000 non-test lines outside cmd/, a tidy go.mod,
+## go vet and staticcheck, each without build tags and with every tag of
 ## BUILD_TAGS, so the tagged test files are checked too
 # The build tags of the tagged files; lint fails when a //go:build line names one not listed here.
 BUILD_TAGS  := faults outage record
@@ -64,6 +65,12 @@ lint:
 	@unlisted=$$(git grep -h '^//go:build' -- '*.go' | sed 's#^//go:build##' | tr -cs 'A-Za-z0-9_.' '\n' | \
 	  grep -vx -e '' $(foreach t,$(BUILD_TAGS) $(PLATFORM_TAGS),-e $(t)) | sort -u); \
 	if [ -n "$$unlisted" ]; then echo "build tags missing from BUILD_TAGS in the Makefile:"; echo "$$unlisted"; exit 1; fi
+	@big=$$(git ls-files '*.go' | grep -v '^cmd/' | xargs wc -l | awk '$$2 != "total" && $$1 > 800 {print $$2 ": " $$1 " lines"}'); \
+	if [ -n "$$big" ]; then echo "Go files over 800 lines outside cmd/:"; echo "$$big"; exit 1; fi
+	@big=$$(git ls-files '*.go' | grep -v -e '^cmd/' -e '_test\.go$$' | xargs wc -l | awk '$$2 != "total" { \
+	  d = $$2; sub(/\/[^\/]*$$/, "", d); if (d == $$2) d = "."; n[d] += $$1 } \
+	  END { for (d in n) if (n[d] > 6000) print d ": " n[d] " lines" }'); \
+	if [ -n "$$big" ]; then echo "packages over 6,000 non-test lines:"; echo "$$big"; exit 1; fi
 	$(GO) mod tidy -diff
 	$(GO) vet $(PKGS)
 	@set -e; for tag in $(BUILD_TAGS); do echo "$(GO) vet -tags $$tag $(PKGS)"; $(GO) vet -tags $$tag $(PKGS); done

@@ -53,3 +53,7 @@ func (db *DB) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFilter
 func (db *DB) OpenDataCounts(ctx context.Context, kelurahan string, from, to time.Time) (*hailurah.OpenDataCounts, error) {
 	return db.kpis.OpenDataCounts(ctx, kelurahan, from, to)
 }
+
+func (db *DB) DigestCounts(ctx context.Context, from, to time.Time) ([]*hailurah.KelurahanDigest, error) {
+	return db.kpis.DigestCounts(ctx, from, to)
+}

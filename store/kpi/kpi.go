@@ -1,7 +1,7 @@
-// Package kpi measures the KPIs and builds the dashboards and the open
-// data from the store's tables and the daily rollups the store's triggers
-// keep, and rebuilds those rollups; the store serves hailurah.KPIService
-// through it.
+// Package kpi measures the KPIs and builds the dashboards, the open data
+// and the lurah's weekly digest from the store's tables and the daily
+// rollups the store's triggers keep, and rebuilds those rollups; the store
+// serves hailurah.KPIService and the digest counts through it.
 package kpi
 
 import (

@@ -1,4 +1,4 @@
-package store
+package kpi
 
 import (
 	"context"
@@ -67,12 +67,12 @@ func (r *digestRow) empty() bool {
 // Resolved, Closed and Rejected count tickets that reached that status in
 // the period, and AvgRating averages the ratings of tickets resolved in
 // it. Returns EINVALID unless from is before to.
-func (db *DB) DigestCounts(ctx context.Context, from, to time.Time) ([]*hailurah.KelurahanDigest, error) {
+func (rd *Reader) DigestCounts(ctx context.Context, from, to time.Time) ([]*hailurah.KelurahanDigest, error) {
 	if !from.Before(to) {
 		return nil, hailurah.FieldErrorf("to", "Akhir periode ringkasan harus setelah awalnya.")
 	}
 	var rows []digestRow
-	err := db.q(ctx).Raw(digestQuery, map[string]any{"from": utc(from), "to": utc(to)}).Scan(&rows).Error
+	err := rd.db.Raw(ctx, digestQuery, map[string]any{"from": utc(from), "to": utc(to)}).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
