@@ -39,7 +39,15 @@ func (s *UI) renderProfile(c *gin.Context, status int, u *hailurah.User, errs ma
 // profileForm: POST /profil — the phone and the notice switch.
 func (s *UI) profileForm(c *gin.Context) {
 	me := app.UserOf(c)
-	phone := strings.TrimSpace(c.PostForm("phone"))
+	phone, sent := c.GetPostForm("phone")
+	if !sent {
+		// The page always sends the field, empty to remove the number; a
+		// post without it is not the page's and changes nothing.
+		u := *me
+		s.renderProfile(c, http.StatusUnprocessableEntity, &u, map[string]string{"phone": "Isian nomor WhatsApp tidak terkirim; muat ulang halaman dan coba lagi."})
+		return
+	}
+	phone = strings.TrimSpace(phone)
 	notices := c.PostForm("whatsapp_notices") == "1"
 	ch := app.UserChange{UserPatch: hailurah.UserPatch{Phone: &phone, WhatsAppNotices: &notices}}
 	if _, err := s.UpdateUser(c, me.Username, ch); err != nil {
