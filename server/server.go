@@ -127,11 +127,12 @@ type Server struct {
 	throttle *loginThrottle
 	metrics  *metrics
 	channels *channelState // the webhook's limiter; nil without Config.Channels
+	app      *app.App
+	api      *api.API
+	ui       *ui.UI
+
 	// open311Keys limits Open311 clients by api_key (open311Limit).
 	open311Keys *ratelimit.Keyed
-	app         *app.App
-	api         *api.API
-	ui          *ui.UI
 }
 
 // New builds the server and its routes.
