@@ -275,10 +275,14 @@ type CurhatInput struct {
 	SenderID      string `json:"sender_id"` // phone hash or anonymous id; the messenger resolves the contact
 	// Anonim and Tembusan are nil when the citizen has not said; the
 	// message's own ANONIM:/TEMBUSAN: lines are used then, else false.
-	Anonim   *bool          `json:"anonim,omitempty"`
-	Tembusan *bool          `json:"tembusan,omitempty"`
-	RT       string         `json:"rt,omitempty"`
-	RW       string         `json:"rw,omitempty"`
+	Anonim   *bool  `json:"anonim,omitempty"`
+	Tembusan *bool  `json:"tembusan,omitempty"`
+	RT       string `json:"rt,omitempty"`
+	RW       string `json:"rw,omitempty"`
+	// Kategori is the kategori the citizen's client chose (an Open311
+	// service_code); the ticket starts in it and triage does not replace
+	// it. "" leaves the kategori to triage.
+	Kategori string         `json:"kategori,omitempty"`
 	First    CitizenMessage `json:"first"`
 	// Policy is the SLA table in force when the ticket started; a running
 	// ticket keeps it even when rules.yaml changes.

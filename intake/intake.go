@@ -136,9 +136,14 @@ type Message struct {
 	SentAt time.Time
 
 	// What the channel adds to a message that starts a ticket.
-	Kelurahan        string // the channel's kelurahan code or name, when it has one
-	RT, RW           string // from a form's fields; the words' own RT/RW win
-	Anonim, Tembusan *bool  // from a form or gateway; nil leaves them to the words
+	Kelurahan string // the channel's kelurahan code or name, when it has one
+	RT, RW    string // from a form's fields; the words' own RT/RW win
+	// Kategori is the kategori the channel's client chose (an Open311
+	// service_code): the ticket starts in it, and triage only suggests
+	// the unit and urgency; a moderator can still change it. "" leaves
+	// it to triage.
+	Kategori         string
+	Anonim, Tembusan *bool // from a form or gateway; nil leaves them to the words
 	// IdempotencyKey names one submission of a form (Start): sent again
 	// with the same words, it returns the first ticket instead of a new one.
 	IdempotencyKey string
@@ -289,7 +294,7 @@ func (x *Intake) Start(ctx context.Context, m Message) (*Started, error) {
 	}
 	m.Text = words.text
 	in := first{Text: m.Text, Channel: m.Channel, Kelurahan: m.Kelurahan, SenderID: sender,
-		RT: m.RT, RW: m.RW, Anonim: m.Anonim, Tembusan: m.Tembusan, MessageID: m.ProviderID,
+		RT: m.RT, RW: m.RW, Kategori: m.Kategori, Anonim: m.Anonim, Tembusan: m.Tembusan, MessageID: m.ProviderID,
 		Lat: m.Lat, Lng: m.Lng, Media: m.Media, Raw: words.raw, Private: words.private}
 	if m.IdempotencyKey != "" {
 		if in.TicketID, in.TrackingCode, err = x.reserveKey(ctx, m, sender); err != nil {

@@ -130,3 +130,29 @@ func TestStartAndRedelivery(t *testing.T) {
 		t.Errorf("%d tickets started, want 2", len(cases.starts))
 	}
 }
+
+// TestStartKeepsKategori: the kategori a client chose (an Open311
+// service_code) reaches the workflow's input and the recorded ticket; an
+// unknown one is left to triage.
+func TestStartKeepsKategori(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	cases := &startedCases{}
+	x := newIntake(t, db, cases)
+	for _, c := range []struct{ given, want string }{
+		{hailurah.KategoriInfrastruktur, hailurah.KategoriInfrastruktur},
+		{"parkir", ""},
+		{"", ""},
+	} {
+		st, err := x.Start(ctx, intake.Message{Channel: hailurah.ChannelOpen311, Text: "Lampu jalan mati.", Kelurahan: "taman", Kategori: c.given})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := cases.starts[len(cases.starts)-1]; in.Kategori != c.want {
+			t.Errorf("%q: workflow input kategori %q, want %q", c.given, in.Kategori, c.want)
+		}
+		if tk, err := db.FindTicket(ctx, st.TicketID); err != nil || tk.Kategori != c.want {
+			t.Errorf("%q: ticket kategori %q, want %q (%v)", c.given, tk.Kategori, c.want, err)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 type first struct {
 	Text, Channel, Kelurahan, SenderID string
 	RT, RW                             string
+	Kategori                           string // the client's choice, kept (Message.Kategori)
 	Anonim, Tembusan                   *bool
 	MessageID                          string // provider id; "" → generated
 	TicketID                           string // reserved on the stored message before starting (route); "" → the next id
@@ -71,6 +72,9 @@ func (x *Intake) startTicket(ctx context.Context, in first) (*Started, error) {
 		TicketID: id, TrackingCode: code, Channel: in.Channel, SenderID: senderID,
 		Anonim: anonim, Tembusan: tembusan, RT: rt, RW: rw, First: opening, Policy: x.cfg.Policy,
 	}
+	if hailurah.ValidKategori(in.Kategori) {
+		input.Kategori = in.Kategori
+	}
 	if kel != nil {
 		input.Kelurahan, input.KelurahanName = kel.Code, kel.Name
 	}
@@ -83,7 +87,7 @@ func (x *Intake) startTicket(ctx context.Context, in first) (*Started, error) {
 	}
 	t := &hailurah.Ticket{
 		ID: id, TrackingCode: input.TrackingCode, DatetimeReceived: now, Channel: in.Channel,
-		SenderID: senderID, Kelurahan: input.Kelurahan, RT: rt, RW: rw, MessageText: in.Text,
+		SenderID: senderID, Kelurahan: input.Kelurahan, RT: rt, RW: rw, MessageText: in.Text, Kategori: input.Kategori,
 		Status: hailurah.StatusNew, PrivacyFlag: anonim != nil && *anonim, TembusanFlag: tembusan != nil && *tembusan,
 		Lat: in.Lat, Lng: in.Lng, RawPayload: raw, LastCitizenMessageAt: now, MessagesCount: 1,
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 )
 
@@ -24,8 +25,12 @@ const (
 	MaxDescription = 4000
 	// MaxResults bounds a list of requests.
 	MaxResults = 1000
-	// DefaultWindow is how far back a list without dates reaches.
+	// DefaultWindow is how far back a list without dates reaches, and
+	// the widest span start_date and end_date may ask for (the spec's 90
+	// days).
 	DefaultWindow = 90 * 24 * time.Hour
+	// MaxMediaURL bounds a posted media_url.
+	MaxMediaURL = 2000
 	// The two formats, named by a path's suffix.
 	FormatJSON = "json"
 	FormatXML  = "xml"
@@ -147,7 +152,8 @@ func Encode(format string, v any) (body []byte, contentType string, err error) {
 		if err != nil {
 			return nil, "", err
 		}
-		return append([]byte(xml.Header), b...), "application/xml; charset=utf-8", nil
+		// The spec names text/xml, and some client libraries check for it.
+		return append([]byte(xml.Header), b...), "text/xml; charset=utf-8", nil
 	}
 	switch x := v.(type) {
 	case ServiceList:
@@ -174,16 +180,22 @@ func SplitFormat(param string) (id, format string, ok bool) {
 
 // ParseRequest validates a POST requests form into a first message. A
 // phone is not verified: not the phone's own sender, and not kept.
+//
+// description is optional, as the spec has it; the location it requires
+// then stands in for it, so triage reads which service at which place
+// (Undescribed) instead of nothing. The service_code becomes the message's
+// Kategori: the ticket starts in the service the client chose.
 func ParseRequest(f url.Values) (intake.Message, error) {
 	in := intake.Message{Channel: hailurah.ChannelOpen311}
 	code := strings.TrimSpace(f.Get("service_code"))
 	if code == "" {
 		return in, hailurah.FieldErrorf("service_code", "service_code wajib diisi.")
 	}
+	if hailurah.ValidKategori(code) {
+		in.Kategori = code
+	}
 	desc := strings.TrimSpace(f.Get("description"))
 	switch {
-	case desc == "":
-		return in, hailurah.FieldErrorf("description", "description wajib diisi: ceritakan masalahnya.")
 	case !utf8.ValidString(desc) || strings.ContainsRune(desc, 0):
 		return in, hailurah.FieldErrorf("description", "description memuat karakter yang tidak sah.")
 	case utf8.RuneCountInString(desc) > MaxDescription:
@@ -204,7 +216,16 @@ func ParseRequest(f url.Values) (intake.Message, error) {
 		}
 	}
 	text := desc
-	if address != "" {
+	if text == "" {
+		where := address
+		if where == "" {
+			where = addressID
+		}
+		text = Undescribed(code, where, f.Get("lat"), f.Get("long"))
+		if f.Get("media_url") != "" {
+			text += "\nFoto terlampir."
+		}
+	} else if address != "" {
 		text += "\nLokasi: " + address
 	}
 	for _, attr := range []struct {
@@ -229,9 +250,8 @@ func ParseRequest(f url.Values) (intake.Message, error) {
 		in.Name = ""
 	}
 	if m := strings.TrimSpace(f.Get("media_url")); m != "" {
-		u, err := url.Parse(m)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(m) > 2048 {
-			return in, hailurah.FieldErrorf("media_url", "media_url harus alamat http(s) yang valid.")
+		if !ValidMediaURL(m) {
+			return in, hailurah.FieldErrorf("media_url", "media_url harus alamat http(s) lengkap yang valid (maks. %d karakter).", MaxMediaURL)
 		}
 		in.Media = []string{m}
 	}
@@ -249,6 +269,36 @@ func ParseRequest(f url.Values) (intake.Message, error) {
 	}
 	in.Raw, _ = json.Marshal(raw)
 	return in, nil
+}
+
+// ValidMediaURL reports whether m is an absolute http(s) URL with a host,
+// at most MaxMediaURL long: what the media download may fetch.
+func ValidMediaURL(m string) bool {
+	if len(m) > MaxMediaURL || !utf8.ValidString(m) || strings.ContainsAny(m, " \t\r\n\x00") {
+		return false
+	}
+	u, err := url.Parse(m)
+	return err == nil && u.IsAbs() && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.Opaque == ""
+}
+
+// Undescribed is the text triage reads for a request without a
+// description: the service's name and description, and where.
+func Undescribed(code, address, lat, long string) string {
+	label := code
+	if hailurah.ValidKategori(code) {
+		label = triage.KategoriLabel(code)
+	}
+	text := "Laporan " + label + " tanpa uraian, dikirim lewat Open311."
+	if d := Descriptions[code]; d != "" {
+		text += "\nJenis layanan: " + d
+	}
+	switch {
+	case address != "":
+		text += "\nLokasi: " + address
+	case strings.TrimSpace(lat) != "":
+		text += "\nTitik: " + strings.TrimSpace(lat) + ", " + strings.TrimSpace(long)
+	}
+	return text
 }
 
 // parsePoint parses lat/long: both or neither, in range.

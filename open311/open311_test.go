@@ -21,7 +21,7 @@ func TestParseRequest(t *testing.T) {
 		t.Fatalf("request: %+v %v", m, err)
 	}
 	for field, change := range map[string]url.Values{
-		"description":   {"description": {""}},
+		"description":   {"description": {strings.Repeat("a", open311.MaxDescription+1)}},
 		"attribute[RW]": {"attribute[RW]": {"RW satu"}},
 		"phone":         {"phone": {"bukan nomor"}},
 	} {
@@ -47,7 +47,43 @@ func TestEncode(t *testing.T) {
 		t.Errorf("json: %s %s %v", b, ct, err)
 	}
 	b, ct, err = open311.Encode(open311.FormatXML, list)
-	if err != nil || !strings.Contains(string(b), "<errors><error><code>404</code>") || !strings.HasPrefix(ct, "application/xml") {
+	if err != nil || !strings.Contains(string(b), "<errors><error><code>404</code>") || ct != "text/xml; charset=utf-8" {
 		t.Errorf("xml: %s %s %v", b, ct, err)
+	}
+}
+
+// TestParseRequestWithoutDescription: the spec makes description
+// optional; the service and the required location stand in for it, so
+// triage reads what and where. The service_code is the message's kategori.
+func TestParseRequestWithoutDescription(t *testing.T) {
+	m, err := open311.ParseRequest(url.Values{"service_code": {hailurah.KategoriInfrastruktur}, "address_string": {"Jl. Mawar 12"},
+		"media_url": {"https://foto.contoh.id/a.jpg"}})
+	if err != nil || m.Kategori != hailurah.KategoriInfrastruktur || !strings.Contains(m.Text, "Infrastruktur") ||
+		!strings.Contains(m.Text, "Lokasi: Jl. Mawar 12") || !strings.Contains(m.Text, "Foto terlampir") ||
+		len(m.Media) != 1 || m.Media[0] != "https://foto.contoh.id/a.jpg" {
+		t.Fatalf("address and photo: %+v %v", m, err)
+	}
+	m, err = open311.ParseRequest(url.Values{"service_code": {hailurah.KategoriLingkungan}, "lat": {"-7.63"}, "long": {"111.52"}})
+	if err != nil || !strings.Contains(m.Text, "Lingkungan") || !strings.Contains(m.Text, "Titik: -7.63, 111.52") {
+		t.Fatalf("point: %+v %v", m, err)
+	}
+	if _, err := open311.ParseRequest(url.Values{"service_code": {hailurah.KategoriLingkungan}}); hailurah.ErrorField(err) != "lat" {
+		t.Errorf("neither description nor location: %v", err)
+	}
+}
+
+// TestValidMediaURL: only an absolute http(s) URL of at most 2,000
+// characters is taken.
+func TestValidMediaURL(t *testing.T) {
+	long := "https://foto.contoh.id/" + strings.Repeat("a", open311.MaxMediaURL)
+	for u, want := range map[string]bool{
+		"https://foto.contoh.id/a.jpg": true, "http://foto.contoh.id/a.jpg?x=1": true,
+		long[:open311.MaxMediaURL]: true, long[:open311.MaxMediaURL+1]: false,
+		"/foto/a.jpg": false, "foto.contoh.id/a.jpg": false, "ftp://foto.contoh.id/a.jpg": false,
+		"javascript:alert(1)": false, "https://": false, "https:foto": false, "https://foto.contoh.id/a b.jpg": false,
+	} {
+		if got := open311.ValidMediaURL(u); got != want {
+			t.Errorf("%.60q: %v, want %v", u, got, want)
+		}
 	}
 }

@@ -40,6 +40,11 @@ func (s *Server) renderErrors(c *gin.Context) {
 			slog.String("path", c.FullPath()),
 			slog.Any("err", err))
 	}
+	if open311IsPath(c) {
+		// Unknown routes under /open311/ too: a client decodes one format.
+		open311Fail(c, open311PathFormat(c.Request.URL.Path), open311Status(err), hailurah.ErrorMessage(err))
+		return
+	}
 	c.AbortWithStatusJSON(app.ErrorStatus(err), app.ErrorBody{Error: app.ErrorDetail{
 		Code:    code,
 		Message: hailurah.ErrorMessage(err),

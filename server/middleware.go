@@ -24,6 +24,11 @@ func (s *Server) recoverPanics(c *gin.Context) {
 				slog.String("route", c.FullPath()),
 				slog.String("panic", fmt.Sprint(v)),
 				slog.String("stack", string(debug.Stack())))
+			if !c.Writer.Written() && open311IsPath(c) {
+				// A GeoReport client decodes the spec's error list only.
+				open311Fail(c, open311PathFormat(c.Request.URL.Path), http.StatusInternalServerError, hailurah.ErrorMessage(fmt.Errorf("panic")))
+				return
+			}
 			if !c.Writer.Written() {
 				c.AbortWithStatusJSON(http.StatusInternalServerError, app.ErrorBody{Error: app.ErrorDetail{
 					Code: hailurah.EINTERNAL, Message: hailurah.ErrorMessage(fmt.Errorf("panic")),

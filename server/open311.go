@@ -1,6 +1,11 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,14 +26,21 @@ import (
 )
 
 // Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) at
-// /open311/v2: one service per kategori, requests are tickets.
+// /open311/v2: one service per kategori, requests are tickets. What a
+// client library checks is listed, with its test, in docs/OPEN311.md.
 //
-//   - jurisdiction_id is optional; when given it is a kelurahan code, which
-//     routes a new request and narrows a list.
+//   - jurisdiction_id is a kelurahan code, read from the query string or
+//     the posted form. It is required on services, a service definition
+//     and POST requests once more than one kelurahan is served (the spec's
+//     "required if the endpoint serves multiple jurisdictions"); on GET
+//     requests it narrows the list. A new request goes to it.
 //   - POST requests needs api_key, an API token of any active staff user
 //     (an admin creates one per integration); a moderator's token routes to
 //     their kelurahan when neither the jurisdiction nor the text names one.
-//     description is required (the ticket's triage reads it). Contact
+//     The service_code is the ticket's kategori from the start (triage
+//     suggests urgency and unit; the moderator may change it).
+//     description is optional, as the spec has it: the location the spec
+//     requires, and the service, stand in for it. Contact
 //     fields: phone, unverified, gets a pseudonym of its own, never the one
 //     its WhatsApp messages have (anyone could name a stranger's phone), so
 //     later requests naming it are recognised; name, e-mail and device ids are not
@@ -38,32 +50,116 @@ import (
 //     ticket and answers SESUDAH/BELUM with it on /curhat.
 //   - GET requests is public: descriptions are the AI summary (or the text
 //     with phone numbers, NIK and e-mail masked), never names or contacts;
-//     anonymous and rejected tickets show no text and no coordinates.
-//   - Errors are the spec's list of {code, description}: 400 for a missing
-//     or bad parameter, 403 for a missing or wrong api_key, 404 for an
-//     unknown service, request or jurisdiction.
+//     anonymous and rejected tickets show no text, no coordinates and no
+//     media_url. start_date and end_date span at most 90 days; without
+//     them, the last 90 days are listed.
+//   - A request with a valid api_key is limited by its key, generously
+//     (an integration posts for many citizens from one address); without
+//     one, by the client's IP, as citizens are. A wrong api_key is a 403.
+//   - Every error, unknown routes and methods included, is the spec's list
+//     of {code, description} with the HTTP status as its code, and XML is
+//     text/xml.
 func (s *Server) open311Routes(r *gin.Engine) {
 	g := r.Group("/open311/v2")
 	for _, f := range []string{open311.FormatJSON, open311.FormatXML} {
 		g.GET("/services."+f, s.open311Services(f))
-		g.GET("/requests."+f, open311Limit(s.app.TrackingLimit, f), s.open311ListRequests(f))
-		g.POST("/requests."+f, open311Limit(s.app.IntakeLimit, f), s.open311CreateRequest(f))
+		g.GET("/requests."+f, s.open311Limit(s.app.TrackingLimit, f), s.open311ListRequests(f))
+		g.POST("/requests."+f, s.open311Form(f), s.open311Limit(s.app.IntakeLimit, f), s.open311CreateRequest(f))
 	}
 	g.GET("/services/:code", s.open311ServiceDefinition)
-	g.GET("/requests/:id", open311Limit(s.app.TrackingLimit, ""), s.open311GetRequest)
+	g.GET("/requests/:id", s.open311Limit(s.app.TrackingLimit, ""), s.open311GetRequest)
 }
 
-// open311Limit is LimitByIP answering in the spec's error format; format
-// "" takes it from the {id}.json|xml parameter.
-func open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
+// The bucket of one Open311 api_key: an integration relays many citizens
+// from one address, so it gets far more than one citizen's per-IP bucket.
+const (
+	open311KeyPerMinute = 120
+	open311KeyBurst     = 60
+)
+
+// open311UserKey holds the api_key's user in the request's context.
+const open311UserKey = "open311.user"
+
+// open311IsPath tells a request under /open311/ from the rest, whose
+// errors keep the API's own format.
+func open311IsPath(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/open311/")
+}
+
+// open311PathFormat is the format a path names by its suffix; JSON when it
+// names none (an unknown route).
+func open311PathFormat(path string) string {
+	if strings.HasSuffix(path, "."+open311.FormatXML) {
+		return open311.FormatXML
+	}
+	return open311.FormatJSON
+}
+
+// open311Param reads a parameter from the posted form and the query
+// string (the form wins), or from the query string before a form is read.
+func open311Param(c *gin.Context, name string) string {
+	if c.Request.Form != nil {
+		return strings.TrimSpace(c.Request.Form.Get(name))
+	}
+	return strings.TrimSpace(c.Query(name))
+}
+
+// open311Form reads a POST's form, url-encoded as the spec posts it, or
+// multipart from clients that attach a photo (the file itself is not kept:
+// media_url carries a photo), merged with the query string.
+func (s *Server) open311Form(format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if ok, wait := l.Allow(c.ClientIP()); !ok {
-			f := format
-			if f == "" {
-				_, f, _ = open311.SplitFormat(c.Param("id"))
+		parse := c.Request.ParseForm
+		if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+			parse = func() error { return c.Request.ParseMultipartForm(1 << 20) }
+		}
+		err := parse()
+		var maxErr *http.MaxBytesError
+		limit := app.BodyLimit(c, s.cfg.MaxBodyBytes)
+		switch {
+		case errors.As(err, &maxErr) || c.Request.ContentLength > limit:
+			open311Fail(c, format, http.StatusRequestEntityTooLarge, fmt.Sprintf("Isi permintaan terlalu besar (maks. %d byte).", limit))
+		case err != nil:
+			open311Fail(c, format, http.StatusBadRequest, "Isi permintaan harus formulir (application/x-www-form-urlencoded) yang valid.")
+		default:
+			c.Next()
+		}
+	}
+}
+
+// open311Limit checks the api_key when one is given and limits the request
+// by it, or by the client's IP in l without one; format "" takes the
+// format from the {id}.json|xml parameter. A wrong key costs the IP's
+// bucket, so guessing keys is as slow as posting without one.
+func (s *Server) open311Limit(l *ratelimit.Keyed, format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f := format
+		if f == "" {
+			_, f, _ = open311.SplitFormat(c.Param("id"))
+		}
+		bucket, key := l, c.ClientIP()
+		var refusal string
+		if secret := open311Param(c, "api_key"); secret != "" {
+			u, err := s.cfg.Users.FindUserByAPIToken(c.Request.Context(), secret)
+			switch {
+			case err == nil && !u.Disabled:
+				c.Set(open311UserKey, u)
+				sum := sha256.Sum256([]byte(secret))
+				bucket, key = s.open311Keys, hex.EncodeToString(sum[:16])
+			case err == nil || hailurah.ErrorCode(err) == hailurah.EUNAUTHORIZED:
+				refusal = "api_key tidak valid atau sudah dicabut."
+			default:
+				s.open311FailErr(c, f, err)
+				return
 			}
+		}
+		if ok, wait := bucket.Allow(key); !ok {
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			open311Fail(c, f, http.StatusTooManyRequests, "Terlalu banyak permintaan. Coba lagi sebentar lagi.")
+			return
+		}
+		if refusal != "" {
+			open311Fail(c, f, http.StatusForbidden, refusal)
 			return
 		}
 		c.Next()
@@ -88,21 +184,42 @@ func open311Fail(c *gin.Context, format string, status int, description string) 
 // open311FailErr renders an application error in the spec's format: the
 // spec's three codes where they apply, the usual status otherwise.
 func (s *Server) open311FailErr(c *gin.Context, format string, err error) {
-	status := app.ErrorStatus(err)
-	switch hailurah.ErrorCode(err) {
-	case hailurah.EINVALID, hailurah.EBADREQUEST:
-		status = http.StatusBadRequest
-	case hailurah.EINTERNAL:
+	if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
 		s.logger.ErrorContext(c.Request.Context(), "open311 internal error", "path", c.FullPath(), "err", err)
 	}
-	open311Fail(c, format, status, hailurah.ErrorMessage(err))
+	open311Fail(c, format, open311Status(err), hailurah.ErrorMessage(err))
+}
+
+// open311Status is the HTTP status of an application error in Open311: a
+// refused parameter is the spec's 400, where the API says 422.
+func open311Status(err error) int {
+	switch hailurah.ErrorCode(err) {
+	case hailurah.EINVALID, hailurah.EBADREQUEST:
+		return http.StatusBadRequest
+	}
+	return app.ErrorStatus(err)
 }
 
 // checkJurisdiction resolves jurisdiction_id to a kelurahan code ("" when
-// absent); an unknown one is a 404, as the spec asks.
-func (s *Server) checkJurisdiction(c *gin.Context, format, j string) (string, bool) {
+// absent); an unknown one is a 404, as the spec asks. When required, an
+// absent one is a 400 once more than one kelurahan is served: the spec
+// asks for it where an endpoint serves several jurisdictions.
+func (s *Server) checkJurisdiction(c *gin.Context, format, j string, required bool) (string, bool) {
 	j = strings.TrimSpace(j)
 	if j == "" {
+		if !required {
+			return "", true
+		}
+		all, err := s.cfg.Kelurahan.ListKelurahan(c.Request.Context())
+		if err != nil {
+			s.open311FailErr(c, format, err)
+			return "", false
+		}
+		if len(all) > 1 {
+			open311Fail(c, format, http.StatusBadRequest, fmt.Sprintf(
+				"jurisdiction_id wajib diisi: layanan ini melayani %d kelurahan; gunakan kode kelurahan, mis. %q.", len(all), all[0].Code))
+			return "", false
+		}
 		return "", true
 	}
 	k, err := s.cfg.Kelurahan.FindKelurahan(c.Request.Context(), strings.ToLower(j))
@@ -118,7 +235,7 @@ func (s *Server) checkJurisdiction(c *gin.Context, format, j string) (string, bo
 
 func (s *Server) open311Services(format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+		if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"), true); !ok {
 			return
 		}
 		list := open311.ServiceList{Services: []open311.Service{}}
@@ -139,7 +256,7 @@ func (s *Server) open311ServiceDefinition(c *gin.Context) {
 		open311Fail(c, format, http.StatusNotFound, "Gunakan /services/{service_code}.json atau .xml.")
 		return
 	}
-	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"), true); !ok {
 		return
 	}
 	if !hailurah.ValidKategori(code) {
@@ -149,36 +266,20 @@ func (s *Server) open311ServiceDefinition(c *gin.Context) {
 	open311Write(c, format, http.StatusOK, open311.Definition{ServiceCode: code, Attributes: open311.Attributes})
 }
 
-// open311CreateRequest: POST /open311/v2/requests.{format}, form-encoded.
+// open311CreateRequest: POST /open311/v2/requests.{format}, after
+// open311Form read the form and open311Limit checked its api_key.
 func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		// The spec posts application/x-www-form-urlencoded; clients that
-		// attach a photo send multipart/form-data, read the same way (the
-		// file itself is not kept: media_url carries a photo).
-		parse := c.Request.ParseForm
-		if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
-			parse = func() error { return c.Request.ParseMultipartForm(1 << 20) }
-		}
-		if err := parse(); err != nil {
-			open311Fail(c, format, http.StatusBadRequest, "Isi permintaan harus formulir (application/x-www-form-urlencoded) yang valid, maks. 1 MiB.")
-			return
-		}
-		f := c.Request.PostForm
-		key := strings.TrimSpace(f.Get("api_key"))
-		if key == "" {
+		v, _ := c.Get(open311UserKey)
+		u, _ := v.(*hailurah.User)
+		if u == nil {
 			open311Fail(c, format, http.StatusForbidden, "api_key wajib diisi.")
 			return
 		}
-		u, err := s.cfg.Users.FindUserByAPIToken(c.Request.Context(), key)
-		if err != nil || u.Disabled {
-			if err != nil && hailurah.ErrorCode(err) != hailurah.EUNAUTHORIZED {
-				s.open311FailErr(c, format, err)
-				return
-			}
-			open311Fail(c, format, http.StatusForbidden, "api_key tidak valid atau sudah dicabut.")
-			return
-		}
-		kel, ok := s.checkJurisdiction(c, format, f.Get("jurisdiction_id"))
+		// The query string counts as the form: clients put jurisdiction_id
+		// (and even api_key) there.
+		f := c.Request.Form
+		kel, ok := s.checkJurisdiction(c, format, f.Get("jurisdiction_id"), true)
 		if !ok {
 			return
 		}
@@ -210,7 +311,7 @@ func (s *Server) open311CreateRequest(format string) gin.HandlerFunc {
 func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		kel, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"))
+		kel, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"), false)
 		if !ok {
 			return
 		}
@@ -271,7 +372,8 @@ func (s *Server) open311ListRequests(format string) gin.HandlerFunc {
 }
 
 // open311Filter reads service_code, status, start_date and end_date. With
-// no dates, the last 90 days are listed, as the spec suggests.
+// no dates, the last 90 days are listed; one date alone reaches 90 days
+// from it; both may span 90 days at most, as the spec has it.
 func open311Filter(q url.Values, now time.Time) (hailurah.TicketFilter, []string, error) {
 	f := hailurah.TicketFilter{Limit: 200}
 	codes := splitList(q.Get("service_code"))
@@ -307,16 +409,27 @@ func open311Filter(q url.Values, now time.Time) (hailurah.TicketFilter, []string
 		}
 		t, err := parseW3CDate(v)
 		if err != nil {
-			return f, nil, hailurah.FieldErrorf(p.name, "%s harus tanggal W3C, mis. 2026-03-01T00:00:00+07:00.", p.name)
+			return f, nil, hailurah.FieldErrorf(p.name, "%s harus tanggal-waktu W3C (ISO 8601 dengan zona waktu), mis. 2026-03-01T00:00:00+07:00 atau 2026-02-28T17:00:00Z.", p.name)
 		}
 		*p.dst = &t
 	}
+	// The spec: the last 90 days by default, and never a span of more.
 	switch {
 	case start == nil && end == nil:
 		from := now.Add(-open311.DefaultWindow)
 		start = &from
-	case start != nil && end != nil && !end.After(*start):
+	case start == nil:
+		from := end.Add(-open311.DefaultWindow)
+		start = &from
+	case end == nil:
+		to := start.Add(open311.DefaultWindow)
+		end = &to
+	}
+	switch {
+	case end != nil && !end.After(*start):
 		return f, nil, hailurah.FieldErrorf("end_date", "end_date harus sesudah start_date.")
+	case end != nil && end.Sub(*start) > open311.DefaultWindow:
+		return f, nil, hailurah.FieldErrorf("end_date", "start_date dan end_date berjarak paling lama 90 hari.")
 	}
 	f.ReceivedFrom, f.ReceivedTo = start, end
 	return f, codes, nil
@@ -348,7 +461,7 @@ func (s *Server) open311GetRequest(c *gin.Context) {
 		open311Fail(c, format, http.StatusNotFound, "Gunakan /requests/{service_request_id}.json atau .xml.")
 		return
 	}
-	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id")); !ok {
+	if _, ok := s.checkJurisdiction(c, format, c.Query("jurisdiction_id"), false); !ok {
 		return
 	}
 	t, err := s.cfg.Tickets.FindTicket(c.Request.Context(), id)
@@ -414,6 +527,7 @@ func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Tic
 	}
 	if !hidden {
 		r.Lat, r.Long = t.Lat, t.Lng
+		r.MediaURL = open311MediaURL(t)
 	}
 	var due *time.Time
 	switch t.Status {
@@ -453,6 +567,22 @@ func (s *Server) open311View(c *gin.Context, names open311Names, t *hailurah.Tic
 		}, strings.ToUpper(t.AssignedUnit))
 	}
 	return r
+}
+
+// open311MediaURL is the media_url an Open311 client posted with the
+// ticket, kept in its raw payload; other channels' media are no public
+// URLs, and are shown to staff only.
+func open311MediaURL(t *hailurah.Ticket) string {
+	if t.Channel != hailurah.ChannelOpen311 || len(t.RawPayload) == 0 {
+		return ""
+	}
+	var raw struct {
+		MediaURL string `json:"media_url"`
+	}
+	if json.Unmarshal(t.RawPayload, &raw) != nil || !open311.ValidMediaURL(raw.MediaURL) {
+		return ""
+	}
+	return raw.MediaURL
 }
 
 func clipRunes(s string, n int) string {

@@ -130,6 +130,9 @@ type Server struct {
 	app      *app.App
 	api      *api.API
 	ui       *ui.UI
+
+	// open311Keys limits Open311 clients by api_key (open311Limit).
+	open311Keys *ratelimit.Keyed
 }
 
 // New builds the server and its routes.
@@ -161,6 +164,8 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		throttle: newLoginThrottle(cfg.Now),
 		metrics:  newMetrics(cfg.Registry),
+
+		open311Keys: ratelimit.New(open311KeyPerMinute, open311KeyBurst, cfg.Now),
 	}
 	s.app = &app.App{
 		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan, Notices: cfg.Notices,
@@ -251,6 +256,12 @@ func (s *Server) routes() *gin.Engine {
 	r.Use(s.recoverPanics, s.logRequests, s.metrics.middleware, s.securityHeaders, s.limitBody, s.renderErrors, s.authenticate)
 	r.NoRoute(s.notFound)
 	r.NoMethod(func(c *gin.Context) {
+		if open311IsPath(c) {
+			// The spec's clients read a 405 as the method being wrong.
+			open311Fail(c, open311PathFormat(c.Request.URL.Path), http.StatusMethodNotAllowed,
+				fmt.Sprintf("Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
+			return
+		}
 		app.Fail(c, hailurah.Errorf(hailurah.EBADREQUEST, "Metode %s tidak didukung untuk alamat ini.", c.Request.Method))
 	})
 

@@ -49,6 +49,9 @@ type curhatState struct {
 	// ANONIM:/TEMBUSAN: lines triage finds do not override the choice.
 	AnonimSet   bool `json:"anonim_set"`
 	TembusanSet bool `json:"tembusan_set"`
+	// KategoriSet says the ticket started in the kategori its client chose
+	// (an Open311 service_code), which triage does not replace.
+	KategoriSet bool `json:"kategori_set,omitempty"`
 
 	Lat *float64 `json:"lat,omitempty"`
 	Lng *float64 `json:"lng,omitempty"`
@@ -133,11 +136,21 @@ func newCurhat(ctx workflow.Context, in hailurah.CurhatInput) (*curhat, error) {
 	if in.Tembusan != nil {
 		c.s.State.Tembusan, c.s.TembusanSet = *in.Tembusan, true
 	}
+	// Only an input with a kategori takes the branch, and no history
+	// recorded before it has one; the version still marks the tickets that
+	// kept their client's kategori, as every change to this logic does.
+	if in.Kategori != "" && workflow.GetVersion(ctx, serviceKategoriChange, workflow.DefaultVersion, 1) == 1 {
+		c.s.State.Kategori, c.s.KategoriSet = in.Kategori, true
+	}
 	c.s.Lat, c.s.Lng = in.First.Lat, in.First.Lng
 	c.s.Holidays = holidayList(ctx)
 	c.remember(in.First.ID)
 	return c, nil
 }
+
+// serviceKategoriChange is the workflow.GetVersion change id of keeping
+// the kategori a ticket's client chose instead of triage's.
+const serviceKategoriChange = "service-kategori"
 
 // holidayChange is the workflow.GetVersion change id of the holiday list.
 const holidayChange = "holiday-list"
@@ -258,7 +271,14 @@ func (c *curhat) applyTriage(t *triage.Triage) {
 	st := &c.s.State
 	c.s.Triage = t
 	st.Triaged = true
-	st.Summary, st.Kategori, st.Subkategori = t.Summary, t.Kategori, t.Subkategori
+	st.Summary = t.Summary
+	switch {
+	case !c.s.KategoriSet:
+		st.Kategori, st.Subkategori = t.Kategori, t.Subkategori
+	case t.Kategori == st.Kategori:
+		// A subkategori of another kategori would not fit the client's.
+		st.Subkategori = t.Subkategori
+	}
 	st.Urgency, st.Severity, st.SuggestedUnit = t.Urgency, t.Severity, t.Unit
 	st.PeopleAffected, st.Sentiment, st.ModelVersion = t.PeopleAffected, t.Sentiment, t.ModelVersion
 	if st.RT == "" {
