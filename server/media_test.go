@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/hailurah/hailurah"
@@ -142,6 +143,32 @@ func TestMediaServedOnlyToWhoMaySeeTheTicket(t *testing.T) {
 	for _, path := range []string{"/api/v1/media/" + f.refusedUpload.ID, "/api/v1/media/" + f.voice.ID + "/thumbnail", "/api/v1/media/nope"} {
 		if resp := get(mod, path); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+}
+
+// The staff ticket page (the moderator's and the unit's task) shows the
+// photo's thumbnail linking to the photo, a player for the voice note, a
+// link to the file and why the refused one is missing.
+func TestTicketPageShowsMedia(t *testing.T) {
+	f := newMediaFixture(t)
+	for _, who := range []string{"moderator", "dinas-pupr"} {
+		status, body := f.as(t, who).page("GET", "/tiket/"+f.task.ID, nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s: ticket page %d", who, status)
+		}
+		for _, want := range []string{
+			`<a href="/api/v1/media/` + f.photo.ID + `"><img src="/api/v1/media/` + f.photo.ID + `/thumbnail"`,
+			`<audio controls preload="none" src="/api/v1/media/` + f.voice.ID + `"></audio>`,
+			`<a href="/api/v1/media/` + f.pdf.ID + `">Berkas</a>`,
+			`Lampiran tidak disimpan <span class="muted">(Jenis berkas application/zip tidak diterima.)</span>`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the page lacks %s", who, want)
+			}
+		}
+		if strings.Contains(body, "whatsapp-media:") {
+			t.Errorf("%s: the page shows a media reference", who)
 		}
 	}
 }
