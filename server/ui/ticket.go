@@ -305,6 +305,9 @@ func attachmentsOf(ticketID string, urls []string, media map[string]attachmentVi
 			out = append(out, m)
 			continue
 		}
+		if strings.HasPrefix(u, hailurah.MediaSourcePrefix) {
+			u = "Lampiran WhatsApp" // not downloaded (yet): its id tells staff nothing
+		}
 		out = append(out, attachmentView{Name: u})
 	}
 	return out
