@@ -21,6 +21,7 @@ import (
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/storetest"
 )
 
@@ -94,7 +95,7 @@ type mediaFixture struct {
 
 func newMediaFixture(t *testing.T) *mediaFixture {
 	f := &mediaFixture{db: storetest.Open(t), graph: newFakeGraph(t), dir: media.Dir(t.TempDir())}
-	f.acts = &activities.MediaActivities{Media: f.db, Storage: f.dir,
+	f.acts = &activities.MediaActivities{Media: mediastore.New(f.db), Storage: f.dir,
 		Fetcher: &media.Fetcher{GraphBaseURL: f.graph.URL + "/v23.0", Token: graphToken, AllowPrivate: true}}
 	return f
 }
@@ -106,7 +107,7 @@ func (f *mediaFixture) fetch(t *testing.T, source string) *hailurah.Media {
 	if err := f.acts.FetchMedia(ctx, activities.MediaInput{TicketID: "HL-2026-000123", Source: source}); err != nil {
 		t.Fatalf("FetchMedia(%s): %v", source, err)
 	}
-	m, err := f.db.FindMedia(ctx, hailurah.MediaID("HL-2026-000123", source))
+	m, err := mediastore.New(f.db).FindMedia(ctx, hailurah.MediaID("HL-2026-000123", source))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +287,7 @@ func TestFetchMediaRetriesWhenTheGraphAPIIsDown(t *testing.T) {
 	if err == nil {
 		t.Fatal("a 503 from the Graph API should be retried (an error), not recorded")
 	}
-	if _, err := f.db.FindMedia(context.Background(), hailurah.MediaID("HL-2026-000123", "whatsapp-media:1")); hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
+	if _, err := mediastore.New(f.db).FindMedia(context.Background(), hailurah.MediaID("HL-2026-000123", "whatsapp-media:1")); hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
 		t.Errorf("a row was written for a download to retry: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/workflows"
 )
 
@@ -29,7 +30,7 @@ func newMediaFixture(t *testing.T) *mediaFixture {
 	files := media.Dir(t.TempDir())
 	srv, err := server.New(server.Config{Users: f.db, Audit: f.db, Kelurahan: f.db, Tickets: f.db, Notifications: f.db,
 		Cases: &workflows.Client{}, DataDir: f.dataDir, Now: f.now.Now, Logger: slog.New(slog.DiscardHandler),
-		Media: &server.Media{Store: f.db, Files: files}})
+		Media: &server.Media{Store: mediastore.New(f.db), Files: files}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func newMediaFixture(t *testing.T) *mediaFixture {
 				t.Fatal(err)
 			}
 		}
-		if err := f.db.SaveMedia(ctx, m); err != nil {
+		if err := mediastore.New(f.db).SaveMedia(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 		return m
@@ -59,7 +60,7 @@ func newMediaFixture(t *testing.T) *mediaFixture {
 	mf.pdf = keep("https://gw.example/surat.pdf", hailurah.MediaDocument, "application/pdf", ".pdf", []byte("%PDF-1.7"), false)
 	mf.refusedUpload = &hailurah.Media{ID: hailurah.MediaID(task.ID, "whatsapp-media:3"), TicketID: task.ID,
 		Source: "whatsapp-media:3", Status: hailurah.MediaRefused, Note: "Jenis berkas application/zip tidak diterima."}
-	if err := f.db.SaveMedia(ctx, mf.refusedUpload); err != nil {
+	if err := mediastore.New(f.db).SaveMedia(ctx, mf.refusedUpload); err != nil {
 		t.Fatal(err)
 	}
 	return mf

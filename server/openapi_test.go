@@ -11,6 +11,7 @@ import (
 
 	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/storetest"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -27,7 +28,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		Intake:    runIntake(t, db, &workflows.Client{}, "at-least-32-characters-of-secret!!", time.Now, 0),
 		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &workflows.Client{}},
 		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}},
-		Media:     &server.Media{Store: db, Files: media.Dir(t.TempDir())}})
+		Media:     &server.Media{Store: mediastore.New(db), Files: media.Dir(t.TempDir())}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/worker"
@@ -174,7 +175,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Registry: m.metrics.registry, Codec: server.CodecSettings{Codec: codec, UIOrigins: m.temporalUIOrigins()},
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Notices: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
-			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: db, Files: m.mediaStorage()},
+			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
@@ -289,7 +290,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	acts.Notices, grants.Notices, pilots.Notices = notices, notices, notices
 	// Citizens' attachments are fetched with the token the relay sends
 	// with, from the same Graph API.
-	mediaActs := &activities.MediaActivities{Media: m.DB, Storage: m.mediaStorage(),
+	mediaActs := &activities.MediaActivities{Media: mediastore.New(m.DB), Storage: m.mediaStorage(),
 		Fetcher: &media.Fetcher{GraphBaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken},
 		Logger:  m.Logger.With(slog.String("component", "media"))}
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/media"
+	"github.com/hailurah/hailurah/store/mediastore"
 )
 
 // The principals of the authorization matrix, in column order.
@@ -457,7 +458,7 @@ func authzPhoto(t *testing.T, m *Main, ticketID string) string {
 			t.Fatal(err)
 		}
 	}
-	if err := m.DB.SaveMedia(ctx, p); err != nil {
+	if err := mediastore.New(m.DB).SaveMedia(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	return p.ID

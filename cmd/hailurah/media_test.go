@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/store/mediastore"
 )
 
 // TestPhotoReachesTheTicket: a citizen's photo sent on WhatsApp is
@@ -67,7 +68,7 @@ func TestPhotoReachesTheTicket(t *testing.T) {
 	e.deliver(waDelivery(waEntry(e2eCityNumber, waImage("wamid.PHOTO", phone, ""))))
 	var kept *hailurah.Media
 	eventually(t, "the photo downloaded", func() bool {
-		list, err := m.DB.ListTicketMedia(context.Background(), id)
+		list, err := mediastore.New(m.DB).ListTicketMedia(context.Background(), id)
 		if err != nil || len(list) != 1 {
 			return false
 		}

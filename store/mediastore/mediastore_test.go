@@ -1,25 +1,40 @@
-package store_test
+package mediastore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/storetest"
 )
 
+func wantCode(t *testing.T, err error, code, field string) {
+	t.Helper()
+	if hailurah.ErrorCode(err) != code {
+		t.Fatalf("error %v, want %s", err, code)
+	}
+	var e *hailurah.Error
+	if field != "" && (!errors.As(err, &e) || e.Field != field) {
+		t.Fatalf("error %v, want it about %s", err, field)
+	}
+}
+
 func TestMediaSaveReplaceFindList(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, sdb *store.DB) {
 		ctx := context.Background()
-		clk := useClock(db)
+		at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		sdb.SetNow(func() time.Time { return at })
+		db := mediastore.New(sdb)
 		first := &hailurah.Media{ID: hailurah.MediaID("T1", "whatsapp-media:1"), TicketID: "T1",
 			Source: "whatsapp-media:1", Status: hailurah.MediaFailed, Note: "Server WhatsApp tidak menjawab."}
 		if err := db.SaveMedia(ctx, first); err != nil {
 			t.Fatal(err)
 		}
-		clk.Advance(time.Minute)
+		at = at.Add(time.Minute)
 		second := &hailurah.Media{ID: hailurah.MediaID("T1", "https://gw.example/2.jpg"), TicketID: "T1",
 			Source: "https://gw.example/2.jpg", Type: hailurah.MediaImage, MIME: "image/png", Size: 10,
 			SHA256: "ab", StorageKey: "T1/x.png", ThumbnailKey: "T1/x.thumb.jpg", Status: hailurah.MediaStored}
@@ -27,7 +42,7 @@ func TestMediaSaveReplaceFindList(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A retried download replaces the row and keeps its place.
-		clk.Advance(time.Minute)
+		at = at.Add(time.Minute)
 		retried := *first
 		retried.CreatedAt = time.Time{}
 		retried.Type, retried.MIME, retried.Status, retried.Note, retried.StorageKey = hailurah.MediaAudio, "audio/ogg", hailurah.MediaStored, "", "T1/y.ogg"

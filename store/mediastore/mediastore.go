@@ -1,17 +1,51 @@
-package store
+// Package mediastore keeps the media table: one row per attachment of a
+// ticket (hailurah.MediaService). It sits beside package store, over the
+// same database, so the store stays within its size bound.
+package mediastore
 
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/store"
 )
 
-var _ hailurah.MediaService = (*DB)(nil)
+var _ hailurah.MediaService = (*Store)(nil)
+
+// Store implements hailurah.MediaService over the store's database, on
+// its clock.
+type Store struct {
+	db *store.DB
+}
+
+// New returns the media table of db.
+func New(db *store.DB) *Store { return &Store{db: db} }
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.Gorm().WithContext(ctx) }
+
+// utc is how the store writes times: UTC, whole microseconds (all
+// Postgres keeps), so they read back equal on both dialects.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// validText is the store's check of a text column: UTF-8, no NUL, at most
+// max runes, not blank when required.
+func validText(s string, max int, required bool) bool {
+	if required && strings.TrimSpace(s) == "" {
+		return false
+	}
+	return utf8.ValidString(s) && utf8.RuneCountInString(s) <= max && !strings.ContainsRune(s, 0)
+}
+
+func isConstraint(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrCheckConstraintViolated)
+}
 
 const maxMediaSourceLen = 2048
 
@@ -40,7 +74,7 @@ func (r *mediaRow) media() *hailurah.Media {
 
 // SaveMedia implements hailurah.MediaService. A replaced row keeps its
 // created_at, so the ticket's media keep their order.
-func (db *DB) SaveMedia(ctx context.Context, m *hailurah.Media) error {
+func (s *Store) SaveMedia(ctx context.Context, m *hailurah.Media) error {
 	switch {
 	case !validText(m.ID, 64, true):
 		return hailurah.FieldErrorf("id", "Id media wajib diisi.")
@@ -56,12 +90,12 @@ func (db *DB) SaveMedia(ctx context.Context, m *hailurah.Media) error {
 		return hailurah.FieldErrorf("note", "Catatan media terlalu panjang.")
 	}
 	if m.CreatedAt.IsZero() {
-		m.CreatedAt = db.now()
+		m.CreatedAt = s.db.Now()
 	}
 	row := mediaRow{ID: m.ID, TicketID: m.TicketID, Source: m.Source, Type: m.Type, MIME: m.MIME, Size: m.Size,
 		SHA256: m.SHA256, StorageKey: m.StorageKey, ThumbnailKey: m.ThumbnailKey, Status: m.Status, Note: m.Note,
 		CreatedAt: utc(m.CreatedAt)}
-	err := db.q(ctx).Clauses(clause.OnConflict{
+	err := s.q(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"type", "mime", "size", "sha256", "storage_key", "thumbnail_key", "status", "note"}),
 	}).Create(&row).Error
@@ -72,9 +106,9 @@ func (db *DB) SaveMedia(ctx context.Context, m *hailurah.Media) error {
 }
 
 // FindMedia implements hailurah.MediaService.
-func (db *DB) FindMedia(ctx context.Context, id string) (*hailurah.Media, error) {
+func (s *Store) FindMedia(ctx context.Context, id string) (*hailurah.Media, error) {
 	var row mediaRow
-	err := db.q(ctx).Where("id = ?", id).Take(&row).Error
+	err := s.q(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Media tidak ditemukan.")
 	} else if err != nil {
@@ -84,9 +118,9 @@ func (db *DB) FindMedia(ctx context.Context, id string) (*hailurah.Media, error)
 }
 
 // ListTicketMedia implements hailurah.MediaService.
-func (db *DB) ListTicketMedia(ctx context.Context, ticketID string) ([]*hailurah.Media, error) {
+func (s *Store) ListTicketMedia(ctx context.Context, ticketID string) ([]*hailurah.Media, error) {
 	var rows []mediaRow
-	if err := db.q(ctx).Where("ticket_id = ?", ticketID).Order("created_at, id").Find(&rows).Error; err != nil {
+	if err := s.q(ctx).Where("ticket_id = ?", ticketID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]*hailurah.Media, len(rows))
