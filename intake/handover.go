@@ -208,7 +208,7 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 	}
 	in := first{Text: text, Channel: m.Channel, Kelurahan: opt.kelurahan, SenderID: m.SenderID,
 		Anonim: opt.anonim, Tembusan: opt.tembusan, MessageID: m.ProviderID, Lat: m.Lat, Lng: m.Lng,
-		Media: webMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID, Private: m.PrivateSealed}
+		Media: ticketMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID, Private: m.PrivateSealed}
 	if in.Kelurahan == "" {
 		kel, err := x.kelurahanOfNumber(ctx, m.PhoneNumberID)
 		if err != nil {
@@ -306,7 +306,7 @@ func (x *Intake) signal(ctx context.Context, t *hailurah.Ticket, m *hailurah.Inb
 		m.TicketID = t.ID
 	}
 	msg := hailurah.CitizenMessage{ID: m.ProviderID, At: m.SentAt, Text: text, Channel: m.Channel,
-		Lat: m.Lat, Lng: m.Lng, Media: webMedia(m.Media)}
+		Lat: m.Lat, Lng: m.Lng, Media: ticketMedia(m.Media)}
 	err := x.cases.SignalCitizen(ctx, t.ID, msg)
 	switch hailurah.ErrorCode(err) {
 	case "":
@@ -328,12 +328,12 @@ func (x *Intake) answer(ctx context.Context, m *hailurah.InboundMessage, kind, t
 	return dispatched{status: hailurah.InboundAnswered, reply: text, note: outbox.KindLabel(kind)}, nil
 }
 
-// webMedia keeps the attachments a browser can open (a gateway's URLs);
-// Cloud API media ids need the access token and stay in the inbound row.
-func webMedia(media []string) []string {
+// ticketMedia keeps the attachments the ticket's workflow can download:
+// a gateway's URLs and Cloud API media ids (fetched with the token).
+func ticketMedia(media []string) []string {
 	var out []string
 	for _, u := range media {
-		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, hailurah.MediaSourcePrefix) {
 			out = append(out, u)
 		}
 	}

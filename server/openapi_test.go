@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/storetest"
 	"github.com/hailurah/hailurah/workflows"
 )
@@ -25,7 +27,8 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		Cases: &workflows.Client{}, Channels: db, Secret: []byte("at-least-32-characters-of-secret!!"), Dev: true,
 		Intake:    runIntake(t, db, &workflows.Client{}, "at-least-32-characters-of-secret!!", time.Now, 0),
 		Programme: &server.Programme{Households: db, Participation: db, Grants: db, Cases: &workflows.Client{}},
-		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}}})
+		Pilots:    &server.Pilots{Store: db, KPIs: db, Runner: &workflows.Client{}},
+		Media:     &server.Media{Store: mediastore.New(db), Files: media.Dir(t.TempDir())}})
 	if err != nil {
 		t.Fatal(err)
 	}

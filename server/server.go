@@ -52,6 +52,9 @@ type Config struct {
 	Tickets       hailurah.TicketReader
 	Notifications hailurah.NotificationReader
 	Cases         Cases
+	// Media serves the attachments the ticket workflows downloaded:
+	// listed on the ticket, their files at /api/v1/media/{id}.
+	Media *Media
 	// Secret keys the sender hashes of phone numbers.
 	Secret []byte
 	// Rules is the active rules.yaml, shown read-only to admins.
@@ -112,6 +115,7 @@ type (
 	Programme   = app.Programme
 	GrantCases  = app.GrantCases
 	Pilots      = app.Pilots
+	Media       = app.Media
 	PilotRunner = app.PilotRunner
 	RulesView   = ui.RulesView
 )
@@ -170,7 +174,7 @@ func New(cfg Config) (*Server, error) {
 	s.app = &app.App{
 		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan, Notices: cfg.Notices,
 		Programme: cfg.Programme, Pilots: cfg.Pilots,
-		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake,
+		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake, Media: cfg.Media,
 		DataDir: cfg.DataDir, Now: cfg.Now, Zone: cfg.Zone, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies,
 		IntakeLimit:   ratelimit.New(10, 5, cfg.Now),
 		TrackingLimit: ratelimit.New(60, 20, cfg.Now),

@@ -37,6 +37,10 @@ type Options struct {
 	// the same value must be the Notices of the notification activities,
 	// which start the workflows.
 	Notices *activities.NoticeActivities
+	// Media, when set, registers the download of citizens' attachments.
+	// Without it a ticket's downloads fail and are logged; the references
+	// stay on the timeline.
+	Media *activities.MediaActivities
 }
 
 // DefaultStopTimeout lets the activities running at a stop (a store write
@@ -84,6 +88,9 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.Notices != nil {
 		w.RegisterWorkflow(workflows.StaffNoticeWorkflow)
 		w.RegisterActivity(opts.Notices)
+	}
+	if opts.Media != nil {
+		w.RegisterActivity(opts.Media)
 	}
 	return w
 }

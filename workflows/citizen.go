@@ -145,4 +145,5 @@ func (c *curhat) recordMessage(ctx workflow.Context, m hailurah.CitizenMessage, 
 	st := &c.s.State
 	c.record(ctx, hailurah.TicketEvent{Type: typ, Actor: hailurah.ActorCitizen,
 		From: st.Status, To: st.Status, Note: m.Text, Attachments: m.Media})
+	c.fetchMedia(ctx, m.Media)
 }

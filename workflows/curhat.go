@@ -92,11 +92,13 @@ type curhat struct {
 
 	// busy counts citizen messages being handled, so the run does not end
 	// or continue as new in the middle of one.
-	busy    int
-	signals workflow.ReceiveChannel
-	phones  workflow.ReceiveChannel // confirmed phones (SignalContact)
-	search  searchValues
-	logger  log.Logger
+	busy int
+	// fetching counts attachments' downloads in flight (fetchMedia).
+	fetching int
+	signals  workflow.ReceiveChannel
+	phones   workflow.ReceiveChannel // confirmed phones (SignalContact)
+	search   searchValues
+	logger   log.Logger
 }
 
 func newCurhat(ctx workflow.Context, in hailurah.CurhatInput) (*curhat, error) {
@@ -230,6 +232,7 @@ func (c *curhat) intake(ctx workflow.Context) {
 	st := &c.s.State
 	c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxAck})
 	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventCreated, Actor: hailurah.ActorCitizen, To: hailurah.StatusNew})
+	c.fetchMedia(ctx, c.in.First.Media)
 
 	var t *triage.Triage
 	err := workflow.ExecuteActivity(triageOptions(ctx), a.Triage,
@@ -438,7 +441,7 @@ func (c *curhat) awaitRating(ctx workflow.Context) bool {
 // idle reports that no update handler, citizen message or buffered signal
 // is pending, so the run may end.
 func (c *curhat) idle(ctx workflow.Context) bool {
-	return workflow.AllHandlersFinished(ctx) && c.busy == 0 && c.signals.Len() == 0 && c.phones.Len() == 0
+	return workflow.AllHandlersFinished(ctx) && c.busy == 0 && c.fetching == 0 && c.signals.Len() == 0 && c.phones.Len() == 0
 }
 
 func (c *curhat) finish(ctx workflow.Context) (*hailurah.TicketState, error) {

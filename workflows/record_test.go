@@ -87,7 +87,9 @@ type recorder struct {
 	ns string
 }
 
-func newRecorder(t *testing.T, urgency int, dc dynamicconfig.StaticClient) *recorder {
+// newRecorder starts a server and a worker with the activities and any
+// more activity structs (extra) registered.
+func newRecorder(t *testing.T, urgency int, dc dynamicconfig.StaticClient, extra ...any) *recorder {
 	t.Helper()
 	dc[dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key()] = true
 	ts := temporaltest.NewServer(temporaltest.WithT(t),
@@ -106,6 +108,9 @@ func newRecorder(t *testing.T, urgency int, dc dynamicconfig.StaticClient) *reco
 		r.RegisterWorkflow(workflows.CurhatWorkflow)
 		r.RegisterWorkflow(workflows.DigestWorkflow)
 		r.RegisterActivity(acts)
+		for _, e := range extra {
+			r.RegisterActivity(e)
+		}
 	})
 	return &recorder{t: t, c: c, ns: ts.GetDefaultNamespace()}
 }

@@ -27,6 +27,7 @@ var histories = []string{
 	"curhat_continued_run2_v1.json", // the run that resumed from it
 	"digest_v1.json",
 	"curhat_cancelled_v2.json", // working-day SLA (holiday-list version), assign, cancelled from outside
+	"curhat_media_v3.json",     // attachments downloaded (media-download version): a photo, a Cloud API photo, a refused file
 }
 
 func replayer(t *testing.T, curhat any) worker.WorkflowReplayer {

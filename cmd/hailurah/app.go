@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,9 +18,11 @@ import (
 	"github.com/hailurah/hailurah/activities"
 	"github.com/hailurah/hailurah/devserver"
 	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/worker"
@@ -172,7 +175,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Registry: m.metrics.registry, Codec: server.CodecSettings{Codec: codec, UIOrigins: m.temporalUIOrigins()},
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Notices: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
-			Tickets: db, Notifications: db, Cases: cases,
+			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
@@ -285,13 +288,27 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Secret: []byte(m.Config.Secret), Sealer: sealer, Policy: hailurah.NoticePolicy{Zone: zone}, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "staff-notices"))}
 	acts.Notices, grants.Notices, pilots.Notices = notices, notices, notices
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices,
+	// Citizens' attachments are fetched with the token the relay sends
+	// with, from the same Graph API.
+	mediaActs := &activities.MediaActivities{Media: mediastore.New(m.DB), Storage: m.mediaStorage(),
+		Fetcher: &media.Fetcher{GraphBaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken},
+		Logger:  m.Logger.With(slog.String("component", "media"))}
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	m.Worker = w
 	return m.startRelay()
+}
+
+// mediaStorage is where citizens' attachments are kept: the bucket of
+// HAILURAH_MEDIA_URL, else DataDir/media.
+func (m *Main) mediaStorage() media.Storage {
+	if m.Config.Media != nil {
+		return m.Config.Media
+	}
+	return media.Dir(filepath.Join(m.Config.DataDir, "media"))
 }
 
 // startRelay runs the outbox relay beside the worker (dev and worker

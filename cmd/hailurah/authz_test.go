@@ -13,6 +13,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/media"
+	"github.com/hailurah/hailurah/store/mediastore"
 )
 
 // The principals of the authorization matrix, in column order.
@@ -101,6 +105,8 @@ var authzMatrix = map[string]authzRow{
 	"POST /api/v1/temporal/codec/encode":    {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
 	"GET /api/v1/tickets":                   {want: w(401, 401, 200, 200, 200, 200, 403, 200, 200, 200, 200)},
 	"GET /api/v1/tickets/:id":               {want: w(401, 401, 200, 404, 200, 404, 403, 200, 404, 200, 200), note: "Taman ticket assigned to pupr: other kelurahan and other unit get 404, fasilitator 403"},
+	"GET /api/v1/media/:id":                 {want: w(404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200), note: "the fixture ticket's photo: whoever may not see the ticket, signed in or not, gets 404"},
+	"GET /api/v1/media/:id/thumbnail":       {want: w(404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200), note: "as GET /api/v1/media/:id"},
 	"GET /api/v1/track/:code":               {want: w(404, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public; anon uses an unknown code (404), warga the fixture's"},
 	"GET /api/v1/trainings":                 {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
 	"GET /bukti/:id/:file":                  {want: w(303, 303, 404, 404, 404, 404, 403, 404, 404, 404, 404), note: "the fixture ticket with a file that does not exist: 404 for case staff"},
@@ -182,7 +188,7 @@ var authzMatrix = map[string]authzRow{
 
 // authzFixture holds the ids the paths are filled with.
 type authzFixture struct {
-	ticketID, trackingCode, householdID, grantID string
+	ticketID, trackingCode, householdID, grantID, mediaID string
 }
 
 // authzPath fills a route's parameters for a principal.
@@ -196,6 +202,8 @@ func authzPath(route, principal string, fx authzFixture) string {
 	case strings.HasPrefix(path, "/api/v1/tickets/:id"), strings.HasPrefix(path, "/tiket/:id"),
 		strings.HasPrefix(path, "/bukti/:id"):
 		path = strings.Replace(path, ":id", fx.ticketID, 1)
+	case strings.HasPrefix(path, "/api/v1/media/:id"):
+		path = strings.Replace(path, ":id", fx.mediaID, 1)
 	case strings.HasPrefix(path, "/open311/v2/requests/:id"):
 		path = strings.Replace(path, ":id", fx.ticketID+".json", 1)
 	case strings.HasPrefix(path, "/api/v1/households/:id"), strings.HasPrefix(path, "/rumah-tangga/:id"):
@@ -325,6 +333,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatalf("apply grant: %d %v", st, applied)
 	}
 	fx.householdID, fx.grantID = "TMN-101", applied["id"].(string)
+	fx.mediaID = authzPhoto(t, m, fx.ticketID)
 
 	admin, err := m.DB.FindUserByUsername(ctx, "admin")
 	if err != nil {
@@ -447,4 +456,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("ticket list as %s lists the fixture ticket: %v, want %v", p, listed, want)
 		}
 	}
+}
+
+// authzPhoto keeps a photo for the ticket as the media download would:
+// the file and its thumbnail in the program's storage, the row in its
+// store.
+func authzPhoto(t *testing.T, m *Main, ticketID string) string {
+	t.Helper()
+	ctx := context.Background()
+	src := "whatsapp-media:424242"
+	p := &hailurah.Media{ID: hailurah.MediaID(ticketID, src), TicketID: ticketID, Source: src, Type: hailurah.MediaImage,
+		MIME: "image/png", Status: hailurah.MediaStored}
+	p.StorageKey, p.ThumbnailKey = media.Key(ticketID, p.ID, ".png"), media.ThumbKey(ticketID, p.ID)
+	for _, key := range []string{p.StorageKey, p.ThumbnailKey} {
+		if err := m.mediaStorage().Put(ctx, key, "image/png", []byte("\x89PNG\r\n\x1a\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mediastore.New(m.DB).SaveMedia(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }

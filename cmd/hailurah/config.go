@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/media"
 )
 
 // Config is the program's configuration, read from the environment. The
@@ -45,6 +46,11 @@ type Config struct {
 	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
 	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
 	PprofAddr       string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
+	MediaURL        string        // HAILURAH_MEDIA_URL: s3://bucket/prefix for citizens' attachments; "" keeps them in the data dir
+	// Media is HAILURAH_MEDIA_URL opened (with HAILURAH_S3_ENDPOINT,
+	// HAILURAH_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); nil
+	// keeps the files under DataDir/media.
+	Media media.Storage
 	// TemporalUIOrigins is HAILURAH_TEMPORAL_UI_ORIGINS: the Temporal Web
 	// UIs ("https://temporal.example.go.id") whose browsers may decode
 	// payloads at the app's codec with an admin's session.
@@ -126,6 +132,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	cfg.PprofAddr = get("HAILURAH_PPROF_ADDR", "")
+	cfg.MediaURL = get("HAILURAH_MEDIA_URL", "")
+	if cfg.Media, err = media.OpenStorage(cfg.MediaURL, cfg.DataDir, func(k string) string { return get(k, "") }); err != nil {
+		return cfg, err
+	}
 	if err := checkPprofAddr(cfg.PprofAddr); err != nil {
 		return cfg, err
 	}

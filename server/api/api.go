@@ -42,6 +42,9 @@ func (s *API) Routes(api *gin.RouterGroup) {
 		}
 		api.GET("/notifications", s.RequireStaff, s.apiNotifications)
 		api.POST("/notifications/read", s.RequireStaff, s.apiNotificationsRead)
+		if s.Media != nil {
+			s.mediaRoutes(api)
+		}
 	}
 	if s.Programme != nil {
 		s.programmeRoutes(api)

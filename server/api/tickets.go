@@ -50,6 +50,12 @@ type ticketJSON struct {
 	Timeline          []timelineJSON `json:"timeline,omitempty"`
 }
 
+// ticketDetailJSON is one ticket with what only its own page lists.
+type ticketDetailJSON struct {
+	ticketJSON
+	Media []mediaJSON `json:"media"`
+}
+
 type slaJSON struct {
 	ModeratorDue *time.Time `json:"moderator_due"`
 	DinasDue     *time.Time `json:"dinas_due"`
@@ -126,7 +132,12 @@ func (s *API) apiTicket(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	out := toTicketJSON(t)
+	media, err := s.TicketMedia(c.Request.Context(), t)
+	if err != nil {
+		app.Fail(c, err)
+		return
+	}
+	out := ticketDetailJSON{ticketJSON: toTicketJSON(t), Media: toMediaJSON(media)}
 	out.Timeline = make([]timelineJSON, 0, len(events))
 	for _, e := range events {
 		out.Timeline = append(out.Timeline, timelineJSON{At: e.At, Type: e.Type, Actor: e.Actor,

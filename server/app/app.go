@@ -39,6 +39,8 @@ type App struct {
 	// Intake takes the citizens' messages; POST /api/v1/curhat exists only
 	// when it is set.
 	Intake Intake
+	// Media serves the tickets' downloaded attachments; nil leaves them out.
+	Media *Media
 
 	// DataDir holds uploaded evidence photos (DataDir/uploads).
 	DataDir string

@@ -86,6 +86,11 @@ type attachmentView struct {
 	URL   string
 	Image bool // evidence stored here: shown as a thumbnail
 	Name  string
+	// A citizen's downloaded attachment (media.go): its thumbnail, a
+	// player for audio or video, the reason one was not kept.
+	Thumb        string
+	Audio, Video bool
+	Note         string
 }
 
 type eventView struct {
@@ -187,6 +192,11 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		s.renderError(c, err)
 		return
 	}
+	media, err := s.ticketMedia(ctx, t)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
 	now := s.Zone.In(s.Now())
 	d := &ticketPageData{
 		T: s.viewTicket(t, n), Message: t.MessageText, Can: map[string]bool{}, Labels: actionLabels,
@@ -233,9 +243,10 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		}
 	}
 
-	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, t.DatetimeReceived), Text: t.MessageText})
+	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, t.DatetimeReceived), Text: t.MessageText,
+		Attachments: media.opening(events)})
 	for _, e := range events {
-		atts := attachmentsOf(t.ID, e.Attachments)
+		atts := attachmentsOf(t.ID, e.Attachments, media.views)
 		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
 			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, e.At), Text: e.Note, Attachments: atts})
 		}
@@ -283,15 +294,23 @@ func actorLabel(t *hailurah.Ticket, e *hailurah.TicketEvent) string {
 	return e.Actor
 }
 
-// attachmentsOf shows evidence stored by this server as pictures and
-// anything else (a citizen's media reference) as text.
-func attachmentsOf(ticketID string, urls []string) []attachmentView {
+// attachmentsOf shows evidence stored by this server as pictures, a
+// citizen's downloaded media as media.go says, and anything else (media
+// not downloaded yet) as text.
+func attachmentsOf(ticketID string, urls []string, media map[string]attachmentView) []attachmentView {
 	var out []attachmentView
 	prefix := "/bukti/" + ticketID + "/"
 	for _, u := range urls {
 		if name, ok := strings.CutPrefix(u, prefix); ok && app.EvidenceName.MatchString(name) {
 			out = append(out, attachmentView{URL: u, Image: true, Name: name})
 			continue
+		}
+		if m, ok := media[u]; ok {
+			out = append(out, m)
+			continue
+		}
+		if strings.HasPrefix(u, hailurah.MediaSourcePrefix) {
+			u = "Lampiran WhatsApp" // not downloaded (yet): its id tells staff nothing
 		}
 		out = append(out, attachmentView{Name: u})
 	}

@@ -1,0 +1,121 @@
+//go:build record
+
+package workflows_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/server/common/dynamicconfig"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/media"
+	"github.com/hailurah/hailurah/workflows"
+)
+
+type memMedia struct {
+	mu   sync.Mutex
+	rows map[string]*hailurah.Media
+}
+
+func (m *memMedia) SaveMedia(_ context.Context, x *hailurah.Media) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rows[x.ID] = x
+	return nil
+}
+
+func (m *memMedia) FindMedia(_ context.Context, id string) (*hailurah.Media, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if x, ok := m.rows[id]; ok {
+		return x, nil
+	}
+	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "no media")
+}
+
+func (m *memMedia) ListTicketMedia(context.Context, string) ([]*hailurah.Media, error) {
+	return nil, nil
+}
+
+// TestRecordMediaHistory records curhat_media_v3.json: a ticket whose
+// opening message carries a gateway's photo, then a Cloud API photo and a
+// file that is refused, downloaded by the media-download version; then
+// rejected once the downloads are done.
+//
+//	go test -tags record -run TestRecordMediaHistory -v ./workflows/
+func TestRecordMediaHistory(t *testing.T) {
+	var pic bytes.Buffer
+	_ = png.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 8, 8)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/v23.0/4242":
+			_ = json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + "/lookaside/4242", "mime_type": "image/png", "id": "4242"})
+		case strings.HasPrefix(r.URL.Path, "/lookaside/"), r.URL.Path == "/foto.jpg":
+			_, _ = w.Write(pic.Bytes())
+		case r.URL.Path == "/surat.docx":
+			_, _ = w.Write([]byte("PK\x03\x04 not accepted"))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	rows := &memMedia{rows: map[string]*hailurah.Media{}}
+	mediaActs := &activities.MediaActivities{Media: rows, Storage: media.Dir(t.TempDir()),
+		Fetcher: &media.Fetcher{GraphBaseURL: srv.URL + "/v23.0", Token: "t", AllowPrivate: true}}
+	r := newRecorder(t, 2, dynamicconfig.StaticClient{}, mediaActs)
+	in := input()
+	in.TicketID = "HL-2026-000906"
+	in.Policy = shortPolicy()
+	in.Policy.Moderator.Default = time.Hour
+	in.First.Media = []string{srv.URL + "/foto.jpg"}
+	id := in.TicketID
+	run := r.start(in)
+	if err := r.c.SignalWorkflow(context.Background(), workflows.CurhatWorkflowID(id), "", workflows.SignalCitizenMessage,
+		hailurah.CitizenMessage{ID: "p1", At: time.Now(), Channel: hailurah.ChannelWhatsApp,
+			Media: []string{"whatsapp-media:4242", srv.URL + "/surat.docx"}}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(id, "the photo message", func(s hailurah.TicketState) bool { return s.MessagesCount == 2 && s.Status == hailurah.StatusOpen })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rows.mu.Lock()
+		n := len(rows.rows)
+		rows.mu.Unlock()
+		if n == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("downloads recorded: %d, want 3", n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r.mustAct(id, modTaman, hailurah.ActionRequest{Action: hailurah.ActionReject, Reason: "uji"})
+	var st hailurah.TicketState
+	if err := run.Get(context.Background(), &st); err != nil || st.Status != hailurah.StatusRejected {
+		t.Fatalf("final: %+v, %v", st, err)
+	}
+	stored, refused := 0, 0
+	for _, m := range rows.rows {
+		switch m.Status {
+		case hailurah.MediaStored:
+			stored++
+		case hailurah.MediaRefused:
+			refused++
+		}
+	}
+	if stored != 2 || refused != 1 {
+		t.Fatalf("stored %d refused %d, want 2 and 1", stored, refused)
+	}
+	r.save(run.GetID(), run.GetRunID(), "curhat_media_v3.json")
+}
