@@ -25,8 +25,9 @@ const (
 // need a user say so with RequireStaff.
 func (s *Server) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
-	if c.FullPath() == metricsRoute {
-		// A scraper's bearer is the metrics token, not a user's.
+	if path := c.FullPath(); path == metricsRoute || strings.HasPrefix(path, DevGraphPath+"/") {
+		// A scraper's bearer is the metrics token, the media fetcher's on
+		// the dev Graph API stand-in its own (DevGraphToken), not a user's.
 		c.Next()
 		return
 	}

@@ -78,6 +78,7 @@ func (s *Server) channelRoutes(r *gin.Engine, api *gin.RouterGroup) {
 	s.ui.CitizenRoutes(r, s.cfg.Dev)
 	if s.cfg.Dev {
 		s.devPhoneRoutes(api)
+		s.devGraphRoutes(r, api)
 	}
 }
 

@@ -291,7 +291,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	// Citizens' attachments are fetched with the token the relay sends
 	// with, from the same Graph API.
 	mediaActs := &activities.MediaActivities{Media: mediastore.New(m.DB), Storage: m.mediaStorage(),
-		Fetcher: &media.Fetcher{GraphBaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken},
+		Fetcher: m.mediaFetcher(),
 		Logger:  m.Logger.With(slog.String("component", "media"))}
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
@@ -303,6 +303,18 @@ func (m *Main) startWorker(ctx context.Context) error {
 }
 
 // mediaStorage is where citizens' attachments are kept: the bucket of
+// mediaFetcher downloads with the token the relay sends with, from the
+// same Graph API; in dev without WhatsApp credentials, from the simulated
+// phone's stand-in (server.DevGraphPath), so a photo sent from /dev/phone
+// reaches its ticket along the real path.
+func (m *Main) mediaFetcher() *media.Fetcher {
+	if m.Mode == ModeDev && m.Config.WhatsAppToken == "" {
+		return &media.Fetcher{GraphBaseURL: strings.TrimRight(m.baseURL(), "/") + server.DevGraphPath,
+			Token: server.DevGraphToken([]byte(m.Config.Secret))}
+	}
+	return &media.Fetcher{GraphBaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken}
+}
+
 // HAILURAH_MEDIA_URL, else DataDir/media.
 func (m *Main) mediaStorage() media.Storage {
 	if m.Config.Media != nil {

@@ -49,6 +49,7 @@ var uploadLimits = map[string]int64{
 	"/hibah/:id/aksi":           MaxEvidenceBody,
 	"/rumah-tangga/impor":       HouseholdImportBody,
 	"/api/v1/households/import": HouseholdImportBody,
+	"/api/v1/dev/phone/media":   17 << 20, // the simulated phone's attachments (dev mode)
 }
 
 // BodyLimit returns the request body limit of a route: the routes that take

@@ -26,6 +26,12 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
+    return request(url, opts);
+  }
+
+  // request fetches and answers {status, body}: the JSON body, or null;
+  // status 0 when the network failed.
+  function request(url, opts) {
     return fetch(url, opts).then(function (resp) {
       return resp.text().then(function (text) {
         var data = null;
@@ -398,6 +404,29 @@
         poll();
       });
     }
+
+    // A photo, voice note or document goes as a Cloud API attachment; the
+    // text typed beside it is its caption.
+    $("phone-file").addEventListener("change", function (ev) {
+      var file = ev.target.files[0];
+      if (!file) { return; }
+      if (!phone) { openPhone(); }
+      var data = new FormData();
+      data.append("phone", phone);
+      data.append("phone_number_id", to);
+      data.append("caption", sendForm.elements.text.value.trim());
+      data.append("file", file);
+      sendForm.elements.text.value = "";
+      ev.target.value = "";
+      setError($("phone-error"), "Mengunggah…");
+      request("/api/v1/dev/phone/media", { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (res) {
+          if (res.status !== 202) { setError($("phone-error"), errorText(res, "Berkas tidak terkirim.")); return; }
+          setError($("phone-error"), "");
+          if (timer) { clearTimeout(timer); }
+          poll();
+        });
+    });
 
     pick.addEventListener("submit", function (ev) { ev.preventDefault(); openPhone(); });
     sendForm.addEventListener("submit", function (ev) {
