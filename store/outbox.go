@@ -114,15 +114,15 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 }
 
 // ListTicketOutbox returns the messages queued to the ticket's citizen,
-// sent or not, oldest first.
-func (db *DB) ListTicketOutbox(ctx context.Context, ticketID string) ([]*hailurah.OutboxMessage, error) {
-	var rows []outboxRow
+// sent or not, oldest first, with how their sending went.
+func (db *DB) ListTicketOutbox(ctx context.Context, ticketID string) ([]*hailurah.OutboxDelivery, error) {
+	var rows []relayRow
 	if err := db.q(ctx).Where("ticket_id = ?", ticketID).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]*hailurah.OutboxMessage, len(rows))
+	out := make([]*hailurah.OutboxDelivery, len(rows))
 	for i := range rows {
-		out[i] = rows[i].message()
+		out[i] = rows[i].delivery()
 	}
 	return out, nil
 }
