@@ -175,6 +175,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Notices: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: db, Files: m.mediaStorage()},
+			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
