@@ -57,7 +57,7 @@ type Config struct {
 	Media *Media
 	// MediaLinks opens the signed links at /m/{token} that let the Graph
 	// API fetch a unit's evidence photo for the citizen (media.Links).
-	MediaLinks app.LinkOpener
+	MediaLinks app.PhotoLinks
 	// Secret keys the sender hashes of phone numbers.
 	Secret []byte
 	// Rules is the active rules.yaml, shown read-only to admins.

@@ -25,6 +25,7 @@ type outboxRow struct {
 	Text           string
 	Template       string
 	TemplateParams string // a JSON array; "" when none
+	Image          string
 	CreatedAt      time.Time
 	SentAt         *time.Time
 	Attempts       int
@@ -48,6 +49,7 @@ func (r *outboxRow) message() *hailurah.OutboxMessage {
 		Text:           r.Text,
 		Template:       r.Template,
 		TemplateParams: decodeParams(r.TemplateParams),
+		Image:          r.Image,
 		CreatedAt:      r.CreatedAt.UTC(),
 		SentAt:         utcPtr(r.SentAt),
 		Attempts:       r.Attempts,
@@ -71,7 +73,7 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 	case !validText(m.Text, maxTicketText, true):
 		return hailurah.FieldErrorf("text", "Isi pesan wajib diisi.")
 	}
-	fields := []textField{{"ticket_id", m.TicketID}, {"channel", m.Channel}, {"kind", m.Kind}, {"template", m.Template}}
+	fields := []textField{{"ticket_id", m.TicketID}, {"channel", m.Channel}, {"kind", m.Kind}, {"template", m.Template}, {"image", m.Image}}
 	for _, p := range m.TemplateParams {
 		fields = append(fields, textField{"template_params", p})
 	}
@@ -91,6 +93,7 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 		Text:           m.Text,
 		Template:       m.Template,
 		TemplateParams: params,
+		Image:          m.Image,
 		CreatedAt:      db.now(),
 		Status:         outboxPending,
 	}

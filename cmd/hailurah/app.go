@@ -322,6 +322,11 @@ func (m *Main) startRelay() error {
 	}
 	cfg := outbox.Config{Store: m.DB, Tickets: m.DB, Notifications: m.DB, Sealer: sealer, Now: m.Now,
 		Logger: m.Logger.With(slog.String("component", "outbox"))}
+	// A unit's evidence photo goes by a signed link the server answers at
+	// /m/{token}: Meta fetches it, so only an https HAILURAH_BASE_URL
+	// carries photos (outbox.ComposePhoto); elsewhere the words go alone.
+	links := media.NewLinks([]byte(m.Config.Secret))
+	cfg.PhotoLink = func(ticketID, ref string) string { return links.URL(m.baseURL(), ticketID, ref, m.Now()) }
 	switch {
 	case m.Config.WhatsAppToken != "" && m.Config.WhatsAppPhoneID != "":
 		cfg.Sender = &whatsapp.Client{BaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken,

@@ -43,7 +43,7 @@ type App struct {
 	Media *Media
 	// Links opens the signed public links of evidence photos (/m/{token});
 	// nil answers them 404.
-	Links LinkOpener
+	Links PhotoLinks
 
 	// DataDir holds uploaded evidence photos (DataDir/uploads).
 	DataDir string

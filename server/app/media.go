@@ -102,8 +102,10 @@ func (s *App) ServeMedia(c *gin.Context, thumb bool) {
 	}
 }
 
-// LinkOpener reads the signed public links of photos (media.Links).
-type LinkOpener interface {
+// PhotoLinks signs and reads the public links of photos (media.Links).
+type PhotoLinks interface {
+	// URL is the link of a ticket's photo at baseURL ("" for a path).
+	URL(baseURL, ticketID, ref string, now time.Time) string
 	// Open returns the ticket and the photo's reference a token signs;
 	// ok is false for a token never signed, altered or expired at now.
 	Open(token string, now time.Time) (ticketID, ref string, ok bool)
