@@ -293,6 +293,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	mediaActs := &activities.MediaActivities{Media: m.DB, Storage: m.mediaStorage(),
 		Fetcher: &media.Fetcher{GraphBaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken},
 		Logger:  m.Logger.With(slog.String("component", "media"))}
+	acts.Evidence = mediaActs
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
