@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server"
+	"github.com/hailurah/hailurah/store/storetest"
+	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/workflows"
 )
 
@@ -93,5 +97,33 @@ func TestSignedPhotoLink(t *testing.T) {
 	f.now.Add(time.Second)
 	if st, _, _ := get(path(waURL)); st != http.StatusNotFound {
 		t.Errorf("an expired link: %d, want 404", st)
+	}
+}
+
+// TestDevOutboxShowsThePhotoLink: without WhatsApp credentials a done
+// message with a photo stays in the outbox, and the simulated phone's
+// outbox shows its signed link.
+func TestDevOutboxShowsThePhotoLink(t *testing.T) {
+	db := storetest.Open(t)
+	f := newChanFixture(t, db, chanOptions{dev: true, appSecret: appSecret})
+	ref := "/bukti/HL-2026-000001/0123456789abcdef0123456789abcdef.jpg"
+	err := db.Enqueue(t.Context(), &hailurah.OutboxMessage{IdempotencyKey: "k", TicketID: "HL-2026-000001",
+		Channel: hailurah.ChannelWhatsApp, Recipient: whatsapp.SenderID([]byte(chanSecret), "+6281234567890"),
+		Kind: hailurah.OutboxConfirm, Text: "Dinas PUPR telah menindaklanjuti.", Image: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, raw := f.request("GET", "/api/v1/dev/outbox?to=081234567890", "", "", nil)
+	var out []map[string]any
+	if err := json.Unmarshal([]byte(raw), &out); st != http.StatusOK || err != nil || len(out) != 1 {
+		t.Fatalf("dev outbox: %d %s", st, raw)
+	}
+	link, _ := out[0]["image_url"].(string)
+	token, ok := strings.CutPrefix(link, media.LinkPath)
+	if out[0]["status"] != hailurah.OutboxStatusPending || !ok {
+		t.Fatalf("row: %v", out[0])
+	}
+	if ticket, got, ok := media.NewLinks([]byte(chanSecret)).Open(token, f.clock.Now()); !ok || ticket != "HL-2026-000001" || got != ref {
+		t.Errorf("the link opens to %q %q %v", ticket, got, ok)
 	}
 }
