@@ -485,11 +485,15 @@ type OutboxMessage struct {
 	Template string `json:"template,omitempty"`
 	// TemplateParams are Template's parameters when the message carries
 	// its own (a staff notice); none: the relay derives them from Kind.
-	TemplateParams []string   `json:"template_params,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	SentAt         *time.Time `json:"sent_at,omitempty"`
-	Attempts       int        `json:"attempts"`
-	LastError      string     `json:"last_error,omitempty"`
+	TemplateParams []string `json:"template_params,omitempty"`
+	// Image is the reference of a photo the message carries (a unit's
+	// evidence: "/bukti/<ticket>/<file>" or "whatsapp-media:<id>"); the
+	// relay sends it by a signed link. "" for none.
+	Image     string     `json:"image,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error,omitempty"`
 }
 
 // Kinds of outbound citizen messages.

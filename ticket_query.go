@@ -55,8 +55,8 @@ type TicketReader interface {
 	// ListTicketEvents returns the timeline, oldest first.
 	ListTicketEvents(ctx context.Context, ticketID string) ([]*TicketEvent, error)
 	// ListTicketOutbox returns the messages sent or queued to the ticket's
-	// citizen, oldest first.
-	ListTicketOutbox(ctx context.Context, ticketID string) ([]*OutboxMessage, error)
+	// citizen, oldest first, with their delivery status.
+	ListTicketOutbox(ctx context.Context, ticketID string) ([]*OutboxDelivery, error)
 	// StatusCounts counts tickets per status under f (its status, cursor and
 	// limit are ignored).
 	StatusCounts(ctx context.Context, f TicketFilter) (map[TicketStatus]int, error)

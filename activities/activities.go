@@ -39,6 +39,9 @@ type Activities struct {
 	// Notices, when set, sends the notifications that need staff to act
 	// to their WhatsApp too.
 	Notices *NoticeActivities
+	// Evidence, when set, downloads a unit's WhatsApp evidence photo so the
+	// citizen's confirmation carries it.
+	Evidence EvidenceKeeper
 }
 
 func (a *Activities) now() time.Time {

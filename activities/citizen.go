@@ -35,6 +35,11 @@ type SendCitizenInput struct {
 	Anonim      bool                  `json:"anonim,omitempty"` // flags
 	Tembusan    bool                  `json:"tembusan,omitempty"`
 	DuplicateOf string                `json:"duplicate_of,omitempty"` // rejected
+	// Unit, Note and Evidence make the confirmation after a unit's done
+	// action name the unit and what it did, with its photo.
+	Unit     string   `json:"unit,omitempty"`
+	Note     string   `json:"note,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // OutboxKey is the idempotency key of one citizen message:
@@ -73,6 +78,11 @@ func (a *Activities) SendCitizen(ctx context.Context, in SendCitizenInput) error
 	}
 	if in.Channel == hailurah.ChannelWhatsApp && a.now().Sub(in.LastCitizenAt) > whatsAppWindow {
 		m.Template = WhatsAppTemplate(in.Kind)
+	}
+	if in.Kind == hailurah.OutboxConfirm && in.Unit != "" {
+		if err := a.doneMessage(ctx, in, m); err != nil {
+			return err // a photo's download that may pass: try again
+		}
 	}
 	return nonRetryable(a.Outbox.Enqueue(ctx, m))
 }

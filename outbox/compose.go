@@ -31,7 +31,7 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 	if utf8.RuneCountInString(m.Text) > whatsapp.MaxTextRunes {
 		m.Text = string([]rune(m.Text)[:whatsapp.MaxTextRunes-1]) + "…"
 	}
-	if d.Template != "" && len(d.TemplateParams) > 0 {
+	if d.Template != "" && len(d.TemplateParams) > 0 && !whatsapp.TemplateHasImageHeader(d.Template) {
 		// The message brought its own (a staff notice's [NOTIF]).
 		m.TemplateName, m.TemplateParams = d.Template, d.TemplateParams
 		return m
@@ -52,6 +52,11 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateFollowUp, []string{d.TicketID, "Nomor WhatsApp Anda kini terhubung dengan tiket ini"}
 	case hailurah.OutboxConfirm, hailurah.OutboxConfirmReminder:
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateReminder, []string{d.TicketID, "konfirmasi SESUDAH atau BELUM"}
+		if d.Template == whatsapp.TemplateEvidence && len(d.TemplateParams) == 3 {
+			// The unit's done message with its photo; ComposePhoto keeps
+			// it only when the photo has a link.
+			m.TemplateName, m.TemplateParams = d.Template, d.TemplateParams
+		}
 	case hailurah.OutboxRatingQuestion:
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateReminder, []string{d.TicketID, "penilaian layanan 1 sampai 5"}
 	case hailurah.OutboxReply:
@@ -62,6 +67,23 @@ func Compose(d *hailurah.OutboxDelivery, to string) whatsapp.Message {
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateFollowUp, []string{d.TicketID, "Draf surat permohonan Anda sudah siap"}
 	case hailurah.OutboxStatus, hailurah.OutboxReopened, hailurah.OutboxClosed, hailurah.OutboxRejected:
 		m.TemplateName, m.TemplateParams = whatsapp.TemplateStatus, []string{d.TicketID, statusWords(d)}
+	}
+	return m
+}
+
+// ComposePhoto is Compose with the row's photo: link is its public
+// https address (media.Links), "" when there is none — no row photo, or
+// no public address to serve it from. Without a link the words go alone,
+// and a template that needs the photo as its header gives way to the
+// kind's plain one.
+func ComposePhoto(d *hailurah.OutboxDelivery, to, link string) whatsapp.Message {
+	m := Compose(d, to)
+	if d.Image != "" && strings.HasPrefix(link, "https://") {
+		m.Image = link
+		return m
+	}
+	if whatsapp.TemplateHasImageHeader(m.TemplateName) {
+		m.TemplateName, m.TemplateParams = whatsapp.TemplateReminder, []string{d.TicketID, "konfirmasi SESUDAH atau BELUM"}
 	}
 	return m
 }

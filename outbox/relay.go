@@ -93,6 +93,11 @@ type Config struct {
 	Sender Sender
 	// Sealer opens the sealed phone numbers; required with Sender.
 	Sealer *whatsapp.Sealer
+	// PhotoLink gives the public https link of a row's photo (its ticket
+	// and reference; media.Links under HAILURAH_BASE_URL), signed at each
+	// send so a retry hours later has a live one; nil or "" sends the
+	// words without the photo.
+	PhotoLink func(ticketID, ref string) string
 
 	PollInterval time.Duration
 	Rate         float64 // sends per second
@@ -257,7 +262,11 @@ func (r *Relay) send(ctx context.Context, d *hailurah.OutboxDelivery) bool {
 		r.fail(ctx, d, "Nomor warga tidak dapat dibuka (kunci HAILURAH_SECRET berubah?).")
 		return false
 	}
-	msg := Compose(d, phone)
+	link := ""
+	if d.Image != "" && r.cfg.PhotoLink != nil {
+		link = r.cfg.PhotoLink(d.TicketID, d.Image)
+	}
+	msg := ComposePhoto(d, phone, link)
 	out, err := whatsapp.Choose(msg, contact.LastInboundAt, r.cfg.Now())
 	if errors.Is(err, whatsapp.ErrOutsideWindow) {
 		r.fail(ctx, d, "Di luar jendela 24 jam WhatsApp dan tidak ada templat untuk pesan jenis ini.")
@@ -272,8 +281,9 @@ func (r *Relay) send(ctx context.Context, d *hailurah.OutboxDelivery) bool {
 	var se *whatsapp.SendError
 	if errors.As(err, &se) && se.OutsideWindow && out.Kind != whatsapp.OutgoingTemplate && msg.TemplateName != "" {
 		// Meta's clock says the window closed: the template is the way.
-		out = whatsapp.Outgoing{From: out.From, To: msg.To, Kind: whatsapp.OutgoingTemplate,
-			Template: msg.TemplateName, Language: whatsapp.DefaultLanguage, Params: msg.TemplateParams}
+		from := out.From
+		out = msg.Template()
+		out.From = from
 		id, err = r.cfg.Sender.Send(ctx, out)
 		se = nil
 		errors.As(err, &se)

@@ -71,10 +71,18 @@ type graphRequest struct {
 		Components []struct {
 			Type       string `json:"type"`
 			Parameters []struct {
-				Text string `json:"text"`
+				Type  string     `json:"type"`
+				Text  string     `json:"text"`
+				Image *graphLink `json:"image"`
 			} `json:"parameters"`
 		} `json:"components"`
 	} `json:"template"`
+	Image *graphLink `json:"image"`
+}
+
+type graphLink struct {
+	Link    string `json:"link"`
+	Caption string `json:"caption"`
 }
 
 func (r graphRequest) body() string {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/storetest"
@@ -95,7 +96,7 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
 		Channels: db, Secret: []byte(chanSecret), Now: clk.Now, Dev: opt.dev, Logger: slog.New(slog.DiscardHandler),
 		WhatsApp: server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
-		Intake:   in,
+		Intake:   in, MediaLinks: media.NewLinks([]byte(chanSecret)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -114,8 +114,9 @@ type devMessage struct {
 	Buttons  []hailurah.ReplyButton `json:"buttons,omitempty"`
 	Status   string                 `json:"status"`
 	SentAs   string                 `json:"sent_as,omitempty"`
-	Error    string                 `json:"error,omitempty"` // why a message to the phone failed
-	Note     string                 `json:"note,omitempty"`  // what became of a message from it
+	Error    string                 `json:"error,omitempty"`     // why a message to the phone failed
+	ImageURL string                 `json:"image_url,omitempty"` // the photo a message carries, by its signed link
+	Note     string                 `json:"note,omitempty"`      // what became of a message from it
 }
 
 func devOutbound(d *hailurah.OutboxDelivery) devMessage {
@@ -152,7 +153,12 @@ func (s *Server) apiDevOutbox(c *gin.Context) {
 	}
 	out := make([]devMessage, 0, len(list))
 	for _, d := range list {
-		out = append(out, devOutbound(d))
+		m := devOutbound(d)
+		if d.Image != "" && s.cfg.MediaLinks != nil {
+			// A path on this server: the simulated phone shows it as is.
+			m.ImageURL = s.cfg.MediaLinks.URL("", d.TicketID, d.Image, s.now())
+		}
+		out = append(out, m)
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -22,6 +22,7 @@ type mediaFixture struct {
 	*uiFixture
 	task                             *hailurah.Ticket
 	photo, voice, pdf, refusedUpload *hailurah.Media
+	files                            media.Dir
 }
 
 func newMediaFixture(t *testing.T) *mediaFixture {
@@ -54,7 +55,7 @@ func newMediaFixture(t *testing.T) *mediaFixture {
 		}
 		return m
 	}
-	mf := &mediaFixture{uiFixture: f, task: task}
+	mf := &mediaFixture{uiFixture: f, task: task, files: files}
 	mf.photo = keep("whatsapp-media:1", hailurah.MediaImage, "image/png", ".png", []byte("\x89PNG\r\n\x1a\nfoto"), true)
 	mf.voice = keep("whatsapp-media:2", hailurah.MediaAudio, "audio/ogg", ".ogg", []byte("OggS voice"), false)
 	mf.pdf = keep("https://gw.example/surat.pdf", hailurah.MediaDocument, "application/pdf", ".pdf", []byte("%PDF-1.7"), false)

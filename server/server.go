@@ -55,6 +55,9 @@ type Config struct {
 	// Media serves the attachments the ticket workflows downloaded:
 	// listed on the ticket, their files at /api/v1/media/{id}.
 	Media *Media
+	// MediaLinks opens the signed links at /m/{token} that let the Graph
+	// API fetch a unit's evidence photo for the citizen (media.Links).
+	MediaLinks app.PhotoLinks
 	// Secret keys the sender hashes of phone numbers.
 	Secret []byte
 	// Rules is the active rules.yaml, shown read-only to admins.
@@ -175,6 +178,7 @@ func New(cfg Config) (*Server, error) {
 		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan, Notices: cfg.Notices,
 		Programme: cfg.Programme, Pilots: cfg.Pilots,
 		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake, Media: cfg.Media,
+		Links:   cfg.MediaLinks,
 		DataDir: cfg.DataDir, Now: cfg.Now, Zone: cfg.Zone, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies,
 		IntakeLimit:   ratelimit.New(10, 5, cfg.Now),
 		TrackingLimit: ratelimit.New(60, 20, cfg.Now),
@@ -284,6 +288,8 @@ func (s *Server) routes() *gin.Engine {
 	if s.app.HandlesCases() {
 		s.channelRoutes(r, v1)
 	}
+	// Public by design: the signed token is the credential (media.Links).
+	r.GET("/m/:token", s.app.ServeLink)
 	s.ui.Routes(r)
 	s.codecRoutes(r)
 	return r

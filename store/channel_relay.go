@@ -25,6 +25,7 @@ type relayRow struct {
 	Text              string
 	Template          string
 	TemplateParams    string
+	Image             string
 	CreatedAt         time.Time
 	SentAt            *time.Time
 	Attempts          int
@@ -52,6 +53,7 @@ func (r *relayRow) delivery() *hailurah.OutboxDelivery {
 			Text:           r.Text,
 			Template:       r.Template,
 			TemplateParams: decodeParams(r.TemplateParams),
+			Image:          r.Image,
 			CreatedAt:      r.CreatedAt.UTC(),
 			SentAt:         utcPtr(r.SentAt),
 			Attempts:       r.Attempts,

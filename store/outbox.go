@@ -25,6 +25,7 @@ type outboxRow struct {
 	Text           string
 	Template       string
 	TemplateParams string // a JSON array; "" when none
+	Image          string
 	CreatedAt      time.Time
 	SentAt         *time.Time
 	Attempts       int
@@ -48,6 +49,7 @@ func (r *outboxRow) message() *hailurah.OutboxMessage {
 		Text:           r.Text,
 		Template:       r.Template,
 		TemplateParams: decodeParams(r.TemplateParams),
+		Image:          r.Image,
 		CreatedAt:      r.CreatedAt.UTC(),
 		SentAt:         utcPtr(r.SentAt),
 		Attempts:       r.Attempts,
@@ -71,7 +73,7 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 	case !validText(m.Text, maxTicketText, true):
 		return hailurah.FieldErrorf("text", "Isi pesan wajib diisi.")
 	}
-	fields := []textField{{"ticket_id", m.TicketID}, {"channel", m.Channel}, {"kind", m.Kind}, {"template", m.Template}}
+	fields := []textField{{"ticket_id", m.TicketID}, {"channel", m.Channel}, {"kind", m.Kind}, {"template", m.Template}, {"image", m.Image}}
 	for _, p := range m.TemplateParams {
 		fields = append(fields, textField{"template_params", p})
 	}
@@ -91,6 +93,7 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 		Text:           m.Text,
 		Template:       m.Template,
 		TemplateParams: params,
+		Image:          m.Image,
 		CreatedAt:      db.now(),
 		Status:         outboxPending,
 	}
@@ -114,15 +117,15 @@ func (db *DB) Enqueue(ctx context.Context, m *hailurah.OutboxMessage) error {
 }
 
 // ListTicketOutbox returns the messages queued to the ticket's citizen,
-// sent or not, oldest first.
-func (db *DB) ListTicketOutbox(ctx context.Context, ticketID string) ([]*hailurah.OutboxMessage, error) {
-	var rows []outboxRow
+// sent or not, oldest first, with how their sending went.
+func (db *DB) ListTicketOutbox(ctx context.Context, ticketID string) ([]*hailurah.OutboxDelivery, error) {
+	var rows []relayRow
 	if err := db.q(ctx).Where("ticket_id = ?", ticketID).Order("id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]*hailurah.OutboxMessage, len(rows))
+	out := make([]*hailurah.OutboxDelivery, len(rows))
 	for i := range rows {
-		out[i] = rows[i].message()
+		out[i] = rows[i].delivery()
 	}
 	return out, nil
 }

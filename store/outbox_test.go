@@ -64,7 +64,8 @@ func TestEnqueue(t *testing.T) {
 
 		list, err := db.ListTicketOutbox(ctx, id)
 		mustOK(t, err)
-		if len(list) != 2 || !reflect.DeepEqual(*list[0], want) || !reflect.DeepEqual(*list[1], *reminder) {
+		if len(list) != 2 || !reflect.DeepEqual(list[0].OutboxMessage, want) || !reflect.DeepEqual(list[1].OutboxMessage, *reminder) ||
+			list[0].Status != hailurah.OutboxStatusSent || list[1].Status != hailurah.OutboxStatusPending {
 			t.Fatalf("ListTicketOutbox = %+v %+v", list[0], list[1])
 		}
 		none, err := db.ListTicketOutbox(ctx, "HL-2026-999999")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -25,6 +26,8 @@ const (
 	OutgoingText     = "text"
 	OutgoingButtons  = "buttons"
 	OutgoingTemplate = "template"
+	// OutgoingImage is a photo by link with the text as its caption.
+	OutgoingImage = "image"
 )
 
 // DefaultLanguage is the template language used when Outgoing.Language is "".
@@ -37,6 +40,7 @@ const (
 	MaxButtonBodyRunes  = 1024 // the body of an interactive message
 	MaxButtons          = 3    // reply buttons per message
 	MaxButtonTitleRunes = 20
+	MaxCaptionRunes     = 1024 // a media message's caption
 	maxButtonIDRunes    = 256
 	maxResponseBytes    = 1 << 20
 )
@@ -75,6 +79,10 @@ type Outgoing struct {
 	Template string // an approved template's name, e.g. TemplateReminder
 	Language string // template language code, DefaultLanguage when ""
 	Params   []string
+	// Image is the https link of an image message's photo, or of a
+	// template's image header (TemplateHasImageHeader); Meta fetches it
+	// when it sends.
+	Image string
 }
 
 // Validate checks m against the Cloud API's rules without sending it.
@@ -97,8 +105,15 @@ func (m Outgoing) Validate() error {
 		return checkButtons(m.Buttons)
 	case OutgoingTemplate:
 		return checkTemplate(m)
+	case OutgoingImage:
+		if m.Text != "" {
+			if err := checkBody("text", m.Text, MaxCaptionRunes); err != nil {
+				return err
+			}
+		}
+		return checkImage(m.Image)
 	default:
-		return hailurah.FieldErrorf("kind", "Jenis pesan %q tidak dikenal (text, buttons, template).", quoteClip(m.Kind))
+		return hailurah.FieldErrorf("kind", "Jenis pesan %q tidak dikenal (text, buttons, template, image).", quoteClip(m.Kind))
 	}
 }
 
@@ -148,6 +163,16 @@ func checkButtons(buttons []Button) error {
 	return nil
 }
 
+// checkImage wants an absolute https link: Meta fetches the photo from
+// it, and refuses plain http.
+func checkImage(link string) error {
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "https" || u.Host == "" || len(link) > 2000 {
+		return hailurah.FieldErrorf("image", "Tautan foto harus alamat https yang lengkap.")
+	}
+	return nil
+}
+
 func checkTemplate(m Outgoing) error {
 	if !templateNamePattern.MatchString(m.Template) {
 		return hailurah.FieldErrorf("template", "Nama template wajib diisi (huruf kecil, angka, garis bawah).")
@@ -157,6 +182,11 @@ func checkTemplate(m Outgoing) error {
 	}
 	if want, known := TemplateParamCount(m.Template); known && len(m.Params) != want {
 		return hailurah.FieldErrorf("params", "Template %s butuh %d parameter, bukan %d.", m.Template, want, len(m.Params))
+	}
+	if TemplateHasImageHeader(m.Template) || m.Image != "" {
+		if err := checkImage(m.Image); err != nil {
+			return err
+		}
 	}
 	for i, p := range m.Params {
 		field := fmt.Sprintf("params[%d]", i)
@@ -184,6 +214,7 @@ type (
 		Text             *sendText        `json:"text,omitempty"`
 		Interactive      *sendInteractive `json:"interactive,omitempty"`
 		Template         *sendTemplate    `json:"template,omitempty"`
+		Image            *sendMedia       `json:"image,omitempty"`
 	}
 	sendText struct {
 		Body string `json:"body"`
@@ -217,8 +248,13 @@ type (
 		Parameters []sendParameter `json:"parameters"`
 	}
 	sendParameter struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		Type  string     `json:"type"`
+		Text  string     `json:"text,omitempty"`
+		Image *sendMedia `json:"image,omitempty"`
+	}
+	sendMedia struct {
+		Link    string `json:"link"`
+		Caption string `json:"caption,omitempty"`
 	}
 	sendResponse struct {
 		Messages []struct {
@@ -260,14 +296,21 @@ func buildRequest(m Outgoing, to string) sendRequest {
 		if t.Language.Code == "" {
 			t.Language.Code = DefaultLanguage
 		}
+		if m.Image != "" {
+			t.Components = append(t.Components, sendComponent{Type: "header",
+				Parameters: []sendParameter{{Type: "image", Image: &sendMedia{Link: m.Image}}}})
+		}
 		if len(m.Params) > 0 {
 			c := sendComponent{Type: "body"}
 			for _, p := range m.Params {
 				c.Parameters = append(c.Parameters, sendParameter{Type: "text", Text: p})
 			}
-			t.Components = []sendComponent{c}
+			t.Components = append(t.Components, c)
 		}
 		req.Template = t
+	case OutgoingImage:
+		req.Type = "image"
+		req.Image = &sendMedia{Link: m.Image, Caption: m.Text}
 	}
 	return req
 }

@@ -264,7 +264,7 @@ func TestClientSendValidates(t *testing.T) {
 		{"no recipient", whatsapp.Outgoing{Kind: whatsapp.OutgoingText, Text: "Halo"}, "to"},
 		{"recipient with letters", whatsapp.Outgoing{To: "0812-ABC", Kind: whatsapp.OutgoingText, Text: "Halo"}, "to"},
 		{"no kind", whatsapp.Outgoing{To: to, Text: "Halo"}, "kind"},
-		{"unknown kind", whatsapp.Outgoing{To: to, Kind: "image", Text: "Halo"}, "kind"},
+		{"unknown kind", whatsapp.Outgoing{To: to, Kind: "sticker", Text: "Halo"}, "kind"},
 		{"empty text", whatsapp.Outgoing{To: to, Kind: whatsapp.OutgoingText, Text: " \n "}, "text"},
 		{"text over 4096 characters", whatsapp.Outgoing{To: to, Kind: whatsapp.OutgoingText, Text: strings.Repeat("é", 4097)}, "text"},
 		{"invalid UTF-8", whatsapp.Outgoing{To: to, Kind: whatsapp.OutgoingText, Text: "Halo \xff"}, "text"},

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/hailurah/hailurah"
 )
@@ -49,7 +50,17 @@ const (
 	// message. 3 parameters: {{1}} how many, {{2}} the cases' codes,
 	// {{3}} link to the notifications page.
 	TemplateStaffBundle = "hailurah_notif_staf_ringkas"
+	// TemplateEvidence tells the citizen a unit finished the work, with its
+	// evidence photo as the image header, and asks SESUDAH or BELUM, in
+	// Meta's utility category. Header: an image (a link, our /m/{token}).
+	// 3 parameters: {{1}} ticket id, {{2}} the unit ("Dinas PUPR"),
+	// {{3}} what it did (the done note, one line).
+	TemplateEvidence = "hailurah_selesai_foto"
 )
+
+// TemplateHasImageHeader reports whether a template of this system has an
+// image header, which every send of it must fill.
+func TemplateHasImageHeader(name string) bool { return name == TemplateEvidence }
 
 // TemplateParamCount returns the number of body parameters of one of this
 // system's templates; known is false for any other name.
@@ -59,7 +70,7 @@ func TemplateParamCount(name string) (n int, known bool) {
 		return 1, true
 	case TemplateReminder, TemplateFollowUp, TemplateStatus:
 		return 2, true
-	case TemplateLurahNotice, TemplateStaffBundle:
+	case TemplateLurahNotice, TemplateStaffBundle, TemplateEvidence:
 		return 3, true
 	case TemplateStaffNotice:
 		return 7, true
@@ -88,10 +99,16 @@ type Message struct {
 	Buttons        []Button
 	TemplateName   string
 	TemplateParams []string
+	// Image is the https link of a photo: inside the window it goes as an
+	// image message with Text as its caption, outside as the template's
+	// image header when the template has one (TemplateHasImageHeader).
+	Image string
 }
 
-// Choose picks how to send m: inside the window, free-form text, or reply
-// buttons when m has any; outside it, m's template with its parameters. The
+// Choose picks how to send m: inside the window, an image with its caption
+// when m has a photo, free-form text, or reply buttons when m has any;
+// outside it, m's template with its parameters (and the photo as its
+// header, for a template that has one). The
 // result has no From; set it for a kelurahan with its own number.
 //
 // Returns ErrOutsideWindow when the window has closed and m has no template
@@ -101,15 +118,28 @@ type Message struct {
 func Choose(m Message, lastInbound, now time.Time) (Outgoing, error) {
 	inside := InWindow(lastInbound, now)
 	switch {
+	case inside && m.Image != "" && utf8.RuneCountInString(m.Text) <= MaxCaptionRunes:
+		// The photo carries the words; the buttons' answers can be typed.
+		return Outgoing{To: m.To, Kind: OutgoingImage, Text: m.Text, Image: m.Image}, nil
 	case inside && m.Text != "" && len(m.Buttons) > 0:
 		return Outgoing{To: m.To, Kind: OutgoingButtons, Text: m.Text, Buttons: m.Buttons}, nil
 	case inside && m.Text != "":
 		return Outgoing{To: m.To, Kind: OutgoingText, Text: m.Text}, nil
 	case m.TemplateName != "":
-		return Outgoing{To: m.To, Kind: OutgoingTemplate, Template: m.TemplateName, Language: DefaultLanguage, Params: m.TemplateParams}, nil
+		return m.Template(), nil
 	case inside:
 		return Outgoing{}, hailurah.FieldErrorf("text", "Pesan tanpa teks dan tanpa template.")
 	default:
 		return Outgoing{}, ErrOutsideWindow
 	}
+}
+
+// Template is m sent as its template, with the photo as the header of a
+// template that has one.
+func (m Message) Template() Outgoing {
+	out := Outgoing{To: m.To, Kind: OutgoingTemplate, Template: m.TemplateName, Language: DefaultLanguage, Params: m.TemplateParams}
+	if TemplateHasImageHeader(m.TemplateName) {
+		out.Image = m.Image
+	}
+	return out
 }

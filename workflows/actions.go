@@ -221,7 +221,11 @@ func (c *curhat) act(ctx workflow.Context, req hailurah.ActionRequest) (hailurah
 		c.record(ctx, ev)
 		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyDone, To: c.moderators(),
 			Actor: req.Actor.Username, Note: req.Text})
-		c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxConfirm})
+		// The same activity as before, with more input: the citizen
+		// learns which unit did what and sees its photo. Replay compares
+		// no activity input, so no version is needed.
+		c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxConfirm,
+			Unit: st.Unit, Note: req.Text, Evidence: req.Evidence})
 
 	case hailurah.ActionReturn:
 		unit := st.Unit

@@ -176,6 +176,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Addr: m.Config.Addr, Users: db, Audit: db, Kelurahan: db, Notices: db, Logger: m.Logger, Now: m.Now, Zone: zone,
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
+			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
@@ -293,6 +294,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 	mediaActs := &activities.MediaActivities{Media: mediastore.New(m.DB), Storage: m.mediaStorage(),
 		Fetcher: m.mediaFetcher(),
 		Logger:  m.Logger.With(slog.String("component", "media"))}
+	acts.Evidence = mediaActs
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
@@ -334,6 +336,11 @@ func (m *Main) startRelay() error {
 	}
 	cfg := outbox.Config{Store: m.DB, Tickets: m.DB, Notifications: m.DB, Sealer: sealer, Now: m.Now,
 		Logger: m.Logger.With(slog.String("component", "outbox"))}
+	// A unit's evidence photo goes by a signed link the server answers at
+	// /m/{token}: Meta fetches it, so only an https HAILURAH_BASE_URL
+	// carries photos (outbox.ComposePhoto); elsewhere the words go alone.
+	links := media.NewLinks([]byte(m.Config.Secret))
+	cfg.PhotoLink = func(ticketID, ref string) string { return links.URL(m.baseURL(), ticketID, ref, m.Now()) }
 	switch {
 	case m.Config.WhatsAppToken != "" && m.Config.WhatsAppPhoneID != "":
 		cfg.Sender = &whatsapp.Client{BaseURL: m.Config.WhatsAppAPIBase, Token: m.Config.WhatsAppToken,

@@ -121,6 +121,7 @@ var authzMatrix = map[string]authzRow{
 	"GET /kiosk":                            {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
 	"GET /kotak-masuk":                      {want: w(303, 303, 403, 403, 403, 403, 403, 200, 200, 403, 403), note: "the lurah's inbox only"},
 	"GET /login":                            {want: w(200, 200, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "the login form; a signed-in caller is sent on (303)"},
+	"GET /m/:token":                         {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "a signed evidence-photo link: public by design, the token is the credential; a forged one is 404 to all"},
 	"GET /metrics":                          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "open in dev; in server mode only direct loopback or HAILURAH_METRICS_TOKEN (server.TestMetricsNotPublic)"},
 	"GET /notifikasi":                       {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
 	"GET /notifikasi/jumlah":                {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},

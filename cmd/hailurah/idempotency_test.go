@@ -40,7 +40,7 @@ func staffReplies(t *testing.T, m *Main, ticketID string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return countOf(out, hailurah.OutboxStaffReply, func(o *hailurah.OutboxMessage) string { return o.Kind })
+	return countOf(out, hailurah.OutboxStaffReply, func(o *hailurah.OutboxDelivery) string { return o.Kind })
 }
 
 // TestStaffActionIdempotent: on the real embedded Temporal server, a staff

@@ -53,7 +53,20 @@ type ticketJSON struct {
 // ticketDetailJSON is one ticket with what only its own page lists.
 type ticketDetailJSON struct {
 	ticketJSON
-	Media []mediaJSON `json:"media"`
+	Media    []mediaJSON   `json:"media"`
+	Messages []messageJSON `json:"messages"`
+}
+
+// messageJSON is one message sent or queued to the citizen, with its
+// delivery status (app.SentMessage).
+type messageJSON struct {
+	At          time.Time  `json:"at"`
+	Kind        string     `json:"kind"`
+	Text        string     `json:"text"`
+	Status      string     `json:"status"`
+	StatusLabel string     `json:"status_label"`
+	StatusAt    *time.Time `json:"status_at,omitempty"`
+	Error       string     `json:"error,omitempty"`
 }
 
 type slaJSON struct {
@@ -137,7 +150,16 @@ func (s *API) apiTicket(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	out := ticketDetailJSON{ticketJSON: toTicketJSON(t), Media: toMediaJSON(media)}
+	sent, err := s.SentMessages(c.Request.Context(), t)
+	if err != nil {
+		app.Fail(c, err)
+		return
+	}
+	out := ticketDetailJSON{ticketJSON: toTicketJSON(t), Media: toMediaJSON(media), Messages: make([]messageJSON, 0, len(sent))}
+	for _, m := range sent {
+		out.Messages = append(out.Messages, messageJSON{At: m.At, Kind: m.Kind, Text: m.Text, Status: m.Status,
+			StatusLabel: m.StatusLabel, StatusAt: m.StatusAt, Error: m.Error})
+	}
 	out.Timeline = make([]timelineJSON, 0, len(events))
 	for _, e := range events {
 		out.Timeline = append(out.Timeline, timelineJSON{At: e.At, Type: e.Type, Actor: e.Actor,

@@ -41,6 +41,9 @@ type App struct {
 	Intake Intake
 	// Media serves the tickets' downloaded attachments; nil leaves them out.
 	Media *Media
+	// Links opens the signed public links of evidence photos (/m/{token});
+	// nil answers them 404.
+	Links PhotoLinks
 
 	// DataDir holds uploaded evidence photos (DataDir/uploads).
 	DataDir string

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -97,5 +99,66 @@ func (s *App) ServeMedia(c *gin.Context, thumb bool) {
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, f); err != nil {
 		s.Logger.Warn("serving media stopped", "media", m.ID, "error", err)
+	}
+}
+
+// PhotoLinks signs and reads the public links of photos (media.Links).
+type PhotoLinks interface {
+	// URL is the link of a ticket's photo at baseURL ("" for a path).
+	URL(baseURL, ticketID, ref string, now time.Time) string
+	// Open returns the ticket and the photo's reference a token signs;
+	// ok is false for a token never signed, altered or expired at now.
+	Open(token string, now time.Time) (ticketID, ref string, ok bool)
+}
+
+// ServeLink sends the photo a signed link names to whoever holds the
+// link: the Graph API fetching a unit's evidence photo to send it to the
+// citizen. The photo is an upload of the ticket's ("/bukti/<ticket>/…") or
+// a stored image among its media; an altered, expired or unknown link,
+// or anything but a photo, is 404.
+func (s *App) ServeLink(c *gin.Context) {
+	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Foto tidak ditemukan.")
+	if s.Links == nil {
+		Fail(c, notFound)
+		return
+	}
+	ticketID, ref, ok := s.Links.Open(c.Param("token"), s.Now())
+	if !ok {
+		Fail(c, notFound)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=600")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("X-Robots-Tag", "noindex")
+	if name, ok := strings.CutPrefix(ref, "/bukti/"+ticketID+"/"); ok {
+		path, ok := s.StoredUpload(ticketID, name)
+		if !ok {
+			Fail(c, notFound)
+			return
+		}
+		c.File(path) // its type by its extension, which the upload gave by content
+		return
+	}
+	if s.Media == nil || !strings.HasPrefix(ref, hailurah.MediaSourcePrefix) {
+		Fail(c, notFound)
+		return
+	}
+	ctx := c.Request.Context()
+	m, err := s.Media.Store.FindMedia(ctx, hailurah.MediaID(ticketID, ref))
+	if err != nil || m.TicketID != ticketID || m.Status != hailurah.MediaStored || m.Type != hailurah.MediaImage {
+		Fail(c, notFound)
+		return
+	}
+	f, size, err := s.Media.Files.Open(ctx, m.StorageKey)
+	if err != nil {
+		Fail(c, err)
+		return
+	}
+	defer f.Close()
+	c.Header("Content-Type", m.MIME)
+	c.Header("Content-Length", strconv.FormatInt(size, 10))
+	c.Status(http.StatusOK)
+	if _, err := io.Copy(c.Writer, f); err != nil {
+		s.Logger.Warn("serving a linked photo stopped", "media", m.ID, "error", err)
 	}
 }

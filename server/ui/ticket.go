@@ -82,6 +82,11 @@ type messageView struct {
 	Attachments []attachmentView
 }
 
+// sentView is one message sent to the citizen (app.SentMessage).
+type sentView struct {
+	At, Kind, Text, Status, StatusLabel, StatusAt, Error string
+}
+
 type attachmentView struct {
 	URL   string
 	Image bool // evidence stored here: shown as a thumbnail
@@ -111,6 +116,7 @@ type ticketPageData struct {
 	T          ticketView
 	Message    string
 	Messages   []messageView
+	Sent       []sentView
 	Triage     triageView
 	Timeline   []eventView
 	Can        map[string]bool
@@ -197,6 +203,11 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		s.renderError(c, err)
 		return
 	}
+	sent, err := s.SentMessages(ctx, t)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
 	now := s.Zone.In(s.Now())
 	d := &ticketPageData{
 		T: s.viewTicket(t, n), Message: t.MessageText, Can: map[string]bool{}, Labels: actionLabels,
@@ -258,6 +269,14 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 			ev.Change = e.To.Label()
 		}
 		d.Timeline = append(d.Timeline, ev)
+	}
+	for _, m := range sent {
+		v := sentView{At: formatWaktu(s.Zone, m.At), Kind: m.KindLabel, Text: m.Text, Status: m.Status,
+			StatusLabel: m.StatusLabel, Error: m.Error}
+		if m.StatusAt != nil {
+			v.StatusAt = formatWaktu(s.Zone, *m.StatusAt)
+		}
+		d.Sent = append(d.Sent, v)
 	}
 	if d.Can[hailurah.ActionReject] {
 		d.Duplicates = s.duplicateCandidates(ctx, t, n)
