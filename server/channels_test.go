@@ -59,6 +59,7 @@ type chanOptions struct {
 	dev       bool
 	cases     server.Cases // nil: a client-less workflows.Client
 	sweep     time.Duration
+	media     *server.Media // nil: no media configured
 }
 
 func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
@@ -95,7 +96,7 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
 		Channels: db, Secret: []byte(chanSecret), Now: clk.Now, Dev: opt.dev, Logger: slog.New(slog.DiscardHandler),
 		WhatsApp: server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
-		Intake:   in,
+		Intake:   in, Media: opt.media,
 	})
 	if err != nil {
 		t.Fatal(err)
