@@ -13,6 +13,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/media"
 )
 
 // The principals of the authorization matrix, in column order.
@@ -62,121 +65,127 @@ func w(codes ...int) map[string]int {
 // checked) and a wrong role 403; the API answers 401 and 403. Run with
 // AUTHZ_DUMP=1 to log the observed matrix in this form.
 var authzMatrix = map[string]authzRow{
-	"GET /":                                       {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "303 to /login for anonymous, to the role's home for staff"},
-	"GET /admin":                                  {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /admin/aturan":                           {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /admin/audit":                            {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /admin/kelurahan":                        {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /admin/token":                            {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /admin/unit":                             {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /antrian":                                {want: w(303, 303, 200, 200, 403, 403, 403, 200, 200, 200, 200)},
-	"GET /antrian/daftar":                         {want: w(303, 303, 200, 200, 403, 403, 403, 200, 200, 200, 200)},
-	"GET /api/openapi.json":                       {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /api/v1/audit":                           {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /api/v1/dashboard/curhat":                {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/dashboard/program":               {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/dev/outbox":                      {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design; without ?phone it is 422"},
-	"GET /api/v1/dev/phone":                       {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design; without ?phone it is 422"},
-	"GET /api/v1/grants":                          {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/grants/:id":                      {want: w(401, 401, 403, 403, 403, 403, 200, 200, 404, 200, 200), note: "Taman grant: Demangan's lurah gets 404"},
-	"GET /api/v1/grants/budget":                   {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 422, 422), note: "admin must name a kelurahan (422)"},
-	"GET /api/v1/households":                      {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/households/:id":                  {want: w(401, 401, 403, 403, 403, 403, 200, 200, 404, 200, 200), note: "Taman household: Demangan's lurah gets 404"},
-	"GET /api/v1/me":                              {want: w(401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /api/v1/notifications":                   {want: w(401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /api/v1/opendata":                        {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /api/v1/padat-karya":                     {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/pilots":                          {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /api/v1/pilots/:id":                      {want: w(401, 401, 404, 404, 403, 403, 404, 404, 404, 404, 404), note: "the pilot id does not exist"},
-	"OPTIONS /api/v1/temporal/codec/decode":       {want: w(204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "the Temporal UI's CORS preflight"},
-	"OPTIONS /api/v1/temporal/codec/encode":       {want: w(204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "the Temporal UI's CORS preflight"},
-	"POST /api/v1/temporal/codec/decode":          {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200), note: "payloads hold citizens' messages: admins only"},
-	"POST /api/v1/temporal/codec/encode":          {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
-	"GET /api/v1/tickets":                         {want: w(401, 401, 200, 200, 200, 200, 403, 200, 200, 200, 200)},
-	"GET /api/v1/tickets/:id":                     {want: w(401, 401, 200, 404, 200, 404, 403, 200, 404, 200, 200), note: "Taman ticket assigned to pupr: other kelurahan and other unit get 404, fasilitator 403"},
-	"GET /api/v1/track/:code":                     {want: w(404, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public; anon uses an unknown code (404), warga the fixture's"},
-	"GET /api/v1/track/:code/media/:id":           {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "public by the tracking code: anon's code is unknown, and the media id does not exist on the fixture ticket (a real one answers 200: server's TestCurhatWithPhotos)"},
-	"GET /api/v1/track/:code/media/:id/thumbnail": {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "as the media"},
-	"GET /api/v1/track/:code/bukti/:file":         {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "public by the tracking code, only a photo a done event names"},
-	"GET /api/v1/trainings":                       {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /bukti/:id/:file":                        {want: w(303, 303, 404, 404, 404, 404, 403, 404, 404, 404, 404), note: "the fixture ticket with a file that does not exist: 404 for case staff"},
-	"GET /curhat":                                 {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /dasbor":                                 {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /data":                                   {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /dev/phone":                              {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "dev mode only, unauthenticated by design"},
-	"GET /healthz":                                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /hibah":                                  {want: w(303, 303, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /hibah/:id":                              {want: w(303, 303, 403, 403, 403, 403, 200, 200, 404, 200, 200)},
-	"GET /hibah/:id/foto/:file":                   {want: w(303, 303, 403, 403, 403, 403, 404, 404, 404, 404, 404)},
-	"GET /kiosk":                                  {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /kotak-masuk":                            {want: w(303, 303, 403, 403, 403, 403, 403, 200, 200, 403, 403), note: "the lurah's inbox only"},
-	"GET /login":                                  {want: w(200, 200, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "the login form; a signed-in caller is sent on (303)"},
-	"GET /metrics":                                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "open in dev; in server mode only direct loopback or HAILURAH_METRICS_TOKEN (server.TestMetricsNotPublic)"},
-	"GET /notifikasi":                             {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /notifikasi/jumlah":                      {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /open311/v2/requests.json":               {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /open311/v2/requests.xml":                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /open311/v2/requests/:id":                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public GeoReport view of the fixture ticket"},
-	"GET /open311/v2/services.json":               {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /open311/v2/services.xml":                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /open311/v2/services/:code":              {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public; code lingkungan"},
-	"GET /pilot":                                  {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /pilot/:id":                              {want: w(303, 303, 404, 404, 403, 403, 404, 404, 404, 404, 404)},
-	"GET /readyz":                                 {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /rumah-tangga":                           {want: w(303, 303, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /rumah-tangga/:id":                       {want: w(303, 303, 403, 403, 403, 403, 200, 200, 404, 200, 200)},
-	"GET /rumah-tangga/impor":                     {want: w(303, 303, 403, 403, 403, 403, 200, 403, 403, 200, 200)},
-	"GET /siap-taman":                             {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
-	"GET /static/*filepath":                       {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"GET /tiket/:id":                              {want: w(303, 303, 200, 404, 200, 404, 403, 200, 404, 200, 200), note: "as GET /api/v1/tickets/:id"},
-	"GET /tugas":                                  {want: w(303, 303, 403, 403, 200, 200, 403, 403, 403, 403, 403)},
-	"GET /webhook/whatsapp":                       {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public Meta handshake; without the verify token 403"},
-	"HEAD /static/*filepath":                      {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
-	"POST /admin/kelurahan":                       {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
-	"POST /admin/pengguna":                        {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
-	"POST /admin/pengguna/:id/status":             {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 404, 404), note: "nonexistent user id"},
-	"POST /admin/token":                           {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
-	"POST /admin/token/:id/cabut":                 {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 404, 404), note: "nonexistent token id"},
-	"POST /admin/unit":                            {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
-	"POST /api/v1/curhat":                         {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "public intake; an empty body is 422"},
-	"POST /api/v1/dev/phone":                      {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design"},
-	"POST /api/v1/grants":                         {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 403, 403)},
-	"POST /api/v1/grants/:id/actions":             {want: w(401, 401, 403, 403, 403, 403, 422, 422, 404, 422, 422)},
-	"POST /api/v1/households/:id/checkins":        {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /api/v1/households/:id/members":         {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /api/v1/households/import":              {want: w(401, 401, 403, 403, 403, 403, 415, 403, 403, 422, 422), note: "the fasilitator's kelurahan is implied, so {} is the wrong content type (415); admin must name a kelurahan (422)"},
-	"POST /api/v1/login":                          {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "public; an empty body is 422"},
-	"POST /api/v1/logout":                         {want: w(401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "each staff cell uses a fresh login; the token has no session to end"},
-	"POST /api/v1/marketplace-onboardings":        {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /api/v1/notifications/read":             {want: w(401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "any staff member marks their own notifications read"},
-	"POST /api/v1/padat-karya":                    {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /api/v1/padat-karya/:id/workers":        {want: w(401, 401, 403, 403, 403, 403, 404, 403, 403, 404, 404)},
-	"POST /api/v1/pilots":                         {want: w(401, 401, 403, 403, 403, 403, 403, 422, 422, 422, 422)},
-	"POST /api/v1/pilots/:id/decision":            {want: w(401, 401, 403, 403, 403, 403, 403, 404, 404, 403, 403), note: "lurah only; the pilot id does not exist"},
-	"POST /api/v1/tickets/:id/actions":            {want: w(401, 401, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "scope (404) is checked before validation (422) of the empty body"},
-	"POST /api/v1/track/:code/reply":              {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga an empty reply (422); staff, even holding the code, may not answer as the citizen (403)"},
-	"POST /api/v1/track/:code/phone":              {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga no code (422); staff, even holding the tracking code, may not confirm a phone for the citizen (403)"},
-	"POST /api/v1/trainings":                      {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /api/v1/trainings/:id/attendance":       {want: w(401, 401, 403, 403, 403, 403, 404, 403, 403, 404, 404)},
-	"POST /hibah/:id/aksi":                        {want: w(303, 303, 403, 403, 403, 403, 422, 422, 404, 422, 422)},
-	"POST /login":                                 {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public; the form needs the pre-login CSRF cookie, so an empty form is 403 for everyone"},
-	"POST /logout":                                {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "anonymous: 303 to /login; staff (fresh login each): 303 after logging out"},
-	"POST /notifikasi/baca":                       {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "anonymous: 303 to /login; staff: 303 back after marking read"},
-	"POST /open311/v2/requests.json":              {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public, but needs an api_key: 403 without"},
-	"POST /open311/v2/requests.xml":               {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public, but needs an api_key: 403 without"},
-	"POST /pilot":                                 {want: w(303, 303, 403, 403, 403, 403, 403, 422, 422, 422, 422)},
-	"POST /pilot/:id/keputusan":                   {want: w(303, 303, 403, 403, 403, 403, 403, 404, 404, 403, 403)},
-	"POST /rumah-tangga/:id/anggota":              {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
-	"POST /rumah-tangga/:id/checkin":              {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 403, 403), note: "fasilitator only, while POST /api/v1/households/:id/checkins also admits admin"},
-	"POST /rumah-tangga/:id/hibah":                {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 403, 403)},
-	"POST /rumah-tangga/impor":                    {want: w(303, 303, 403, 403, 403, 403, 415, 403, 403, 422, 422), note: "as POST /api/v1/households/import"},
-	"POST /tiket/:id/aksi":                        {want: w(303, 303, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "as POST /api/v1/tickets/:id/actions"},
-	"POST /webhook/whatsapp":                      {want: w(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 422), note: "a gateway payload needs a bearer token of an admin or moderator (sessions 401); {} then fails validation"},
+	"GET /":                                 {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "303 to /login for anonymous, to the role's home for staff"},
+	"GET /admin":                            {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /admin/aturan":                     {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /admin/audit":                      {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /admin/kelurahan":                  {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /admin/token":                      {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /admin/unit":                       {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /antrian":                          {want: w(303, 303, 200, 200, 403, 403, 403, 200, 200, 200, 200)},
+	"GET /antrian/daftar":                   {want: w(303, 303, 200, 200, 403, 403, 403, 200, 200, 200, 200)},
+	"GET /api/openapi.json":                 {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /api/v1/audit":                     {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /api/v1/dashboard/curhat":          {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/dashboard/program":         {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/dev/outbox":                {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design; without ?phone it is 422"},
+	"GET /api/v1/dev/phone":                 {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design; without ?phone it is 422"},
+	"GET /api/v1/grants":                    {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/grants/:id":                {want: w(401, 401, 403, 403, 403, 403, 200, 200, 404, 200, 200), note: "Taman grant: Demangan's lurah gets 404"},
+	"GET /api/v1/grants/budget":             {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 422, 422), note: "admin must name a kelurahan (422)"},
+	"GET /api/v1/households":                {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/households/:id":            {want: w(401, 401, 403, 403, 403, 403, 200, 200, 404, 200, 200), note: "Taman household: Demangan's lurah gets 404"},
+	"GET /api/v1/me":                        {want: w(401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /api/v1/notifications":             {want: w(401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /api/v1/opendata":                  {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /api/v1/padat-karya":               {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/pilots":                    {want: w(401, 401, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /api/v1/pilots/:id":                {want: w(401, 401, 404, 404, 403, 403, 404, 404, 404, 404, 404), note: "the pilot id does not exist"},
+	"OPTIONS /api/v1/temporal/codec/decode": {want: w(204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "the Temporal UI's CORS preflight"},
+	"OPTIONS /api/v1/temporal/codec/encode": {want: w(204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "the Temporal UI's CORS preflight"},
+	"POST /api/v1/temporal/codec/decode":    {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200), note: "payloads hold citizens' messages: admins only"},
+	"POST /api/v1/temporal/codec/encode":    {want: w(401, 401, 403, 403, 403, 403, 403, 403, 403, 200, 200)},
+	"GET /api/v1/tickets":                   {want: w(401, 401, 200, 200, 200, 200, 403, 200, 200, 200, 200)},
+	"GET /api/v1/tickets/:id":               {want: w(401, 401, 200, 404, 200, 404, 403, 200, 404, 200, 200), note: "Taman ticket assigned to pupr: other kelurahan and other unit get 404, fasilitator 403"},
+	"GET /api/v1/media/:id":                 {want: w(404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200), note: "the fixture ticket's photo: whoever may not see the ticket, signed in or not, gets 404"},
+	"GET /api/v1/media/:id/thumbnail":       {want: w(404, 404, 200, 404, 200, 404, 404, 200, 404, 200, 200), note: "as GET /api/v1/media/:id"},
+	"GET /api/v1/track/:code":               {want: w(404, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public; anon uses an unknown code (404), warga the fixture's"},
+	"GET /api/v1/trainings":                 {want: w(401, 401, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /bukti/:id/:file":                  {want: w(303, 303, 404, 404, 404, 404, 403, 404, 404, 404, 404), note: "the fixture ticket with a file that does not exist: 404 for case staff"},
+	"GET /curhat":                           {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /dasbor":                           {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /data":                             {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /dev/phone":                        {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "dev mode only, unauthenticated by design"},
+	"GET /healthz":                          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /hibah":                            {want: w(303, 303, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /hibah/:id":                        {want: w(303, 303, 403, 403, 403, 403, 200, 200, 404, 200, 200)},
+	"GET /hibah/:id/foto/:file":             {want: w(303, 303, 403, 403, 403, 403, 404, 404, 404, 404, 404)},
+	"GET /kiosk":                            {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /kotak-masuk":                      {want: w(303, 303, 403, 403, 403, 403, 403, 200, 200, 403, 403), note: "the lurah's inbox only"},
+	"GET /login":                            {want: w(200, 200, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "the login form; a signed-in caller is sent on (303)"},
+	"GET /metrics":                          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "open in dev; in server mode only direct loopback or HAILURAH_METRICS_TOKEN (server.TestMetricsNotPublic)"},
+	"GET /notifikasi":                       {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /notifikasi/jumlah":                {want: w(303, 303, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /open311/v2/requests.json":         {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /open311/v2/requests.xml":          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /open311/v2/requests/:id":          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public GeoReport view of the fixture ticket"},
+	"GET /open311/v2/services.json":         {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /open311/v2/services.xml":          {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /open311/v2/services/:code":        {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200), note: "public; code lingkungan"},
+	"GET /pilot":                            {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /pilot/:id":                        {want: w(303, 303, 404, 404, 403, 403, 404, 404, 404, 404, 404)},
+	"GET /readyz":                           {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /rumah-tangga":                     {want: w(303, 303, 403, 403, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /rumah-tangga/:id":                 {want: w(303, 303, 403, 403, 403, 403, 200, 200, 404, 200, 200)},
+	"GET /rumah-tangga/impor":               {want: w(303, 303, 403, 403, 403, 403, 200, 403, 403, 200, 200)},
+	"GET /siap-taman":                       {want: w(303, 303, 200, 200, 403, 403, 200, 200, 200, 200, 200)},
+	"GET /static/*filepath":                 {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"GET /tiket/:id":                        {want: w(303, 303, 200, 404, 200, 404, 403, 200, 404, 200, 200), note: "as GET /api/v1/tickets/:id"},
+	"GET /tugas":                            {want: w(303, 303, 403, 403, 200, 200, 403, 403, 403, 403, 403)},
+	"GET /webhook/whatsapp":                 {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public Meta handshake; without the verify token 403"},
+	"HEAD /static/*filepath":                {want: w(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+	"POST /admin/kelurahan":                 {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
+	"POST /admin/pengguna":                  {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
+	"POST /admin/pengguna/:id/status":       {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 404, 404), note: "nonexistent user id"},
+	"POST /admin/token":                     {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
+	"POST /admin/token/:id/cabut":           {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 404, 404), note: "nonexistent token id"},
+	"POST /admin/unit":                      {want: w(303, 303, 403, 403, 403, 403, 403, 403, 403, 422, 422)},
+	"POST /api/v1/curhat":                   {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "public intake; an empty body is 422"},
+	"POST /api/v1/dev/phone":                {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "dev mode only, unauthenticated by design"},
+	"POST /api/v1/grants":                   {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 403, 403)},
+	"POST /api/v1/grants/:id/actions":       {want: w(401, 401, 403, 403, 403, 403, 422, 422, 404, 422, 422)},
+	"POST /api/v1/households/:id/checkins":  {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /api/v1/households/:id/members":   {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /api/v1/households/import":        {want: w(401, 401, 403, 403, 403, 403, 415, 403, 403, 422, 422), note: "the fasilitator's kelurahan is implied, so {} is the wrong content type (415); admin must name a kelurahan (422)"},
+	"POST /api/v1/login":                    {want: w(422, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422), note: "public; an empty body is 422"},
+	"POST /api/v1/logout":                   {want: w(401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "each staff cell uses a fresh login; the token has no session to end"},
+	"POST /api/v1/marketplace-onboardings":  {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /api/v1/notifications/read":       {want: w(401, 401, 204, 204, 204, 204, 204, 204, 204, 204, 204), note: "any staff member marks their own notifications read"},
+	"POST /api/v1/padat-karya":              {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /api/v1/padat-karya/:id/workers":  {want: w(401, 401, 403, 403, 403, 403, 404, 403, 403, 404, 404)},
+	"POST /api/v1/pilots":                   {want: w(401, 401, 403, 403, 403, 403, 403, 422, 422, 422, 422)},
+	"POST /api/v1/pilots/:id/decision":      {want: w(401, 401, 403, 403, 403, 403, 403, 404, 404, 403, 403), note: "lurah only; the pilot id does not exist"},
+	"POST /api/v1/tickets/:id/actions":      {want: w(401, 401, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "scope (404) is checked before validation (422) of the empty body"},
+	"POST /api/v1/track/:code/reply":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga an empty reply (422); staff, even holding the code, may not answer as the citizen (403)"},
+	"POST /api/v1/track/:code/phone":        {want: w(404, 422, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "the citizen's side: anon uses an unknown code (404), warga no code (422); staff, even holding the tracking code, may not confirm a phone for the citizen (403)"},
+	"POST /api/v1/trainings":                {want: w(401, 401, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /api/v1/trainings/:id/attendance": {want: w(401, 401, 403, 403, 403, 403, 404, 403, 403, 404, 404)},
+	"POST /hibah/:id/aksi":                  {want: w(303, 303, 403, 403, 403, 403, 422, 422, 404, 422, 422)},
+	"POST /login":                           {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public; the form needs the pre-login CSRF cookie, so an empty form is 403 for everyone"},
+	"POST /logout":                          {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "anonymous: 303 to /login; staff (fresh login each): 303 after logging out"},
+	"POST /notifikasi/baca":                 {want: w(303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303), note: "anonymous: 303 to /login; staff: 303 back after marking read"},
+	"POST /open311/v2/requests.json":        {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public, but needs an api_key: 403 without"},
+	"POST /open311/v2/requests.xml":         {want: w(403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403), note: "public, but needs an api_key: 403 without"},
+	"POST /pilot":                           {want: w(303, 303, 403, 403, 403, 403, 403, 422, 422, 422, 422)},
+	"POST /pilot/:id/keputusan":             {want: w(303, 303, 403, 403, 403, 403, 403, 404, 404, 403, 403)},
+	"POST /rumah-tangga/:id/anggota":        {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 422, 422)},
+	"POST /rumah-tangga/:id/checkin":        {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 403, 403), note: "fasilitator only, while POST /api/v1/households/:id/checkins also admits admin"},
+	"POST /rumah-tangga/:id/hibah":          {want: w(303, 303, 403, 403, 403, 403, 422, 403, 403, 403, 403)},
+	"POST /rumah-tangga/impor":              {want: w(303, 303, 403, 403, 403, 403, 415, 403, 403, 422, 422), note: "as POST /api/v1/households/import"},
+	"POST /tiket/:id/aksi":                  {want: w(303, 303, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "as POST /api/v1/tickets/:id/actions"},
+	"POST /webhook/whatsapp":                {want: w(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 422), note: "a gateway payload needs a bearer token of an admin or moderator (sessions 401); {} then fails validation"},
+
+	// The tracking code's own files: public by the code; anon's code is
+	// unknown and the ids do not exist on the fixture ticket (a real one
+	// answers 200: server's TestCurhatWithPhotos).
+	"GET /api/v1/track/:code/media/:id":           {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)},
+	"GET /api/v1/track/:code/media/:id/thumbnail": {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)},
+	"GET /api/v1/track/:code/bukti/:file":         {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "only a photo a done event names"},
 }
 
 // authzFixture holds the ids the paths are filled with.
 type authzFixture struct {
-	ticketID, trackingCode, householdID, grantID string
+	ticketID, trackingCode, householdID, grantID, mediaID string
 }
 
 // authzPath fills a route's parameters for a principal.
@@ -190,6 +199,8 @@ func authzPath(route, principal string, fx authzFixture) string {
 	case strings.HasPrefix(path, "/api/v1/tickets/:id"), strings.HasPrefix(path, "/tiket/:id"),
 		strings.HasPrefix(path, "/bukti/:id"):
 		path = strings.Replace(path, ":id", fx.ticketID, 1)
+	case strings.HasPrefix(path, "/api/v1/media/:id"):
+		path = strings.Replace(path, ":id", fx.mediaID, 1)
 	case strings.HasPrefix(path, "/open311/v2/requests/:id"):
 		path = strings.Replace(path, ":id", fx.ticketID+".json", 1)
 	case strings.HasPrefix(path, "/api/v1/households/:id"), strings.HasPrefix(path, "/rumah-tangga/:id"):
@@ -315,6 +326,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatalf("apply grant: %d %v", st, applied)
 	}
 	fx.householdID, fx.grantID = "TMN-101", applied["id"].(string)
+	fx.mediaID = authzPhoto(t, m, fx.ticketID)
 
 	admin, err := m.DB.FindUserByUsername(ctx, "admin")
 	if err != nil {
@@ -435,4 +447,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("ticket list as %s lists the fixture ticket: %v, want %v", p, listed, want)
 		}
 	}
+}
+
+// authzPhoto keeps a photo for the ticket as the media download would:
+// the file and its thumbnail in the program's storage, the row in its
+// store.
+func authzPhoto(t *testing.T, m *Main, ticketID string) string {
+	t.Helper()
+	ctx := context.Background()
+	src := "whatsapp-media:424242"
+	p := &hailurah.Media{ID: hailurah.MediaID(ticketID, src), TicketID: ticketID, Source: src, Type: hailurah.MediaImage,
+		MIME: "image/png", Status: hailurah.MediaStored}
+	p.StorageKey, p.ThumbnailKey = media.Key(ticketID, p.ID, ".png"), media.ThumbKey(ticketID, p.ID)
+	for _, key := range []string{p.StorageKey, p.ThumbnailKey} {
+		if err := m.mediaStorage().Put(ctx, key, "image/png", []byte("\x89PNG\r\n\x1a\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.DB.SaveMedia(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }

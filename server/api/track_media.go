@@ -53,21 +53,9 @@ func (s *API) trackedMedia(ctx context.Context, t *hailurah.Ticket, events []*ha
 		}
 		out = append(out, j)
 	}
-	prefix := "/bukti/" + t.ID + "/"
-	for _, e := range events {
-		if e.Type != hailurah.ActionDone {
-			continue
-		}
-		for _, a := range e.Attachments {
-			name, ok := strings.CutPrefix(a, prefix)
-			if !ok {
-				continue
-			}
-			if _, stored := s.StoredUpload(t.ID, name); stored {
-				u := base + "/bukti/" + name
-				out = append(out, trackMedia{From: "dinas", Type: hailurah.MediaImage, URL: u, ThumbnailURL: u})
-			}
-		}
+	for _, name := range s.evidencePhotos(t, events) {
+		u := base + "/bukti/" + name
+		out = append(out, trackMedia{From: "dinas", Type: hailurah.MediaImage, URL: u, ThumbnailURL: u})
 	}
 	return out, nil
 }
@@ -105,17 +93,31 @@ func (s *API) apiTrackEvidence(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	want := "/bukti/" + t.ID + "/" + c.Param("file")
+	for _, name := range s.evidencePhotos(t, events) {
+		if name == c.Param("file") {
+			s.SendUpload(c, t.ID, name)
+			return
+		}
+	}
+	app.Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Foto tidak ditemukan."))
+}
+
+// evidencePhotos are the names of the photos the unit stored for t and
+// named in its "done" events: what the citizen may see of the evidence.
+func (s *API) evidencePhotos(t *hailurah.Ticket, events []*hailurah.TicketEvent) []string {
+	var names []string
+	prefix := "/bukti/" + t.ID + "/"
 	for _, e := range events {
 		if e.Type != hailurah.ActionDone {
 			continue
 		}
 		for _, a := range e.Attachments {
-			if a == want {
-				s.SendUpload(c, t.ID, c.Param("file"))
-				return
+			if name, ok := strings.CutPrefix(a, prefix); ok {
+				if _, stored := s.StoredUpload(t.ID, name); stored {
+					names = append(names, name)
+				}
 			}
 		}
 	}
-	app.Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Foto tidak ditemukan."))
+	return names
 }
