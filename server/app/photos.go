@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -68,7 +69,7 @@ func checkPhoto(fh *multipart.FileHeader) (*media.Checked, error) {
 	name := filepath.Base(fh.Filename)
 	if fh.Size > media.MaxBytes {
 		return nil, &hailurah.Error{Code: hailurah.ETOOLARGE, Field: PhotoField,
-			Message: "Foto \"" + name + "\" terlalu besar (maks. 16 MB per foto)."}
+			Message: fmt.Sprintf("Foto %q terlalu besar (maks. %d MB per foto).", name, media.MaxBytes>>20)}
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -117,7 +118,7 @@ func PhotoFormError(err error) error {
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
 		return &hailurah.Error{Code: hailurah.ETOOLARGE, Field: PhotoField,
-			Message: "Kiriman terlalu besar (maks. 3 foto, 16 MB per foto)."}
+			Message: fmt.Sprintf("Kiriman terlalu besar (maks. %d foto, %d MB per foto).", MaxCurhatPhotos, media.MaxBytes>>20)}
 	}
 	return hailurah.FieldErrorf(PhotoField, "Formulir tidak dapat dibaca. Coba kirim ulang.")
 }

@@ -6,7 +6,6 @@
   "use strict";
 
   var POLL_MS = 3000;
-  var MAX_PHOTOS = 3, MAX_PHOTO_BYTES = 16 << 20;
 
   function $(id) { return document.getElementById(id); }
 
@@ -240,6 +239,9 @@
     // by content; here only the count and the size, to say it early.
     var photos = [];
     var photoInput = $("curhat-photo"), photoList = $("photo-list");
+    // The limits the server checks, from the page.
+    var MAX_PHOTOS = photoInput ? parseInt(photoInput.getAttribute("data-max-photos"), 10) : 0;
+    var MAX_PHOTO_MB = photoInput ? parseInt(photoInput.getAttribute("data-max-mb"), 10) : 0;
 
     function drawPhotos() {
       if (!photoList) { return; }
@@ -267,8 +269,8 @@
         Array.prototype.forEach.call(photoInput.files, function (f) {
           if (photos.length >= MAX_PHOTOS) {
             setError($("photo-error"), "Paling banyak " + MAX_PHOTOS + " foto per curhat.");
-          } else if (f.size > MAX_PHOTO_BYTES) {
-            setError($("photo-error"), "Foto \"" + f.name + "\" terlalu besar (maks. 16 MB per foto).");
+          } else if (f.size > MAX_PHOTO_MB * 1024 * 1024) {
+            setError($("photo-error"), "Foto \"" + f.name + "\" terlalu besar (maks. " + MAX_PHOTO_MB + " MB per foto).");
           } else {
             photos.push(f);
           }
