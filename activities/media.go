@@ -2,8 +2,6 @@ package activities
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 
 	"github.com/hailurah/hailurah"
@@ -53,20 +51,7 @@ func (a *MediaActivities) keep(ctx context.Context, m *hailurah.Media, data []by
 		m.MIME = media.Sniff(data)
 		return err
 	}
-	sum := sha256.Sum256(c.Data)
-	m.Type, m.MIME, m.Size, m.SHA256, m.Note = c.Type, c.MIME, int64(len(c.Data)), hex.EncodeToString(sum[:]), c.Note
-	m.StorageKey = media.Key(m.TicketID, m.ID, c.Ext)
-	if err := a.Storage.Put(ctx, m.StorageKey, c.MIME, c.Data); err != nil {
-		return err
-	}
-	if c.Thumb != nil {
-		m.ThumbnailKey = media.ThumbKey(m.TicketID, m.ID)
-		if err := a.Storage.Put(ctx, m.ThumbnailKey, "image/jpeg", c.Thumb); err != nil {
-			return err
-		}
-	}
-	m.Status = hailurah.MediaStored
-	return nil
+	return media.Keep(ctx, a.Storage, m, c)
 }
 
 // MediaFailed records an attachment whose downloads all failed, so staff

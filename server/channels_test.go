@@ -60,6 +60,7 @@ type chanOptions struct {
 	dev       bool
 	cases     server.Cases // nil: a client-less workflows.Client
 	sweep     time.Duration
+	media     *server.Media // nil: no media configured
 }
 
 func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
@@ -96,7 +97,7 @@ func newChanFixture(t *testing.T, db *store.DB, opt chanOptions) *chanFixture {
 		Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db, Cases: cases,
 		Channels: db, Secret: []byte(chanSecret), Now: clk.Now, Dev: opt.dev, Logger: slog.New(slog.DiscardHandler),
 		WhatsApp: server.WhatsAppSettings{VerifyToken: verifyToken, AppSecret: opt.appSecret, PhoneNumberID: cityNumberID},
-		Intake:   in, MediaLinks: media.NewLinks([]byte(chanSecret)),
+		Intake:   in, Media: opt.media, MediaLinks: media.NewLinks([]byte(chanSecret)),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -188,6 +188,13 @@ var authzMatrix = map[string]authzRow{
 	"POST /tiket/:id/aksi":                  {want: w(303, 303, 422, 404, 422, 404, 403, 422, 404, 422, 422), note: "as POST /api/v1/tickets/:id/actions"},
 	"POST /tiket/:id/kontak":                {want: w(303, 303, 403, 404, 403, 404, 403, 403, 404, 403, 403), note: "as POST /api/v1/tickets/:id/contact"},
 	"POST /webhook/whatsapp":                {want: w(401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 422), note: "a gateway payload needs a bearer token of an admin or moderator (sessions 401); {} then fails validation"},
+
+	// The tracking code's own files: public by the code; anon's code is
+	// unknown and the ids do not exist on the fixture ticket (a real one
+	// answers 200: server's TestCurhatWithPhotos).
+	"GET /api/v1/track/:code/media/:id":           {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)},
+	"GET /api/v1/track/:code/media/:id/thumbnail": {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404)},
+	"GET /api/v1/track/:code/bukti/:file":         {want: w(404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404), note: "only a photo a done event names"},
 }
 
 // authzFixture holds the ids the paths are filled with.

@@ -32,6 +32,7 @@ func (s *API) Routes(api *gin.RouterGroup) {
 		}
 		api.GET("/track/:code", app.LimitByIP(s.TrackingLimit), s.apiTrack)
 		api.POST("/track/:code/reply", app.LimitByIP(s.IntakeLimit), refuseStaff, s.apiTrackReply)
+		s.trackMediaRoutes(api)
 
 		caseStaff := app.RequireRole(hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleDinas, hailurah.RoleAdmin)
 		api.GET("/tickets", s.RequireStaff, caseStaff, s.apiTickets)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/intake"
+	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/whatsapp"
 )
@@ -36,7 +37,14 @@ type curhatResponse struct {
 // apiCurhat: POST /api/v1/curhat, the web chat and kiosk intake.
 func (s *API) apiCurhat(c *gin.Context) {
 	var req curhatRequest
-	if err := app.BindJSON(c, &req); err != nil {
+	var photos []*media.Checked
+	var err error
+	if c.ContentType() == "multipart/form-data" {
+		photos, err = s.bindCurhatForm(c, &req)
+	} else {
+		err = app.BindJSON(c, &req)
+	}
+	if err != nil {
 		app.Fail(c, err)
 		return
 	}
@@ -68,8 +76,46 @@ func (s *API) apiCurhat(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
+	// The photos were checked before the ticket started; a failure to
+	// store them now is the bucket's, and the client's retry with the
+	// same key returns this ticket and stores them again.
+	if err := s.KeepPhotos(c.Request.Context(), started.TicketID, photos); err != nil {
+		app.Fail(c, err)
+		return
+	}
 	c.JSON(http.StatusAccepted, curhatResponse{TicketID: started.TicketID, TrackingCode: started.TrackingCode, Ack: started.Ack,
 		PhoneCodeSent: started.PhoneCodeSent})
+}
+
+// bindCurhatForm reads the multipart form of a curhat with photos: the
+// JSON body's fields as form values, and up to MaxCurhatPhotos files in
+// "photo", checked by content.
+func (s *API) bindCurhatForm(c *gin.Context, req *curhatRequest) ([]*media.Checked, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, app.PhotoFormError(err)
+	}
+	value := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	req.Text, req.Channel, req.Kelurahan, req.Phone = value("text"), value("channel"), value("kelurahan"), value("phone")
+	req.RT, req.RW = value("rt"), value("rw")
+	for field, dst := range map[string]**bool{"anonim": &req.Anonim, "tembusan": &req.Tembusan} {
+		switch value(field) {
+		case "":
+		case "true", "on", "1":
+			*dst = new(bool)
+			**dst = true
+		case "false", "0":
+			*dst = new(bool)
+		default:
+			return nil, hailurah.FieldErrorf(field, "%s harus \"true\" atau \"false\".", field)
+		}
+	}
+	return s.CheckPhotos(form)
 }
 
 func (r *curhatRequest) validate() error {

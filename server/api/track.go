@@ -23,17 +23,20 @@ type publicEvent struct {
 }
 
 type trackResponse struct {
-	TicketID    string        `json:"ticket_id"`
-	Status      string        `json:"status"`
-	StatusLabel string        `json:"status_label"`
-	Kelurahan   string        `json:"kelurahan,omitempty"`
-	Kategori    string        `json:"kategori,omitempty"`
-	Urgency     int           `json:"urgency,omitempty"`
-	Reply       string        `json:"reply"`
-	Messages    []outMessage  `json:"messages"`
-	Timeline    []publicEvent `json:"timeline"`
-	ReceivedAt  time.Time     `json:"received_at"`
-	UpdatedAt   time.Time     `json:"updated_at"`
+	TicketID    string       `json:"ticket_id"`
+	Status      string       `json:"status"`
+	StatusLabel string       `json:"status_label"`
+	Kelurahan   string       `json:"kelurahan,omitempty"`
+	Kategori    string       `json:"kategori,omitempty"`
+	Urgency     int          `json:"urgency,omitempty"`
+	Reply       string       `json:"reply"`
+	Messages    []outMessage `json:"messages"`
+	// Media are the citizen's own photos and the unit's evidence, served
+	// under this tracking code.
+	Media      []trackMedia  `json:"media"`
+	Timeline   []publicEvent `json:"timeline"`
+	ReceivedAt time.Time     `json:"received_at"`
+	UpdatedAt  time.Time     `json:"updated_at"`
 	// Phone is "pending" while a code sent to the phone typed into the
 	// form may be typed (POST …/phone), "confirmed" once it was.
 	Phone string `json:"phone,omitempty"`
@@ -102,6 +105,10 @@ func (s *API) apiTrack(c *gin.Context) {
 		}
 	}
 	if resp.Phone, err = s.phoneStatus(ctx, t.ID); err != nil {
+		app.Fail(c, err)
+		return
+	}
+	if resp.Media, err = s.trackedMedia(ctx, t, events); err != nil {
 		app.Fail(c, err)
 		return
 	}

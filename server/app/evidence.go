@@ -59,6 +59,9 @@ func BodyLimit(c *gin.Context, def int64) int64 {
 	if limit, ok := uploadLimits[c.FullPath()]; ok && c.Request.Method == http.MethodPost {
 		return max(def, limit)
 	}
+	if limit, ok := multipartLimits[c.FullPath()]; ok && c.Request.Method == http.MethodPost && c.ContentType() == "multipart/form-data" {
+		return max(def, limit)
+	}
 	return def
 }
 
@@ -202,4 +205,26 @@ func RemoveEvidence(dataDir string, urls []string) {
 			_ = os.Remove(filepath.Join(evidenceDir(dataDir, id), name))
 		}
 	}
+}
+
+// SendUpload sends a photo the server stored for a ticket or grant; the
+// caller has decided that c may see it. Anything else is 404.
+func (s *App) SendUpload(c *gin.Context, ownerID, name string) {
+	path, ok := s.StoredUpload(ownerID, name)
+	if !ok {
+		Fail(c, hailurah.Errorf(hailurah.ENOTFOUND, "Foto tidak ditemukan."))
+		return
+	}
+	ct := "image/jpeg"
+	switch filepath.Ext(name) {
+	case ".png":
+		ct = "image/png"
+	case ".webp":
+		ct = "image/webp"
+	}
+	c.Header("Content-Type", ct)
+	c.Header("Cache-Control", "private, max-age=3600")
+	c.Header("Content-Disposition", "inline")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.File(path)
 }

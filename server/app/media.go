@@ -17,20 +17,25 @@ import (
 // and their files. Nil in App leaves them out of the ticket and their
 // routes away.
 type Media struct {
-	Store MediaReader
+	Store MediaStore
 	Files MediaFiles
 }
 
-// MediaReader is what serving attachments reads of the store.
-type MediaReader interface {
+// MediaStore is what serving attachments, and keeping the photos of a web
+// curhat, use of the store.
+type MediaStore interface {
+	// SaveMedia inserts m, or replaces the row with its id.
+	SaveMedia(ctx context.Context, m *hailurah.Media) error
 	// FindMedia returns ENOTFOUND if the media do not exist.
 	FindMedia(ctx context.Context, id string) (*hailurah.Media, error)
 	// ListTicketMedia returns a ticket's media, oldest first.
 	ListTicketMedia(ctx context.Context, ticketID string) ([]*hailurah.Media, error)
 }
 
-// MediaFiles opens a stored file (media.Storage).
+// MediaFiles keeps and opens the files (media.Storage).
 type MediaFiles interface {
+	// Put writes the file under key.
+	Put(ctx context.Context, key, contentType string, data []byte) error
 	// Open returns ENOTFOUND for a key that holds nothing.
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error)
 }
@@ -71,6 +76,18 @@ func (s *App) ServeMedia(c *gin.Context, thumb bool) {
 		Fail(c, notFound)
 		return
 	}
+	s.SendMedia(c, m, thumb)
+}
+
+// SendMedia sends a stored attachment (its thumbnail when thumb); the
+// caller has decided that c may see it.
+func (s *App) SendMedia(c *gin.Context, m *hailurah.Media, thumb bool) {
+	notFound := hailurah.Errorf(hailurah.ENOTFOUND, "Media tidak ditemukan.")
+	if m.Status != hailurah.MediaStored {
+		Fail(c, notFound)
+		return
+	}
+	ctx := c.Request.Context()
 	key, mime := m.StorageKey, m.MIME
 	if thumb {
 		key, mime = m.ThumbnailKey, "image/jpeg"

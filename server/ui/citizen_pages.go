@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/media"
 	"github.com/hailurah/hailurah/server/app"
 )
 
@@ -30,6 +31,18 @@ type citizenPage struct {
 	Fixed       *hailurah.Kelurahan
 	IdleSeconds int
 	MaxText     int
+	// MaxPhotos and MaxPhotoMB bound "Tambah foto"; 0 hides it (no media
+	// storage on this server).
+	MaxPhotos, MaxPhotoMB int
+}
+
+// withPhotos turns "Tambah foto" on where the server keeps media, with the
+// limits the server checks.
+func (s *UI) withPhotos(p citizenPage) citizenPage {
+	if s.Media != nil {
+		p.MaxPhotos, p.MaxPhotoMB = app.MaxCurhatPhotos, media.MaxBytes>>20
+	}
+	return p
 }
 
 func (s *UI) citizenPageRoutes(r *gin.Engine) {
@@ -44,7 +57,7 @@ func (s *UI) curhatPage(c *gin.Context) {
 		return
 	}
 	s.renderPage(c, http.StatusOK, "citizen_curhat", pageData{Title: "Curhat ke HAI LURAH",
-		Data: citizenPage{Channel: hailurah.ChannelWeb, Kelurahan: all, MaxText: app.MaxCurhatText}})
+		Data: s.withPhotos(citizenPage{Channel: hailurah.ChannelWeb, Kelurahan: all, MaxText: app.MaxCurhatText})})
 }
 
 // kioskPage: GET /kiosk[?kelurahan=code][&idle=seconds]. The office's
@@ -72,7 +85,7 @@ func (s *UI) kioskPage(c *gin.Context) {
 		}
 		data.Kelurahan = all
 	}
-	s.renderPage(c, http.StatusOK, "citizen_kiosk", pageData{Title: "Kios HAI LURAH", Data: data})
+	s.renderPage(c, http.StatusOK, "citizen_kiosk", pageData{Title: "Kios HAI LURAH", Data: s.withPhotos(data)})
 }
 
 func (s *UI) citizenPageError(c *gin.Context, err error) {

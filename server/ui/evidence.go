@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"path/filepath"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
@@ -23,20 +21,9 @@ func (s *UI) evidenceFile(c *gin.Context) {
 // DataDir/uploads/<owner id>/); anything else — a name we never wrote, a
 // path trick, a missing file — is "not found".
 func (s *UI) serveUpload(c *gin.Context, ownerID, name, notFoundMsg string) {
-	path, ok := s.StoredUpload(ownerID, name)
-	if !ok {
+	if _, ok := s.StoredUpload(ownerID, name); !ok {
 		s.renderError(c, hailurah.Errorf(hailurah.ENOTFOUND, "%s", notFoundMsg))
 		return
 	}
-	ct := "image/jpeg"
-	switch filepath.Ext(name) {
-	case ".png":
-		ct = "image/png"
-	case ".webp":
-		ct = "image/webp"
-	}
-	c.Header("Content-Type", ct)
-	c.Header("Cache-Control", "private, max-age=3600")
-	c.Header("Content-Disposition", "inline")
-	c.File(path)
+	s.SendUpload(c, ownerID, name)
 }

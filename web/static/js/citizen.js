@@ -22,7 +22,9 @@
   function api(method, url, body, key) {
     var opts = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
     if (key) { opts.headers["Idempotency-Key"] = key; }
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      opts.body = body; // the browser sets multipart/form-data with its boundary
+    } else if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
@@ -136,6 +138,7 @@
         }
         if (i < msgs.length) { bubble(log, "them", msgs[i].text, timeLabel(msgs[i].at)); }
       }
+      renderPhotos(track.media || []);
       state.seen = (track.messages || []).length;
       state.status = track.status;
       show($("chat-wait"), !track.reply && track.status === "new");
@@ -161,6 +164,38 @@
       show(phoneForm, track.phone === "pending" && !closed);
       show($("phone-ok"), track.phone === "confirmed");
       save();
+    }
+
+    // renderPhotos shows the citizen's own photos and the unit's evidence
+    // as thumbnails linking to the full photo (served under the code).
+    function renderPhotos(media) {
+      var list = $("chat-photo-list");
+      var photos = media.filter(function (m) { return m.type === "image" && m.thumbnail_url; });
+      var key = JSON.stringify(photos.map(function (m) { return m.url; }));
+      if (list.getAttribute("data-key") === key) { return; }
+      list.setAttribute("data-key", key);
+      list.textContent = "";
+      photos.forEach(function (m, i) {
+        var label = (m.from === "dinas" ? "Bukti dari dinas " : "Foto Anda ") + (i + 1);
+        var li = document.createElement("li");
+        var fig = document.createElement("figure");
+        var a = document.createElement("a");
+        a.href = m.url;
+        a.target = "_blank";
+        a.rel = "noopener";
+        var img = document.createElement("img");
+        img.src = m.thumbnail_url;
+        img.alt = label;
+        img.loading = "lazy";
+        a.appendChild(img);
+        var cap = document.createElement("figcaption");
+        cap.textContent = m.from === "dinas" ? "Bukti dari dinas" : "Foto Anda";
+        fig.appendChild(a);
+        fig.appendChild(cap);
+        li.appendChild(fig);
+        list.appendChild(li);
+      });
+      show($("chat-photos"), photos.length > 0);
     }
 
     function poll() {
@@ -195,12 +230,78 @@
       log.textContent = "";
       commands.textContent = "";
       if (form) { form.reset(); }
-      [$("form-error"), $("reply-error"), $("track-error"), $("phone-code-error")].forEach(function (e) { setError(e, ""); });
+      photos = [];
+      drawPhotos();
+      [$("form-error"), $("photo-error"), $("reply-error"), $("track-error"), $("phone-code-error")].forEach(function (e) { setError(e, ""); });
       show(chat, false);
       show(form, true);
       show(trackForm, true);
       show($("kiosk-done"), false);
       window.scrollTo(0, 0);
+    }
+
+    // Photos chosen with "Tambah foto", one or more at a time (a phone's
+    // camera gives one per shot), up to MAX_PHOTOS. The server checks them
+    // by content; here only the count and the size, to say it early.
+    var photos = [];
+    var photoInput = $("curhat-photo"), photoList = $("photo-list");
+    // The limits the server checks, from the page.
+    var MAX_PHOTOS = photoInput ? parseInt(photoInput.getAttribute("data-max-photos"), 10) : 0;
+    var MAX_PHOTO_MB = photoInput ? parseInt(photoInput.getAttribute("data-max-mb"), 10) : 0;
+
+    function drawPhotos() {
+      if (!photoList) { return; }
+      photoList.textContent = "";
+      photos.forEach(function (f, i) {
+        var li = document.createElement("li");
+        var name = document.createElement("span");
+        name.textContent = f.name + " (" + Math.max(1, Math.round(f.size / 1024)) + " KB)";
+        var del = document.createElement("button");
+        del.type = "button";
+        del.className = "secondary small";
+        del.textContent = "Hapus";
+        del.setAttribute("aria-label", "Hapus foto " + f.name);
+        del.setAttribute("data-photo", String(i));
+        li.appendChild(name);
+        li.appendChild(del);
+        photoList.appendChild(li);
+      });
+      if (photoInput) { photoInput.disabled = photos.length >= MAX_PHOTOS; }
+    }
+
+    if (photoInput) {
+      photoInput.addEventListener("change", function () {
+        setError($("photo-error"), "");
+        Array.prototype.forEach.call(photoInput.files, function (f) {
+          if (photos.length >= MAX_PHOTOS) {
+            setError($("photo-error"), "Paling banyak " + MAX_PHOTOS + " foto per curhat.");
+          } else if (f.size > MAX_PHOTO_MB * 1024 * 1024) {
+            setError($("photo-error"), "Foto \"" + f.name + "\" terlalu besar (maks. " + MAX_PHOTO_MB + " MB per foto).");
+          } else {
+            photos.push(f);
+          }
+        });
+        photoInput.value = "";
+        drawPhotos();
+      });
+      photoList.addEventListener("click", function (ev) {
+        var b = ev.target.closest("button[data-photo]");
+        if (!b) { return; }
+        photos.splice(parseInt(b.getAttribute("data-photo"), 10), 1);
+        setError($("photo-error"), "");
+        drawPhotos();
+        photoInput.focus();
+      });
+    }
+
+    // curhatBody is the JSON body, or with photos the same fields as a
+    // multipart form with the photos in "photo".
+    function curhatBody(body) {
+      if (!photos.length) { return body; }
+      var fd = new FormData();
+      Object.keys(body).forEach(function (k) { fd.append(k, String(body[k])); });
+      photos.forEach(function (f) { fd.append("photo", f, f.name); });
+      return fd;
     }
 
     var attempt = null; // the curhat being sent: its body and idempotency key
@@ -217,18 +318,26 @@
       // One key per curhat: sending the same words again after a failure
       // (a timeout that may have reached the server) returns the first
       // ticket instead of making a second.
-      var sent = JSON.stringify(body);
+      var sent = JSON.stringify([body, photos.map(function (f) { return [f.name, f.size, f.lastModified]; })]);
       if (!attempt || attempt.body !== sent) { attempt = { body: sent, key: newKey() }; }
       var send = form.querySelector("button[type=submit]");
       send.disabled = true;
       setError($("form-error"), "");
-      api("POST", "/api/v1/curhat", body, attempt.key).then(function (res) {
+      setError($("photo-error"), "");
+      setError($("form-status"), photos.length ? "Mengunggah… Mohon tunggu, foto sedang dikirim." : "");
+      api("POST", "/api/v1/curhat", curhatBody(body), attempt.key).then(function (res) {
         send.disabled = false;
+        setError($("form-status"), "");
         if (res.status !== 202 || !res.body) {
-          setError($("form-error"), errorText(res, "Curhat belum terkirim. Coba lagi."));
+          var onPhoto = res.body && res.body.error && res.body.error.field === "photo";
+          if (res.status === 413 && !onPhoto) { onPhoto = photos.length > 0; }
+          setError(onPhoto ? $("photo-error") : $("form-error"), errorText(res, "Curhat belum terkirim. Coba lagi."));
+          if (onPhoto && photoInput && !photoInput.disabled) { photoInput.focus(); }
           return;
         }
         attempt = null;
+        photos = [];
+        drawPhotos();
         open(res.body.tracking_code, [{ text: text, after: 0 }], res.body.ack);
       });
     });
