@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -94,3 +95,12 @@ func (g *geminiTranscriber) Transcribe(ctx context.Context, mime string, audio [
 	}
 	return MaskPII(text), nil
 }
+
+// ComposeAskVoice answers a voice note nobody could transcribe: it is kept
+// on the ticket for the staff to hear, and the citizen is asked to write.
+func ComposeAskVoice(ticketID string) string {
+	return fmt.Sprintf(tmplAskVoice, oneLine(ticketID, 40))
+}
+
+const tmplAskVoice = `Maaf, pesan suara belum bisa kami dengarkan otomatis. Rekaman Anda tetap kami simpan di tiket %s dan dapat didengar petugas kelurahan.
+Agar bisa segera kami bantu, mohon tuliskan keluhan Anda: apa masalahnya, RT/RW dan lokasinya. 🙏`
