@@ -50,18 +50,9 @@ func NewGeminiTranscriber(cfg GeminiConfig) (Transcriber, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = &http.Client{}
-	}
-	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{
-		APIKey:      cfg.APIKey,
-		Backend:     genai.BackendGeminiAPI,
-		HTTPClient:  httpClient,
-		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL, APIVersion: "v1beta"},
-	})
+	client, err := newGenaiClient(cfg)
 	if err != nil {
-		return nil, hailurah.Errorf(hailurah.EINVALID, "gemini: %v", err)
+		return nil, err
 	}
 	return &geminiTranscriber{client: client, model: cfg.Model, timeout: cfg.Timeout}, nil
 }
