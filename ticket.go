@@ -252,6 +252,9 @@ type CitizenMessage struct {
 	Lat     *float64  `json:"lat,omitempty"`
 	Lng     *float64  `json:"lng,omitempty"`
 	Media   []string  `json:"media,omitempty"`
+	// Voice marks a voice note without words of its own (Media[0] is the
+	// audio): the ticket's workflow transcribes it, or asks for text.
+	Voice bool `json:"voice,omitempty"`
 }
 
 // Channels a curhat arrives on, as in the seed's curhat_messages.channel.
@@ -444,9 +447,12 @@ type TicketEvent struct {
 
 // Event types other than staff actions (which use the Action* names).
 const (
-	EventCreated          = "created"
-	EventTriaged          = "triaged"
-	EventTriageFailed     = "triage_failed"
+	EventCreated      = "created"
+	EventTriaged      = "triaged"
+	EventTriageFailed = "triage_failed"
+	// EventTranscribed follows the citizen's message whose words were
+	// transcribed from the voice note in its Attachments.
+	EventTranscribed      = "transcribed"
 	EventEscalated        = "escalated"
 	EventModeratorBreach  = "moderator_breach"
 	EventDinasBreach      = "dinas_breach"

@@ -121,6 +121,8 @@ func (a *Activities) composeCitizen(ctx context.Context, in SendCitizenInput) (s
 		return composeConfirmReminder(in.TicketID), nil
 	case hailurah.OutboxRatingQuestion:
 		return composeRatingQuestion(in.TicketID), nil
+	case hailurah.OutboxAskText: // a voice note of the ticket's that was not transcribed
+		return triage.ComposeAskVoice(in.TicketID), nil
 	case hailurah.OutboxRatingThanks:
 		return "Terima kasih atas penilaian Anda. Masukan Anda membantu kami melayani lebih baik.", nil
 	case hailurah.OutboxPhoneLinked:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/media"
+	"github.com/hailurah/hailurah/triage"
 )
 
 // MediaActivities download a citizen's attachments, check them and keep
@@ -14,7 +15,10 @@ type MediaActivities struct {
 	Media   hailurah.MediaService
 	Fetcher *media.Fetcher
 	Storage media.Storage
-	Logger  *slog.Logger
+	// Transcriber, when set (GEMINI_API_KEY), turns voice notes into text
+	// (Transcribe); without it a voice note is kept to be listened to.
+	Transcriber triage.Transcriber
+	Logger      *slog.Logger
 }
 
 // MediaInput names one attachment of a ticket by its reference.

@@ -117,8 +117,10 @@ type dispatched struct {
 
 // dispatch decides by the kind of message: text, captions and button taps
 // go to a ticket; locations and photos without a caption join a running
-// ticket; audio, stickers and what cannot be read are answered with a
-// request for text; reactions are only kept.
+// ticket; a voice note goes to a ticket as a message without words (its
+// workflow transcribes it, or asks for text and keeps the audio for the
+// staff); stickers and what cannot be read are answered with a request for
+// text; reactions are only kept.
 func (x *Intake) dispatch(ctx context.Context, m *hailurah.InboundMessage, opt routing) (dispatched, error) {
 	text := strings.TrimSpace(m.Text)
 	if m.Kind != whatsapp.KindReaction {
@@ -133,6 +135,9 @@ func (x *Intake) dispatch(ctx context.Context, m *hailurah.InboundMessage, opt r
 	case whatsapp.KindReaction:
 		return dispatched{status: hailurah.InboundIgnored, note: "Reaksi emoji; tidak diteruskan."}, nil
 	case whatsapp.KindAudio, whatsapp.KindSticker, whatsapp.KindUnsupported:
+		if m.Kind == whatsapp.KindAudio && len(ticketMedia(m.Media)) > 0 {
+			return x.route(ctx, m, "", opt)
+		}
 		return x.answer(ctx, m, hailurah.OutboxAskText, triage.ComposeAskText())
 	case whatsapp.KindButton:
 		if cmd, ok := hailurah.ButtonCommand(m.ButtonID); ok {
@@ -208,7 +213,7 @@ func (x *Intake) route(ctx context.Context, m *hailurah.InboundMessage, text str
 	}
 	in := first{Text: text, Channel: m.Channel, Kelurahan: opt.kelurahan, SenderID: m.SenderID,
 		Anonim: opt.anonim, Tembusan: opt.tembusan, MessageID: m.ProviderID, Lat: m.Lat, Lng: m.Lng,
-		Media: ticketMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID, Private: m.PrivateSealed}
+		Media: ticketMedia(m.Media), Raw: m.Raw, TicketID: m.TicketID, Private: m.PrivateSealed, Voice: voiceNote(m, text)}
 	if in.Kelurahan == "" {
 		kel, err := x.kelurahanOfNumber(ctx, m.PhoneNumberID)
 		if err != nil {
@@ -306,7 +311,7 @@ func (x *Intake) signal(ctx context.Context, t *hailurah.Ticket, m *hailurah.Inb
 		m.TicketID = t.ID
 	}
 	msg := hailurah.CitizenMessage{ID: m.ProviderID, At: m.SentAt, Text: text, Channel: m.Channel,
-		Lat: m.Lat, Lng: m.Lng, Media: ticketMedia(m.Media)}
+		Lat: m.Lat, Lng: m.Lng, Media: ticketMedia(m.Media), Voice: voiceNote(m, text)}
 	err := x.cases.SignalCitizen(ctx, t.ID, msg)
 	switch hailurah.ErrorCode(err) {
 	case "":
@@ -326,6 +331,12 @@ func (x *Intake) answer(ctx context.Context, m *hailurah.InboundMessage, kind, t
 		return dispatched{}, err
 	}
 	return dispatched{status: hailurah.InboundAnswered, reply: text, note: outbox.KindLabel(kind)}, nil
+}
+
+// voiceNote reports whether m is a voice note without words of its own,
+// for the ticket's workflow to transcribe.
+func voiceNote(m *hailurah.InboundMessage, text string) bool {
+	return m.Kind == whatsapp.KindAudio && text == "" && len(ticketMedia(m.Media)) > 0
 }
 
 // ticketMedia keeps the attachments the ticket's workflow can download:

@@ -21,6 +21,7 @@ type first struct {
 	TrackingCode                       string // reserved with TicketID under an idempotency key; "" → a new code
 	Lat, Lng                           *float64
 	Media                              []string
+	Voice                              bool // a voice note without words (hailurah.CitizenMessage.Voice)
 	Raw                                json.RawMessage
 	// Keyed: TicketID and TrackingCode were reserved under an idempotency
 	// key, so a workflow found running is an earlier attempt's start.
@@ -63,7 +64,7 @@ func (x *Intake) startTicket(ctx context.Context, in first) (*Started, error) {
 	if messageID == "" {
 		messageID = in.Channel + "-" + id
 	}
-	opening := hailurah.CitizenMessage{ID: messageID, At: now, Text: in.Text, Channel: in.Channel, Lat: in.Lat, Lng: in.Lng, Media: in.Media}
+	opening := hailurah.CitizenMessage{ID: messageID, At: now, Text: in.Text, Channel: in.Channel, Lat: in.Lat, Lng: in.Lng, Media: in.Media, Voice: in.Voice}
 	code := in.TrackingCode
 	if code == "" {
 		code = hailurah.RandomCode(10)

@@ -291,9 +291,9 @@ func metaStatus(id, status, recipient string, at time.Time) string {
 func TestDevPhone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newChanFixture(t, db, chanOptions{dev: true, appSecret: appSecret})
-		st, raw := f.request("POST", "/api/v1/dev/phone", "application/json", `{"phone":"0812-3456-7890","kind":"audio"}`, nil)
+		st, raw := f.request("POST", "/api/v1/dev/phone", "application/json", `{"phone":"0812-3456-7890","kind":"sticker"}`, nil)
 		if st != http.StatusAccepted || !strings.Contains(raw, `"status":"answered"`) {
-			t.Fatalf("voice note: %d %s", st, raw)
+			t.Fatalf("sticker: %d %s", st, raw)
 		}
 		st, raw = f.request("GET", "/api/v1/dev/outbox?to="+url.QueryEscape("+6281234567890"), "", "", nil)
 		var out []map[string]any
@@ -311,7 +311,7 @@ func TestDevPhone(t *testing.T) {
 			Sent, Received []map[string]any
 		}
 		if err := json.Unmarshal([]byte(raw), &conv); st != 200 || err != nil || conv.Phone != "+6281234567890" ||
-			len(conv.Sent) != 1 || conv.Sent[0]["text"] != "(audio)" || len(conv.Received) != 1 {
+			len(conv.Sent) != 1 || conv.Sent[0]["text"] != "(sticker)" || len(conv.Received) != 1 {
 			t.Fatalf("conversation: %d %s", st, raw)
 		}
 		for name, body := range map[string]string{

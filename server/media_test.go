@@ -174,3 +174,28 @@ func TestTicketPageShowsMedia(t *testing.T) {
 		}
 	}
 }
+
+// A voice note the ticket's workflow transcribed is marked so beside its
+// player, under the message whose text is its transcript.
+func TestTicketPageMarksATranscribedVoiceNote(t *testing.T) {
+	f := newMediaFixture(t)
+	status, body := f.as(t, "moderator").page("GET", "/tiket/"+f.task.ID, nil)
+	if status != http.StatusOK || strings.Contains(body, "Ditranskripsi dari pesan suara") {
+		t.Fatalf("before any transcription: %d, marked %v", status, strings.Contains(body, "Ditranskripsi"))
+	}
+	err := f.db.AddTicketEvent(context.Background(), &hailurah.TicketEvent{Key: f.task.ID + "/run/99", TicketID: f.task.ID,
+		Seq: 99, At: f.now.Now(), Type: hailurah.EventTranscribed, Actor: hailurah.ActorSystem,
+		Note: "Ditranskripsi dari pesan suara", Attachments: []string{"whatsapp-media:2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = f.as(t, "moderator").page("GET", "/tiket/"+f.task.ID, nil)
+	want := `<audio controls preload="none" src="/api/v1/media/` + f.voice.ID + `"></audio> <a href="/api/v1/media/` + f.voice.ID +
+		`">Pesan suara</a> <span class="muted transcribed">Ditranskripsi dari pesan suara</span>`
+	if status != http.StatusOK || !strings.Contains(body, want) {
+		t.Errorf("the page lacks %s", want)
+	}
+	if n := strings.Count(body, `<audio controls`); n != 1 {
+		t.Errorf("%d players, want the one beside the message", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,17 +87,17 @@ func TestWhatsAppWithoutText(t *testing.T) {
 		f := newChanFixture(t, db, chanOptions{appSecret: appSecret})
 		at := f.clock.Now().Add(-time.Minute)
 		body := metaDelivery(metaEntry(tamanNumberID, map[string]string{sitiWA: "Siti Aminah"},
-			metaAudio("wamid.AUDIO", sitiWA, at), metaSticker("wamid.STICKER", sitiWA, at.Add(time.Second)),
+			metaSticker("wamid.STICKER", sitiWA, at.Add(time.Second)),
 			metaUnsupported("wamid.UNSUP", sitiWA, at.Add(2*time.Second)), metaReaction("wamid.REACT", sitiWA, at.Add(3*time.Second)),
 			metaImage("wamid.PHOTO", sitiWA, at.Add(4*time.Second), ""), metaLocation("wamid.LOC", sitiWA, at.Add(5*time.Second))))
 		for range 5 {
-			if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":6`) {
+			if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":5`) {
 				t.Fatalf("delivery: %d %s", st, raw)
 			}
 		}
 		want := map[string]string{
-			"wamid.AUDIO": hailurah.InboundAnswered, "wamid.STICKER": hailurah.InboundAnswered,
-			"wamid.UNSUP": hailurah.InboundAnswered, "wamid.REACT": hailurah.InboundIgnored,
+			"wamid.STICKER": hailurah.InboundAnswered,
+			"wamid.UNSUP":   hailurah.InboundAnswered, "wamid.REACT": hailurah.InboundIgnored,
 			"wamid.PHOTO": hailurah.InboundAnswered, "wamid.LOC": hailurah.InboundAnswered,
 		}
 		got := f.inbound(sitiWA)
@@ -111,15 +112,15 @@ func TestWhatsAppWithoutText(t *testing.T) {
 				t.Errorf("%s: the raw message keeps the phone or the name: %s", m.ProviderID, m.Raw)
 			}
 		}
-		if m := got[5]; m.Lat == nil || *m.Lat != -7.6298 || m.Text != "Pasar Besar Madiun, Jl. Pahlawan, Madiun" {
+		if m := got[4]; m.Lat == nil || *m.Lat != -7.6298 || m.Text != "Pasar Besar Madiun, Jl. Pahlawan, Madiun" {
 			t.Errorf("location stored as %+v", m)
 		}
-		if m := got[4]; len(m.Media) != 1 || m.Media[0] != "whatsapp-media:918273645546372" {
+		if m := got[3]; len(m.Media) != 1 || m.Media[0] != "whatsapp-media:918273645546372" {
 			t.Errorf("photo media stored as %v", m.Media)
 		}
 		out := f.outbox(f.sender(sitiWA))
-		if len(out) != 5 {
-			t.Fatalf("%d replies queued, want 5 (one per message, none for the reaction)", len(out))
+		if len(out) != 4 {
+			t.Fatalf("%d replies queued, want 4 (one per message, none for the reaction)", len(out))
 		}
 		for _, d := range out {
 			if d.Kind != hailurah.OutboxAskText || d.Text != triage.ComposeAskText() || d.Channel != hailurah.ChannelWhatsApp ||
@@ -144,6 +145,44 @@ func TestWhatsAppWithoutText(t *testing.T) {
 
 // TestWhatsAppCommandWithoutTicket: a command (typed or a button tap) from
 // a phone with no ticket is answered with how to start one.
+// A voice note is a curhat without words: it opens a ticket (or joins the
+// running one) marked Voice with its audio's reference, for the ticket's
+// workflow to transcribe or keep for the moderator; intake answers nothing.
+func TestWhatsAppVoiceNoteReachesATicket(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cases := &recordingCases{}
+		f := newChanFixture(t, db, chanOptions{appSecret: appSecret, cases: cases})
+		at := f.clock.Now().Add(-time.Minute)
+		body := metaDelivery(metaEntry(tamanNumberID, map[string]string{sitiWA: "Siti Aminah"},
+			metaAudio("wamid.AUDIO", sitiWA, at), metaAudio("wamid.AUDIO2", sitiWA, at.Add(time.Second))))
+		if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":2`) {
+			t.Fatalf("delivery: %d %s", st, raw)
+		}
+		for _, m := range f.inbound(sitiWA) {
+			if m.Status != hailurah.InboundDelivered || m.TicketID == "" {
+				t.Errorf("%s: %+v", m.ProviderID, m)
+			}
+		}
+		cases.mu.Lock()
+		defer cases.mu.Unlock()
+		if len(cases.starts) != 1 {
+			t.Fatalf("%d tickets started, want 1", len(cases.starts))
+		}
+		first := cases.starts[0].First
+		if !first.Voice || first.Text != "" || !slices.Equal(first.Media, []string{"whatsapp-media:1122334455667788"}) ||
+			cases.starts[0].Kelurahan != "taman" {
+			t.Errorf("opening message %+v of %+v", first, cases.starts[0])
+		}
+		next := cases.signals[cases.starts[0].TicketID]
+		if len(next) != 1 || next[0].ID != "wamid.AUDIO2" || !next[0].Voice || len(next[0].Media) != 1 {
+			t.Errorf("the second voice note reached the ticket as %+v", next)
+		}
+		if out := f.outbox(f.sender(sitiWA)); len(out) != 0 {
+			t.Errorf("intake answered %+v; the ticket's workflow answers a voice note", out)
+		}
+	})
+}
+
 func TestWhatsAppCommandWithoutTicket(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newChanFixture(t, db, chanOptions{appSecret: appSecret})
@@ -329,10 +368,10 @@ func TestSenderThrottle(t *testing.T) {
 	at := f.clock.Now()
 	var flood []string
 	for i := range 20 {
-		flood = append(flood, metaAudio(fmt.Sprintf("wamid.FLOOD-%02d", i), sitiWA, at))
+		flood = append(flood, metaSticker(fmt.Sprintf("wamid.FLOOD-%02d", i), sitiWA, at))
 	}
 	body := metaDelivery(metaEntry(cityNumberID, nil, flood...),
-		metaEntry(cityNumberID, nil, metaAudio("wamid.OTHER", budiWA, at)))
+		metaEntry(cityNumberID, nil, metaSticker("wamid.OTHER", budiWA, at)))
 	if st, raw := f.deliver(body, appSecret); st != http.StatusOK || !strings.Contains(raw, `"received":21`) {
 		t.Fatalf("flood: %d %s", st, raw)
 	}

@@ -108,18 +108,9 @@ func NewGeminiClassifier(cfg GeminiConfig, fallback Classifier) (Classifier, err
 	if fallback == nil {
 		fallback = NewRulesClassifier(cfg.Rules)
 	}
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = &http.Client{}
-	}
-	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{
-		APIKey:      cfg.APIKey,
-		Backend:     genai.BackendGeminiAPI,
-		HTTPClient:  httpClient,
-		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL, APIVersion: "v1beta"},
-	})
+	client, err := newGenaiClient(cfg)
 	if err != nil {
-		return nil, hailurah.Errorf(hailurah.EINVALID, "gemini: %v", err)
+		return nil, err
 	}
 	temperature := float32(0.2)
 	return &geminiClassifier{
@@ -135,6 +126,25 @@ func NewGeminiClassifier(cfg GeminiConfig, fallback Classifier) (Classifier, err
 		fallback: fallback,
 		log:      cfg.Logger,
 	}, nil
+}
+
+// newGenaiClient is the Gemini API client of cfg's key, endpoint and HTTP
+// client.
+func newGenaiClient(cfg GeminiConfig) (*genai.Client, error) {
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{}
+	}
+	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{
+		APIKey:      cfg.APIKey,
+		Backend:     genai.BackendGeminiAPI,
+		HTTPClient:  httpClient,
+		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL, APIVersion: "v1beta"},
+	})
+	if err != nil {
+		return nil, hailurah.Errorf(hailurah.EINVALID, "gemini: %v", err)
+	}
+	return client, nil
 }
 
 // Classify never fails for a non-empty message: on any Gemini failure it

@@ -22,3 +22,12 @@ func New(r *Rules, geminiAPIKey, geminiModel, geminiBaseURL string) (Classifier,
 		Rules:   r,
 	}, rules)
 }
+
+// NewTranscriber returns the Gemini transcriber with an API key, and nil
+// (voice notes are kept for the staff to hear) without one.
+func NewTranscriber(geminiAPIKey, geminiModel, geminiBaseURL string) (Transcriber, error) {
+	if geminiAPIKey == "" {
+		return nil, nil
+	}
+	return NewGeminiTranscriber(GeminiConfig{APIKey: geminiAPIKey, Model: geminiModel, BaseURL: geminiBaseURL})
+}

@@ -39,6 +39,11 @@ func (c *curhat) onMessage(ctx workflow.Context, m hailurah.CitizenMessage) {
 		c.s.Lat, c.s.Lng = m.Lat, m.Lng
 	}
 
+	if c.voiceNote(ctx, m) {
+		c.onVoice(ctx, m)
+		return
+	}
+
 	var cmd activities.Command
 	if err := workflow.ExecuteLocalActivity(parseOptions(ctx), activities.ParseCitizenMessage, m.Text).Get(ctx, &cmd); err != nil {
 		c.logger.Warn("parsing a citizen message failed; kept as text", "ticket", st.TicketID, "error", err)

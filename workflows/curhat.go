@@ -232,7 +232,11 @@ func (c *curhat) intake(ctx workflow.Context) {
 	st := &c.s.State
 	c.sendCitizen(ctx, activities.SendCitizenInput{Kind: hailurah.OutboxAck})
 	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventCreated, Actor: hailurah.ActorCitizen, To: hailurah.StatusNew})
-	c.fetchMedia(ctx, c.in.First.Media)
+	if !c.voiceNote(ctx, c.in.First) {
+		c.fetchMedia(ctx, c.in.First.Media)
+	} else if !c.voiceFirst(ctx) {
+		return
+	}
 
 	var t *triage.Triage
 	err := workflow.ExecuteActivity(triageOptions(ctx), a.Triage,
@@ -243,11 +247,7 @@ func (c *curhat) intake(ctx workflow.Context) {
 	}
 	if err != nil {
 		c.logger.Error("triage failed; the moderator classifies by hand", "ticket", st.TicketID, "error", err)
-		c.openForModerator(ctx)
-		c.s.IntakeDone = true
-		c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventTriageFailed, Actor: hailurah.ActorSystem,
-			From: hailurah.StatusNew, To: hailurah.StatusOpen, Note: "Analisis otomatis gagal."})
-		c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyTriageFailed, To: c.moderators()})
+		c.triageByHand(ctx, "Analisis otomatis gagal.")
 		return
 	}
 	c.applyTriage(t)
@@ -268,6 +268,16 @@ func (c *curhat) intake(ctx workflow.Context) {
 		// activities may have sent the copy already.
 		c.notifyLurahTembusan(ctx)
 	}
+}
+
+// triageByHand opens the ticket for a moderator to classify, without the
+// AI's triage; note says why.
+func (c *curhat) triageByHand(ctx workflow.Context, note string) {
+	c.openForModerator(ctx)
+	c.s.IntakeDone = true
+	c.record(ctx, hailurah.TicketEvent{Type: hailurah.EventTriageFailed, Actor: hailurah.ActorSystem,
+		From: hailurah.StatusNew, To: hailurah.StatusOpen, Note: note})
+	c.notify(ctx, activities.NotifyInput{Kind: hailurah.NotifyTriageFailed, To: c.moderators()})
 }
 
 func (c *curhat) applyTriage(t *triage.Triage) {

@@ -44,6 +44,24 @@ func (m *memMedia) FindMedia(_ context.Context, id string) (*hailurah.Media, err
 	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "no media")
 }
 
+// waitFor waits until n media are recorded.
+func (m *memMedia) waitFor(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m.mu.Lock()
+		got := len(m.rows)
+		m.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("media recorded: %d, want %d", got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func (m *memMedia) ListTicketMedia(context.Context, string) ([]*hailurah.Media, error) {
 	return nil, nil
 }
@@ -87,19 +105,7 @@ func TestRecordMediaHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.waitFor(id, "the photo message", func(s hailurah.TicketState) bool { return s.MessagesCount == 2 && s.Status == hailurah.StatusOpen })
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		rows.mu.Lock()
-		n := len(rows.rows)
-		rows.mu.Unlock()
-		if n == 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("downloads recorded: %d, want 3", n)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	rows.waitFor(t, 3)
 	r.mustAct(id, modTaman, hailurah.ActionRequest{Action: hailurah.ActionReject, Reason: "uji"})
 	var st hailurah.TicketState
 	if err := run.Get(context.Background(), &st); err != nil || st.Status != hailurah.StatusRejected {
@@ -118,4 +124,63 @@ func TestRecordMediaHistory(t *testing.T) {
 		t.Fatalf("stored %d refused %d, want 2 and 1", stored, refused)
 	}
 	r.save(run.GetID(), run.GetRunID(), "curhat_media_v3.json")
+}
+
+// heardOnce transcribes the first voice note and hears nothing in the rest.
+type heardOnce struct{ n int }
+
+func (h *heardOnce) Transcribe(context.Context, string, []byte) (string, error) {
+	h.n++
+	if h.n == 1 {
+		return "Lampu jalan di gang Mawar RT 03 mati sudah seminggu.", nil
+	}
+	return "", hailurah.Errorf(hailurah.EINVALID, "no speech")
+}
+
+// TestRecordVoiceHistory records curhat_voice_v4.json: a ticket opened by
+// a voice note that is transcribed and triaged (voice-transcribe
+// version), then a second voice note that is not heard and is answered
+// with the ask-for-text; then rejected.
+//
+//	go test -tags record -run TestRecordVoiceHistory -v ./workflows/
+func TestRecordVoiceHistory(t *testing.T) {
+	ogg := []byte("OggS\x00\x02" + strings.Repeat("\x00", 22) + "OpusHead voice")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v23.0/"):
+			id := strings.TrimPrefix(r.URL.Path, "/v23.0/")
+			_ = json.NewEncoder(w).Encode(map[string]any{"url": "http://" + r.Host + "/lookaside/" + id, "mime_type": "audio/ogg", "id": id})
+		case strings.HasPrefix(r.URL.Path, "/lookaside/"):
+			_, _ = w.Write(ogg)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	rows := &memMedia{rows: map[string]*hailurah.Media{}}
+	mediaActs := &activities.MediaActivities{Media: rows, Storage: media.Dir(t.TempDir()), Transcriber: &heardOnce{},
+		Fetcher: &media.Fetcher{GraphBaseURL: srv.URL + "/v23.0", Token: "t", AllowPrivate: true}}
+	r := newRecorder(t, 2, dynamicconfig.StaticClient{}, mediaActs)
+	in := input()
+	in.TicketID = "HL-2026-000907"
+	in.Policy = shortPolicy()
+	in.Policy.Moderator.Default = time.Hour
+	in.First.Text, in.First.Voice, in.First.Media = "", true, []string{"whatsapp-media:7001"}
+	id := in.TicketID
+	run := r.start(in)
+	r.waitFor(id, "the transcribed triage", func(s hailurah.TicketState) bool { return s.Status == hailurah.StatusOpen && s.Triaged })
+	if err := r.c.SignalWorkflow(context.Background(), workflows.CurhatWorkflowID(id), "", workflows.SignalCitizenMessage,
+		hailurah.CitizenMessage{ID: "v2", At: time.Now(), Channel: hailurah.ChannelWhatsApp, Voice: true,
+			Media: []string{"whatsapp-media:7002"}}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(id, "the second voice note", func(s hailurah.TicketState) bool { return s.MessagesCount == 2 })
+	rows.waitFor(t, 2)
+	time.Sleep(time.Second) // the unheard note's ask-for-text
+	r.mustAct(id, modTaman, hailurah.ActionRequest{Action: hailurah.ActionReject, Reason: "uji"})
+	var st hailurah.TicketState
+	if err := run.Get(context.Background(), &st); err != nil || st.Status != hailurah.StatusRejected || st.Summary == "" {
+		t.Fatalf("final: %+v, %v", st, err)
+	}
+	r.save(run.GetID(), run.GetRunID(), "curhat_voice_v4.json")
 }

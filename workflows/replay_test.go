@@ -28,6 +28,7 @@ var histories = []string{
 	"digest_v1.json",
 	"curhat_cancelled_v2.json", // working-day SLA (holiday-list version), assign, cancelled from outside
 	"curhat_media_v3.json",     // attachments downloaded (media-download version): a photo, a Cloud API photo, a refused file
+	"curhat_voice_v4.json",     // voice notes (voice-transcribe version): one transcribed and triaged, one unheard and asked for text
 }
 
 func replayer(t *testing.T, curhat any) worker.WorkflowReplayer {

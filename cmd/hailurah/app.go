@@ -291,9 +291,14 @@ func (m *Main) startWorker(ctx context.Context) error {
 	acts.Notices, grants.Notices, pilots.Notices = notices, notices, notices
 	// Citizens' attachments are fetched with the token the relay sends
 	// with, from the same Graph API.
+	// Voice notes are heard by the classifier's Gemini, when there is one.
+	transcriber, err := triage.NewTranscriber(m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
+	if err != nil {
+		return err
+	}
 	mediaActs := &activities.MediaActivities{Media: mediastore.New(m.DB), Storage: m.mediaStorage(),
-		Fetcher: m.mediaFetcher(),
-		Logger:  m.Logger.With(slog.String("component", "media"))}
+		Fetcher:     m.mediaFetcher(),
+		Transcriber: transcriber, Logger: m.Logger.With(slog.String("component", "media"))}
 	acts.Evidence = mediaActs
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})

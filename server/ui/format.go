@@ -117,6 +117,7 @@ var eventLabels = map[string]string{
 	hailurah.EventCreated:          "Curhat diterima",
 	hailurah.EventTriaged:          "Dianalisis AI",
 	hailurah.EventTriageFailed:     "Analisis AI gagal",
+	hailurah.EventTranscribed:      "Pesan suara ditranskripsi",
 	hailurah.EventEscalated:        "Dieskalasi ke Lurah",
 	hailurah.EventModeratorBreach:  "SLA verifikasi terlewati",
 	hailurah.EventDinasBreach:      "SLA dinas terlewati",

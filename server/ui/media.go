@@ -66,6 +66,9 @@ func (s *UI) ticketMedia(ctx context.Context, t *hailurah.Ticket) (pageMedia, er
 func (p pageMedia) opening(events []*hailurah.TicketEvent) []attachmentView {
 	later := map[string]bool{}
 	for _, e := range events {
+		if e.Type == hailurah.EventTranscribed {
+			continue // names a message's voice note, perhaps the opening one's
+		}
 		for _, a := range e.Attachments {
 			later[a] = true
 		}
@@ -77,4 +80,20 @@ func (p pageMedia) opening(events []*hailurah.TicketEvent) []attachmentView {
 		}
 	}
 	return out
+}
+
+// markTranscribed marks the voice notes whose words the ticket's workflow
+// transcribed into the citizen's message (hailurah.EventTranscribed).
+func (p pageMedia) markTranscribed(events []*hailurah.TicketEvent) {
+	for _, e := range events {
+		if e.Type != hailurah.EventTranscribed {
+			continue
+		}
+		for _, src := range e.Attachments {
+			if v, ok := p.views[src]; ok && v.Audio {
+				v.Transcribed = true
+				p.views[src] = v
+			}
+		}
+	}
 }

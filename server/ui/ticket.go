@@ -96,6 +96,8 @@ type attachmentView struct {
 	Thumb        string
 	Audio, Video bool
 	Note         string
+	// Transcribed: the message's text is this voice note's transcript.
+	Transcribed bool
 }
 
 type eventView struct {
@@ -254,6 +256,7 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		}
 	}
 
+	media.markTranscribed(events)
 	d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, t.DatetimeReceived), Text: t.MessageText,
 		Attachments: media.opening(events)})
 	for _, e := range events {
@@ -263,6 +266,9 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		}
 		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
 			Note: e.Note, Attachments: atts}
+		if e.Type == hailurah.EventTranscribed {
+			ev.Attachments = nil // the player is beside the message
+		}
 		if e.From != "" && e.From != e.To {
 			ev.Change = e.From.Label() + " → " + e.To.Label()
 		} else if e.From == "" && e.To != "" {
