@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"github.com/hailurah/hailurah/pii"
 	"strings"
 	"testing"
 	"time"
@@ -50,12 +51,12 @@ func TestConfirmationNamesTheUnitWithItsPhoto(t *testing.T) {
 	}
 	m := out.msgs[0]
 	for _, want := range []string{"Dinas Pekerjaan Umum dan Penataan Ruang telah menindaklanjuti", "tiket HL-2026-000123",
-		"Got sudah dikeruk, hubungi mandor di [TELEPON]", "Foto hasil pekerjaan terlampir", "SESUDAH atau BELUM"} {
+		pii.Mask("Got sudah dikeruk, hubungi mandor di 0812-3456-7890."), "Foto hasil pekerjaan terlampir", "SESUDAH atau BELUM"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}
 	}
-	if strings.Contains(m.Text, "0812") {
+	if strings.Contains(m.Text, "3456") {
 		t.Error("the note is not masked")
 	}
 	if m.Image != upload || m.Template != whatsapp.TemplateEvidence || len(m.TemplateParams) != 3 ||

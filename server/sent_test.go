@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/hailurah/hailurah/pii"
 	"net/http"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func TestTicketPageListsMessagesToTheCitizen(t *testing.T) {
 		"tanda terima", "Dibaca",
 		"saran HAI LURAH", "Diterima", "A (Sederhana, 1–7 hari): kerja bakti RT", "C (High-impact)",
 		"status tiket", "Terkirim",
-		"balasan petugas", "Gagal", "hubungi Pak RT di [TELEPON]", "Alasan gagal: whatsapp send: HTTP 400",
+		"balasan petugas", "Gagal", pii.Mask("hubungi Pak RT di 0812-3456-7890"), "Alasan gagal: whatsapp send: HTTP 400",
 		"pertanyaan SESUDAH/BELUM", "Menunggu", "Dinas PUPR telah menindaklanjuti",
 	}
 	at := 0
@@ -135,7 +136,7 @@ func TestTicketJSONListsMessages(t *testing.T) {
 			t.Errorf("messages[%d] = %+v, want %s %s %s", i, got[i], w.kind, w.status, w.label)
 		}
 	}
-	if !strings.Contains(got[3].Text, "[TELEPON]") || strings.Contains(string(b), "0812") || strings.Contains(string(b), anon.SenderID) {
+	if !strings.Contains(got[3].Text, pii.Mask("0812-3456-7890")) || strings.Contains(string(b), "3456") || strings.Contains(string(b), anon.SenderID) {
 		t.Errorf("an anonymous citizen's messages are not masked: %s", b)
 	}
 	if got[3].Error == "" {

@@ -17,7 +17,9 @@ import (
 // TestWebChatPhotoInBrowser: on a 360 px phone a citizen attaches a photo
 // to the web chat's curhat — a file that is not a photo is refused next to
 // the field first — and sees it as a thumbnail on the tracking view, served
-// under the tracking code. HAILURAH_SCREENSHOTS keeps the screenshots.
+// under the tracking code; the moderator, on a phone too, sees the photo on
+// the ticket page and what was said to the citizen with its delivery
+// status. HAILURAH_SCREENSHOTS keeps the screenshots.
 func TestWebChatPhotoInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded Temporal server and Chromium")
@@ -83,4 +85,18 @@ func TestWebChatPhotoInBrowser(t *testing.T) {
 	if err != nil || len(ms) != 1 || ms[0].Status != hailurah.MediaStored || ms[0].MIME != "image/png" {
 		t.Fatalf("media of %s: %+v %v", tk.ID, ms, err)
 	}
+
+	staff := newBrowser(t, base).newTab("moderator", 360, 740, true)
+	staff.login("moderator")
+	if st := staff.open("/tiket/" + tk.ID); st != 200 {
+		t.Fatalf("ticket page: %d", st)
+	}
+	staff.waitFor(`[...document.querySelectorAll('#pesan img')].some(i => i.complete && i.naturalWidth > 0 && i.getAttribute('src') === '/api/v1/media/`+ms[0].ID+`/thumbnail')`, 30*time.Second)
+	// The acknowledgement and the AI's reply, each with where it stands:
+	// a web curhat's answers wait on the tracking page.
+	staff.waitFor(`document.querySelectorAll('#terkirim li.sent-msg').length >= 2 && [...document.querySelectorAll('#terkirim li.sent-msg .badge')].every(b => b.textContent.trim() !== '')`, 30*time.Second)
+	if !staff.eval(`document.documentElement.scrollWidth <= 360`) {
+		t.Errorf("the ticket page is wider than 360 px")
+	}
+	staff.shot("webphoto-ticket-360")
 }
