@@ -187,6 +187,21 @@ func TestCurhatWithPhotos(t *testing.T) {
 			}
 		}
 
+		// A photo the unit sent with its "done" is kept among the ticket's
+		// media too, and the citizen sees it as the unit's.
+		if err := db.AddTicketEvent(ctx, &hailurah.TicketEvent{Key: id + "/test/done", TicketID: id, Type: hailurah.ActionDone,
+			Actor: "dinas-pupr", Role: hailurah.RoleDinas, From: hailurah.StatusInProgress, To: hailurah.StatusAwaitingConfirmation,
+			Note: "Got sudah dikeruk.", Attachments: []string{pngRow.Source}}); err != nil {
+			t.Fatal(err)
+		}
+		from := map[string]string{}
+		for _, m := range f.track(code).Media {
+			from[m.URL] = m.From
+		}
+		if from["/api/v1/track/"+code+"/media/"+pngRow.ID] != "dinas" || from["/api/v1/track/"+code+"/media/"+jpg.ID] != "warga" {
+			t.Errorf("whose photos: %v", from)
+		}
+
 		// Another curhat, as JSON exactly as before: no photos.
 		st, raw = f.request("POST", "/api/v1/curhat", "application/json", `{"text":"Lampu jalan mati di RT 5.","channel":"kiosk"}`, nil)
 		_, other := accepted(t, st, raw)

@@ -43,11 +43,24 @@ func (s *API) trackedMedia(ctx context.Context, t *hailurah.Ticket, events []*ha
 		return nil, err
 	}
 	base := trackBase(t)
+	// A photo the unit sent with its "done" (SELESAI over WhatsApp) is kept
+	// among the ticket's media too; it is the unit's, not the citizen's.
+	done := map[string]bool{}
+	for _, e := range events {
+		if e.Type == hailurah.ActionDone {
+			for _, a := range e.Attachments {
+				done[a] = true
+			}
+		}
+	}
 	for _, m := range ms {
 		if m.Status != hailurah.MediaStored {
 			continue
 		}
 		j := trackMedia{From: "warga", Type: m.Type, URL: base + "/media/" + m.ID}
+		if done[m.Source] {
+			j.From = "dinas"
+		}
 		if m.ThumbnailKey != "" {
 			j.ThumbnailURL = j.URL + "/thumbnail"
 		}
