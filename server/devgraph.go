@@ -89,13 +89,12 @@ func (s *Server) apiDevPhoneMedia(c *gin.Context) {
 	case strings.HasPrefix(mime, "video/"):
 		kind = whatsapp.KindVideo
 	}
-	in, err := s.devInbound(devPhoneRequest{Phone: c.PostForm("phone"), PhoneNumberID: c.PostForm("phone_number_id"),
-		Kind: whatsapp.KindText, Text: "-"})
+	in, err := s.devMessage(c.PostForm("phone"), c.PostForm("phone_number_id"), c.PostForm("caption"), "caption")
 	if err != nil {
 		app.Fail(c, err)
 		return
 	}
-	in.Kind, in.Text, in.MediaID, in.MediaMime = kind, strings.TrimSpace(c.PostForm("caption")), "DEV"+hailurah.RandomCode(24), mime
+	in.Kind, in.MediaID, in.MediaMime = kind, "DEV"+hailurah.RandomCode(24), mime
 	if err := os.MkdirAll(s.devGraphDir(), 0o700); err != nil {
 		app.Fail(c, err)
 		return
@@ -109,12 +108,7 @@ func (s *Server) apiDevPhoneMedia(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	receipts, err := s.receiveCloud(c, &whatsapp.Delivery{Messages: []whatsapp.Inbound{in}}, true)
-	if err != nil {
-		app.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, receipts[0])
+	s.devDeliver(c, in)
 }
 
 // devGraphMedia checks the bearer token and the id and returns the path

@@ -49,6 +49,34 @@ func (s *Server) apiDevPhoneSend(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
+	s.devDeliver(c, in)
+}
+
+// devMessage starts the Cloud API message Meta would have delivered from
+// phone to our number pnid, with its text (a caption for an attachment,
+// sent in the field textField): what every kind of message shares.
+func (s *Server) devMessage(phone, pnid, text, textField string) (whatsapp.Inbound, error) {
+	e164, err := whatsapp.NormalizePhone(phone)
+	if err != nil {
+		return whatsapp.Inbound{}, err
+	}
+	pnid = strings.TrimSpace(pnid)
+	if len(pnid) > 32 || strings.Trim(pnid, "0123456789") != "" {
+		return whatsapp.Inbound{}, hailurah.FieldErrorf("phone_number_id", "Id nomor WhatsApp hanya angka.")
+	}
+	in := whatsapp.Inbound{
+		ProviderID: "wamid.DEV" + hailurah.RandomCode(24), PhoneNumberID: pnid, From: strings.TrimPrefix(e164, "+"),
+		At: s.now().UTC().Truncate(time.Second), Text: strings.TrimSpace(text),
+	}
+	if utf8.RuneCountInString(in.Text) > app.MaxCurhatText {
+		return in, hailurah.FieldErrorf(textField, "Pesan terlalu panjang (maks. %d karakter).", app.MaxCurhatText)
+	}
+	return in, nil
+}
+
+// devDeliver hands the simulated phone's message to the webhook's own code
+// path and answers with its receipt.
+func (s *Server) devDeliver(c *gin.Context, in whatsapp.Inbound) {
 	receipts, err := s.receiveCloud(c, &whatsapp.Delivery{Messages: []whatsapp.Inbound{in}}, true)
 	if err != nil {
 		app.Fail(c, err)
@@ -59,21 +87,11 @@ func (s *Server) apiDevPhoneSend(c *gin.Context) {
 
 // devInbound builds the Cloud API message Meta would have delivered.
 func (s *Server) devInbound(req devPhoneRequest) (whatsapp.Inbound, error) {
-	e164, err := whatsapp.NormalizePhone(req.Phone)
+	in, err := s.devMessage(req.Phone, req.PhoneNumberID, req.Text, "text")
 	if err != nil {
-		return whatsapp.Inbound{}, err
+		return in, err
 	}
-	pnid := strings.TrimSpace(req.PhoneNumberID)
-	if len(pnid) > 32 || strings.Trim(pnid, "0123456789") != "" {
-		return whatsapp.Inbound{}, hailurah.FieldErrorf("phone_number_id", "Id nomor WhatsApp hanya angka.")
-	}
-	in := whatsapp.Inbound{
-		ProviderID: "wamid.DEV" + hailurah.RandomCode(24), PhoneNumberID: pnid, From: strings.TrimPrefix(e164, "+"),
-		At: s.now().UTC().Truncate(time.Second), Kind: req.Kind, Text: strings.TrimSpace(req.Text),
-	}
-	if utf8.RuneCountInString(in.Text) > app.MaxCurhatText {
-		return in, hailurah.FieldErrorf("text", "Pesan terlalu panjang (maks. %d karakter).", app.MaxCurhatText)
-	}
+	in.Kind = req.Kind
 	switch req.Kind {
 	case "", whatsapp.KindText:
 		in.Kind = whatsapp.KindText
