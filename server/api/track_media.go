@@ -46,12 +46,8 @@ func (s *API) trackedMedia(ctx context.Context, t *hailurah.Ticket, events []*ha
 	// A photo the unit sent with its "done" (SELESAI over WhatsApp) is kept
 	// among the ticket's media too; it is the unit's, not the citizen's.
 	done := map[string]bool{}
-	for _, e := range events {
-		if e.Type == hailurah.ActionDone {
-			for _, a := range e.Attachments {
-				done[a] = true
-			}
-		}
+	for _, a := range doneAttachments(events) {
+		done[a] = true
 	}
 	for _, m := range ms {
 		if m.Status != hailurah.MediaStored {
@@ -120,17 +116,23 @@ func (s *API) apiTrackEvidence(c *gin.Context) {
 func (s *API) evidencePhotos(t *hailurah.Ticket, events []*hailurah.TicketEvent) []string {
 	var names []string
 	prefix := "/bukti/" + t.ID + "/"
-	for _, e := range events {
-		if e.Type != hailurah.ActionDone {
-			continue
-		}
-		for _, a := range e.Attachments {
-			if name, ok := strings.CutPrefix(a, prefix); ok {
-				if _, stored := s.StoredUpload(t.ID, name); stored {
-					names = append(names, name)
-				}
+	for _, a := range doneAttachments(events) {
+		if name, ok := strings.CutPrefix(a, prefix); ok {
+			if _, stored := s.StoredUpload(t.ID, name); stored {
+				names = append(names, name)
 			}
 		}
 	}
 	return names
+}
+
+// doneAttachments lists the evidence of the unit's "done" events, in order.
+func doneAttachments(events []*hailurah.TicketEvent) []string {
+	var out []string
+	for _, e := range events {
+		if e.Type == hailurah.ActionDone {
+			out = append(out, e.Attachments...)
+		}
+	}
+	return out
 }
