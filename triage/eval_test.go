@@ -194,6 +194,7 @@ func TestEvaluation(t *testing.T) {
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout4.jsonl")).report(&b, "third held-out set of issue 17 (testdata/holdout4.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout5.jsonl")).report(&b, "fourth held-out set of issue 17 (testdata/holdout5.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/holdout6.jsonl")).report(&b, "fifth held-out set of issue 17 (testdata/holdout6.jsonl)")
+		evaluate(t, c, loadLabeledFile(t, "testdata/holdout7.jsonl")).report(&b, "sixth held-out set of issue 17 (testdata/holdout7.jsonl)")
 		evaluate(t, c, loadLabeledFile(t, "testdata/train.jsonl")).report(&b, "training set of the model (testdata/train.jsonl, in-sample)")
 		t.Log("\n" + b.String())
 	}
@@ -257,6 +258,7 @@ func TestHoldout2(t *testing.T) {
 		{"testdata/holdout4.jsonl", 98, 89, 91, 32, 40, 4},
 		{"testdata/holdout5.jsonl", 93, 78, 87, 36, 34, 5},
 		{"testdata/holdout6.jsonl", 80, 62, 63, 21, 28, 4},
+		{"testdata/holdout7.jsonl", 210, 160, 177, 56, 70, 11},
 	} {
 		e := evaluate(t, NewRulesClassifier(testRules(t)), loadLabeledFile(t, tt.path))
 		if e.n != tt.n || e.low != tt.low {

@@ -54,7 +54,8 @@ func TestTrainingCorpusIsApart(t *testing.T) {
 		train[l.Text] = true
 	}
 	for _, path := range []string{"testdata/labeled.jsonl", "testdata/holdout.jsonl", "testdata/holdout2.jsonl",
-		"testdata/holdout3.jsonl", "testdata/holdout4.jsonl", "testdata/holdout5.jsonl", "testdata/holdout6.jsonl"} {
+		"testdata/holdout3.jsonl", "testdata/holdout4.jsonl", "testdata/holdout5.jsonl", "testdata/holdout6.jsonl",
+		"testdata/holdout7.jsonl"} {
 		for _, l := range loadLabeledFile(t, path) {
 			if train[l.Text] {
 				t.Errorf("%s: %q is also in train.jsonl", path, l.Text)
