@@ -389,6 +389,10 @@ const (
 	EventLoanPaid     = "paid"
 )
 
+// OutboxLoanReminder is the outbox kind of a borrower's instalment
+// reminder.
+const OutboxLoanReminder = "loan_reminder"
+
 // Kinds of staff notifications about loans.
 const (
 	NotifyLoanToApprove = "loan_to_approve"
