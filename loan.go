@@ -148,6 +148,13 @@ func (a *LoanApplication) Validate() error {
 	case !plainText(a.Purpose, MaxLoanPurpose, true):
 		errs.Add("purpose", "Keperluan terlalu panjang atau memuat karakter tidak sah (maks. 500 karakter).")
 	}
+	if strings.TrimSpace(a.Phone) != "" {
+		phone, err := NormalizePhone(a.Phone)
+		if err != nil {
+			errs.Add("phone", "Nomor WhatsApp peminjam tidak sah: tulis seperti 0812 3456 7890.")
+		}
+		a.Phone = phone
+	}
 	return errs.Err()
 }
 

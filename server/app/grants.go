@@ -24,6 +24,8 @@ type Programme struct {
 	// Policy is the process new grants start with; zero values take
 	// hailurah.DefaultGrantPolicy's.
 	Policy hailurah.GrantPolicy
+	// Loans, when set, serves the dana bergulir and the budget.
+	Loans *Loans
 }
 
 // GrantCases is what the server needs of the grant workflows.
