@@ -117,6 +117,7 @@ type (
 	Intake      = app.Intake
 	Programme   = app.Programme
 	GrantCases  = app.GrantCases
+	Loans       = app.Loans
 	Pilots      = app.Pilots
 	Media       = app.Media
 	PilotRunner = app.PilotRunner

@@ -56,6 +56,12 @@ const (
 	// 3 parameters: {{1}} ticket id, {{2}} the unit ("Dinas PUPR"),
 	// {{3}} what it did (the done note, one line).
 	TemplateEvidence = "hailurah_selesai_foto"
+	// TemplateLoanReminder reminds a dana bergulir borrower of an
+	// instalment a few days before it is due, in Meta's utility category.
+	// 5 parameters: {{1}} the borrower's name, {{2}} the loan (DB-…),
+	// {{3}} the instalment's number, {{4}} the amount due ("Rp 400.000"),
+	// {{5}} the due date ("4 Jun 2026").
+	TemplateLoanReminder = "hailurah_pengingat_cicilan"
 )
 
 // TemplateHasImageHeader reports whether a template of this system has an
@@ -72,6 +78,8 @@ func TemplateParamCount(name string) (n int, known bool) {
 		return 2, true
 	case TemplateLurahNotice, TemplateStaffBundle, TemplateEvidence:
 		return 3, true
+	case TemplateLoanReminder:
+		return 5, true
 	case TemplateStaffNotice:
 		return 7, true
 	}

@@ -29,6 +29,9 @@ type Options struct {
 	StopTimeout time.Duration
 	// Grants, when set, registers GrantWorkflow and its activities.
 	Grants *activities.GrantActivities
+	// Loans, when set, registers LoanWorkflow (dana bergulir) and its
+	// activities.
+	Loans *activities.LoanActivities
 	// Pilots, when set, registers PilotReviewWorkflow and its activities.
 	Pilots *activities.PilotActivities
 	// Retention, when set, registers RetentionWorkflow and its activity.
@@ -76,6 +79,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.Grants != nil {
 		w.RegisterWorkflow(workflows.GrantWorkflow)
 		w.RegisterActivity(opts.Grants)
+	}
+	if opts.Loans != nil {
+		w.RegisterWorkflow(workflows.LoanWorkflow)
+		w.RegisterActivity(opts.Loans)
 	}
 	if opts.Pilots != nil {
 		w.RegisterWorkflow(workflows.PilotReviewWorkflow)

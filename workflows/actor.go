@@ -66,6 +66,9 @@ func withActor(arg any, f func(hailurah.Actor) hailurah.Actor) any {
 	case hailurah.DecisionRequest:
 		r.Actor = f(r.Actor)
 		return r
+	case hailurah.LoanActionRequest:
+		r.Actor = f(r.Actor)
+		return r
 	}
 	return arg
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/loanstore"
 	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
@@ -180,7 +181,8 @@ func (m *Main) Run(ctx context.Context) error {
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
-				Cases: cases, Policy: m.Config.GrantPolicy},
+				Cases: cases, Policy: m.Config.GrantPolicy,
+				Loans: &server.Loans{Store: loanstore.New(db), Budget: loanstore.New(db), Cases: cases}},
 			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
 				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
@@ -289,6 +291,8 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Secret: []byte(m.Config.Secret), Sealer: sealer, Policy: hailurah.NoticePolicy{Zone: zone}, BaseURL: m.baseURL(),
 		Logger: m.Logger.With(slog.String("component", "staff-notices"))}
 	acts.Notices, grants.Notices, pilots.Notices = notices, notices, notices
+	loans := &activities.LoanActivities{Loans: loanstore.New(m.DB), Notifications: m.DB, Notices: notices, BaseURL: m.baseURL(),
+		Zone: zone, Logger: m.Logger.With(slog.String("component", "loan-activities"))}
 	// Citizens' attachments are fetched with the token the relay sends
 	// with, from the same Graph API.
 	// Voice notes are heard by the classifier's Gemini, when there is one.
@@ -300,7 +304,7 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Fetcher:     m.mediaFetcher(),
 		Transcriber: transcriber, Logger: m.Logger.With(slog.String("component", "media"))}
 	acts.Evidence = mediaActs
-	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
+	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Loans: loans, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -49,6 +49,9 @@ func (s *API) Routes(api *gin.RouterGroup) {
 	}
 	if s.Programme != nil {
 		s.programmeRoutes(api)
+		if s.Programme.Loans != nil {
+			s.loanRoutes(api)
+		}
 	}
 	if s.Pilots != nil {
 		s.pilotRoutes(api)

@@ -24,6 +24,8 @@ type Programme struct {
 	// Policy is the process new grants start with; zero values take
 	// hailurah.DefaultGrantPolicy's.
 	Policy hailurah.GrantPolicy
+	// Loans, when set, serves the dana bergulir and the budget.
+	Loans *Loans
 }
 
 // GrantCases is what the server needs of the grant workflows.
@@ -54,8 +56,10 @@ func (r RupiahJSON) Amount(field string) (*int64, error) {
 		return nil, nil
 	}
 	bad := hailurah.FieldErrorf(field, "Nilai rupiah tidak sah: tulis 1500000 atau \"Rp 1.500.000\".")
+	// A quoted "1.500.000" would decode as a json.Number too (the dots
+	// then fail ParseInt): only a bare number takes this path.
 	var n json.Number
-	if err := json.Unmarshal(r.raw, &n); err == nil {
+	if r.raw[0] != '"' && json.Unmarshal(r.raw, &n) == nil {
 		v, err := strconv.ParseInt(string(n), 10, 64)
 		if err != nil {
 			return nil, bad

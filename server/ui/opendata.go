@@ -31,6 +31,8 @@ type openDataPage struct {
 	Decisions  []publicDecisionView
 	Exports    []exportLink
 	Suppressed int
+	// Budget is the programme's budget, planned against spent.
+	Budget *budgetPageData
 }
 
 type publicSLAView struct {
@@ -107,6 +109,7 @@ func (s *UI) openDataPage(c *gin.Context) {
 			Kelurahan: x.KelurahanName, Cycle: app.IntText(x.Cycle), Decision: hailurah.DecisionLabel(x.Decision), Rationale: x.Rationale,
 			Scope: strings.Join(x.Scope, ", "), At: s.Zone.In(x.DecidedAt).Format("2 Jan 2006")})
 	}
+	pg.Budget = s.publicBudget(c, d.Kelurahan)
 	s.renderPage(c, http.StatusOK, "opendata", pageData{Title: "Data terbuka HAI LURAH", Wide: true, Data: pg})
 }
 

@@ -62,6 +62,9 @@ func (s *UI) Routes(r *gin.Engine) {
 	r.GET("/", s.requireStaffPage, s.homeRedirect)
 	if s.Programme != nil {
 		s.programmePages(r)
+		if s.Programme.Loans != nil {
+			s.loanPages(r)
+		}
 	}
 	if s.Pilots != nil {
 		s.pilotPages(r)
@@ -101,6 +104,9 @@ func (s *UI) uiRoutes(r *gin.Engine) {
 	if s.Programme != nil {
 		real["/rumah-tangga"] = s.householdsPage
 		real["/hibah"] = s.grantQueuePage
+		if s.Programme.Loans != nil {
+			real["/dana-bergulir"], real["/anggaran"] = s.loanListPage, s.budgetPage
+		}
 	}
 	for _, h := range roleHomes {
 		handler, ok := real[h.Path]

@@ -1,0 +1,36 @@
+package workflows
+
+import (
+	"context"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/hailurah/hailurah"
+)
+
+const nounLoan = "Pinjaman"
+
+// StartLoan starts the loan's LoanWorkflow. As StartGrant: a loan whose
+// workflow runs already starts without error, ECONFLICT when its id was
+// used before, EUNAVAILABLE for any other failure (the caller undoes the
+// application).
+func (c *Client) StartLoan(ctx context.Context, in hailurah.LoanInput) error {
+	opts := StartOptions(LoanWorkflowID(in.Loan.ID))
+	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	err := c.startWith(ctx, opts, nounLoan, in.Loan.ID, LoanWorkflow, in)
+	switch hailurah.ErrorCode(err) {
+	case "", hailurah.ECONFLICT, hailurah.EUNAVAILABLE:
+		return err
+	}
+	return errUnavailable()
+}
+
+// ActLoan performs a staff action on a loan and returns the loan after
+// it. Refusals as for Act; ENOTFOUND when the workflow has ended.
+func (c *Client) ActLoan(ctx context.Context, loanID string, req hailurah.LoanActionRequest) (*hailurah.Loan, error) {
+	var l hailurah.Loan
+	if err := c.update(ctx, nounLoan, loanID, LoanWorkflowID(loanID), UpdateLoanAction, req.Action, req.IdempotencyKey, req, &l); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
