@@ -24,7 +24,7 @@ type Sources struct {
 		FindGrantBudget(ctx context.Context, kelurahan string) (*hailurah.GrantBudget, error)
 	}
 	Kelurahan hailurah.KelurahanService
-	Zone hailurah.Zone
+	Zone      hailurah.Zone
 }
 
 // Request is one report to make: its kind and period, for one kelurahan

@@ -19,7 +19,7 @@ type Document struct {
 	PeriodLabel   string    `json:"period_label"`
 	From          time.Time `json:"from"`
 	To            time.Time `json:"to"`
-	Dates         string    `json:"dates"` // "1 Nov 2026 – 30 Nov 2026"
+	Dates         string    `json:"dates"`     // "1 Nov 2026 – 30 Nov 2026"
 	Kelurahan     string    `json:"kelurahan"` // "" = the city
 	KelurahanName string    `json:"kelurahan_name"`
 	Place         string    `json:"place"` // "Kelurahan Taman, Kecamatan Taman, Kota Madiun"
