@@ -196,7 +196,8 @@ type ReportService interface {
 	// ID, Size and SHA256. Returns EINVALID for a bad field.
 	SaveReport(ctx context.Context, r *StoredReport) error
 	// ListReports lists reports without their content, the latest period
-	// first.
+	// first, SIAP-TAMAN before HAI LURAH, the city before the kelurahan,
+	// the PDF before the CSV.
 	ListReports(ctx context.Context, f ReportFilter) ([]*StoredReport, error)
 	// FindReport returns a report with its content; ENOTFOUND if there is
 	// none.

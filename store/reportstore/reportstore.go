@@ -102,7 +102,7 @@ func (s *Store) ListReports(ctx context.Context, f hailurah.ReportFilter) ([]*ha
 		q = q.Where("kelurahan = ?", f.Kelurahan)
 	}
 	var rows []reportRow
-	if err := q.Order("period DESC, kind, kelurahan, format").Limit(limit).Find(&rows).Error; err != nil {
+	if err := q.Order("period DESC, kind DESC, kelurahan, format DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]*hailurah.StoredReport, len(rows))
