@@ -43,6 +43,7 @@ var staffNotices = map[string]struct {
 	NotifyGrantToApprove:  {[]Role{RoleLurah}, "Hibah menunggu persetujuan"},
 	NotifyPilotPacket:     {[]Role{RoleLurah}, "Keputusan pilot ditunggu"},
 	NotifyPilotOverdue:    {[]Role{RoleLurah}, "Keputusan pilot terlambat"},
+	NotifyReport:          {[]Role{RoleLurah}, "Laporan bulanan siap"},
 }
 
 // Outbox kinds of messages to staff. They carry no ticket id: the

@@ -55,6 +55,8 @@ type Config struct {
 	// Media serves the attachments the ticket workflows downloaded:
 	// listed on the ticket, their files at /api/v1/media/{id}.
 	Media *Media
+	// Reports makes and serves the office's reports; nil leaves them out.
+	Reports *Reports
 	// MediaLinks opens the signed links at /m/{token} that let the Graph
 	// API fetch a unit's evidence photo for the citizen (media.Links).
 	MediaLinks app.PhotoLinks
@@ -120,6 +122,7 @@ type (
 	Loans       = app.Loans
 	Pilots      = app.Pilots
 	Media       = app.Media
+	Reports     = app.Reports
 	PilotRunner = app.PilotRunner
 	RulesView   = ui.RulesView
 )
@@ -179,6 +182,7 @@ func New(cfg Config) (*Server, error) {
 		Users: cfg.Users, AuditLog: cfg.Audit, Kelurahan: cfg.Kelurahan, Notices: cfg.Notices,
 		Programme: cfg.Programme, Pilots: cfg.Pilots,
 		Tickets: cfg.Tickets, Notifications: cfg.Notifications, Cases: cfg.Cases, Intake: cfg.Intake, Media: cfg.Media,
+		Reports: cfg.Reports,
 		Links:   cfg.MediaLinks,
 		DataDir: cfg.DataDir, Now: cfg.Now, Zone: cfg.Zone, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies,
 		IntakeLimit:   ratelimit.New(10, 5, cfg.Now),

@@ -40,6 +40,8 @@ type Options struct {
 	// the same value must be the Notices of the notification activities,
 	// which start the workflows.
 	Notices *activities.NoticeActivities
+	// Reports, when set, registers ReportWorkflow and its activities.
+	Reports *activities.ReportActivities
 	// Media, when set, registers the download of citizens' attachments.
 	// Without it a ticket's downloads fail and are logged; the references
 	// stay on the timeline.
@@ -98,6 +100,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	}
 	if opts.Media != nil {
 		w.RegisterActivity(opts.Media)
+	}
+	if opts.Reports != nil {
+		w.RegisterWorkflow(workflows.ReportWorkflow)
+		w.RegisterActivity(opts.Reports)
 	}
 	return w
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/loanstore"
 	"github.com/hailurah/hailurah/store/mediastore"
+	"github.com/hailurah/hailurah/store/reportstore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
 	"github.com/hailurah/hailurah/worker"
@@ -178,6 +179,7 @@ func (m *Main) Run(ctx context.Context) error {
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
 			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
+			Reports:    &server.Reports{Sources: m.reportSources(), Store: reportstore.New(db)},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
@@ -267,6 +269,9 @@ func (m *Main) startWorker(ctx context.Context) error {
 	if err := workflows.EnsureRetentionSchedule(ctx, m.Temporal, m.Config.Retention, zone); err != nil {
 		return fmt.Errorf("prepare Temporal namespace: %w", err)
 	}
+	if err := workflows.EnsureReportSchedule(ctx, m.Temporal, zone); err != nil {
+		return fmt.Errorf("prepare Temporal namespace: %w", err)
+	}
 	classifier, err := triage.New(m.Rules, m.Config.GeminiAPIKey, m.Config.GeminiModel, m.Config.GeminiBaseURL)
 	if err != nil {
 		return err
@@ -304,12 +309,20 @@ func (m *Main) startWorker(ctx context.Context) error {
 		Fetcher:     m.mediaFetcher(),
 		Transcriber: transcriber, Logger: m.Logger.With(slog.String("component", "media"))}
 	acts.Evidence = mediaActs
+	reports := &activities.ReportActivities{Sources: m.reportSources(), Reports: reportstore.New(m.DB), Notifications: m.DB,
+		Notices: notices, BaseURL: m.baseURL(), Now: m.Now, Logger: m.Logger.With(slog.String("component", "reports"))}
 	w := worker.New(m.Temporal, acts, worker.Options{Grants: grants, Loans: loans, Pilots: pilots, Retention: retention, Notices: notices, Media: mediaActs,
+		Reports:                 reports,
 		MaxConcurrentActivities: worker.ActivitySlots(m.DB.MaxOpenConns())})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	m.Worker = w
+	if m.Mode == ModeDev {
+		if err := m.ensureLastMonthReports(ctx); err != nil {
+			return err
+		}
+	}
 	return m.startRelay()
 }
 

@@ -56,4 +56,7 @@ func (s *API) Routes(api *gin.RouterGroup) {
 	if s.Pilots != nil {
 		s.pilotRoutes(api)
 	}
+	if s.Reports != nil {
+		s.reportRoutes(api)
+	}
 }

@@ -41,6 +41,8 @@ type App struct {
 	Intake Intake
 	// Media serves the tickets' downloaded attachments; nil leaves them out.
 	Media *Media
+	// Reports makes and serves the office's reports; nil leaves them out.
+	Reports *Reports
 	// Links opens the signed public links of evidence photos (/m/{token});
 	// nil answers them 404.
 	Links PhotoLinks

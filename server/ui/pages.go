@@ -208,10 +208,16 @@ var reportNav = []roleHome{
 	{Path: "/pilot", Label: "Pilot 90 hari", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleFasilitator, hailurah.RoleAdmin}},
 }
 
+// laporanNav is the reports page's menu entry, when App.Reports is set.
+var laporanNav = roleHome{Path: "/laporan", Label: "Laporan", Roles: app.ReportRoles}
+
 func (s *UI) navFor(u *hailurah.User, current string) []navItem {
 	entries := roleHomes
 	if s.Pilots != nil {
 		entries = append(append([]roleHome{}, roleHomes...), reportNav...)
+	}
+	if s.Reports != nil {
+		entries = append(entries[:len(entries):len(entries)], laporanNav)
 	}
 	var nav []navItem
 	for _, h := range entries {
