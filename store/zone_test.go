@@ -67,6 +67,8 @@ func TestSetZone(t *testing.T) {
 		// the migrations after it roll back as ever (00013 outbox image,
 		// 00012 media, 00011 ticket private, 00010 staff notices, 00009
 		// phone claims, 00008 intake keys), none of which counts days.
+		mustOK(t, db.MigrateDown(ctx)) // 00017
+		mustOK(t, db.MigrateDown(ctx)) // 00016
 		mustOK(t, db.MigrateDown(ctx)) // 00013
 		mustOK(t, db.MigrateDown(ctx)) // 00012
 		mustOK(t, db.MigrateDown(ctx)) // 00011

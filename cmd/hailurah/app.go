@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/fieldstore"
 	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
@@ -179,7 +180,7 @@ func (m *Main) Run(ctx context.Context) error {
 			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
-			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
+			Programme: &server.Programme{Households: db, Participation: db, Grants: db, Field: fieldstore.New(db),
 				Cases: cases, Policy: m.Config.GrantPolicy},
 			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,

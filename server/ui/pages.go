@@ -204,10 +204,20 @@ var reportNav = []roleHome{
 	{Path: "/pilot", Label: "Pilot 90 hari", Roles: []hailurah.Role{hailurah.RoleModerator, hailurah.RoleLurah, hailurah.RoleFasilitator, hailurah.RoleAdmin}},
 }
 
+// fieldNav are the menu entries of the fasilitator's field pages
+// (package fieldui).
+var fieldNav = []roleHome{
+	{Path: "/kegiatan", Label: "Kegiatan", Roles: []hailurah.Role{hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin}},
+	{Path: "/toko-warga/kelola", Label: "Toko Warga", Roles: []hailurah.Role{hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin}},
+}
+
 func (s *UI) navFor(u *hailurah.User, current string) []navItem {
 	entries := roleHomes
 	if s.Pilots != nil {
 		entries = append(append([]roleHome{}, roleHomes...), reportNav...)
+	}
+	if s.Programme != nil && s.Programme.Field != nil {
+		entries = append(append([]roleHome{}, entries...), fieldNav...)
 	}
 	var nav []navItem
 	for _, h := range entries {
