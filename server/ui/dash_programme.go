@@ -19,7 +19,7 @@ type kpiCard struct {
 	Class                                                 string
 	// NoTarget: the seed sets no year-1 target (usaha aktif, omzet…).
 	NoTarget bool
-	Spark                                                 chart.Sparkline
+	Spark    chart.Sparkline
 }
 
 type breakdownTable struct {
