@@ -307,10 +307,13 @@ func (s *Store) AddMentoringVisit(ctx context.Context, v *hailurah.MentoringVisi
 // ListMentoringVisits implements hailurah.FieldService.
 func (s *Store) ListMentoringVisits(ctx context.Context, kelurahan, householdID string) ([]*hailurah.MentoringVisit, error) {
 	var rows []struct {
-		visitRow
-		Head string
+		ID                                                        int64
+		HouseholdID, KelurahanCode, Mentor, Notes, NextStep, Head string
+		CreatedBy                                                 string
+		VisitedOn, CreatedAt                                      time.Time
 	}
-	tx := s.q(ctx).Table("mentoring_visits AS v").Select("v.*, h.nama_kepala_keluarga AS head").
+	tx := s.q(ctx).Table("mentoring_visits AS v").Select("v.id, v.household_id, v.kelurahan_code, v.mentor, v.notes, v.next_step, "+
+		"v.created_by, v.visited_on, v.created_at, h.nama_kepala_keluarga AS head").
 		Joins("JOIN households h ON h.id = v.household_id").Where("v.kelurahan_code = ?", kelurahan)
 	if householdID != "" {
 		tx = tx.Where("v.household_id = ?", householdID)
