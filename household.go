@@ -217,7 +217,14 @@ type HouseholdCheckin struct {
 	At          time.Time `json:"at"`
 	Omzet       int64     `json:"omzet"`
 	// Income is nil when the household's income was not asked.
-	Income    *int64    `json:"income,omitempty"`
+	Income *int64 `json:"income,omitempty"`
+	// Active is the fasilitator's "usaha aktif?" (nil: not asked, the
+	// omzet decides); Bansos whether the household still receives bansos
+	// (nil: not asked); NewJobs the jobs, formal or informal, the household
+	// found or created since the last visit.
+	Active    *bool     `json:"usaha_aktif,omitempty"`
+	Bansos    *bool     `json:"bansos,omitempty"`
+	NewJobs   int       `json:"new_jobs"`
 	Source    string    `json:"source"`
 	GrantID   string    `json:"grant_id,omitempty"`
 	Note      string    `json:"note,omitempty"`
@@ -234,6 +241,8 @@ func (c *HouseholdCheckin) Validate() error {
 		return FieldErrorf("omzet", "Omzet harus antara Rp 0 dan Rp 1 triliun.")
 	case c.Income != nil && (*c.Income < 0 || *c.Income > MaxRupiah):
 		return FieldErrorf("income", "Pendapatan harus antara Rp 0 dan Rp 1 triliun.")
+	case c.NewJobs < 0 || c.NewJobs > MaxNewJobs:
+		return FieldErrorf("new_jobs", "Pekerjaan baru harus antara 0 dan %d orang.", MaxNewJobs)
 	case c.Source != CheckinFasilitator && c.Source != CheckinGrant:
 		return FieldErrorf("source", "Sumber check-in tidak dikenal.")
 	case !plainText(c.Note, maxTextLen, false):
@@ -298,6 +307,7 @@ type Training struct {
 	Kelurahan  string    `json:"kelurahan"`
 	Title      string    `json:"title"`
 	Topic      string    `json:"topic"`
+	Trainer    string    `json:"trainer"`
 	HeldOn     time.Time `json:"held_on"` // a calendar date at 00:00 UTC
 	Certifying bool      `json:"certifying"`
 	CreatedBy  string    `json:"created_by"`

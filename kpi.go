@@ -29,6 +29,16 @@ const (
 	KPIWomenSharePct     = "women_share_pct"
 	KPIGrantBudgetUsed   = "grant_budget_used"
 	KPISLACompliancePct  = "sla_compliance_pct"
+	// The dashboard's real-time indicators of the seed's M&E section.
+	KPIUsahaAktif         = "usaha_aktif"
+	KPITotalOmzet         = "total_omzet"
+	KPIMarketplaceOrders  = "marketplace_orders"
+	KPIBansosReductionPct = "bansos_reduction_pct"
+	KPINewJobs            = "new_jobs"
+	// Lampiran C's summary, under its own names.
+	KPIPercentActive = "percent_active"
+	KPIAvgOmzet      = "avg_omzet"
+	KPIDTKSCount     = "dtks_count"
 	KPISatisfactionPct   = "satisfaction_pct"
 )
 
@@ -73,6 +83,22 @@ var KPICatalogue = []KPIDef{
 		Description: "Perempuan di antara seluruh peserta pelatihan dan padat karya dalam periode."},
 	{Code: KPIGrantBudgetUsed, Label: "Anggaran hibah tersalurkan", Unit: KPIUnitRupiah,
 		Description: "Jumlah hibah produktif yang dicairkan dalam periode; target tahunan = anggaran hibah kelurahan."},
+	{Code: KPIUsahaAktif, Label: "Usaha aktif", Unit: KPIUnitCount,
+		Description: "Rumah tangga yang usahanya aktif pada akhir periode: jawaban \"usaha aktif\" pada check-in terakhir (tanpa jawaban, omzet > 0)."},
+	{Code: KPITotalOmzet, Label: "Total omzet bulanan", Unit: KPIUnitRupiah,
+		Description: "Jumlah omzet bulanan terakhir yang tercatat dari usaha yang aktif pada akhir periode."},
+	{Code: KPIMarketplaceOrders, Label: "Pesanan marketplace", Unit: KPIUnitCount,
+		Description: "Pesanan produk Toko Warga Taman dalam periode: klik tombol pesan WhatsApp oleh pembeli dan pesanan yang dilaporkan penjual."},
+	{Code: KPIBansosReductionPct, Label: "Pengurangan penerima bansos", Unit: KPIUnitPercent, YearTarget: 30,
+		Description: "KPI alternatif: rumah tangga yang pada check-in pertama masih menerima bansos dan pada check-in terakhir tidak lagi, per seluruh penerima bansos itu."},
+	{Code: KPINewJobs, Label: "Lapangan kerja baru", Unit: KPIUnitCount, YearTarget: 40,
+		Description: "KPI alternatif: pekerjaan baru (formal/informal) yang dilaporkan saat check-in dalam periode."},
+	{Code: KPIPercentActive, Label: "Rumah tangga dengan usaha aktif", Unit: KPIUnitPercent,
+		Description: "Lampiran C: usaha aktif pada akhir periode per seluruh rumah tangga sasaran."},
+	{Code: KPIAvgOmzet, Label: "Rata-rata omzet usaha aktif", Unit: KPIUnitRupiah,
+		Description: "Lampiran C: total omzet bulanan dibagi jumlah usaha aktif."},
+	{Code: KPIDTKSCount, Label: "Rumah tangga DTKS", Unit: KPIUnitCount,
+		Description: "Lampiran C: rumah tangga sasaran yang kini tercatat DTKS."},
 	{Code: KPISLACompliancePct, Label: "Kepatuhan SLA curhat", Unit: KPIUnitPercent, YearTarget: 90, Rate: true, Curhat: true,
 		Description: "Tenggat verifikasi moderator dan tugas dinas yang sudah berakhir tanpa terlewati, per seluruh tenggat yang sudah berakhir."},
 	{Code: KPISatisfactionPct, Label: "Kepuasan warga ≥ 4/5", Unit: KPIUnitPercent, YearTarget: 80, Rate: true, Curhat: true,
@@ -596,6 +622,16 @@ type ProgrammeDashboard struct {
 	KPIs      []ProgrammeKPI          `json:"kpis"`
 	Breakdown []ProgrammeBreakdownRow `json:"breakdown"`
 	Pilots    []*Pilot                `json:"pilots"`
+	// Summary is Lampiran C's summary at the end of the period.
+	Summary LampiranCSummary `json:"summary"`
+}
+
+// LampiranCSummary is the seed's summary_kpi.csv: the share of households
+// with an active business, their mean monthly omzet and the DTKS count.
+type LampiranCSummary struct {
+	PercentActive *float64 `json:"percent_active"`
+	AvgOmzet      *float64 `json:"avg_omzet"`
+	DTKSCount     int      `json:"dtks_count"`
 }
 
 // KPIService measures KPIs and builds the dashboards from the store.

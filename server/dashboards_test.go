@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -148,8 +149,21 @@ func TestProgrammeDashboardAPI(t *testing.T) {
 	f := newPilotFixture(t, db)
 	var d hailurah.ProgrammeDashboard
 	lurah := f.as("lurah")
-	if st, raw := lurah.json("GET", "/api/v1/dashboard/program", nil, &d); st != 200 || len(d.KPIs) != 8 {
+	st, raw := lurah.json("GET", "/api/v1/dashboard/program", nil, &d)
+	if st != 200 || len(d.KPIs) != 16 {
 		t.Fatalf("programme: %d %s", st, raw)
+	}
+	// Lampiran C's summary, under the seed's own names.
+	var summary struct {
+		Summary map[string]any `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(raw), &summary); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"percent_active", "avg_omzet", "dtks_count"} {
+		if _, ok := summary.Summary[k]; !ok {
+			t.Errorf("summary lacks %s: %s", k, raw)
+		}
 	}
 	byCode := map[string]hailurah.ProgrammeKPI{}
 	for _, k := range d.KPIs {
@@ -161,7 +175,7 @@ func TestProgrammeDashboardAPI(t *testing.T) {
 	// The seed's year-1 targets; the grant target is Taman's budget.
 	for code, want := range map[string]float64{hailurah.KPIDTKSReductionPct: 20, hailurah.KPIIncomeIncreasePct: 25, hailurah.KPIMicroBusinesses: 50,
 		hailurah.KPITrained: 200, hailurah.KPIPadatKaryaWorkers: 100, hailurah.KPIUMKMMarketplace: 30, hailurah.KPIWomenSharePct: 50,
-		hailurah.KPIGrantBudgetUsed: 150_000_000} {
+		hailurah.KPIGrantBudgetUsed: 150_000_000, hailurah.KPIBansosReductionPct: 30, hailurah.KPINewJobs: 40} {
 		if byCode[code].Target != want {
 			t.Errorf("%s target %v, want %v", code, byCode[code].Target, want)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/ratelimit"
 	"github.com/hailurah/hailurah/server/api"
 	"github.com/hailurah/hailurah/server/app"
+	"github.com/hailurah/hailurah/server/fieldui"
 	"github.com/hailurah/hailurah/server/ui"
 )
 
@@ -296,6 +297,7 @@ func (s *Server) routes() *gin.Engine {
 	// Public by design: the signed token is the credential (media.Links).
 	r.GET("/m/:token", s.app.ServeLink)
 	s.ui.Routes(r)
+	fieldui.New(s.ui).Routes(r)
 	s.codecRoutes(r)
 	return r
 }

@@ -400,6 +400,9 @@ type checkinRow struct {
 	At          time.Time
 	Omzet       int64
 	Income      *int64
+	Active      *bool
+	Bansos      *bool
+	NewJobs     int
 	Source      string
 	GrantID     *string
 	Note        string
@@ -411,7 +414,7 @@ func (checkinRow) TableName() string { return "household_checkins" }
 
 func (r *checkinRow) checkin() *hailurah.HouseholdCheckin {
 	return &hailurah.HouseholdCheckin{ID: r.ID, Key: r.Key, HouseholdID: r.HouseholdID, At: r.At.UTC(),
-		Omzet: r.Omzet, Income: r.Income, Source: r.Source, GrantID: deref(r.GrantID), Note: r.Note,
+		Omzet: r.Omzet, Income: r.Income, Active: r.Active, Bansos: r.Bansos, NewJobs: r.NewJobs, Source: r.Source, GrantID: deref(r.GrantID), Note: r.Note,
 		By: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
 }
 
@@ -439,7 +442,7 @@ func (db *DB) addCheckin(tx *gorm.DB, c *hailurah.HouseholdCheckin) error {
 	}
 	now := db.now()
 	row := checkinRow{Key: c.Key, HouseholdID: c.HouseholdID, At: orNow(c.At, now), Omzet: c.Omzet, Income: c.Income,
-		Source: c.Source, GrantID: nullable(c.GrantID), Note: c.Note, CreatedBy: c.By, CreatedAt: now}
+		Active: c.Active, Bansos: c.Bansos, NewJobs: c.NewJobs, Source: c.Source, GrantID: nullable(c.GrantID), Note: c.Note, CreatedBy: c.By, CreatedAt: now}
 	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return res.Error

@@ -297,7 +297,9 @@ func TestMeasureKPIs(t *testing.T) {
 		for _, code := range hailurah.KPICodes() {
 			v := empty[code]
 			def, _ := hailurah.FindKPI(code)
-			if def.Unit == hailurah.KPIUnitPercent {
+			// Shares and the mean omzet of active businesses have no
+			// value without data.
+			if def.Unit == hailurah.KPIUnitPercent || code == hailurah.KPIAvgOmzet {
 				wantValue(t, "empty "+code, v.Value, nil)
 			} else {
 				wantValue(t, "empty "+code, v.Value, f64(0))
@@ -432,8 +434,10 @@ func TestProgrammeDashboard(t *testing.T) {
 		mustOK(t, db.UpsertKelurahan(ctx, &hailurah.Kelurahan{Code: "taman", Name: "Taman", GrantBudget: 150_000_000}))
 		d, err := db.ProgrammeDashboard(ctx, hailurah.DashboardFilter{Kelurahan: "taman", From: kpiFrom, To: kpiTo})
 		mustOK(t, err)
-		if len(d.KPIs) != 8 {
-			t.Fatalf("%d KPIs, want the seed's 8", len(d.KPIs))
+		// The seed's 8 year-1 KPIs, its 5 real-time and alternative
+		// indicators and Lampiran C's 3.
+		if len(d.KPIs) != 16 {
+			t.Fatalf("%d KPIs, want the seed's 16", len(d.KPIs))
 		}
 		k := map[string]hailurah.ProgrammeKPI{}
 		for _, x := range d.KPIs {

@@ -23,6 +23,7 @@ type trainingRow struct {
 	KelurahanCode string
 	Title         string
 	Topic         string
+	Trainer       string
 	HeldOn        time.Time
 	Certifying    bool
 	CreatedBy     string
@@ -32,7 +33,7 @@ type trainingRow struct {
 func (trainingRow) TableName() string { return "trainings" }
 
 func (r *trainingRow) training() *hailurah.Training {
-	return &hailurah.Training{ID: r.ID, Kelurahan: r.KelurahanCode, Title: r.Title, Topic: r.Topic,
+	return &hailurah.Training{ID: r.ID, Kelurahan: r.KelurahanCode, Title: r.Title, Topic: r.Topic, Trainer: r.Trainer,
 		HeldOn: *dateOnly(&r.HeldOn), Certifying: r.Certifying, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
 }
 
@@ -47,10 +48,12 @@ func (db *DB) CreateTraining(ctx context.Context, t *hailurah.Training) error {
 		return hailurah.FieldErrorf("title", "Judul pelatihan wajib diisi (maks. %d karakter).", hailurah.MaxNameLen)
 	case !validText(t.Topic, hailurah.MaxNameLen, false):
 		return hailurah.FieldErrorf("topic", "Topik terlalu panjang (maks. %d karakter).", hailurah.MaxNameLen)
+	case !validText(t.Trainer, hailurah.MaxNameLen, false):
+		return hailurah.FieldErrorf("trainer", "Nama pelatih terlalu panjang (maks. %d karakter).", hailurah.MaxNameLen)
 	case t.HeldOn.IsZero():
 		return hailurah.FieldErrorf("held_on", "Tanggal pelatihan wajib diisi.")
 	}
-	row := trainingRow{KelurahanCode: t.Kelurahan, Title: strings.TrimSpace(t.Title), Topic: t.Topic,
+	row := trainingRow{KelurahanCode: t.Kelurahan, Title: strings.TrimSpace(t.Title), Topic: t.Topic, Trainer: strings.TrimSpace(t.Trainer),
 		HeldOn: *dateOnly(&t.HeldOn), Certifying: t.Certifying, CreatedBy: t.CreatedBy, CreatedAt: db.now()}
 	if err := db.q(ctx).Create(&row).Error; err != nil {
 		return programmeWriteError(err, "kelurahan", "Kelurahan %q tidak ditemukan.", t.Kelurahan)

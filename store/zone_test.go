@@ -68,6 +68,8 @@ func TestSetZone(t *testing.T) {
 		// 00012 media, 00011 ticket private, 00010 staff notices, 00009
 		// phone claims, 00008 intake keys), none of which counts days.
 		mustOK(t, db.MigrateDown(ctx)) // 00018
+		mustOK(t, db.MigrateDown(ctx)) // 00017
+		mustOK(t, db.MigrateDown(ctx)) // 00016
 		mustOK(t, db.MigrateDown(ctx)) // 00015
 		mustOK(t, db.MigrateDown(ctx)) // 00014
 		mustOK(t, db.MigrateDown(ctx)) // 00013

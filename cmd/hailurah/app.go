@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/fieldstore"
 	"github.com/hailurah/hailurah/store/loanstore"
 	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/reportstore"
@@ -182,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Reports:    &server.Reports{Sources: m.reportSources(), Store: reportstore.New(db)},
 			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
 				Policy: hailurah.PilotPolicy{Zone: zone}},
-			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
+			Programme: &server.Programme{Households: db, Participation: db, Grants: db, Field: fieldstore.New(db),
 				Cases: cases, Policy: m.Config.GrantPolicy,
 				Loans: &server.Loans{Store: loanstore.New(db), Budget: loanstore.New(db), Cases: cases}},
 			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,

@@ -174,7 +174,7 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 		s.Total, hailurah.FormatPct(s.FollowedUpPct), *s.MedianReplySeconds, hailurah.FormatPct(s.ModeratorSLA.Pct),
 		hailurah.FormatPct(s.DinasSLA.Pct), hailurah.FormatPct(s.SatisfactionPct), s.OverdueNow)
 	var pd hailurah.ProgrammeDashboard
-	if st := staffClient(t, base, "admin").call("GET", "/api/v1/dashboard/program", nil, &pd); st != 200 || len(pd.KPIs) != 8 || len(pd.Breakdown) != 3 {
+	if st := staffClient(t, base, "admin").call("GET", "/api/v1/dashboard/program", nil, &pd); st != 200 || len(pd.KPIs) != len(hailurah.ProgrammeKPICodes()) || len(pd.Breakdown) != 3 {
 		t.Fatalf("programme dashboard: %d %+v", st, pd)
 	}
 	for _, k := range pd.KPIs {

@@ -610,7 +610,8 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 			}
 			topic := topics[g.rnd.IntN(len(topics))]
 			certifying := strings.HasPrefix(topic, "Sertifikasi")
-			trainRows = append(trainRows, []any{trainingID, a.code, fmt.Sprintf("%s — batch %d", topic, i+1), topic, held, certifying, "fasilitator", created})
+			trainRows = append(trainRows, []any{trainingID, a.code, fmt.Sprintf("%s — batch %d", topic, i+1), topic,
+				demoTrainers[i%len(demoTrainers)], held, certifying, "fasilitator", created})
 			seen := map[int64]bool{}
 			for k := 0; k < 22+g.rnd.IntN(10); k++ {
 				h := byKel[a.code][g.rnd.IntN(len(byKel[a.code]))]
@@ -783,7 +784,7 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 			"pelatihan_participation", "modal_received", "omzet_monthly", "umkm_onboarded", "date_updated", "baseline_income", "kelompok_rentan",
 			"created_at", "updated_at"}, hhRows},
 		{"household_members", []string{"id", "household_id", "name", "gender", "age", "created_at", "updated_at"}, memberRows},
-		{"trainings", []string{"id", "kelurahan_code", "title", "topic", "held_on", "certifying", "created_by", "created_at"}, trainRows},
+		{"trainings", []string{"id", "kelurahan_code", "title", "topic", "trainer", "held_on", "certifying", "created_by", "created_at"}, trainRows},
 		{"training_attendance", []string{"training_id", "member_id", "household_id", "attended", "certified", "updated_at"}, attRows},
 		{"padat_karya_projects", []string{"id", "kelurahan_code", "name", "location", "start_date", "end_date", "wage_per_day", "created_by", "created_at"}, projRows},
 		{"padat_karya_workers", []string{"project_id", "member_id", "household_id", "days", "wage_per_day", "updated_at"}, workerRows},
@@ -801,6 +802,9 @@ func (g *demoGen) programme(ctx context.Context, w *demoWriter) (*demoCounts, er
 		if err := w.syncIdentity(ctx, table); err != nil {
 			return nil, err
 		}
+	}
+	if err := g.fieldDemo(ctx, w, byKel, created); err != nil {
+		return nil, err
 	}
 	for kel, amount := range reserved {
 		if err := w.exec(ctx, "UPDATE kelurahan SET grant_reserved = grant_reserved + ? WHERE code = ?", amount, kel); err != nil {

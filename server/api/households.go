@@ -156,6 +156,7 @@ type trainingBody struct {
 	Kelurahan  string `json:"kelurahan"`
 	Title      string `json:"title"`
 	Topic      string `json:"topic"`
+	Trainer    string `json:"trainer"`
 	HeldOn     string `json:"held_on"`
 	Certifying bool   `json:"certifying"`
 }
@@ -177,7 +178,7 @@ func (s *API) apiCreateTraining(c *gin.Context) {
 		app.Fail(c, hailurah.FieldErrorf("held_on", "Tanggal pelatihan %s.", err))
 		return
 	}
-	t := &hailurah.Training{Kelurahan: k, Title: body.Title, Topic: body.Topic, HeldOn: held, Certifying: body.Certifying,
+	t := &hailurah.Training{Kelurahan: k, Title: body.Title, Topic: body.Topic, Trainer: body.Trainer, HeldOn: held, Certifying: body.Certifying,
 		CreatedBy: app.UserOf(c).Username}
 	if err := s.Programme.Participation.CreateTraining(c.Request.Context(), t); err != nil {
 		app.Fail(c, err)

@@ -49,8 +49,13 @@ var uploadLimits = map[string]int64{
 	"/hibah/:id/aksi":           MaxEvidenceBody,
 	"/rumah-tangga/impor":       HouseholdImportBody,
 	"/api/v1/households/import": HouseholdImportBody,
-	"/api/v1/dev/phone/media":   17 << 20, // the simulated phone's attachments (dev mode)
+	"/api/v1/dev/phone/media":   17 << 20,      // the simulated phone's attachments (dev mode)
+	"/toko-warga/kelola":        TokoPhotoBody, // a product with its photo
+	"/toko-warga/kelola/:id":    TokoPhotoBody,
 }
+
+// TokoPhotoBody bounds a Toko Warga product form: one phone photo.
+const TokoPhotoBody = 17 << 20
 
 // BodyLimit returns the request body limit of a route: the routes that take
 // files get theirs, everything else def. The body-limit middleware calls it

@@ -20,7 +20,10 @@ type Programme struct {
 	Households    hailurah.HouseholdService
 	Participation hailurah.ProgrammeService
 	Grants        hailurah.GrantService
-	Cases         GrantCases
+	// Field serves the fasilitator's field records (Pasar Rakyat,
+	// mentoring, Toko Warga); nil leaves their pages out.
+	Field hailurah.FieldService
+	Cases GrantCases
 	// Policy is the process new grants start with; zero values take
 	// hailurah.DefaultGrantPolicy's.
 	Policy hailurah.GrantPolicy

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -213,6 +214,11 @@ type CheckinBody struct {
 	Omzet  RupiahJSON `json:"omzet"`
 	Income RupiahJSON `json:"income"`
 	Note   string     `json:"note"`
+	// Active is "usaha aktif?", Bansos "still receives bansos?" (null:
+	// not asked); NewJobs the jobs found or created since the last visit.
+	Active  *bool `json:"usaha_aktif"`
+	Bansos  *bool `json:"bansos"`
+	NewJobs int   `json:"new_jobs"`
 }
 
 func (s *App) CheckinFrom(h *hailurah.Household, body CheckinBody) (*hailurah.HouseholdCheckin, error) {
@@ -250,7 +256,34 @@ func (s *App) CheckinFrom(h *hailurah.Household, body CheckinBody) (*hailurah.Ho
 		key = h.ID + "/kunjungan/" + key
 	}
 	return &hailurah.HouseholdCheckin{Key: key, HouseholdID: h.ID, At: at, Omzet: *omzet, Income: income,
-		Source: hailurah.CheckinFasilitator, Note: strings.TrimSpace(body.Note)}, nil
+		Active: body.Active, Bansos: body.Bansos, NewJobs: body.NewJobs, Source: hailurah.CheckinFasilitator, Note: strings.TrimSpace(body.Note)}, nil
+}
+
+// OnboardingFrom reads a marketplace onboarding of h from a form: every
+// bad field at once, by name.
+func OnboardingFrom(h *hailurah.Household, platform, shopURL, date string, z hailurah.Zone, now time.Time) (*hailurah.MarketplaceOnboarding, map[string]string) {
+	errs := map[string]string{}
+	platform, shopURL = strings.TrimSpace(platform), strings.TrimSpace(shopURL)
+	if platform == "" || len(platform) > hailurah.MaxNameLen {
+		errs["platform"] = "Pilih marketplace tempat usaha ini membuka toko."
+	}
+	if shopURL != "" && !strings.HasPrefix(shopURL, "https://") && !strings.HasPrefix(shopURL, "http://") {
+		errs["shop_url"] = "Alamat toko harus diawali https://."
+	}
+	y, m, d := z.In(now).Date()
+	on := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if strings.TrimSpace(date) != "" {
+		t, err := programme.ParseDate(date)
+		switch {
+		case err != nil:
+			errs["onboarded_on"] = fmt.Sprintf("Tanggal onboarding %s.", err)
+		case t.After(now):
+			errs["onboarded_on"] = "Tanggal onboarding tidak boleh di masa depan."
+		default:
+			on = t
+		}
+	}
+	return &hailurah.MarketplaceOnboarding{HouseholdID: h.ID, Platform: platform, ShopURL: shopURL, OnboardedOn: on}, errs
 }
 
 // DateOrToday formats a date field for a form, as a day of zone z.

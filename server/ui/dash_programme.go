@@ -17,7 +17,9 @@ type kpiCard struct {
 	Code, Label, Target, Actual, Pct, Detail, Description string
 	BarW, BarMax                                          int
 	Class                                                 string
-	Spark                                                 chart.Sparkline
+	// NoTarget: the seed sets no year-1 target (usaha aktif, omzet…).
+	NoTarget bool
+	Spark    chart.Sparkline
 }
 
 type breakdownTable struct {
@@ -86,10 +88,15 @@ func (s *UI) programmeDashboardPage(c *gin.Context) {
 		card := kpiCard{Code: k.Code, Label: k.Label, Target: hailurah.FormatKPI(k.Unit, &k.Target), Actual: hailurah.FormatKPI(k.Unit, k.Actual),
 			Pct: hailurah.FormatPct(k.PercentOfTarget), Description: k.Description, BarMax: chart.ProgressWidth}
 		card.BarW, card.Class = chart.Progress(k.PercentOfTarget)
+		card.NoTarget = k.Target <= 0
 		card.Spark = chart.NewSparkline(k.Trend, k.Target, k.Unit, s.Zone)
 		switch k.Code {
 		case hailurah.KPIWomenSharePct:
 			card.Detail = fmt.Sprintf("%.0f perempuan dari %.0f peserta", k.Num, k.Den)
+		case hailurah.KPIPercentActive:
+			card.Detail = fmt.Sprintf("%.0f dari %.0f rumah tangga", k.Num, k.Den)
+		case hailurah.KPIBansosReductionPct:
+			card.Detail = fmt.Sprintf("%.0f dari %.0f penerima bansos tidak lagi menerima", k.Num, k.Den)
 		case hailurah.KPIDTKSReductionPct:
 			card.Detail = fmt.Sprintf("%.0f dari %.0f rumah tangga DTKS keluar dari DTKS", k.Num, k.Den)
 		case hailurah.KPIIncomeIncreasePct:

@@ -211,6 +211,13 @@ var reportNav = []roleHome{
 // laporanNav is the reports page's menu entry, when App.Reports is set.
 var laporanNav = roleHome{Path: "/laporan", Label: "Laporan", Roles: app.ReportRoles}
 
+// fieldNav are the menu entries of the fasilitator's field pages
+// (package fieldui).
+var fieldNav = []roleHome{
+	{Path: "/kegiatan", Label: "Kegiatan", Roles: []hailurah.Role{hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin}},
+	{Path: "/toko-warga/kelola", Label: "Toko Warga", Roles: []hailurah.Role{hailurah.RoleFasilitator, hailurah.RoleLurah, hailurah.RoleAdmin}},
+}
+
 func (s *UI) navFor(u *hailurah.User, current string) []navItem {
 	entries := roleHomes
 	if s.Pilots != nil {
@@ -218,6 +225,9 @@ func (s *UI) navFor(u *hailurah.User, current string) []navItem {
 	}
 	if s.Reports != nil {
 		entries = append(entries[:len(entries):len(entries)], laporanNav)
+	}
+	if s.Programme != nil && s.Programme.Field != nil {
+		entries = append(append([]roleHome{}, entries...), fieldNav...)
 	}
 	var nav []navItem
 	for _, h := range entries {

@@ -25,6 +25,7 @@ func (s *UI) programmePages(r *gin.Engine) {
 	staff.GET("/rumah-tangga/:id", readers, s.householdPage)
 	staff.POST("/rumah-tangga/:id/anggota", registry, s.householdMemberForm)
 	staff.POST("/rumah-tangga/:id/checkin", s.requireRolePage(hailurah.RoleFasilitator), s.householdCheckinForm)
+	staff.POST("/rumah-tangga/:id/marketplace", s.requireRolePage(hailurah.RoleFasilitator), s.householdMarketplaceForm)
 	staff.POST("/rumah-tangga/:id/hibah", s.requireRolePage(hailurah.RoleFasilitator), s.grantApplyForm)
 	staff.GET("/hibah/:id", readers, s.grantPage)
 	staff.POST("/hibah/:id/aksi", readers, s.grantActionForm)
@@ -36,6 +37,7 @@ func (s *UI) programmePages(r *gin.Engine) {
 var programmeFlash = map[string]string{
 	okPending:                    pendingFlash,
 	"anggota":                    "Anggota rumah tangga disimpan.",
+	"marketplace":                "Toko di marketplace dicatat.",
 	"hibah":                      "Pengajuan hibah dikirim; fasilitator memverifikasi di lapangan.",
 	hailurah.GrantActionVerify:   "Verifikasi lapangan dicatat; hibah menunggu persetujuan Lurah.",
 	hailurah.GrantActionApprove:  "Hibah disetujui; menunggu pencairan.",
@@ -262,6 +264,7 @@ type householdData struct {
 	Form          map[string]string
 	FormOf        string
 	Purposes      []option
+	Platforms     []string
 }
 
 // householdPage: GET /rumah-tangga/{id}.
@@ -270,6 +273,15 @@ func (s *UI) householdPage(c *gin.Context) {
 }
 
 func (s *UI) renderHousehold(c *gin.Context, status int, formOf string, form map[string]string, formErr error) {
+	s.renderHouseholdWith(c, status, formOf, form, formErr, nil)
+}
+
+// renderHouseholdErrs shows the page again with a form's every bad field.
+func (s *UI) renderHouseholdErrs(c *gin.Context, formOf string, form map[string]string, formErr error, errs map[string]string) {
+	s.renderHouseholdWith(c, app.ErrorStatus(formErr), formOf, form, formErr, errs)
+}
+
+func (s *UI) renderHouseholdWith(c *gin.Context, status int, formOf string, form map[string]string, formErr error, errs map[string]string) {
 	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
@@ -288,7 +300,8 @@ func (s *UI) renderHousehold(c *gin.Context, status int, formOf string, form map
 		Vulnerability: dash(strings.ReplaceAll(strings.Join(h.Vulnerability, ", "), "_", " ")), Updated: dateLabel(h.DateUpdated),
 		CanRegister:  u.Role == hailurah.RoleAdmin || u.Role == hailurah.RoleFasilitator,
 		CanFieldwork: u.Role == hailurah.RoleFasilitator, Today: app.DateOrToday(s.Zone, s.Now()), Form: form, FormOf: formOf,
-		Purposes: []option{{hailurah.PurposeAlat, "Alat produksi"}, {hailurah.PurposeModal, "Modal usaha"}}}
+		Purposes:  []option{{hailurah.PurposeAlat, "Alat produksi"}, {hailurah.PurposeModal, "Modal usaha"}},
+		Platforms: []string{"Toko Warga Taman", "Tokopedia", "Shopee", "TikTok Shop", "Lazada", "Facebook Marketplace", "Lainnya"}}
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
@@ -340,6 +353,9 @@ func (s *UI) renderHousehold(c *gin.Context, status int, formOf string, form map
 	}
 	d.CanApply = d.CanFieldwork && !active
 	data := pageData{Title: "Rumah tangga " + h.ID, Flash: programmeFlash[c.Query("ok")], Data: d, FieldErrors: map[string]string{}}
+	for k, v := range errs {
+		data.FieldErrors[k] = v
+	}
 	if formErr != nil {
 		data.Error = hailurah.ErrorMessage(formErr)
 		if f := hailurah.ErrorField(formErr); f != "" {
@@ -382,26 +398,96 @@ func (s *UI) formRefused(c *gin.Context, formOf string, form map[string]string, 
 	s.renderHousehold(c, app.ErrorStatus(err), formOf, form, err)
 }
 
-// householdCheckinForm: POST /rumah-tangga/{id}/checkin.
+// householdCheckinForm: POST /rumah-tangga/{id}/checkin — the month's
+// omzet, whether the business is active, bansos and new jobs; every bad
+// field is named at once.
 func (s *UI) householdCheckinForm(c *gin.Context) {
 	h, err := s.VisibleHousehold(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	form := map[string]string{"date": c.PostForm("date"), "omzet": c.PostForm("omzet"), "income": c.PostForm("income"), "note": c.PostForm("note")}
-	body := app.CheckinBody{Date: form["date"], Note: form["note"], Omzet: app.TextRupiah(form["omzet"]), Income: app.TextRupiah(form["income"])}
+	form := map[string]string{}
+	for _, k := range []string{"date", "omzet", "income", "note", "active", "bansos", "new_jobs"} {
+		form[k] = c.PostForm(k)
+	}
+	body := app.CheckinBody{Date: form["date"], Note: form["note"], Omzet: app.TextRupiah(form["omzet"]), Income: app.TextRupiah(form["income"]),
+		Active: yesNo(form["active"]), Bansos: yesNo(form["bansos"])}
+	errs := map[string]string{}
+	if form["active"] == "" {
+		errs["active"] = "Pilih apakah usahanya masih aktif."
+	}
+	if n, convErr := strconv.Atoi(strings.TrimSpace(form["new_jobs"])); strings.TrimSpace(form["new_jobs"]) != "" && (convErr != nil || n < 0 || n > hailurah.MaxNewJobs) {
+		errs["new_jobs"] = "Pekerjaan baru harus angka 0 atau lebih (orang)."
+	} else {
+		body.NewJobs = n
+	}
+	for _, f := range []string{"omzet", "income"} {
+		if _, err := app.TextRupiah(form[f]).Amount(f); err != nil {
+			errs[f] = hailurah.ErrorMessage(err)
+		}
+	}
 	ci, err := s.CheckinFrom(h, body)
-	if err == nil {
+	if err == nil && len(errs) == 0 {
 		ci.By = app.UserOf(c).Username
 		err = s.Programme.Households.AddCheckin(c.Request.Context(), ci)
 	}
+	if err != nil && hailurah.ErrorCode(err) == hailurah.EINVALID {
+		if _, seen := errs[hailurah.ErrorField(err)]; !seen {
+			errs[hailurah.ErrorField(err)] = hailurah.ErrorMessage(err)
+		}
+		err = nil
+	}
+	if err == nil && len(errs) > 0 {
+		err = hailurah.Errorf(hailurah.EINVALID, "Periksa isian check-in yang ditandai.")
+	}
 	if err != nil {
-		s.formRefused(c, "checkin", form, err)
+		s.renderHouseholdErrs(c, "checkin", form, err, errs)
 		return
 	}
 	s.Audit(c, "household.checkin", h.ID, "")
 	c.Redirect(http.StatusSeeOther, "/rumah-tangga/"+url.PathEscape(h.ID)+"?ok=checkin#omzet")
+}
+
+// yesNo reads a "ya"/"tidak" choice; anything else is not asked.
+func yesNo(v string) *bool {
+	switch v {
+	case "ya":
+		t := true
+		return &t
+	case "tidak":
+		f := false
+		return &f
+	}
+	return nil
+}
+
+// householdMarketplaceForm: POST /rumah-tangga/{id}/marketplace — the
+// household's shop on a marketplace: platform, link, date.
+func (s *UI) householdMarketplaceForm(c *gin.Context) {
+	h, err := s.VisibleHousehold(c, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	form := map[string]string{"platform": c.PostForm("platform"), "shop_url": c.PostForm("shop_url"), "onboarded_on": c.PostForm("onboarded_on")}
+	o, errs := app.OnboardingFrom(h, form["platform"], form["shop_url"], form["onboarded_on"], s.Zone, s.Now())
+	if len(errs) == 0 {
+		o.CreatedBy = app.UserOf(c).Username
+		if err := s.Programme.Participation.AddMarketplaceOnboarding(c.Request.Context(), o); err != nil {
+			if hailurah.ErrorCode(err) != hailurah.EINVALID {
+				s.renderError(c, err)
+				return
+			}
+			errs[hailurah.ErrorField(err)] = hailurah.ErrorMessage(err)
+		}
+	}
+	if len(errs) > 0 {
+		s.renderHouseholdErrs(c, "marketplace", form, hailurah.Errorf(hailurah.EINVALID, "Periksa isian marketplace yang ditandai."), errs)
+		return
+	}
+	s.Audit(c, "household.marketplace", h.ID, o.Platform)
+	c.Redirect(http.StatusSeeOther, "/rumah-tangga/"+url.PathEscape(h.ID)+"?ok=marketplace#partisipasi")
 }
 
 // grantApplyForm: POST /rumah-tangga/{id}/hibah.

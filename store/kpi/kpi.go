@@ -352,13 +352,9 @@ func (rd *Reader) MeasureKPIs(ctx context.Context, scope hailurah.KPIScope, from
 	if err := checkPeriod(from, to); err != nil {
 		return nil, err
 	}
-	out := map[string]hailurah.KPIValue{}
-	for _, m := range []func(context.Context, hailurah.KPIScope, time.Time, time.Time, map[string]hailurah.KPIValue) error{
-		rd.measureDTKS, rd.measureIncome, rd.measureMicro, rd.measureParticipation, rd.measureMarketplace, rd.measureGrants,
-	} {
-		if err := m(ctx, scope, from, to, out); err != nil {
-			return nil, err
-		}
+	out, err := rd.measureProgramme(ctx, scope, from, to)
+	if err != nil {
+		return nil, err
 	}
 	fig, err := rd.curhatTallies(ctx, scope, from, to)
 	if err != nil {

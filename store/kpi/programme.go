@@ -15,6 +15,7 @@ func (rd *Reader) measureProgramme(ctx context.Context, scope hailurah.KPIScope,
 	out := map[string]hailurah.KPIValue{}
 	for _, m := range []func(context.Context, hailurah.KPIScope, time.Time, time.Time, map[string]hailurah.KPIValue) error{
 		rd.measureDTKS, rd.measureIncome, rd.measureMicro, rd.measureParticipation, rd.measureMarketplace, rd.measureGrants,
+		rd.measureBusinesses, rd.measureBansos, rd.measureJobs, rd.measureOrders,
 	} {
 		if err := m(ctx, scope, from, to, out); err != nil {
 			return nil, err
@@ -102,6 +103,8 @@ func (rd *Reader) ProgrammeDashboard(ctx context.Context, f hailurah.DashboardFi
 				Values: v, GrantBudget: k.GrantBudget})
 		}
 	}
+	d.Summary = hailurah.LampiranCSummary{PercentActive: values[hailurah.KPIPercentActive].Value,
+		AvgOmzet: values[hailurah.KPIAvgOmzet].Value, DTKSCount: int(values[hailurah.KPIDTKSCount].Num)}
 	if d.Pilots, err = rd.db.ListPilots(ctx, hailurah.PilotFilter{Kelurahan: f.Kelurahan}); err != nil {
 		return nil, err
 	}
