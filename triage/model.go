@@ -345,20 +345,6 @@ func logSoftmax(z, out []float64) {
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// kategoriScores is the rules' keyword score of each class, in classes order.
-func (c *rulesClassifier) kategoriScores(text string, classes []string) []float64 {
-	s := c.score(text)
-	out := make([]float64, len(classes))
-	for i, k := range c.rules.lex.kategoris {
-		for j, cl := range classes {
-			if cl == k.code {
-				out[j] = s.kategori[i]
-			}
-		}
-	}
-	return out
-}
-
 // applyDanger escalates t when the model's probability of danger now passes
 // its threshold, raising the urgency to at least 4, and tells the moderator
 // why ("model bahaya: 0.93"). Like the floor, it only ever raises.
