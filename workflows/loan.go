@@ -73,13 +73,21 @@ func (l *loan) run(ctx workflow.Context) (*hailurah.Loan, error) {
 		workflow.UpdateHandlerOptions{Validator: l.check}); err != nil {
 		return nil, err
 	}
-	if err := l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanApplied, Actor: l.st.AppliedBy, Role: hailurah.RoleFasilitator,
+	for _, r := range l.st.Repayments {
+		l.keys[strings.TrimPrefix(r.Key, l.st.ID+"/repay/")] = true
+	}
+	if l.st.Version > 0 {
+		// A loan whose row and timeline are written already (the demo
+		// data's loans part-way): it goes on from its state.
+		l.upsertSearch(ctx)
+	} else if err := l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanApplied, Actor: l.st.AppliedBy, Role: hailurah.RoleFasilitator,
 		Note: fmt.Sprintf("Pengajuan %s dalam %d bulan: %s", hailurah.FormatRupiah(l.st.Amount), l.st.Months, l.st.Purpose)}, nil); withdrawn(err) {
 		// The server undid the application after a start that failed
 		// ambiguously; nobody knows of this loan and its fund is back.
 		return nil, temporal.NewNonRetryableApplicationError("Pengajuan pinjaman "+l.st.ID+" dibatalkan sebelum alur kerjanya mulai.", ErrorWithdrawn, err)
+	} else {
+		l.notify(ctx, hailurah.NotifyLoanToApprove, 0, hailurah.RoleLurah)
 	}
-	l.notify(ctx, hailurah.NotifyLoanToApprove, 0, hailurah.RoleLurah)
 	for {
 		if ctx.Err() != nil {
 			return l.cancelled(ctx)

@@ -48,6 +48,9 @@ func seedDemo(ctx context.Context, db *store.DB, rules *triage.Rules, password s
 		if err := db.UpsertKelurahan(ctx, &k); err != nil {
 			return err
 		}
+		if err := seedBudget(ctx, db, k.Code); err != nil {
+			return err
+		}
 	}
 	for _, u := range rules.Units() {
 		if err := db.UpsertUnit(ctx, &u); err != nil {

@@ -288,6 +288,19 @@ func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer
 	}
 	fmt.Fprintf(out, "  %d tiket curhat dengan balasan AI dan riwayat, %d masih berjalan (%s)\n", opts.Tickets, open,
 		time.Since(started).Round(time.Millisecond))
+	if starter != nil {
+		loans, err := demoLoans(ctx, t.db, g.now, t.zone)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range loans {
+			start := func(ctx context.Context, c *workflows.Client) error { return c.StartLoan(ctx, in) }
+			if err := g.startWorkflow(ctx, demoStart{kind: demoKindLoan, id: in.Loan.ID, start: start}); err != nil {
+				return nil, err
+			}
+		}
+		fmt.Fprintf(out, "  %d pinjaman dana bergulir di Taman (satu menunggu persetujuan Lurah, satu berjalan dengan cicilan pertama lunas)\n", len(loans))
+	}
 
 	rep := &demoReport{prog: prog, tickets: opts.Tickets}
 	if rep.pilot, err = createDemoPilot(ctx, t.db, g.now, t.zone); err != nil {

@@ -26,6 +26,7 @@ const (
 	demoKindTicket = "tiket"
 	demoKindGrant  = "hibah"
 	demoKindPilot  = "pilot"
+	demoKindLoan   = "pinjaman"
 )
 
 // demoStarters bounds the starts in flight: enough to overlap their round
