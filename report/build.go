@@ -157,7 +157,7 @@ type kpiTarget struct {
 // kpiSection is the table and chart of KPIs against their targets.
 func kpiSection(key, title string, rows []KPIRow) Section {
 	s := Section{Key: key, Title: title,
-		Note:    "Target = target tahun pertama (seed). Persen target dan status dihitung dari capaian sejak 1 Januari dibanding laju yang diharapkan pada akhir periode.",
+		Note:    "Target = target tahun pertama program. Persen target dan status dihitung dari capaian sejak 1 Januari dibanding laju yang diharapkan pada akhir periode.",
 		Columns: []string{"Indikator", "Periode ini", "Sejak 1 Jan", "Target", "% target", "Status"},
 		Chart:   &Chart{Kind: ChartBars, Title: "Persen target tercapai (sejak 1 Januari)", Target: hailurah.Float(100)}}
 	for _, r := range rows {

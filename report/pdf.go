@@ -303,8 +303,9 @@ func (p *pdfWriter) lines(c *Chart) {
 	pdf.SetFont("Helvetica", "", 7)
 	pdf.SetDrawColor(210, 210, 210)
 	pdf.SetLineWidth(0.2)
-	for i := 0; i <= 4; i++ {
-		v := ceil * float64(i) / 4
+	// Five steps of a round top are round: 25 → 5, 200 → 40.
+	for i := 0; i <= 5; i++ {
+		v := ceil * float64(i) / 5
 		pdf.Line(left, y(v), right, y(v))
 		pdf.SetXY(margin, y(v)-2)
 		pdf.CellFormat(11, 4, p.tr(hailurah.FormatKPI(hailurah.KPIUnitCount, &v)), "", 0, "R", false, 0, "")
@@ -411,7 +412,7 @@ func (p *pdfWriter) table(s Section) {
 		pdf.SetTextColor(255, 255, 255)
 		lines := 1
 		for i, c := range s.Columns {
-			lines = max(lines, len(pdf.SplitText(p.tr(c), widths[i]-2)))
+			lines = max(lines, len(pdf.SplitText(c, widths[i]-2)))
 		}
 		h := float64(lines)*4 + 2
 		x, y := pdf.GetX(), pdf.GetY()
@@ -430,30 +431,46 @@ func (p *pdfWriter) table(s Section) {
 		pdf.SetFont("Helvetica", "", 8)
 	}
 	_, pageH := pdf.GetPageSize()
+	// A header never stands alone at the foot of a page.
+	if pdf.GetY()+2*rowH+10 > pageH-20 {
+		pdf.AddPage()
+	}
 	header()
 	for ri, r := range s.Rows {
-		labelLines := pdf.SplitText(p.tr(r.Label), widths[0]-2)
-		h := math.Max(rowH, float64(len(labelLines))*4+2)
+		// Every cell wraps in its column; figures align right, words left.
+		texts := append([]string{r.Label}, make([]string, n-1)...)
+		for i, c := range r.Cells {
+			if i+1 < n {
+				texts[i+1] = c.Text
+			}
+		}
+		lines := make([][]string, n)
+		h := rowH
+		for i, t := range texts {
+			// Split the UTF-8 words, translate each line: SplitText reads
+			// runes, which the code page's bytes are not.
+			lines[i] = pdf.SplitText(t, widths[i]-2)
+			h = math.Max(h, float64(len(lines[i]))*4+2)
+		}
 		if pdf.GetY()+h > pageH-20 {
 			pdf.AddPage()
 			header()
 		}
-		fill := ri%2 == 1
-		pdf.SetFillColor(240, 245, 241)
 		x, y := margin, pdf.GetY()
-		if fill {
+		if ri%2 == 1 {
+			pdf.SetFillColor(240, 245, 241)
 			pdf.Rect(x, y, p.width(), h, "F")
 		}
-		pdf.SetXY(x+1, y+1)
-		pdf.MultiCell(widths[0]-2, 4, p.tr(r.Label), "", "L", false)
-		x += widths[0]
-		for i, c := range r.Cells {
-			if i+1 >= n {
-				break
+		for i := range texts {
+			align := "L"
+			if i > 0 && (i-1 >= len(r.Cells) || r.Cells[i-1].Value != nil || texts[i] == "–") {
+				align = "R"
 			}
-			pdf.SetXY(x, y)
-			pdf.CellFormat(widths[i+1]-1, h, p.tr(c.Text), "", 0, "R", false, 0, "")
-			x += widths[i+1]
+			for li, l := range lines[i] {
+				pdf.SetXY(x+1, y+1+float64(li)*4)
+				pdf.CellFormat(widths[i]-2, 4, p.tr(l), "", 0, align, false, 0, "")
+			}
+			x += widths[i]
 		}
 		pdf.SetDrawColor(220, 220, 220)
 		pdf.Line(margin, y+h, margin+p.width(), y+h)

@@ -41,6 +41,12 @@ func (b *builder) siapTaman(ctx context.Context) error {
 	return nil
 }
 
+// juta writes an amount in millions: "Rp 16,8 jt".
+func juta(v float64) string {
+	m := v / 1e6
+	return "Rp " + hailurah.FormatKPI(hailurah.KPIUnitCount, roundTo(m, 1)) + " jt"
+}
+
 func kpiValues(d *hailurah.ProgrammeDashboard) map[string]hailurah.KPIValue {
 	out := map[string]hailurah.KPIValue{}
 	for _, k := range d.KPIs {
@@ -53,6 +59,7 @@ func kpiValues(d *hailurah.ProgrammeDashboard) map[string]hailurah.KPIValue {
 // month, and the share of its target as a line per KPI.
 func (b *builder) trendSection(ytd *hailurah.ProgrammeDashboard) Section {
 	s := Section{Key: "tren", Title: "Perkembangan sejak 1 Januari (akhir tiap bulan)", Columns: []string{"Indikator"},
+		Note:  "Capaian kumulatif sejak 1 Januari sampai akhir tiap bulan; anggaran dalam juta rupiah (jt).",
 		Chart: &Chart{Kind: ChartLine, Title: "Persen target tercapai di akhir tiap bulan", Target: hailurah.Float(100)}}
 	if len(ytd.KPIs) == 0 {
 		return s
@@ -67,7 +74,12 @@ func (b *builder) trendSection(ytd *hailurah.ProgrammeDashboard) Section {
 		row := Row{Label: k.Label}
 		line := Series{Label: k.Label}
 		for _, tp := range k.Trend {
-			row.Cells = append(row.Cells, numCell(k.Unit, tp.Value))
+			c := numCell(k.Unit, tp.Value)
+			if k.Unit == hailurah.KPIUnitRupiah && tp.Value != nil {
+				// Twelve columns of full rupiah do not fit a page.
+				c.Text = juta(*tp.Value)
+			}
+			row.Cells = append(row.Cells, c)
 			var pct *float64
 			if tp.Value != nil && k.Target > 0 {
 				pct = hailurah.Share(*tp.Value, k.Target)

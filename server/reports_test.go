@@ -250,7 +250,7 @@ func TestReportPage(t *testing.T) {
 		}
 		st, _, page = lurah.raw("GET", "/laporan/buat?kind=&period=November&format=", "", nil)
 		if st != http.StatusUnprocessableEntity || !strings.Contains(page, "Pilih jenis laporan.") ||
-			!strings.Contains(page, "Tulis bulan seperti 2026-11") || !strings.Contains(page, "Pilih PDF atau CSV.") {
+			!strings.Contains(page, "Periode tidak dikenali") || !strings.Contains(page, "Pilih PDF atau CSV.") {
 			t.Errorf("bad form: %d\n%s", st, page)
 		}
 		if st, _, _ := f.as("moderator").raw("GET", "/laporan", "", nil); st != http.StatusForbidden {

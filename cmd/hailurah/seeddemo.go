@@ -319,6 +319,11 @@ func fillDemo(ctx context.Context, t demoTarget, opts demoOptions, out io.Writer
 			return nil, fmt.Errorf("workflows: %w", err)
 		}
 		rep.started = counts
+		// Last month's reports, made from the demo once a worker runs, so
+		// /laporan has them without waiting for the 1st.
+		if err := startLastMonthReports(ctx, t.db, t.temporal, t.zone, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }

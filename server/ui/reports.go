@@ -139,7 +139,7 @@ func reportFieldError(field string) string {
 	case "kind":
 		return "Pilih jenis laporan."
 	case "period":
-		return "Tulis bulan seperti 2026-11, atau triwulan seperti 2026-Q4."
+		return "Periode tidak dikenali; tulis dengan angka, misalnya 2026-11 (bulan) atau 2026-Q4 (triwulan)."
 	case "format":
 		return "Pilih PDF atau CSV."
 	}
