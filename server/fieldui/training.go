@@ -47,7 +47,10 @@ func (s *Pages) renderTrainings(c *gin.Context, form map[string]string, e fieldE
 	}
 	d := &trainingsData{Form: form, Kelurahan: kel, Options: opts, CanWrite: canWrite(c), Today: app.DateOrToday(s.Zone, s.Now())}
 	if d.Form == nil {
-		d.Form = map[string]string{"date": d.Today}
+		d.Form = map[string]string{}
+	}
+	if d.Form["date"] == "" {
+		d.Form["date"] = d.Today
 	}
 	for _, t := range list {
 		v := trainingRowView{ID: t.ID, Title: t.Title, Topic: t.Topic, Trainer: t.Trainer, Date: dayLabel(t.HeldOn), Certifying: t.Certifying}
