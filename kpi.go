@@ -36,10 +36,10 @@ const (
 	KPIBansosReductionPct = "bansos_reduction_pct"
 	KPINewJobs            = "new_jobs"
 	// Lampiran C's summary, under its own names.
-	KPIPercentActive = "percent_active"
-	KPIAvgOmzet      = "avg_omzet"
-	KPIDTKSCount     = "dtks_count"
-	KPISatisfactionPct   = "satisfaction_pct"
+	KPIPercentActive   = "percent_active"
+	KPIAvgOmzet        = "avg_omzet"
+	KPIDTKSCount       = "dtks_count"
+	KPISatisfactionPct = "satisfaction_pct"
 )
 
 // UpgradeThresholdPct is how much a business's monthly omzet must grow over

@@ -47,7 +47,7 @@ func TestBrowserFasilitatorOnPhone(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		rows = append(rows, hailurah.ImportRow{Line: i + 1, Household: &hailurah.Household{ID: fmt.Sprintf("TMN-RT03-%03d", i),
 			NamaKepalaKeluarga: []string{"Sri Wahyuni", "Budi Santoso", "Siti Aminah", "Joko Purnomo"}[i-1],
-			AlamatRTRW: "RT03/RW02", RT: "03", RW: "02", DTKS: i%2 == 1, OmzetMonthly: int64(i%2) * 750_000}})
+			AlamatRTRW:         "RT03/RW02", RT: "03", RW: "02", DTKS: i%2 == 1, OmzetMonthly: int64(i%2) * 750_000}})
 	}
 	if res, err := m.DB.ImportHouseholds(ctx, "taman", rows); err != nil || len(res.Errors) > 0 {
 		t.Fatalf("import: %v %v", res, err)
@@ -176,7 +176,7 @@ func TestBrowserFasilitatorOnPhone(t *testing.T) {
 		t.Fatalf("/toko-warga: %d", st)
 	}
 	buyer.waitFor(`document.querySelector('.product img').complete && document.querySelector('.product img').naturalWidth > 0`, 10*time.Second)
-	if !buyer.eval(`document.querySelector('a[href="/toko-warga/` + id + `/pesan"]') !== null`) ||
+	if !buyer.eval(`document.querySelector('a[href="/toko-warga/`+id+`/pesan"]') !== null`) ||
 		strings.Contains(buyer.text("main"), "0812") || strings.Contains(buyer.text("main"), "Sri Wahyuni") {
 		t.Errorf("the public card: %s", buyer.text("main"))
 	}
