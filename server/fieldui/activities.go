@@ -33,6 +33,7 @@ type bazaarsData struct {
 	Rows     []bazaarRowView
 	Form     map[string]string
 	Options  []option
+	Kel      string
 	CanWrite bool
 }
 
@@ -50,7 +51,7 @@ func (s *Pages) renderBazaars(c *gin.Context, form map[string]string, e fieldErr
 		s.ui.RenderError(c, err)
 		return
 	}
-	d := &bazaarsData{Form: form, Options: opts, CanWrite: canWrite(c)}
+	d := &bazaarsData{Form: form, Options: opts, Kel: kel, CanWrite: canWrite(c)}
 	if d.Form == nil {
 		d.Form = map[string]string{"date": app.DateOrToday(s.Zone, s.Now())}
 	}
@@ -108,18 +109,7 @@ type bazaarData struct {
 }
 
 func (s *Pages) visibleBazaar(c *gin.Context) (*hailurah.Bazaar, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.Programme.Field.FindBazaar(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if u := app.UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != b.Kelurahan {
-		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Pasar rakyat tidak ditemukan.")
-	}
-	return b, nil
+	return visible(c, s.Programme.Field.FindBazaar, func(v *hailurah.Bazaar) string { return v.Kelurahan }, "Pasar rakyat")
 }
 
 // bazaarPage: GET /pasar-rakyat/{id}[?q=] — the households with a stall,
@@ -214,6 +204,7 @@ type visitsData struct {
 	Households []option
 	Form       map[string]string
 	Options    []option
+	Kel        string
 	CanWrite   bool
 }
 
@@ -234,15 +225,12 @@ func (s *Pages) renderVisits(c *gin.Context, form map[string]string, e fieldErro
 		s.ui.RenderError(c, err)
 		return
 	}
-	hs, _, err := s.households(c, kel, "")
+	hs, err := s.householdOptions(c, kel)
 	if err != nil {
 		s.ui.RenderError(c, err)
 		return
 	}
-	d := &visitsData{Form: form, Options: opts, CanWrite: canWrite(c)}
-	for _, h := range hs {
-		d.Households = append(d.Households, option{Value: h.ID, Label: h.NamaKepalaKeluarga + " · " + h.ID})
-	}
+	d := &visitsData{Form: form, Options: opts, CanWrite: canWrite(c), Households: hs, Kel: kel}
 	for _, v := range list {
 		d.Rows = append(d.Rows, visitView{Date: dayLabel(v.VisitedOn), HHID: v.HouseholdID, Household: v.Household, Mentor: v.Mentor,
 			Notes: v.Notes, NextStep: v.NextStep})

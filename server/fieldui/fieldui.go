@@ -7,6 +7,7 @@
 package fieldui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -191,6 +192,38 @@ func pathID(c *gin.Context) (int64, error) {
 		return 0, hailurah.Errorf(hailurah.ENOTFOUND, "Halaman tidak ditemukan.")
 	}
 	return id, nil
+}
+
+// visible finds the record the path's id names, when it belongs to the
+// user's kelurahan (the city's admin sees every one); anything else is
+// not found, what names it.
+func visible[T any](c *gin.Context, find func(context.Context, int64) (T, error), kelurahan func(T) string, what string) (T, error) {
+	var zero T
+	id, err := pathID(c)
+	if err != nil {
+		return zero, err
+	}
+	v, err := find(c.Request.Context(), id)
+	if err != nil {
+		return zero, err
+	}
+	if u := app.UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != kelurahan(v) {
+		return zero, hailurah.Errorf(hailurah.ENOTFOUND, "%s tidak ditemukan.", what)
+	}
+	return v, nil
+}
+
+// householdOptions lists the kelurahan's households for a select.
+func (s *Pages) householdOptions(c *gin.Context, kel string) ([]option, error) {
+	hs, _, err := s.households(c, kel, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]option, len(hs))
+	for i, h := range hs {
+		out[i] = option{Value: h.ID, Label: h.NamaKepalaKeluarga + " · " + h.ID}
+	}
+	return out, nil
 }
 
 // dayLabel writes a calendar date the pages' way: "7 Des 2026".

@@ -27,6 +27,7 @@ type projectsData struct {
 	Rows     []projectRowView
 	Form     map[string]string
 	Options  []option
+	Kel      string
 	CanWrite bool
 	Default  string
 }
@@ -46,7 +47,7 @@ func (s *Pages) renderProjects(c *gin.Context, form map[string]string, e fieldEr
 		s.ui.RenderError(c, err)
 		return
 	}
-	d := &projectsData{Form: form, Options: opts, CanWrite: canWrite(c), Default: hailurah.FormatRupiah(hailurah.DefaultPadatKaryaWage)}
+	d := &projectsData{Form: form, Options: opts, Kel: kel, CanWrite: canWrite(c), Default: hailurah.FormatRupiah(hailurah.DefaultPadatKaryaWage)}
 	if d.Form == nil {
 		d.Form = map[string]string{"start": app.DateOrToday(s.Zone, s.Now()), "wage": "100.000"}
 	}
@@ -137,18 +138,7 @@ type projectData struct {
 func (s *Pages) projectPage(c *gin.Context) { s.renderProject(c, fieldErrors{}, nil, "") }
 
 func (s *Pages) visibleProject(c *gin.Context) (*hailurah.PadatKaryaProject, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.Programme.Participation.FindPadatKarya(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if u := app.UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != p.Kelurahan {
-		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Proyek padat karya tidak ditemukan.")
-	}
-	return p, nil
+	return visible(c, s.Programme.Participation.FindPadatKarya, func(v *hailurah.PadatKaryaProject) string { return v.Kelurahan }, "Proyek padat karya")
 }
 
 func (s *Pages) renderProject(c *gin.Context, e fieldErrors, ticked map[int64]bool, addDays string) {

@@ -125,6 +125,7 @@ type productsData struct {
 	Households []option
 	Form       map[string]string
 	Options    []option
+	Kel        string
 	CanWrite   bool
 	Edit       *productView
 }
@@ -139,20 +140,20 @@ func (s *Pages) renderProducts(c *gin.Context, edit *hailurah.TokoProduct, form 
 		s.ui.RenderError(c, err)
 		return
 	}
+	if edit != nil {
+		kel, opts = edit.Kelurahan, nil
+	}
 	list, err := s.Programme.Field.ListProducts(c.Request.Context(), kel, true)
 	if err != nil {
 		s.ui.RenderError(c, err)
 		return
 	}
-	hs, _, err := s.households(c, kel, "")
+	hs, err := s.householdOptions(c, kel)
 	if err != nil {
 		s.ui.RenderError(c, err)
 		return
 	}
-	d := &productsData{Form: form, Options: opts, CanWrite: canWrite(c)}
-	for _, h := range hs {
-		d.Households = append(d.Households, option{Value: h.ID, Label: h.NamaKepalaKeluarga + " · " + h.ID})
-	}
+	d := &productsData{Form: form, Options: opts, CanWrite: canWrite(c), Households: hs, Kel: kel}
 	for _, p := range list {
 		d.Rows = append(d.Rows, viewProduct(p))
 	}
@@ -184,18 +185,7 @@ func productForm(p *hailurah.TokoProduct) map[string]string {
 }
 
 func (s *Pages) visibleProduct(c *gin.Context) (*hailurah.TokoProduct, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.Programme.Field.FindProduct(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if u := app.UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != p.Kelurahan {
-		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Produk tidak ditemukan.")
-	}
-	return p, nil
+	return visible(c, s.Programme.Field.FindProduct, func(v *hailurah.TokoProduct) string { return v.Kelurahan }, "Produk")
 }
 
 // productPage: GET /toko-warga/kelola/{id} — the product's form to edit or

@@ -22,12 +22,12 @@ type trainingRowView struct {
 }
 
 type trainingsData struct {
-	Rows      []trainingRowView
-	Form      map[string]string
-	Kelurahan string
-	Options   []option
-	CanWrite  bool
-	Today     string
+	Rows     []trainingRowView
+	Form     map[string]string
+	Kel      string
+	Options  []option
+	CanWrite bool
+	Today    string
 }
 
 // trainingsPage: GET /pelatihan — the sessions and the form of a new one.
@@ -45,9 +45,12 @@ func (s *Pages) renderTrainings(c *gin.Context, form map[string]string, e fieldE
 		s.ui.RenderError(c, err)
 		return
 	}
-	d := &trainingsData{Form: form, Kelurahan: kel, Options: opts, CanWrite: canWrite(c), Today: app.DateOrToday(s.Zone, s.Now())}
+	d := &trainingsData{Form: form, Kel: kel, Options: opts, CanWrite: canWrite(c), Today: app.DateOrToday(s.Zone, s.Now())}
 	if d.Form == nil {
-		d.Form = map[string]string{"date": d.Today}
+		d.Form = map[string]string{}
+	}
+	if d.Form["date"] == "" {
+		d.Form["date"] = d.Today
 	}
 	for _, t := range list {
 		v := trainingRowView{ID: t.ID, Title: t.Title, Topic: t.Topic, Trainer: t.Trainer, Date: dayLabel(t.HeldOn), Certifying: t.Certifying}
@@ -129,18 +132,7 @@ type trainingData struct {
 func (s *Pages) trainingPage(c *gin.Context) { s.renderTraining(c, fieldErrors{}, nil) }
 
 func (s *Pages) visibleTraining(c *gin.Context) (*hailurah.Training, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.Programme.Participation.FindTraining(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if u := app.UserOf(c); u.Role != hailurah.RoleAdmin && u.Kelurahan != t.Kelurahan {
-		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Pelatihan tidak ditemukan.")
-	}
-	return t, nil
+	return visible(c, s.Programme.Participation.FindTraining, func(v *hailurah.Training) string { return v.Kelurahan }, "Pelatihan")
 }
 
 func (s *Pages) renderTraining(c *gin.Context, e fieldErrors, posted map[int64]pickView) {
