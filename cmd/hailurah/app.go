@@ -22,6 +22,7 @@ import (
 	"github.com/hailurah/hailurah/outbox"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mapstore"
 	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/triage"
 	"github.com/hailurah/hailurah/whatsapp"
@@ -177,13 +178,14 @@ func (m *Main) Run(ctx context.Context) error {
 			SecureCookies: m.Config.SecureCookies, MetricsToken: m.Config.MetricsToken, Dev: dev, TrustedProxies: m.Config.TrustedProxies,
 			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
 			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
-			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
+			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases, Map: mapstore.New(db),
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db,
 				Cases: cases, Policy: m.Config.GrantPolicy},
 			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
-				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
+				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID, Number: m.Config.WhatsAppNumber},
+			MapTiles: m.Config.MapTiles,
 			Checks: []server.Check{
 				{Name: "database", Ping: db.Ping},
 				{Name: "temporal", Ping: m.pingTemporal},
