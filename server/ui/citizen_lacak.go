@@ -224,8 +224,14 @@ func (s *UI) lacakSteps(t *hailurah.Ticket, events []*hailurah.TicketEvent, unit
 	steps[1].Done = steps[1].Done || (st != hailurah.StatusNew && st != hailurah.StatusOpen && st != hailurah.StatusRejected)
 	steps[2].Done = steps[2].Done || st == hailurah.StatusAssigned || st == hailurah.StatusInProgress
 	steps[3].Done = steps[3].Done || st == hailurah.StatusInProgress
-	steps[4].Done = st == hailurah.StatusAwaitingConfirmation || st == hailurah.StatusResolved || st == hailurah.StatusClosed
-	if advice || (steps[4].Done && !steps[2].Done) {
+	// "Selesai" is reached when the citizen confirms (or the case closes);
+	// while they are asked, it is the step that waits, on them.
+	steps[4].Done = st == hailurah.StatusResolved || st == hailurah.StatusClosed
+	if st == hailurah.StatusAwaitingConfirmation {
+		steps[3].Done = true
+		steps[4].Date = "menunggu jawaban Anda"
+	}
+	if advice || ((steps[4].Done || st == hailurah.StatusAwaitingConfirmation) && !steps[2].Done) {
 		steps[2].Skipped, steps[3].Skipped = true, true
 		steps[2].Label, steps[3].Label = "Tidak perlu diteruskan ke dinas", "Diselesaikan dengan saran"
 	}

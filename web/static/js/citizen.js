@@ -122,7 +122,10 @@
     [/High-impact/g, "Jangka panjang"],
     [/\bCSR\b/g, "bantuan perusahaan (CSR)"],
     [/\bMusrenbang\b/g, "rapat usulan pembangunan warga (Musrenbang)"],
-    [/\bDTKS\b/g, "data bantuan sosial (DTKS)"]
+    [/\bDTKS\b/g, "data bantuan sosial (DTKS)"],
+    [/(kirim|ketik|balas)\s+'MINTA DRAFT[^']*'/gi, "tekan tombol \u201cBuatkan surat permohonan\u201d"],
+    [/'?MINTA DRAFT[^'\n.]*'?/g, "\u201cBuatkan surat permohonan\u201d"],
+    [/(balas|ketik|kirim)\s+'?SESUDAH'?/gi, "tekan \u201cMasalah sudah beres\u201d"]
   ];
 
   function plainWords(text) {
