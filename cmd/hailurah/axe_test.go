@@ -73,7 +73,7 @@ func notPage(path string) bool {
 			return true
 		}
 	}
-	return strings.Contains(path, "/foto/") || slices.Contains([]string{
+	return strings.Contains(path, "/foto/") || strings.HasSuffix(path, "/qr.png") || slices.Contains([]string{
 		"/healthz", "/readyz", "/metrics", "/antrian/daftar", "/notifikasi/jumlah",
 	}, path)
 }
@@ -99,6 +99,7 @@ func TestAccessibility(t *testing.T) {
 		"/hibah/:id":          one(t, m, "SELECT id FROM grants WHERE kelurahan_code = 'taman' ORDER BY id LIMIT 1"),
 		"/pilot/:id":          one(t, m, "SELECT id FROM pilots ORDER BY id LIMIT 1"),
 		"/admin/pengguna/:id": fmt.Sprint(userID(t, m, "moderator")),
+		"/lacak/:code":        one(t, m, "SELECT tracking_code FROM tickets WHERE kelurahan_code = 'taman' AND assigned_unit = 'pupr' ORDER BY datetime_received DESC LIMIT 1"),
 	}
 	var pages []string
 	engine, ok := m.HTTP.Handler().(*gin.Engine)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -66,7 +67,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if cit.eval(`document.querySelector('a[href^="https://wa.me/628113500112"]') ? "ya" : ""`) != "ya" {
 		t.Error("no WhatsApp link with the number")
 	}
-	cit.shot("beranda-360")
+	wargaShot(cit, "beranda-360")
 	cit.do(chromedp.Click(chromedp.CSS(".front-cta")), chromedp.WaitVisible(chromedp.ID("curhat-text")))
 
 	// An empty curhat is refused; the error goes once the citizen types.
@@ -77,7 +78,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	cit.do(chromedp.SetValue(chromedp.ID("curhat-kelurahan"), "taman"), chromedp.SetValue(chromedp.ID("curhat-rt"), "3"),
 		chromedp.SetValue(chromedp.ID("curhat-rw"), "2"), chromedp.Evaluate[chromedp.Void](geoStub), chromedp.Click(chromedp.ID("curhat-lokasi")))
 	cit.waitFor("the location found", `document.getElementById('lokasi-status').textContent.includes('ditemukan')`, 10*time.Second)
-	cit.shot("curhat-form-360")
+	wargaShot(cit, "curhat-form-360")
 	cit.do(chromedp.Click(chromedp.CSS(`#curhat-form button[type=submit]`)))
 	cit.waitFor("focus on the result", `!document.getElementById('chat').hidden && document.activeElement.id === 'chat-title'`, time.Minute)
 	code := cit.eval(`document.getElementById('chat-code').textContent`)
@@ -104,7 +105,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if cit.eval(`String(document.documentElement.scrollWidth <= 360)`) != "true" {
 		t.Error("the chat is wider than 360 px")
 	}
-	cit.shot("curhat-balasan-360")
+	wargaShot(cit, "curhat-balasan-360")
 
 	// 2. The tracking page, shared by its link; it moves as staff act.
 	if href := cit.eval(`document.getElementById('chat-lacak').getAttribute('href')`); href != "/lacak/"+code {
@@ -120,7 +121,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if words := cit.eval(`document.querySelector('blockquote.words').textContent`); !strings.Contains(words, "Got depan masjid mampet") {
 		t.Errorf("the citizen's words: %q", words)
 	}
-	cit.shot("lacak-diterima-360")
+	wargaShot(cit, "lacak-diterima-360")
 	apiAct(t, base, "moderator", id, map[string]any{"action": "verify"})
 	cit.waitFor("the news notice", `!document.getElementById('lacak-news').hidden`, time.Minute)
 	cit.do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".steps")))
@@ -155,7 +156,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if got := current(); got != "Selesai" {
 		t.Errorf("current step while the citizen confirms: %q", got)
 	}
-	cit.shot("lacak-dikerjakan-360")
+	wargaShot(cit, "lacak-dikerjakan-360")
 
 	// "Is it fixed?": yes, then a rating; the rating buttons go.
 	cit.click("#ask", "Ya, sudah beres")
@@ -171,7 +172,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if cit.eval(`String(document.documentElement.scrollWidth <= 360)`) != "true" {
 		t.Error("the tracking page is wider than 360 px")
 	}
-	cit.shot("lacak-selesai-360")
+	wargaShot(cit, "lacak-selesai-360")
 	eventually(t, "rated 5", func() bool {
 		tk, err := m.DB.FindTicket(ctx, id)
 		return err == nil && tk.Rating == 5 && tk.Status == hailurah.StatusResolved
@@ -191,7 +192,7 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	if src := kiosk.eval(`document.getElementById('chat-qr').getAttribute('src')`); src != "/lacak/"+kcode+"/qr.png" {
 		t.Errorf("QR source: %q", src)
 	}
-	kiosk.shot("kiosk-qr-1280")
+	wargaShot(kiosk, "kiosk-qr-1280")
 
 	// More located curhat at the same place (WhatsApp locations, stored as
 	// intake stores them), so the public map has a cell to show.
@@ -259,10 +260,10 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	// 6. The same citizen pages on a desk screen.
 	wide := newCitizenTab(t, base, 1280, 900)
 	wide.do(chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(".front-cta")))
-	wide.shot("beranda-1280")
+	wargaShot(wide, "beranda-1280")
 	wide.do(chromedp.Navigate(base+"/lacak/"+code), chromedp.WaitVisible(chromedp.CSS(".steps")))
 	wide.waitFor("the unit's photo", `[...document.querySelectorAll('#bukti img')].some(i => i.complete && i.naturalWidth > 0)`, time.Minute)
-	wide.shot("lacak-1280")
+	wargaShot(wide, "lacak-1280")
 	wide.do(chromedp.Navigate(base+"/lacak/BUKANKODE1"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	if got := wide.eval(`document.querySelector('h1').textContent`); got != "Kode lacak tidak ditemukan" {
 		t.Errorf("unknown code page: %q", got)
@@ -287,4 +288,24 @@ func afterReload(tb *citizenTab, what, js string) {
 	}
 	tb.shot("failed")
 	tb.t.Fatalf("waiting for %s (%s)", what, js)
+}
+
+// wargaShot saves a citizen page's screenshot as warga-name.png, shrunk
+// like the staff guides' (docs/panduan/img), under HAILURAH_SCREENSHOTS
+// or the test's temp dir.
+func wargaShot(tb *citizenTab, name string) {
+	tb.t.Helper()
+	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	small, err := shrinkPNG(buf)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	path := filepath.Join(tb.shots, "warga-"+name+".png")
+	if err := os.WriteFile(path, small, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.t.Logf("screenshot %s", path)
 }
