@@ -698,12 +698,9 @@ type OpenData struct {
 	MinCell     int                  `json:"min_cell"`
 	Categories  []PublicCategoryCell `json:"categories"`
 	RWTotals    []PublicRWTotal      `json:"rw_totals"`
-	// RWGrid is each RW's tickets over the whole period, for the map's
-	// grid: published only where every month of the RW is, so the sum
-	// tells nothing the months do not.
-	RWGrid    []PublicRWCell    `json:"rw_grid"`
-	SLA       []PublicSLA       `json:"sla"`
-	Decisions []*PublicDecision `json:"pilot_decisions"`
+	RWGrid      []PublicRWCell       `json:"rw_grid"` // each RW over the period, where all its months are published
+	SLA         []PublicSLA          `json:"sla"`
+	Decisions   []*PublicDecision    `json:"pilot_decisions"`
 }
 
 // PublishOpenData turns exact counts into the public page. Every cell of
@@ -792,40 +789,6 @@ func PublishOpenData(c *OpenDataCounts, kelurahan string, from, to, now time.Tim
 		out.Decisions = c.Decisions
 	}
 	out.RWGrid = publicRWGrid(out.RWTotals)
-	return out
-}
-
-// PublicRWCell is one RW's published tickets over the whole period.
-type PublicRWCell struct {
-	Kelurahan string `json:"kelurahan"`
-	RW        string `json:"rw"`
-	Count     int    `json:"count"`
-}
-
-// publicRWGrid sums the published monthly RW totals per kelurahan and RW;
-// an RW with any suppressed month, or without an RW, is left out.
-func publicRWGrid(totals []PublicRWTotal) []PublicRWCell {
-	type key struct{ kel, rw string }
-	sum, hidden := map[key]int{}, map[key]bool{}
-	var order []key
-	for _, t := range totals {
-		k := key{t.Kelurahan, t.RW}
-		if _, ok := sum[k]; !ok {
-			order = append(order, k)
-			sum[k] = 0
-		}
-		if t.Count.Suppressed || t.Count.Value == nil {
-			hidden[k] = true
-			continue
-		}
-		sum[k] += *t.Count.Value
-	}
-	out := []PublicRWCell{}
-	for _, k := range order {
-		if k.rw != "" && !hidden[k] && sum[k] >= MinPublicCell {
-			out = append(out, PublicRWCell{Kelurahan: k.kel, RW: k.rw, Count: sum[k]})
-		}
-	}
 	return out
 }
 

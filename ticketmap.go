@@ -94,3 +94,37 @@ func PublishMap(points []TicketPoint) *PublicMap {
 	})
 	return out
 }
+
+// PublicRWCell is one RW's published tickets over the whole period.
+type PublicRWCell struct {
+	Kelurahan string `json:"kelurahan"`
+	RW        string `json:"rw"`
+	Count     int    `json:"count"`
+}
+
+// publicRWGrid sums the published monthly RW totals per kelurahan and RW;
+// an RW with any suppressed month, or without an RW, is left out.
+func publicRWGrid(totals []PublicRWTotal) []PublicRWCell {
+	type key struct{ kel, rw string }
+	sum, hidden := map[key]int{}, map[key]bool{}
+	var order []key
+	for _, t := range totals {
+		k := key{t.Kelurahan, t.RW}
+		if _, ok := sum[k]; !ok {
+			order = append(order, k)
+			sum[k] = 0
+		}
+		if t.Count.Suppressed || t.Count.Value == nil {
+			hidden[k] = true
+			continue
+		}
+		sum[k] += *t.Count.Value
+	}
+	out := []PublicRWCell{}
+	for _, k := range order {
+		if k.rw != "" && !hidden[k] && sum[k] >= MinPublicCell {
+			out = append(out, PublicRWCell{Kelurahan: k.kel, RW: k.rw, Count: sum[k]})
+		}
+	}
+	return out
+}

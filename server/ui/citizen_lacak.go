@@ -144,7 +144,7 @@ func (s *UI) lacakPage(c *gin.Context) {
 	}
 	for _, e := range events {
 		if e.Type == hailurah.ActionDone {
-			pg.UnitDid, pg.UnitDidAt = pii.Mask(strings.TrimSpace(e.Note)), formatWaktu(s.Zone, e.At)
+			pg.UnitDid, pg.UnitDidAt = pii.Redact(strings.TrimSpace(e.Note)), formatWaktu(s.Zone, e.At)
 		}
 	}
 	switch {
@@ -160,14 +160,15 @@ func (s *UI) lacakPage(c *gin.Context) {
 }
 
 // citizenWords is the citizen's first message as the tracking page shows
-// it: the problem without the format's greeting and flags, masked again
-// (intake masked it as kept; a second pass costs nothing).
+// it: the problem without the format's greeting and flags, with personal
+// data redacted as on the public Open311 view (intake masked it as kept;
+// the page is public to whoever holds the code).
 func citizenWords(text string) string {
 	words := strings.TrimSpace(triage.ParseMessage(text).Problem)
 	if words == "" {
 		words = strings.TrimSpace(text)
 	}
-	return pii.Mask(words)
+	return pii.Redact(words)
 }
 
 // lacakSteps are the five steps of a case: received, verified, sent to
