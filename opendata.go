@@ -91,6 +91,7 @@ type OpenData struct {
 	MinCell     int                  `json:"min_cell"`
 	Categories  []PublicCategoryCell `json:"categories"`
 	RWTotals    []PublicRWTotal      `json:"rw_totals"`
+	RWGrid      []PublicRWCell       `json:"rw_grid"` // each RW over the period, where all its months are published
 	SLA         []PublicSLA          `json:"sla"`
 	Decisions   []*PublicDecision    `json:"pilot_decisions"`
 }
@@ -180,6 +181,7 @@ func PublishOpenData(c *OpenDataCounts, kelurahan string, from, to, now time.Tim
 	if c.Decisions != nil {
 		out.Decisions = c.Decisions
 	}
+	out.RWGrid = publicRWGrid(out.RWTotals)
 	return out
 }
 

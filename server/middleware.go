@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -70,12 +71,12 @@ func (s *Server) logRequests(c *gin.Context) {
 // session cookie.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"+tileSource(s.cfg.MapTiles)+"; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()")
 	if s.cfg.SecureCookies {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
@@ -106,4 +107,21 @@ func wantsHTML(c *gin.Context) bool {
 		return false
 	}
 	return strings.Contains(c.GetHeader("Accept"), "text/html")
+}
+
+// tileSource is the CSP source of the maps' tile server (" https://host"),
+// "" when the maps draw the grid only. A {s} subdomain becomes a wildcard.
+func tileSource(template string) string {
+	if template == "" {
+		return ""
+	}
+	u, err := url.Parse(strings.ReplaceAll(template, "{s}", "s"))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host := u.Host
+	if strings.Contains(template, "{s}.") {
+		host = "*." + strings.TrimPrefix(host, "s.")
+	}
+	return " " + u.Scheme + "://" + host
 }

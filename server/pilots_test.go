@@ -20,6 +20,7 @@ import (
 	reports "github.com/hailurah/hailurah/report"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
+	"github.com/hailurah/hailurah/store/mapstore"
 	"github.com/hailurah/hailurah/store/reportstore"
 	"github.com/hailurah/hailurah/store/storetest"
 	"github.com/hailurah/hailurah/workflows"
@@ -119,7 +120,7 @@ func newPilotFixture(t *testing.T, db *store.DB) *pilotFixture {
 	db.SetNow(func() time.Time { return fixtureNow })
 	srv, err := server.New(server.Config{Users: db, Audit: db, Kelurahan: db, Tickets: db, Notifications: db,
 		Cases: &workflows.Client{}, Now: func() time.Time { return fixtureNow }, Logger: slog.New(slog.DiscardHandler),
-		Pilots:  &server.Pilots{Store: db, KPIs: db, Runner: runner},
+		Pilots:  &server.Pilots{Store: db, KPIs: db, Runner: runner, Map: mapstore.New(db)},
 		Reports: &server.Reports{Sources: reports.Sources{KPIs: db, Tickets: db, Grants: db, Kelurahan: db}, Store: reportstore.New(db)}})
 	if err != nil {
 		t.Fatal(err)

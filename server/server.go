@@ -106,6 +106,9 @@ type Config struct {
 	Channels ChannelStore
 	// WhatsApp configures the webhook: verify token, app secret, number.
 	WhatsApp WhatsAppSettings
+	// MapTiles is the maps' tile URL template (HAILURAH_MAP_TILES); ""
+	// draws only the RW×RT grid. Its host joins the CSP's img-src.
+	MapTiles string
 	// Codec serves the Temporal payload codec to admins (codec.go).
 	Codec CodecSettings
 	// Registry is where /metrics reads from, shared with the Temporal
@@ -193,6 +196,7 @@ func New(cfg Config) (*Server, error) {
 	pages, err := ui.New(s.app, ui.Options{
 		Sessions: ui.Sessions{Login: s.login, Logout: s.logout},
 		Rules:    cfg.Rules, PhoneNumberID: cfg.WhatsApp.PhoneNumberID,
+		WhatsAppNumber: cfg.WhatsApp.Number, MapTiles: cfg.MapTiles,
 	})
 	if err != nil {
 		return nil, err

@@ -44,6 +44,10 @@ type WhatsAppSettings struct {
 	// PhoneNumberID is the city's WhatsApp number, which the simulated
 	// phone writes to.
 	PhoneNumberID string
+	// Number is the city's WhatsApp number as citizens dial it
+	// (HAILURAH_WHATSAPP_NUMBER), shown on the front page; "" leaves the
+	// number off and tells citizens to ask their kelurahan.
+	Number string
 }
 
 // Rate limit of webhook requests per IP: high enough for Meta's own

@@ -24,6 +24,7 @@ import (
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/fieldstore"
 	"github.com/hailurah/hailurah/store/loanstore"
+	"github.com/hailurah/hailurah/store/mapstore"
 	"github.com/hailurah/hailurah/store/mediastore"
 	"github.com/hailurah/hailurah/store/reportstore"
 	"github.com/hailurah/hailurah/triage"
@@ -181,14 +182,15 @@ func (m *Main) Run(ctx context.Context) error {
 			Tickets: db, Notifications: db, Cases: cases, Media: &server.Media{Store: mediastore.New(db), Files: m.mediaStorage()},
 			MediaLinks: media.NewLinks([]byte(m.Config.Secret)),
 			Reports:    &server.Reports{Sources: m.reportSources(), Store: reportstore.New(db)},
-			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases,
+			Pilots: &server.Pilots{Store: db, KPIs: db, Runner: cases, Map: mapstore.New(db),
 				Policy: hailurah.PilotPolicy{Zone: zone}},
 			Programme: &server.Programme{Households: db, Participation: db, Grants: db, Field: fieldstore.New(db),
 				Cases: cases, Policy: m.Config.GrantPolicy,
 				Loans: &server.Loans{Store: loanstore.New(db), Budget: loanstore.New(db), Cases: cases}},
 			Secret: []byte(m.Config.Secret), Rules: rules, DataDir: m.Config.DataDir,
 			Intake: m.Intake, Channels: db, WhatsApp: server.WhatsAppSettings{VerifyToken: m.Config.WhatsAppVerify,
-				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID},
+				AppSecret: m.Config.WhatsAppSecret, PhoneNumberID: m.Config.WhatsAppPhoneID, Number: m.Config.WhatsAppNumber},
+			MapTiles: m.Config.MapTiles,
 			Checks: []server.Check{
 				{Name: "database", Ping: db.Ping},
 				{Name: "temporal", Ping: m.pingTemporal},

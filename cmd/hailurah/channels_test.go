@@ -776,7 +776,7 @@ func TestCitizenPagesInBrowser(t *testing.T) {
 		if err != nil || tk.Kelurahan != "demangan" || tk.RT != "04" || !tk.TembusanFlag || tk.Channel != hailurah.ChannelWeb {
 			t.Fatalf("web ticket %s: %+v %v", code, tk, err)
 		}
-		tab.click("#chat-commands", "STATUS")
+		tab.click("#chat-commands", "Lihat perkembangan")
 		tab.waitFor("the status answer", logHas("chat-log", "Status tiket"), time.Minute)
 		tab.shot("curhat-chat")
 		// A reload keeps the conversation of this tab.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,35 +19,39 @@ import (
 // Config is the program's configuration, read from the environment. The
 // table in README.md lists every variable.
 type Config struct {
-	Addr            string        // HAILURAH_ADDR
-	BaseURL         string        // HAILURAH_BASE_URL
-	DataDir         string        // HAILURAH_DATA_DIR
-	Secret          string        // HAILURAH_SECRET
-	DatabaseURL     string        // DATABASE_URL
-	TemporalAddress string        // TEMPORAL_ADDRESS
-	DevTemporalAddr string        // HAILURAH_DEV_TEMPORAL_ADDR
-	DevUIAddr       string        // HAILURAH_DEV_UI_ADDR
-	Namespace       string        // TEMPORAL_NAMESPACE
-	TemporalAPIKey  string        // TEMPORAL_API_KEY: Temporal Cloud's (or a proxy's) API key
-	PayloadKey      string        // HAILURAH_PAYLOAD_KEY: seals workflow payloads; "" derives it from HAILURAH_SECRET
-	GeminiAPIKey    string        // GEMINI_API_KEY
-	GeminiModel     string        // GEMINI_MODEL
-	GeminiBaseURL   string        // GEMINI_BASE_URL
-	WhatsAppToken   string        // WHATSAPP_TOKEN
-	WhatsAppPhoneID string        // WHATSAPP_PHONE_NUMBER_ID
-	WhatsAppSecret  string        // WHATSAPP_APP_SECRET
-	WhatsAppVerify  string        // WHATSAPP_VERIFY_TOKEN
-	WhatsAppAPIBase string        // WHATSAPP_API_BASE
-	RulesPath       string        // HAILURAH_RULES
-	DemoPassword    string        // HAILURAH_DEMO_PASSWORD
-	TZ              string        // HAILURAH_TZ
-	SecureCookies   bool          // HAILURAH_SECURE_COOKIES
-	MetricsToken    string        // HAILURAH_METRICS_TOKEN: bearer token for /metrics from off this machine
-	LogLevel        string        // HAILURAH_LOG_LEVEL
-	Retention       time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
-	TrustedProxies  []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
-	PprofAddr       string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
-	MediaURL        string        // HAILURAH_MEDIA_URL: s3://bucket/prefix for citizens' attachments; "" keeps them in the data dir
+	Addr            string // HAILURAH_ADDR
+	BaseURL         string // HAILURAH_BASE_URL
+	DataDir         string // HAILURAH_DATA_DIR
+	Secret          string // HAILURAH_SECRET
+	DatabaseURL     string // DATABASE_URL
+	TemporalAddress string // TEMPORAL_ADDRESS
+	DevTemporalAddr string // HAILURAH_DEV_TEMPORAL_ADDR
+	DevUIAddr       string // HAILURAH_DEV_UI_ADDR
+	Namespace       string // TEMPORAL_NAMESPACE
+	TemporalAPIKey  string // TEMPORAL_API_KEY: Temporal Cloud's (or a proxy's) API key
+	PayloadKey      string // HAILURAH_PAYLOAD_KEY: seals workflow payloads; "" derives it from HAILURAH_SECRET
+	GeminiAPIKey    string // GEMINI_API_KEY
+	GeminiModel     string // GEMINI_MODEL
+	GeminiBaseURL   string // GEMINI_BASE_URL
+	WhatsAppToken   string // WHATSAPP_TOKEN
+	WhatsAppPhoneID string // WHATSAPP_PHONE_NUMBER_ID
+	WhatsAppSecret  string // WHATSAPP_APP_SECRET
+	WhatsAppVerify  string // WHATSAPP_VERIFY_TOKEN
+	WhatsAppAPIBase string // WHATSAPP_API_BASE
+	WhatsAppNumber  string // HAILURAH_WHATSAPP_NUMBER: the city's WhatsApp number as citizens dial it, shown on the front page
+	// MapTiles is HAILURAH_MAP_TILES: the maps' tile URL template
+	// ({z}/{x}/{y}); "off" draws only the RW×RT grid (no internet).
+	MapTiles       string
+	RulesPath      string        // HAILURAH_RULES
+	DemoPassword   string        // HAILURAH_DEMO_PASSWORD
+	TZ             string        // HAILURAH_TZ
+	SecureCookies  bool          // HAILURAH_SECURE_COOKIES
+	MetricsToken   string        // HAILURAH_METRICS_TOKEN: bearer token for /metrics from off this machine
+	LogLevel       string        // HAILURAH_LOG_LEVEL
+	Retention      time.Duration // HAILURAH_RETENTION: how long a phone is kept after the case ends
+	TrustedProxies []string      // HAILURAH_TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed
+	PprofAddr      string        // HAILURAH_PPROF_ADDR: loopback address for Go's profiles; "" is off
+	MediaURL       string        // HAILURAH_MEDIA_URL: s3://bucket/prefix for citizens' attachments; "" keeps them in the data dir
 	// Media is HAILURAH_MEDIA_URL opened (with HAILURAH_S3_ENDPOINT,
 	// HAILURAH_S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); nil
 	// keeps the files under DataDir/media.
@@ -66,6 +71,10 @@ type Config struct {
 	// values keep the seed's.
 	GrantPolicy hailurah.GrantPolicy
 }
+
+// DefaultMapTiles is OpenStreetMap's tile server, the maps' default base
+// layer.
+const DefaultMapTiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 // LoadConfig reads the configuration from getenv, applying defaults.
 func LoadConfig(getenv func(string) string) (Config, error) {
@@ -95,6 +104,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		WhatsAppSecret:  get("WHATSAPP_APP_SECRET", ""),
 		WhatsAppVerify:  get("WHATSAPP_VERIFY_TOKEN", ""),
 		WhatsAppAPIBase: get("WHATSAPP_API_BASE", "https://graph.facebook.com/v23.0"),
+		WhatsAppNumber:  get("HAILURAH_WHATSAPP_NUMBER", ""),
+		MapTiles:        get("HAILURAH_MAP_TILES", DefaultMapTiles),
 		RulesPath:       get("HAILURAH_RULES", ""),
 		DemoPassword:    get("HAILURAH_DEMO_PASSWORD", ""),
 		TZ:              get("HAILURAH_TZ", hailurah.DefaultZoneName),
@@ -130,6 +141,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
 			cfg.TemporalUIOrigins = append(cfg.TemporalUIOrigins, o)
 		}
+	}
+	if cfg.MapTiles, err = mapTiles(cfg.MapTiles); err != nil {
+		return cfg, err
 	}
 	cfg.PprofAddr = get("HAILURAH_PPROF_ADDR", "")
 	cfg.MediaURL = get("HAILURAH_MEDIA_URL", "")
@@ -198,4 +212,20 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// mapTiles checks HAILURAH_MAP_TILES: "off" (or "none", "0") turns the
+// base map off, anything else must be an http(s) URL template with {z},
+// {x} and {y}.
+func mapTiles(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "off", "none", "0", "false":
+		return "", nil
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{s}", "a").Replace(v))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		!strings.Contains(v, "{z}") || !strings.Contains(v, "{x}") || !strings.Contains(v, "{y}") {
+		return "", fmt.Errorf("HAILURAH_MAP_TILES: %q is not \"off\" nor an http(s) URL template with {z}, {x} and {y}", v)
+	}
+	return v, nil
 }

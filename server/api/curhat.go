@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +24,10 @@ type curhatRequest struct {
 	RW        string `json:"rw"`
 	Anonim    *bool  `json:"anonim"`
 	Tembusan  *bool  `json:"tembusan"`
+	// Lat and Lng are the opt-in "bagikan lokasi" of the web chat: both
+	// or neither.
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
 }
 
 type curhatResponse struct {
@@ -71,6 +76,7 @@ func (s *API) apiCurhat(c *gin.Context) {
 	started, err := s.Intake.Start(c.Request.Context(), intake.Message{
 		Channel: req.Channel, Phone: req.Phone, Text: req.Text, IdempotencyKey: key,
 		Kelurahan: req.Kelurahan, RT: req.RT, RW: req.RW, Anonim: req.Anonim, Tembusan: req.Tembusan,
+		Lat: req.Lat, Lng: req.Lng,
 	})
 	if err != nil {
 		app.Fail(c, err)
@@ -115,6 +121,15 @@ func (s *API) bindCurhatForm(c *gin.Context, req *curhatRequest) ([]*media.Check
 			return nil, hailurah.FieldErrorf(field, "%s harus \"true\" atau \"false\".", field)
 		}
 	}
+	for field, dst := range map[string]**float64{"lat": &req.Lat, "lng": &req.Lng} {
+		if v := strings.TrimSpace(value(field)); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return nil, hailurah.FieldErrorf(field, "Lokasi (%s) harus berupa angka, misalnya -7.6298.", field)
+			}
+			*dst = &f
+		}
+	}
 	return s.CheckPhotos(form)
 }
 
@@ -134,6 +149,16 @@ func (r *curhatRequest) validate() error {
 	case hailurah.ChannelWeb, hailurah.ChannelKiosk:
 	default:
 		return hailurah.FieldErrorf("channel", "Kanal harus \"web\" atau \"kiosk\".")
+	}
+	switch {
+	case (r.Lat == nil) != (r.Lng == nil):
+		field := "lat"
+		if r.Lng == nil {
+			field = "lng"
+		}
+		return hailurah.FieldErrorf(field, "Lokasi harus berisi lat dan lng sekaligus.")
+	case r.Lat != nil && !hailurah.ValidCoordinates(*r.Lat, *r.Lng):
+		return hailurah.FieldErrorf("lat", "Lokasi tidak valid: lat antara -90 dan 90, lng antara -180 dan 180.")
 	}
 	for field, v := range map[string]*string{"rt": &r.RT, "rw": &r.RW} {
 		*v = strings.TrimSpace(*v)

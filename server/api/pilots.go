@@ -22,6 +22,10 @@ func (s *API) pilotRoutes(api *gin.RouterGroup) {
 	api.GET("/dashboard/curhat", s.RequireStaff, staff, s.apiCurhatDashboard)
 	api.GET("/dashboard/program", s.RequireStaff, staff, s.apiProgrammeDashboard)
 	api.GET("/opendata", app.LimitByIP(s.TrackingLimit), s.apiOpenData)
+	if s.Pilots.Map != nil {
+		api.GET("/dashboard/curhat/map", s.RequireStaff, staff, s.apiCurhatMap)
+		api.GET("/opendata/map", app.LimitByIP(s.TrackingLimit), s.apiOpenDataMap)
+	}
 }
 
 // pilotJSON is a pilot as the API shows it.

@@ -40,6 +40,11 @@ type trackResponse struct {
 	// Phone is "pending" while a code sent to the phone typed into the
 	// form may be typed (POST …/phone), "confirmed" once it was.
 	Phone string `json:"phone,omitempty"`
+	// Rated: the citizen already gave the service its 1–5 rating.
+	Rated bool `json:"rated"`
+	// Reopened: the citizen once answered BELUM; the ticket is past its
+	// first contact (no LANJUT, ANONIM or TEMBUSAN buttons again).
+	Reopened bool `json:"reopened"`
 }
 
 // outMessage is a message the system sent the citizen.
@@ -90,7 +95,7 @@ func (s *API) apiTrack(c *gin.Context) {
 	resp := trackResponse{
 		TicketID: t.ID, Status: string(t.Status), StatusLabel: t.Status.Label(), Kategori: t.Kategori,
 		Urgency: t.UrgencyScore, ReceivedAt: t.DatetimeReceived, UpdatedAt: t.UpdatedAt,
-		Messages: []outMessage{}, Timeline: []publicEvent{},
+		Messages: []outMessage{}, Timeline: []publicEvent{}, Rated: t.Rating != 0, Reopened: t.ReopenedCount > 0,
 	}
 	if t.Kelurahan != "" {
 		resp.Kelurahan = t.Kelurahan

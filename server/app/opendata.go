@@ -19,24 +19,49 @@ import (
 // OpenData reads the public query (kelurahan, from, to; no login) and
 // builds the published aggregates.
 func (s *App) OpenData(c *gin.Context) (*hailurah.OpenData, Period, error) {
-	p, err := parsePeriod(c, LastMonths(s.Zone, s.Now(), 12))
+	p, kel, err := s.openDataQuery(c)
 	if err != nil {
 		return nil, p, err
-	}
-	kel := strings.TrimSpace(c.Query("kelurahan"))
-	if kel != "" {
-		if _, err := s.Kelurahan.FindKelurahan(c.Request.Context(), kel); err != nil {
-			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-				return nil, p, hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak ditemukan.", kel)
-			}
-			return nil, p, err
-		}
 	}
 	counts, err := s.Pilots.KPIs.OpenDataCounts(c.Request.Context(), kel, p.From, p.To)
 	if err != nil {
 		return nil, p, err
 	}
 	return hailurah.PublishOpenData(counts, kel, p.From, p.To, s.Now()), p, nil
+}
+
+// OpenDataMap reads the same public query and builds the public map:
+// located tickets counted per grid cell, small cells left out
+// (hailurah.PublishMap, the only way points reach the public).
+func (s *App) OpenDataMap(c *gin.Context) (*hailurah.PublicMap, Period, string, error) {
+	p, kel, err := s.openDataQuery(c)
+	if err != nil {
+		return nil, p, kel, err
+	}
+	points, err := s.Pilots.Map.TicketPoints(c.Request.Context(), kel, p.From, p.To, hailurah.MaxMapPoints)
+	if err != nil {
+		return nil, p, kel, err
+	}
+	return hailurah.PublishMap(points), p, kel, nil
+}
+
+// openDataQuery reads the public pages' period (the last 12 months by
+// default) and kelurahan ("" for the city).
+func (s *App) openDataQuery(c *gin.Context) (Period, string, error) {
+	p, err := parsePeriod(c, LastMonths(s.Zone, s.Now(), 12))
+	if err != nil {
+		return p, "", err
+	}
+	kel := strings.TrimSpace(c.Query("kelurahan"))
+	if kel != "" {
+		if _, err := s.Kelurahan.FindKelurahan(c.Request.Context(), kel); err != nil {
+			if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
+				return p, kel, hailurah.FieldErrorf("kelurahan", "Kelurahan %q tidak ditemukan.", kel)
+			}
+			return p, kel, err
+		}
+	}
+	return p, kel, nil
 }
 
 func publicText(c hailurah.PublicCount) string { return c.Text() }

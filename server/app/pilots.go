@@ -17,6 +17,9 @@ type Pilots struct {
 	Store  hailurah.PilotService
 	KPIs   hailurah.KPIService
 	Runner PilotRunner
+	// Map lists the located tickets for the maps of /dasbor and /data;
+	// nil leaves the map endpoints out.
+	Map hailurah.TicketMapService
 	// Policy is the cycle new pilots start with; zero values take
 	// hailurah.DefaultPilotPolicy's.
 	Policy hailurah.PilotPolicy

@@ -67,6 +67,7 @@ type curhatPage struct {
 	CatRows    []chart.HBar
 	Urgency    chart.StackChart
 	Heat       chart.Heatmap
+	Map        mapView
 	Units      chart.HBarChart
 	UnitRows   []chart.HBar
 	Board      []boardColumnView
@@ -144,6 +145,7 @@ func (s *UI) curhatDashboardPage(c *gin.Context) {
 	pg.CatRows = pg.Categories.Bars
 	pg.Urgency = chart.Urgency(d.UrgencyTrend)
 	pg.Heat = chart.NewHeatmap(d.Heatmap, f.Kelurahan == "", n.KelurahanName)
+	pg.Map = s.mapView("/api/v1/dashboard/curhat/map?"+dashQuery(f.Kelurahan, p), "points", "Peta titik curhat yang membagikan lokasi")
 	bars, values = nil, nil
 	var parts []float64
 	for _, u := range d.OverdueUnits {

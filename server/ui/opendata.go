@@ -33,6 +33,10 @@ type openDataPage struct {
 	Suppressed int
 	// Budget is the programme's budget, planned against spent.
 	Budget *budgetPageData
+	// Headline are the big numbers the page opens with.
+	Headline []tile
+	Map      mapView
+	Grid     chart.Heatmap
 }
 
 type publicSLAView struct {
@@ -110,6 +114,13 @@ func (s *UI) openDataPage(c *gin.Context) {
 			Scope: strings.Join(x.Scope, ", "), At: s.Zone.In(x.DecidedAt).Format("2 Jan 2006")})
 	}
 	pg.Budget = s.publicBudget(c, d.Kelurahan)
+	pg.Headline = openDataHeadline(d)
+	pg.Map = s.mapView("/api/v1/opendata/map?"+pg.Query, "cells", "Peta jumlah curhat per kotak wilayah")
+	grid := make([]hailurah.HeatCell, len(d.RWGrid))
+	for i, x := range d.RWGrid {
+		grid[i] = hailurah.HeatCell{Kelurahan: x.Kelurahan, RW: x.RW, Count: x.Count}
+	}
+	pg.Grid = chart.NewHeatmap(grid, true, n.KelurahanName) // never finer than RW
 	s.renderPage(c, http.StatusOK, "opendata", pageData{Title: "Data terbuka HAI LURAH", Wide: true, Data: pg})
 }
 
@@ -119,4 +130,36 @@ func monthLabel(m string) string {
 		return m
 	}
 	return hailurah.ShortMonth(t.Month()) + " " + strconv.Itoa(t.Year())
+}
+
+// openDataHeadline: curhat received, the share of SLA clocks on time and
+// the signed pilot decisions of the period, from the published figures
+// only (a suppressed cell counts as nothing).
+func openDataHeadline(d *hailurah.OpenData) []tile {
+	total, hidden := 0, 0
+	for _, t := range d.RWTotals {
+		if t.Count.Value != nil {
+			total += *t.Count.Value
+		} else {
+			hidden++
+		}
+	}
+	received := tile{Label: "Curhat diterima", Value: hailurah.PublicCount{Value: &total}.Text(), Sub: "dalam periode ini"}
+	if hidden > 0 {
+		received.Value = "≥ " + received.Value
+		received.Sub = "ditambah " + strconv.Itoa(hidden) + " wilayah kecil yang disamarkan"
+	}
+	ended, onTime := 0.0, 0.0
+	for _, x := range d.SLA {
+		if x.CompliancePct != nil && x.Ended.Value != nil {
+			ended += float64(*x.Ended.Value)
+			onTime += float64(*x.Ended.Value) * *x.CompliancePct / 100
+		}
+	}
+	sla := tile{Label: "Ditangani tepat waktu", Value: "-", Sub: "belum cukup data"}
+	if ended > 0 {
+		sla.Value = hailurah.FormatPct(hailurah.Share(onTime, ended))
+		sla.Sub = "dari tenggat yang sudah berakhir"
+	}
+	return []tile{received, sla, {Label: "Keputusan pilot", Value: strconv.Itoa(len(d.Decisions)), Sub: "ditandatangani Lurah"}}
 }

@@ -278,10 +278,6 @@ func (s *UI) requireRolePage(roles ...hailurah.Role) gin.HandlerFunc {
 	}
 }
 
-func (s *UI) homeRedirect(c *gin.Context) {
-	c.Redirect(http.StatusSeeOther, homeOf[app.UserOf(c).Role])
-}
-
 func (s *UI) rolePage(h roleHome) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		s.renderPage(c, http.StatusOK, "home", pageData{Title: h.Title, Message: h.Intro, Duties: h.Duties})

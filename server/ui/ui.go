@@ -33,6 +33,11 @@ type Options struct {
 	// PhoneNumberID is the city's WhatsApp number, which the simulated
 	// phone writes to.
 	PhoneNumberID string
+	// WhatsAppNumber is the city's number as citizens dial it, for the
+	// front page; "" leaves it off.
+	WhatsAppNumber string
+	// MapTiles is the maps' tile URL template; "" draws the grid only.
+	MapTiles string
 }
 
 // UI serves the pages through the services and actions of App.
@@ -59,7 +64,10 @@ func (s *UI) Routes(r *gin.Engine) {
 	r.GET("/login", s.loginPage)
 	r.POST("/login", s.loginForm)
 	r.POST("/logout", s.requireStaffPage, s.logoutForm)
-	r.GET("/", s.requireStaffPage, s.homeRedirect)
+	r.GET("/", s.frontPage)
+	if s.HandlesCases() {
+		s.lacakRoutes(r)
+	}
 	if s.Programme != nil {
 		s.programmePages(r)
 		if s.Programme.Loans != nil {

@@ -83,21 +83,110 @@
   // ---------------------------------------------------------------------
   // Web chat and kiosk.
 
-  // Quick replies by ticket status: the same commands as on WhatsApp.
-  function commandsFor(status) {
-    switch (status) {
+  // Quick replies by ticket status, in plain words; each sends the same
+  // command a WhatsApp user types. After the first answer (a reply came,
+  // or the citizen said BELUM) the first-contact choices are gone; after
+  // the rating, the rating buttons are.
+  var LABELS = {
+    "LANJUT": "Minta saran sekarang",
+    "ANONIM YA": "Sembunyikan identitas saya",
+    "TEMBUSAN YA": "Kirim juga ke Lurah",
+    "STATUS": "Lihat perkembangan",
+    "MINTA DRAFT": "Buatkan surat permohonan",
+    "SESUDAH": "Masalah sudah beres",
+    "BELUM": "Belum beres",
+    "1": "1 · Sangat kecewa", "2": "2 · Kecewa", "3": "3 · Biasa", "4": "4 · Puas", "5": "5 · Sangat puas"
+  };
+
+  function commandsFor(track) {
+    switch (track.status) {
       case "new":
       case "open":
-        return ["LANJUT", "ANONIM YA", "TEMBUSAN YA", "STATUS", "MINTA DRAFT"];
+        if (track.reopened) { return ["STATUS", "MINTA DRAFT"]; }
+        return track.reply ? ["ANONIM YA", "TEMBUSAN YA", "STATUS", "MINTA DRAFT"] : ["LANJUT", "ANONIM YA", "TEMBUSAN YA", "STATUS"];
       case "assigned":
       case "in_progress":
-        return ["STATUS", "MINTA DRAFT", "SESUDAH"];
+        return ["STATUS", "MINTA DRAFT"];
       case "awaiting_confirmation":
-        return ["SESUDAH", "BELUM", "STATUS"];
+        return ["SESUDAH", "BELUM"];
       case "resolved":
-        return ["1", "2", "3", "4", "5"];
+        return track.rated ? [] : ["1", "2", "3", "4", "5"];
     }
     return [];
+  }
+
+  // plainWords rewrites what the WhatsApp texts say for a keyboard (BALAS
+  // …, Ketik …) and the few words a citizen may not know; the buttons
+  // below the conversation do what those lines ask.
+  var JARGON = [
+    [/High-impact/g, "Jangka panjang"],
+    [/\bCSR\b/g, "bantuan perusahaan (CSR)"],
+    [/\bMusrenbang\b/g, "rapat usulan pembangunan warga (Musrenbang)"],
+    [/\bDTKS\b/g, "data bantuan sosial (DTKS)"],
+    [/(kirim|ketik|balas)\s+'MINTA DRAFT[^']*'/gi, "tekan tombol \u201cBuatkan surat permohonan\u201d"],
+    [/'?MINTA DRAFT[^'\n.]*'?/g, "\u201cBuatkan surat permohonan\u201d"],
+    [/(balas|ketik|kirim)\s+'?SESUDAH'?/gi, "tekan \u201cMasalah sudah beres\u201d"]
+  ];
+
+  function plainWords(text) {
+    var lines = String(text || "").split("\n").filter(function (l) {
+      return !/^\s*(Ingin anonim\?|Ingin tembusan|Ketik |Ketik'|Balas dengan angka)/i.test(l) && !/BALAS:/.test(l);
+    });
+    var out = lines.join("\n")
+      .replace(/balas SESUDAH atau BELUM\.?/gi, "pilih tombol di bawah.")
+      .replace(/Balas SESUDAH atau BELUM\.?/g, "Pilih tombol di bawah.");
+    JARGON.forEach(function (j) { out = out.replace(j[0], j[1]); });
+    return out.trim();
+  }
+
+  var URGENCY = ["", "rendah", "rendah", "sedang", "tinggi", "sangat tinggi"];
+
+  // replySections turns the AI reply ("Ringkasan: … Solusi: • A … Langkah
+  // 3 konkret: … Urgensi: 3/5 | Kategori: …") into headed sections; a
+  // text without them stays a paragraph.
+  function replySections(text) {
+    text = plainWords(text);
+    var m = /Ringkasan:\s*([\s\S]*?)\n(?:Diagnosis singkat:\s*([\s\S]*?)\n)?Solusi:\s*\n([\s\S]*?)\nLangkah 3 konkret:\s*([\s\S]*?)(?:\nUrgensi:\s*(\d)\/5\s*\|\s*Kategori:\s*([^\n]*))?(?:\n([\s\S]*))?$/.exec(text);
+    if (!m) { return null; }
+    var opening = text.slice(0, m.index).trim();
+    var box = document.createElement("div");
+    function part(title, body, kind) {
+      if (!body) { return; }
+      var h = document.createElement("h3");
+      h.textContent = title;
+      box.appendChild(h);
+      if (kind) {
+        var list = document.createElement(kind);
+        body.forEach(function (b) {
+          var li = document.createElement("li");
+          li.textContent = b;
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+      } else {
+        var p = document.createElement("p");
+        p.textContent = body;
+        box.appendChild(p);
+      }
+    }
+    if (opening) { var o = document.createElement("p"); o.textContent = opening; box.appendChild(o); }
+    part("Ringkasan", m[1].trim());
+    part("Kemungkinan penyebab", (m[2] || "").trim());
+    var options = m[3].split("\n").map(function (l) {
+      return l.replace(/^\s*•\s*/, "").replace(/^A \(Sederhana, ([^)]*)\):/, "Cepat ($1):")
+        .replace(/^B \(Menengah, ([^)]*)\):/, "Menengah ($1):").replace(/^C \(Jangka panjang, ([^)]*)\):/, "Jangka panjang ($1):").trim();
+    }).filter(Boolean);
+    part("Pilihan penyelesaian", options, "ul");
+    var steps = m[4].split(/\s*\d\)\s+/).map(function (x) { return x.replace(/[,;]\s*$/, "").trim(); }).filter(Boolean);
+    part("Langkah yang bisa Anda lakukan", steps.length > 1 ? steps : [m[4].trim()], "ol");
+    if (m[5]) {
+      var f = document.createElement("p");
+      f.className = "reply-facts";
+      f.textContent = "Tingkat kepentingan: " + URGENCY[+m[5]] + " (" + m[5] + " dari 5) · Jenis masalah: " + (m[6] || "").trim();
+      box.appendChild(f);
+    }
+    if (m[7] && m[7].trim()) { var c = document.createElement("p"); c.textContent = m[7].trim(); box.appendChild(c); }
+    return box;
   }
 
   function initChat(root) {
@@ -118,6 +207,20 @@
       } catch (e) { /* private mode: the chat just is not kept */ }
     }
 
+    // theirs shows one message of HAI LURAH: the AI reply as sections,
+    // any other text in plain words.
+    function theirs(m) {
+      var sections = replySections(m.text);
+      if (!sections) {
+        var text = plainWords(m.text);
+        if (text) { bubble(log, "them", text, timeLabel(m.at)); }
+        return;
+      }
+      var li = bubble(log, "them", "", timeLabel(m.at));
+      li.classList.add("reply-sections");
+      li.replaceChild(sections, li.firstChild);
+    }
+
     function render(track) {
       $("chat-ticket").textContent = track.ticket_id;
       $("chat-code").textContent = state.code;
@@ -125,37 +228,52 @@
       st.textContent = track.status_label;
       st.className = "badge " + ({ resolved: "st-done", closed: "st-final", rejected: "st-final", awaiting_confirmation: "st-wait" }[track.status] || "st-open");
       // Citizen messages sit after the system messages they answered.
-      log.textContent = "";
       var msgs = track.messages || [];
       if (!msgs.length && state.ack) {
         // The intake's ACK until the outbox row the workflow writes arrives.
         msgs = [{ text: state.ack, at: "" }];
       }
-      var mine = state.mine.slice();
-      for (var i = 0; i <= msgs.length; i++) {
-        while (mine.length && mine[0].after <= i) {
-          bubble(log, "me", mine.shift().text);
+      var logKey = JSON.stringify([msgs.length, state.mine.length, msgs.length ? msgs[msgs.length - 1].at : ""]);
+      if (log.getAttribute("data-key") !== logKey) {
+        log.setAttribute("data-key", logKey);
+        log.textContent = "";
+        var mine = state.mine.slice();
+        for (var i = 0; i <= msgs.length; i++) {
+          while (mine.length && mine[0].after <= i) {
+            bubble(log, "me", mine.shift().text);
+          }
+          if (i < msgs.length) { theirs(msgs[i]); }
         }
-        if (i < msgs.length) { bubble(log, "them", msgs[i].text, timeLabel(msgs[i].at)); }
       }
       renderPhotos(track.media || []);
       state.seen = (track.messages || []).length;
       state.status = track.status;
       show($("chat-wait"), !track.reply && track.status === "new");
-      commands.textContent = "";
-      commandsFor(track.status).forEach(function (cmd) {
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "secondary";
-        b.textContent = /^[1-5]$/.test(cmd) ? cmd + " ★" : cmd;
-        b.setAttribute("data-command", cmd);
-        commands.appendChild(b);
-      });
-      if (track.status === "resolved") {
-        var note = document.createElement("p");
-        note.className = "hint";
-        note.textContent = "Beri nilai layanan: 1 (buruk) sampai 5 (sangat baik).";
-        commands.insertBefore(note, commands.firstChild);
+      var cmds = commandsFor(track);
+      if (commands.getAttribute("data-key") !== cmds.join("|")) {
+        var had = commands.contains(document.activeElement);
+        commands.setAttribute("data-key", cmds.join("|"));
+        commands.textContent = "";
+        if (track.status === "resolved" && cmds.length) {
+          var note = document.createElement("p");
+          note.className = "hint";
+          note.textContent = "Seberapa puas Anda dengan penanganannya?";
+          commands.appendChild(note);
+        } else if (track.status === "resolved" && track.rated) {
+          var thanks = document.createElement("p");
+          thanks.className = "hint";
+          thanks.textContent = "Terima kasih, nilai Anda sudah kami terima.";
+          commands.appendChild(thanks);
+        }
+        cmds.forEach(function (cmd) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "secondary";
+          b.textContent = LABELS[cmd] || cmd;
+          b.setAttribute("data-command", cmd);
+          commands.appendChild(b);
+        });
+        if (had) { (commands.querySelector("button") || $("reply-text")).focus(); }
       }
       var closed = track.status === "closed" || track.status === "rejected";
       show(replyForm, !closed);
@@ -212,15 +330,22 @@
       if (timer) { clearTimeout(timer); timer = null; }
     }
 
-    function open(code, mine, ack) {
+    function open(code, mine, ack, focus) {
       state = { code: code, seen: 0, mine: mine || [], status: "", ack: ack || "" };
       show(form, false);
       show(trackForm, false);
       show(chat, true);
       show($("kiosk-done"), true);
       $("chat-code").textContent = code;
+      var lacak = $("chat-lacak");
+      if (lacak) { lacak.href = "/lacak/" + encodeURIComponent(code); }
+      var qr = $("chat-qr");
+      if (qr) { qr.src = "/lacak/" + encodeURIComponent(code) + "/qr.png"; qr.alt = "Kode QR halaman lacak " + code; qr.hidden = false; }
       stop();
       poll();
+      // The result of sending: the conversation with its code, read first.
+      var head = $("chat-title");
+      if (head && focus) { head.focus(); }
     }
 
     function reset() {
@@ -230,6 +355,10 @@
       log.textContent = "";
       commands.textContent = "";
       if (form) { form.reset(); }
+      place = null;
+      setError($("lokasi-status"), "");
+      log.removeAttribute("data-key");
+      commands.removeAttribute("data-key");
       photos = [];
       drawPhotos();
       [$("form-error"), $("photo-error"), $("reply-error"), $("track-error"), $("phone-code-error")].forEach(function (e) { setError(e, ""); });
@@ -304,6 +433,29 @@
       return fd;
     }
 
+    // A form error is about what was typed: it goes once the citizen types.
+    form.addEventListener("input", function () { setError($("form-error"), ""); });
+
+    // "Bagikan lokasi": opt-in, asked only when ticked; the point goes
+    // with the curhat and nowhere else.
+    var place = null, where = $("curhat-lokasi");
+    if (where) {
+      if (!navigator.geolocation) { show(where.closest(".location-field"), false); }
+      where.addEventListener("change", function () {
+        place = null;
+        var status = $("lokasi-status");
+        if (!where.checked) { setError(status, ""); return; }
+        setError(status, "Mencari lokasi Anda…");
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          place = { lat: Math.round(pos.coords.latitude * 1e6) / 1e6, lng: Math.round(pos.coords.longitude * 1e6) / 1e6 };
+          setError(status, "Lokasi ditemukan dan akan dikirim bersama curhat.");
+        }, function () {
+          where.checked = false;
+          setError(status, "Lokasi tidak dapat dibaca. Curhat tetap bisa dikirim tanpa lokasi.");
+        }, { timeout: 15000, maximumAge: 60000 });
+      });
+    }
+
     var attempt = null; // the curhat being sent: its body and idempotency key
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -315,6 +467,7 @@
       if (form.elements.phone && form.elements.phone.value.trim()) { body.phone = form.elements.phone.value.trim(); }
       if (form.elements.anonim.checked) { body.anonim = true; }
       if (form.elements.tembusan.checked) { body.tembusan = true; }
+      if (place) { body.lat = place.lat; body.lng = place.lng; }
       // One key per curhat: sending the same words again after a failure
       // (a timeout that may have reached the server) returns the first
       // ticket instead of making a second.
@@ -338,7 +491,7 @@
         attempt = null;
         photos = [];
         drawPhotos();
-        open(res.body.tracking_code, [{ text: text, after: 0 }], res.body.ack);
+        open(res.body.tracking_code, [{ text: text, after: 0 }], res.body.ack, true);
       });
     });
 
@@ -349,7 +502,7 @@
         if (!code) { setError($("track-error"), "Masukkan kode lacak."); return; }
         api("GET", "/api/v1/track/" + encodeURIComponent(code)).then(function (res) {
           if (res.status !== 200) { setError($("track-error"), errorText(res, "Kode lacak tidak ditemukan.")); return; }
-          open(code, []);
+          open(code, [], "", true);
         });
       });
     }
@@ -403,6 +556,7 @@
     });
     $("chat-new").addEventListener("click", reset);
     if ($("kiosk-done")) { $("kiosk-done").addEventListener("click", reset); }
+    if ($("chat-print")) { $("chat-print").addEventListener("click", function () { window.print(); }); }
 
     if (remember) {
       try {
@@ -432,6 +586,98 @@
         }
       }, 1000);
     }
+  }
+
+  // ---------------------------------------------------------------------
+  // Tracking page (/lacak/{code}): the page is drawn by the server; here
+  // its photos, the "is it fixed?" and rating buttons, and a notice when
+  // the case moved while the page was open.
+
+  function initLacak(root) {
+    var code = root.getAttribute("data-code");
+    var seen = root.getAttribute("data-updated");
+    var base = "/api/v1/track/" + encodeURIComponent(code);
+    var printBtn = $("lacak-print");
+    if (printBtn) { printBtn.addEventListener("click", function () { window.print(); }); }
+    if (!code) { return; }
+
+    function photos(list, media, from, label) {
+      if (!list) { return; }
+      list.textContent = "";
+      media.filter(function (m) { return m.from === from && m.type === "image" && m.thumbnail_url; }).forEach(function (m, i) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = m.url;
+        var img = document.createElement("img");
+        img.src = m.thumbnail_url;
+        img.alt = label + " " + (i + 1);
+        a.appendChild(img);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+    }
+
+    var after = null; // set while waiting for the citizen's own answer to land
+    function poll() {
+      api("GET", base).then(function (res) {
+        if (res.status === 200 && res.body) {
+          photos($("bukti"), res.body.media || [], "dinas", "Foto bukti dari petugas");
+          photos($("foto-warga"), res.body.media || [], "warga", "Foto Anda");
+          var moved = res.body.updated_at && new Date(res.body.updated_at).getTime() !== new Date(seen).getTime();
+          if (moved && after) {
+            try { sessionStorage.setItem("hailurah.lacak.focus", "1"); } catch (e) { /* focus is a nicety */ }
+            window.location.reload();
+            return;
+          }
+          show($("lacak-news"), moved);
+        }
+        setTimeout(poll, after ? 1500 : 10000);
+      });
+    }
+
+    function send(text) {
+      setError($("lacak-error"), "");
+      return api("POST", base + "/reply", { text: text }).then(function (res) {
+        if (res.status !== 202) {
+          setError($("lacak-error"), errorText(res, "Jawaban belum terkirim. Coba lagi."));
+          return false;
+        }
+        var sent = $("lacak-sent");
+        sent.textContent = "Terkirim. Halaman ini diperbarui sebentar lagi.";
+        show(sent, true);
+        sent.focus();
+        after = Date.now();
+        return true;
+      });
+    }
+
+    root.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[data-command]");
+      if (!b) { return; }
+      Array.prototype.forEach.call(root.querySelectorAll("button[data-command]"), function (x) { x.disabled = true; });
+      send(b.getAttribute("data-command")).then(function (ok) {
+        if (!ok) { Array.prototype.forEach.call(root.querySelectorAll("button[data-command]"), function (x) { x.disabled = false; }); }
+      });
+    });
+    var reply = $("lacak-reply");
+    if (reply) {
+      reply.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var input = reply.elements.text;
+        var text = input.value.trim();
+        if (!text) { setError($("lacak-error"), "Tulis dulu pesan Anda."); input.focus(); return; }
+        send(text).then(function (ok) { if (ok) { input.value = ""; } });
+      });
+      reply.elements.text.addEventListener("input", function () { setError($("lacak-error"), ""); });
+    }
+    try {
+      if (sessionStorage.getItem("hailurah.lacak.focus")) {
+        sessionStorage.removeItem("hailurah.lacak.focus");
+        var target = $("ask") || $("langkah-h");
+        if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
+      }
+    } catch (e) { /* nothing kept */ }
+    poll();
   }
 
   // ---------------------------------------------------------------------
@@ -568,5 +814,7 @@
     if (chat) { initChat(chat); }
     var phone = $("devphone");
     if (phone) { initPhone(phone); }
+    var lacak = $("lacak");
+    if (lacak) { initLacak(lacak); }
   });
 })();
