@@ -659,7 +659,12 @@ func TestProgrammePages(t *testing.T) {
 	if resp, body := form("/rumah-tangga/TMN-001/anggota", map[string]string{"name": "Siti", "gender": "P", "age": "tiga"}); resp.StatusCode != 422 || !strings.Contains(body, "Umur harus angka") {
 		t.Fatalf("bad member form: %d", resp.StatusCode)
 	}
-	if resp, _ := form("/rumah-tangga/TMN-001/checkin", map[string]string{"omzet": "1.750.000", "date": "2026-11-26"}); resp.StatusCode != http.StatusSeeOther {
+	// Every bad field of a check-in at once: the omzet and the unanswered "usaha aktif?".
+	if resp, body := form("/rumah-tangga/TMN-001/checkin", map[string]string{"omzet": "banyak", "date": "2026-11-26"}); resp.StatusCode != 422 ||
+		!strings.Contains(body, "bukan nilai rupiah yang sah") || !strings.Contains(body, "Pilih apakah usahanya masih aktif") {
+		t.Fatalf("bad check-in form: %d", resp.StatusCode)
+	}
+	if resp, _ := form("/rumah-tangga/TMN-001/checkin", map[string]string{"omzet": "1.750.000", "date": "2026-11-26", "active": "ya"}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("check-in form: %d", resp.StatusCode)
 	}
 	wantPage(t, fasil, "/rumah-tangga/TMN-001?ok=checkin", 200, "Check-in omzet dicatat.", "Rp 1.750.000", "<meter")

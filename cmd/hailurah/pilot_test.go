@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,7 +186,7 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 			hailurah.FormatKPI(k.Unit, &k.Target), hailurah.FormatPct(k.PercentOfTarget))
 	}
 
-	if st := lt.open("/siap-taman"); st != http.StatusOK || !lt.eval(`document.querySelectorAll(".kpi-card").length === 8 && document.querySelectorAll(".kpi-card .spark-line").length >= 6`) {
+	if st := lt.open("/siap-taman"); st != http.StatusOK || !lt.eval(`document.querySelectorAll(".kpi-card").length === `+strconv.Itoa(len(hailurah.ProgrammeKPICodes()))+` && document.querySelectorAll(".kpi-card .spark-line").length >= 6`) {
 		t.Errorf("SIAP-TAMAN page: %d", st)
 	}
 	lt.shot("siap-taman-lurah")

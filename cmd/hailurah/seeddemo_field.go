@@ -60,7 +60,13 @@ func (g *demoGen) fieldDemo(ctx context.Context, w *demoWriter, byKel map[string
 				g.pick("Daftar Toko Warga Taman", "Ikut pelatihan keuangan mikro", "Ajukan hibah alat produksi"), "fasilitator", created})
 			at := on.Add(10 * time.Hour)
 			active := h.omzet > 0
-			bansos := h.dtks && g.rnd.Float64() < 0.7
+			// A DTKS household first received bansos; some no longer do.
+			bansos := h.dtks && g.rnd.Float64() < 0.6
+			if h.dtks {
+				first := at.AddDate(0, 0, -30)
+				checkins = append(checkins, []any{fmt.Sprintf("%s/kunjungan/demo-%d-awal", h.id, k), h.id, first, h.omzet, nil, active, true,
+					0, hailurah.CheckinFasilitator, nil, "Kunjungan awal", "fasilitator", first})
+			}
 			checkins = append(checkins, []any{fmt.Sprintf("%s/kunjungan/demo-%d", h.id, k), h.id, at, h.omzet, nil, active, bansos,
 				g.rnd.IntN(2), hailurah.CheckinFasilitator, nil, "Kunjungan pendampingan", "fasilitator", at})
 		}
