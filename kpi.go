@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -391,11 +392,16 @@ func BuildPacket(in PacketInput) *PilotPacket {
 		DinasSLAPct:      Share(float64(c.DinasOnTime), float64(c.DinasEnded)),
 		SLACompliancePct: c.SLAPct(), SatisfactionPct: c.SatisfactionPct(),
 	}
-	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct {
+	// A pilot that targets the SLA or the satisfaction already has its
+	// row's warning: the same fact is not listed twice.
+	targeted := func(kpi string) bool {
+		return slices.ContainsFunc(p.Targets, func(t PilotTarget) bool { return t.KPI == kpi })
+	}
+	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct && !targeted(KPISLACompliancePct) {
 		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepatuhan SLA curhat dari cakupan pilot %s, di bawah %d%%.", FormatPct(v), WarnSLAPct))
 	}
-	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct {
-		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target seed %d%%.", FormatPct(v), WarnSatisfactionPct))
+	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct && !targeted(KPISatisfactionPct) {
+		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target %d%%.", FormatPct(v), WarnSatisfactionPct))
 	}
 	for _, m := range p.Milestones {
 		if m.Status == MilestoneMissed {

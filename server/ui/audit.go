@@ -34,8 +34,9 @@ func (s *UI) adminAuditPage(c *gin.Context) {
 		}
 		d.Error = hailurah.ErrorMessage(err)
 	}
+	n := s.LoadNames(c.Request.Context())
 	for _, e := range entries {
-		d.Rows = append(d.Rows, auditRow{At: formatWaktu(s.Zone, e.At), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, IP: e.IP})
+		d.Rows = append(d.Rows, auditRow{At: formatWaktu(s.Zone, e.At), Actor: n.PersonName(e.Actor), Action: e.Action, Target: e.Target, Detail: e.Detail, IP: e.IP})
 	}
 	if next > 0 {
 		d.Older = "/admin/audit?before=" + strconv.FormatInt(next, 10)
