@@ -312,6 +312,19 @@ func filterFixture() []*hailurah.Ticket {
 	}
 }
 
+// listedNumbers lists the tickets f matches as their numbers, in queue
+// order: "1,2,3".
+func listedNumbers(t *testing.T, db *store.DB, f hailurah.TicketFilter) string {
+	t.Helper()
+	page, err := db.ListTickets(t.Context(), f)
+	mustOK(t, err)
+	var got []string
+	for _, x := range page.Items {
+		got = append(got, strings.TrimLeft(strings.TrimPrefix(x.ID, "HL-2026-"), "0"))
+	}
+	return strings.Join(got, ",")
+}
+
 func TestListTicketsFilters(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -356,13 +369,7 @@ func TestListTicketsFilters(t *testing.T) {
 				Kategori: hailurah.KategoriLingkungan, ReceivedFrom: &from}, "3"},
 		}
 		for _, tt := range tests {
-			page, err := db.ListTickets(t.Context(), tt.f)
-			mustOK(t, err)
-			var got []string
-			for _, x := range page.Items {
-				got = append(got, strings.TrimLeft(strings.TrimPrefix(x.ID, "HL-2026-"), "0"))
-			}
-			if g := strings.Join(got, ","); g != tt.want {
+			if g := listedNumbers(t, db, tt.f); g != tt.want {
 				t.Errorf("%s: got %s, want %s", tt.name, g, tt.want)
 			}
 		}
@@ -477,13 +484,7 @@ func TestListTicketsVerifiedAndDue(t *testing.T) {
 			{"running clock past now", hailurah.TicketFilter{DueBefore: &now}, "3,2"},
 			{"dinas past now", hailurah.TicketFilter{DueBefore: &now, Statuses: dinas}, "3"},
 		} {
-			page, err := db.ListTickets(t.Context(), tt.f)
-			mustOK(t, err)
-			var got []string
-			for _, x := range page.Items {
-				got = append(got, strings.TrimLeft(strings.TrimPrefix(x.ID, "HL-2026-"), "0"))
-			}
-			if g := strings.Join(got, ","); g != tt.want {
+			if g := listedNumbers(t, db, tt.f); g != tt.want {
 				t.Errorf("%s: got %s, want %s", tt.name, g, tt.want)
 			}
 		}

@@ -74,6 +74,8 @@ func TestBrowserStaffDesks(t *testing.T) {
 			if !mod.eval(`document.getElementById("row-` + id + `") !== null`) {
 				t.Errorf("%s is not under Perlu tindak lanjut", id)
 			}
+			// It goes to PUPR, as another window would send it: a new task.
+			apiAct(t, base, "moderator", id, map[string]any{"action": "assign", "unit": "pupr"})
 
 			// PUPR officer: new tasks first; accepting keeps them on the card.
 			pupr := b.newTab("dinas-pupr", width, 800, phone)
@@ -83,7 +85,10 @@ func TestBrowserStaffDesks(t *testing.T) {
 			}
 			fits(pupr, "/tugas")
 			shot(pupr, "staf-tugas")
-			task := runIn(pupr, chromedp.Evaluate[string](`document.querySelector("#baru + .tasks .task").id.slice(5)`))
+			task := id
+			if !pupr.eval(`document.querySelector("#baru + .tasks #task-` + task + `") !== null`) {
+				t.Fatalf("the new task %s is not under Tugas baru", task)
+			}
 			if st := pupr.submit("#task-" + task + " button[type=submit]"); st != http.StatusOK {
 				t.Fatalf("accept %s: %d", task, st)
 			}

@@ -196,6 +196,7 @@ type grantPageData struct {
 	Changes   string
 	Can       map[string]bool
 	Any       bool
+	AppliedBy string            // the applicant's name
 	Refused   []string          // every message of a refused form
 	Errs      map[string]string // the same by field, to mark the fields
 	FormOf    string
@@ -255,7 +256,7 @@ func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[str
 	u := app.UserOf(c)
 	n := s.LoadNames(ctx)
 	d := &grantPageData{G: s.grantRow(g, n), Grant: g, Kelurahan: n.KelurahanName(g.Kelurahan), Plan: g.Plan,
-		Can: map[string]bool{}, Errs: errs, FormOf: formOf, Form: form, MaxPhotos: app.MaxEvidenceFiles}
+		Can: map[string]bool{}, Errs: errs, AppliedBy: n.PersonName(g.AppliedBy), FormOf: formOf, Form: form, MaxPhotos: app.MaxEvidenceFiles}
 	for _, k := range slices.Sorted(maps.Keys(errs)) {
 		d.Refused = append(d.Refused, errs[k])
 	}

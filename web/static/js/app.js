@@ -184,6 +184,11 @@
           return;
         }
         var added = mergeRows(rows, freshRows);
+        var counts = box.querySelector('.counts');
+        var freshCounts = fresh.querySelector('.counts');
+        if (counts && freshCounts && !counts.contains(document.activeElement) && counts.innerHTML !== freshCounts.innerHTML) {
+          counts.innerHTML = freshCounts.innerHTML;
+        }
         copyText(fresh, 'queue-shown');
         copyText(fresh, 'queue-updated');
         fresh.querySelectorAll('[id^="tab-n-"][id$="-live"]').forEach(function (el) {
