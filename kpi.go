@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"time"
 )
@@ -392,15 +391,11 @@ func BuildPacket(in PacketInput) *PilotPacket {
 		DinasSLAPct:      Share(float64(c.DinasOnTime), float64(c.DinasEnded)),
 		SLACompliancePct: c.SLAPct(), SatisfactionPct: c.SatisfactionPct(),
 	}
-	// A pilot that targets the SLA or the satisfaction already has its
-	// row's warning: the same fact is not listed twice.
-	targeted := func(kpi string) bool {
-		return slices.ContainsFunc(p.Targets, func(t PilotTarget) bool { return t.KPI == kpi })
-	}
-	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct && !targeted(KPISLACompliancePct) {
+	// A targeted SLA or satisfaction already warns on its row: not twice.
+	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct && !p.HasTarget(KPISLACompliancePct) {
 		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepatuhan SLA curhat dari cakupan pilot %s, di bawah %d%%.", FormatPct(v), WarnSLAPct))
 	}
-	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct && !targeted(KPISatisfactionPct) {
+	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct && !p.HasTarget(KPISatisfactionPct) {
 		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target %d%%.", FormatPct(v), WarnSatisfactionPct))
 	}
 	for _, m := range p.Milestones {
