@@ -416,11 +416,12 @@ func BuildPacket(in PacketInput) *PilotPacket {
 		DinasSLAPct:      Share(float64(c.DinasOnTime), float64(c.DinasEnded)),
 		SLACompliancePct: c.SLAPct(), SatisfactionPct: c.SatisfactionPct(),
 	}
-	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct {
+	// A targeted SLA or satisfaction already warns on its row: not twice.
+	if v := pk.Curhat.SLACompliancePct; v != nil && *v < WarnSLAPct && !p.HasTarget(KPISLACompliancePct) {
 		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepatuhan SLA curhat dari cakupan pilot %s, di bawah %d%%.", FormatPct(v), WarnSLAPct))
 	}
-	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct {
-		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target seed %d%%.", FormatPct(v), WarnSatisfactionPct))
+	if v := pk.Curhat.SatisfactionPct; v != nil && *v < WarnSatisfactionPct && !p.HasTarget(KPISatisfactionPct) {
+		pk.Warnings = append(pk.Warnings, fmt.Sprintf("Kepuasan warga (nilai ≥ 4/5) %s, di bawah target %d%%.", FormatPct(v), WarnSatisfactionPct))
 	}
 	for _, m := range p.Milestones {
 		if m.Status == MilestoneMissed {

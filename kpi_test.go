@@ -118,6 +118,20 @@ func TestBuildPacket(t *testing.T) {
 	if _, err := json.Marshal(pk); err != nil {
 		t.Fatal(err)
 	}
+	// A pilot that targets the satisfaction warns once, on its row.
+	p.Targets = append(p.Targets, hailurah.PilotTarget{KPI: hailurah.KPISatisfactionPct, Target: 80})
+	series[1].Values[hailurah.KPISatisfactionPct] = hailurah.KPIValue{Value: fp(70)}
+	twice := hailurah.BuildPacket(hailurah.PacketInput{Pilot: p, DecisionDay: 90, At: at, Series: series, Curhat: curhat})
+	n := 0
+	for _, w := range twice.Warnings {
+		if strings.Contains(w, "Kepuasan warga") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("satisfaction warned %d times:\n%s", n, strings.Join(twice.Warnings, "\n"))
+	}
+	p.Targets = p.Targets[:3]
 	// Nothing measured at all: a packet still, every row without data.
 	empty := hailurah.BuildPacket(hailurah.PacketInput{Pilot: p, DecisionDay: 90, At: at})
 	if len(empty.Rows) != 3 || empty.Rows[0].Flag != hailurah.FlagNoData || empty.Curhat.SLACompliancePct != nil {

@@ -91,11 +91,11 @@ var Decisions = []string{DecisionScale, DecisionAdjust, DecisionStop}
 func DecisionLabel(d string) string {
 	switch d {
 	case DecisionScale:
-		return "Perluas (scale)"
+		return "Perluas"
 	case DecisionAdjust:
-		return "Sesuaikan (adjust)"
+		return "Sesuaikan"
 	case DecisionStop:
-		return "Hentikan (stop)"
+		return "Hentikan"
 	}
 	return d
 }
@@ -557,6 +557,10 @@ type PilotService interface {
 	// FindPilot returns the pilot with its current packet and every
 	// decision, or ENOTFOUND.
 	FindPilot(ctx context.Context, id string) (*Pilot, error)
+	// FindPilotPacket returns the packet of one cycle of a pilot, so the
+	// evidence behind a signed decision stays in view in the next cycle.
+	// Returns ENOTFOUND when that cycle has none.
+	FindPilotPacket(ctx context.Context, id string, cycle int) (*PilotPacket, error)
 	// ListPilots returns pilots newest first, without packets.
 	ListPilots(ctx context.Context, f PilotFilter) ([]*Pilot, error)
 	// ListPilotEvents returns the timeline, oldest first.

@@ -1,6 +1,7 @@
 package hailurah
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -258,4 +259,9 @@ func validCode(s string) bool {
 		}
 	}
 	return true
+}
+
+// HasTarget reports whether the pilot's current cycle targets the KPI.
+func (p *Pilot) HasTarget(kpi string) bool {
+	return slices.ContainsFunc(p.Targets, func(t PilotTarget) bool { return t.KPI == kpi })
 }

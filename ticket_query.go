@@ -20,6 +20,13 @@ type TicketFilter struct {
 	// Breached, when set, keeps tickets whose moderator or dinas SLA is (or
 	// is not) breached.
 	Breached *bool
+	// Verified, when set, keeps tickets whose triage a moderator has (or
+	// has not) verified.
+	Verified *bool
+	// DueBefore keeps tickets whose running SLA (the moderator's while new
+	// or open, the dinas unit's while assigned or in progress) ends before
+	// it: the ones really past their deadline when it is now.
+	DueBefore *time.Time
 	// Q searches the summary, the message text and the ticket id.
 	Q string
 	// ReceivedFrom and ReceivedTo bound datetime_received: [from, to).

@@ -298,8 +298,10 @@ func TestTicketActionFormRefusals(t *testing.T) {
 		{url.Values{"action": {"assign"}, "unit": {"pupr"}, "due_date": {"besok"}}, "assign-due-err", "tidak valid"},
 		{url.Values{"action": {"resolve"}, "text": {"   "}}, "resolve-text-err", "wajib diisi"},
 		{url.Values{"action": {"reject"}}, "reject-kind-err", "Pilih alasan"},
+		{url.Values{"action": {"reject"}}, "reject-yakin-err", "tidak dapat dibatalkan"},
+		{url.Values{"action": {"reject"}, "reason_kind": {"spam"}}, "reject-yakin-err", "tidak dapat dibatalkan"},
 		{url.Values{"action": {"reject"}, "reason_kind": {"duplikat"}}, "reject-dup-err", "tiket asli"},
-		{url.Values{"action": {"reject"}, "reason_kind": {"duplikat"}, "duplicate_of_lain": {"HL-2026-999999"}}, "reject-dup-err", "tidak ditemukan"},
+		{url.Values{"action": {"reject"}, "reason_kind": {"duplikat"}, "duplicate_of_lain": {"HL-2026-999999"}, "yakin": {"ya"}}, "reject-dup-err", "tidak ditemukan"},
 		{url.Values{"action": {"verify"}, "urgency": {"9"}}, "verify-urgency-err", "1 sampai 5"},
 		{url.Values{"action": {"hapus"}}, "aksi-ditolak", "tidak dikenal"},
 	}

@@ -324,6 +324,22 @@ func insertDecision(tx *gorm.DB, pilotID string, d *hailurah.PilotDecision) erro
 	return tx.Create(&row).Error
 }
 
+// FindPilotPacket returns the packet of one cycle, or ENOTFOUND.
+func (db *DB) FindPilotPacket(ctx context.Context, id string, cycle int) (*hailurah.PilotPacket, error) {
+	var packet pilotPacketRow
+	err := db.q(ctx).Where("pilot_id = ? AND cycle = ?", id, cycle).Take(&packet).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Paket evaluasi pilot %s siklus %d tidak ditemukan.", id, cycle)
+	} else if err != nil {
+		return nil, err
+	}
+	var pk hailurah.PilotPacket
+	if err := json.Unmarshal([]byte(packet.Packet), &pk); err != nil {
+		return nil, err
+	}
+	return &pk, nil
+}
+
 // FindPilot returns the pilot with the packet of its current cycle (nil
 // before the review) and every decision, oldest first.
 func (db *DB) FindPilot(ctx context.Context, id string) (*hailurah.Pilot, error) {
@@ -335,16 +351,11 @@ func (db *DB) FindPilot(ctx context.Context, id string) (*hailurah.Pilot, error)
 		return nil, err
 	}
 	p := row.pilot()
-	var packet pilotPacketRow
-	err = db.q(ctx).Where("pilot_id = ? AND cycle = ?", id, p.Cycle).Take(&packet).Error
+	pk, err := db.FindPilotPacket(ctx, id, p.Cycle)
 	switch {
 	case err == nil:
-		var pk hailurah.PilotPacket
-		if err := json.Unmarshal([]byte(packet.Packet), &pk); err != nil {
-			return nil, err
-		}
-		p.Packet = &pk
-	case !errors.Is(err, gorm.ErrRecordNotFound):
+		p.Packet = pk
+	case hailurah.ErrorCode(err) != hailurah.ENOTFOUND:
 		return nil, err
 	}
 	var decisions []pilotDecisionRow

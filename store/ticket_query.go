@@ -208,6 +208,12 @@ func (db *DB) filterTickets(q *gorm.DB, f hailurah.TicketFilter) (*gorm.DB, erro
 			q = q.Where("NOT (moderator_breached OR dinas_breached)")
 		}
 	}
+	if f.Verified != nil {
+		q = q.Where("verified = ?", *f.Verified)
+	}
+	if f.DueBefore != nil {
+		q = q.Where("sla_due < ?", utc(*f.DueBefore))
+	}
 	if s := strings.TrimSpace(f.Q); s != "" {
 		if !validText(s, 200, true) {
 			return nil, hailurah.FieldErrorf("q", "Kata kunci tidak sah (maks. 200 karakter).")

@@ -312,6 +312,19 @@ func filterFixture() []*hailurah.Ticket {
 	}
 }
 
+// listedNumbers lists the tickets f matches as their numbers, in queue
+// order: "1,2,3".
+func listedNumbers(t *testing.T, db *store.DB, f hailurah.TicketFilter) string {
+	t.Helper()
+	page, err := db.ListTickets(t.Context(), f)
+	mustOK(t, err)
+	var got []string
+	for _, x := range page.Items {
+		got = append(got, strings.TrimLeft(strings.TrimPrefix(x.ID, "HL-2026-"), "0"))
+	}
+	return strings.Join(got, ",")
+}
+
 func TestListTicketsFilters(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -356,13 +369,7 @@ func TestListTicketsFilters(t *testing.T) {
 				Kategori: hailurah.KategoriLingkungan, ReceivedFrom: &from}, "3"},
 		}
 		for _, tt := range tests {
-			page, err := db.ListTickets(t.Context(), tt.f)
-			mustOK(t, err)
-			var got []string
-			for _, x := range page.Items {
-				got = append(got, strings.TrimLeft(strings.TrimPrefix(x.ID, "HL-2026-"), "0"))
-			}
-			if g := strings.Join(got, ","); g != tt.want {
+			if g := listedNumbers(t, db, tt.f); g != tt.want {
 				t.Errorf("%s: got %s, want %s", tt.name, g, tt.want)
 			}
 		}
@@ -432,6 +439,53 @@ func TestTicketIndexes(t *testing.T) {
 		} {
 			if _, ok := slices.BinarySearch(names, want); !ok {
 				t.Errorf("index %s missing; have %v", want, names)
+			}
+		}
+	})
+}
+
+// TestListTicketsVerifiedAndDue: the moderator's "perlu verifikasi" tab
+// keeps unverified tickets; the "dinas lewat tenggat" tab keeps tickets
+// whose running clock ended before now, whichever phase it is.
+func TestListTicketsVerifiedAndDue(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seed(t, db)
+		hour := time.Hour
+		due := func(d time.Duration) *time.Time { x := t0.Add(d); return &x }
+		mk := func(n int, st hailurah.TicketStatus, edit func(*hailurah.Ticket)) *hailurah.Ticket {
+			x := intakeTicket(fmt.Sprintf("HL-2026-%06d", n), "taman", t0.Add(-time.Duration(n)*hour))
+			x.Status = st
+			edit(x)
+			return x
+		}
+		upsertAll(t, db, []*hailurah.Ticket{
+			mk(1, hailurah.StatusOpen, func(x *hailurah.Ticket) { x.ModeratorDue = due(2 * hour) }),
+			mk(2, hailurah.StatusOpen, func(x *hailurah.Ticket) { x.ModeratorDue, x.Verified = due(-hour), true }),
+			mk(3, hailurah.StatusAssigned, func(x *hailurah.Ticket) {
+				x.AssignedUnit, x.ModeratorDue, x.DinasDue, x.Verified = "pupr", due(-9*hour), due(-2*hour), true
+			}),
+			mk(4, hailurah.StatusInProgress, func(x *hailurah.Ticket) {
+				x.AssignedUnit, x.ModeratorDue, x.DinasDue, x.Verified = "pupr", due(-9*hour), due(5*hour), true
+			}),
+			mk(5, hailurah.StatusResolved, func(x *hailurah.Ticket) { x.DinasDue = due(-5 * hour) }),
+		})
+		yes, no := true, false
+		now := t0
+		dinas := []hailurah.TicketStatus{hailurah.StatusAssigned, hailurah.StatusInProgress}
+		for _, tt := range []struct {
+			name string
+			f    hailurah.TicketFilter
+			want string
+		}{
+			{"unverified", hailurah.TicketFilter{Verified: &no}, "1,5"},
+			{"unverified and open", hailurah.TicketFilter{Verified: &no, Statuses: []hailurah.TicketStatus{hailurah.StatusOpen}}, "1"},
+			{"verified", hailurah.TicketFilter{Verified: &yes}, "3,2,4"},
+			{"running clock past now", hailurah.TicketFilter{DueBefore: &now}, "3,2"},
+			{"dinas past now", hailurah.TicketFilter{DueBefore: &now, Statuses: dinas}, "3"},
+		} {
+			if g := listedNumbers(t, db, tt.f); g != tt.want {
+				t.Errorf("%s: got %s, want %s", tt.name, g, tt.want)
 			}
 		}
 	})

@@ -124,9 +124,9 @@ func TestAccessibility(t *testing.T) {
 	slices.Sort(pages)
 	pages = slices.Compact(pages)
 
-	b := newBrowser(t, m.HTTP.URL())
 	users := []string{"", "moderator", "lurah", "fasilitator", "dinas-pupr", "admin"}
 	for _, width := range []int64{360, 1280} {
+		b := newBrowser(t, m.HTTP.URL()) // one per width: each has its own time limit
 		checked := map[string]bool{}
 		for _, user := range users {
 			name := user

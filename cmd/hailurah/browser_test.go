@@ -421,7 +421,8 @@ func TestBrowserCaseLoop(t *testing.T) {
 	// page says why.
 	done = step("refused action shows the workflow's reason")
 	apiAct(t, base, "lurah", t2, map[string]any{"action": "assign", "unit": "pupr"})
-	mod.do(chromedp.Click(chromedp.CSS("#f-reject > summary")), chromedp.Click(chromedp.CSS(`#f-reject input[value="spam"]`)))
+	mod.do(chromedp.Click(chromedp.CSS("#f-reject > summary")), chromedp.Click(chromedp.CSS(`#f-reject input[value="spam"]`)),
+		chromedp.Click(chromedp.ID("reject-yakin")))
 	if st := mod.submit("#f-reject button[type=submit]"); st != http.StatusConflict {
 		t.Errorf("stale reject: status %d, want 409", st)
 	}
@@ -640,7 +641,7 @@ func TestBrowserLivingDemo(t *testing.T) {
 	if st := lurah.open("/hibah/" + gid); st != http.StatusOK {
 		t.Fatalf("demo grant %s: %d", gid, st)
 	}
-	lurah.do(chromedp.SendKeys(chromedp.ID("a-notes"), "Prioritas DTKS."))
+	lurah.do(chromedp.SendKeys(chromedp.ID("a-notes"), "Prioritas DTKS."), chromedp.Click(chromedp.ID("a-yakin")))
 	if st := lurah.submit(`form:has(input[name=action][value=approve]) button[type=submit]`); st != http.StatusOK {
 		t.Fatalf("approve %s: %d: %s", gid, st, lurah.text("#tindakan"))
 	}

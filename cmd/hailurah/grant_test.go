@@ -194,7 +194,7 @@ func TestGrantLoop(t *testing.T) {
 	}
 	// A double click on the form posts its key twice: approved once, and
 	// the second post shows the same confirmation.
-	form := url.Values{"csrf_token": {lurah.csrf}, "action": {"approve"}, "notes": {"Prioritas DTKS."}, "idempotency_key": {"setujui-1"}}
+	form := url.Values{"csrf_token": {lurah.csrf}, "action": {"approve"}, "notes": {"Prioritas DTKS."}, "idempotency_key": {"setujui-1"}, "yakin": {"ya"}}
 	for range 2 {
 		if st, page := lurah.postForm("/hibah/"+id+"/aksi", form); st != http.StatusOK || !strings.Contains(page, "Hibah disetujui") {
 			t.Fatalf("approve form: %d", st)

@@ -122,6 +122,18 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 	lt.do(chromedp.Click(chromedp.CSS(`input[name=decision][value=adjust]`)),
 		chromedp.SendKeys(chromedp.ID("rationale"), rationale),
 		chromedp.SetValue(chromedp.ID("t-umkm_marketplace"), "25"))
+	// Signing is final: without the confirmation box the form comes back
+	// with that one mistake, keeping what was typed.
+	if st := lt.submit(`.decision-form button[type=submit]`); st != http.StatusUnprocessableEntity {
+		t.Fatalf("decision without confirmation: %d", st)
+	}
+	if got := lt.text("#putus-yakin-err"); !strings.Contains(got, "tidak dapat dibatalkan") {
+		t.Errorf("confirmation error: %q", got)
+	}
+	if got := runIn(lt, chromedp.Value(chromedp.ID("rationale"))); got != rationale {
+		t.Errorf("the refused decision lost its rationale: %q", got)
+	}
+	lt.do(chromedp.Click(chromedp.ID("putus-yakin")))
 	if st := lt.submit(`.decision-form button[type=submit]`); st != http.StatusOK {
 		t.Fatalf("decision form: %d: %s", st, lt.text("main"))
 	}
@@ -130,6 +142,16 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 	}
 	if got := lt.text(".badges"); !strings.Contains(got, "Siklus 2") || !strings.Contains(got, "Berjalan") {
 		t.Errorf("after adjust: %q", got)
+	}
+	// The packet the decision rests on stays in view in the new cycle.
+	if got := lt.text("#paket-dasar"); !strings.Contains(got, "siklus 1") || !strings.Contains(got, "Sesuaikan") {
+		t.Errorf("packet basis after signing: %q", got)
+	}
+	if !lt.eval(`document.querySelectorAll("#paket-h ~ .table-wrap tbody tr").length === 5`) {
+		t.Error("the packet's table is gone after signing")
+	}
+	if got := lt.text(".decisions"); !strings.Contains(got, "Sesuaikan") || strings.Contains(got, "adjust") || !strings.Contains(got, "Irfa Darojat") {
+		t.Errorf("signed decision shown as %q", got)
 	}
 	lt.shot("pilot-keputusan")
 

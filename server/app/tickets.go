@@ -17,7 +17,16 @@ func ReporterLabel(t *hailurah.Ticket) string {
 	if t.PrivacyFlag {
 		return "Anonim"
 	}
-	return "Warga (" + t.Channel + ")"
+	if name, ok := channelNames[t.Channel]; ok {
+		return "Warga (" + name + ")"
+	}
+	return "Warga"
+}
+
+// channelNames are the channels as people name them.
+var channelNames = map[string]string{
+	hailurah.ChannelWhatsApp: "WhatsApp", hailurah.ChannelWeb: "situs web",
+	hailurah.ChannelKiosk: "kios", hailurah.ChannelOpen311: "aplikasi lain",
 }
 
 // TicketFilterFrom reads the list filters of GET /api/v1/tickets and

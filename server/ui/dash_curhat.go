@@ -119,7 +119,7 @@ func (s *UI) curhatDashboardPage(c *gin.Context) {
 		{Label: "SLA tugas dinas", Value: hailurah.FormatPct(sm.DinasSLA.Pct), Sub: slaSub(sm.DinasSLA),
 			Warn: sm.DinasSLA.Pct != nil && *sm.DinasSLA.Pct < hailurah.WarnSLAPct},
 		{Label: "Median waktu selesai", Value: secondsText(sm.MedianResolveSeconds), Sub: fmt.Sprintf("%d tiket selesai", sm.Resolved)},
-		{Label: "Kepuasan ≥ 4/5", Value: hailurah.FormatPct(sm.SatisfactionPct), Sub: fmt.Sprintf("%d dari %d penilaian (target seed ≥ 80%%)", sm.Satisfied, sm.Rated),
+		{Label: "Kepuasan ≥ 4/5", Value: hailurah.FormatPct(sm.SatisfactionPct), Sub: fmt.Sprintf("%d dari %d penilaian (target ≥ 80%%)", sm.Satisfied, sm.Rated),
 			Warn: sm.SatisfactionPct != nil && *sm.SatisfactionPct < hailurah.WarnSatisfactionPct},
 		{Label: "Lewat tenggat saat ini", Value: app.IntText(sm.OverdueNow), Sub: "verifikasi atau tugas dinas", Warn: sm.OverdueNow > 0},
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -60,7 +61,14 @@ func (s *UI) dashHead(c *gin.Context, path string, f hailurah.DashboardFilter, p
 	if f.Kelurahan != "" {
 		h.ScopeLabel = "Kelurahan " + n.KelurahanName(f.Kelurahan)
 	}
+	// Two presets can be the same days (in December "12 bulan" is "Tahun
+	// ini"): the later one is left out, so one choice is highlighted.
+	var seen []app.Period
 	for _, pr := range presets {
+		if slices.ContainsFunc(seen, func(o app.Period) bool { return o.From.Equal(pr.p.From) && o.To.Equal(pr.p.To) }) {
+			continue
+		}
+		seen = append(seen, pr.p)
 		h.Presets = append(h.Presets, presetLink{Label: pr.label, Href: path + "?" + dashQuery(c.Query("kelurahan"), pr.p),
 			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
 	}

@@ -19,6 +19,16 @@ func formatWaktu(z hailurah.Zone, t time.Time) string {
 	return fmt.Sprintf("%d %s %d %02d.%02d %s", l.Day(), hailurah.ShortMonth(l.Month()), l.Year(), l.Hour(), l.Minute(), z.Abbrev(t))
 }
 
+// formatTanggal writes a date without a time the same way: "7 Des 2026".
+// t is already a calendar day (a date column, or a time moved to the
+// kelurahan's zone).
+func formatTanggal(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), hailurah.ShortMonth(t.Month()), t.Year())
+}
+
 // formatJam is the clock time only, "09.15.05 WIB", for "updated at" lines.
 func formatJam(z hailurah.Zone, t time.Time) string {
 	l := z.In(t)

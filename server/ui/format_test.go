@@ -102,3 +102,15 @@ func TestOffered(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditActionLabel(t *testing.T) {
+	for code, want := range map[string]string{
+		"login": "Masuk", "ticket.verify": "Tiket: triase diverifikasi", "grant.approve": "Hibah disetujui",
+		"pilot.decision": "Pilot keputusan ditandatangani", "user.create": "Pengguna dibuat", "export.curhat": "Ekspor curhat",
+		"mystery.thing": "mystery.thing", "ticket.unknown": "ticket.unknown",
+	} {
+		if got := auditActionLabel(code); got != want {
+			t.Errorf("auditActionLabel(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,7 +121,7 @@ func (s *UI) grantQueuePage(c *gin.Context) {
 func (s *UI) grantRow(g *hailurah.Grant, n app.Names) grantRowView {
 	v := grantRowView{ID: g.ID, Status: string(g.Status), StatusLabel: g.Status.Label(), StatusClass: grantStatusClass(g.Status),
 		Amount: hailurah.FormatRupiah(g.Amount), Purpose: purposeText(g.Purpose), Household: g.HouseholdName + " (" + g.HouseholdID + ")",
-		Applied: formatWaktu(s.Zone, g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag, Step: "-", Due: "-"}
+		Applied: formatWaktu(s.Zone, g.AppliedAt), DTKS: g.DTKS, Audit: g.AuditFlag}
 	step, due := grantStep(g)
 	if due != nil {
 		v.Step = step
@@ -194,7 +196,9 @@ type grantPageData struct {
 	Changes   string
 	Can       map[string]bool
 	Any       bool
-	Refused   string
+	AppliedBy string            // the applicant's name
+	Refused   []string          // every message of a refused form
+	Errs      map[string]string // the same by field, to mark the fields
 	FormOf    string
 	Form      map[string]string
 	MaxPhotos int
@@ -232,10 +236,12 @@ func grantOffered(u *hailurah.User, g *hailurah.Grant, action string) bool {
 
 // grantPage: GET /hibah/{id}.
 func (s *UI) grantPage(c *gin.Context) {
-	s.renderGrant(c, http.StatusOK, "", nil, "")
+	s.renderGrant(c, http.StatusOK, "", nil, nil)
 }
 
-func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[string]string, refused string) {
+// renderGrant shows the grant page; errs are a refused form's messages by
+// field ("" for the form as a whole), every one shown at once.
+func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[string]string, errs map[string]string) {
 	g, err := s.VisibleGrant(c, c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
@@ -250,7 +256,10 @@ func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[str
 	u := app.UserOf(c)
 	n := s.LoadNames(ctx)
 	d := &grantPageData{G: s.grantRow(g, n), Grant: g, Kelurahan: n.KelurahanName(g.Kelurahan), Plan: g.Plan,
-		Can: map[string]bool{}, Refused: refused, FormOf: formOf, Form: form, MaxPhotos: app.MaxEvidenceFiles}
+		Can: map[string]bool{}, Errs: errs, AppliedBy: n.PersonName(g.AppliedBy), FormOf: formOf, Form: form, MaxPhotos: app.MaxEvidenceFiles}
+	for _, k := range slices.Sorted(maps.Keys(errs)) {
+		d.Refused = append(d.Refused, errs[k])
+	}
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
@@ -273,7 +282,7 @@ func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[str
 		v := grantCheckinView{N: ci.N, Due: formatWaktu(s.Zone, ci.Due), At: "-", Omzet: "-", Income: "-", State: "Menunggu"}
 		switch {
 		case ci.At != nil:
-			v.At, v.State = formatWaktu(s.Zone, *ci.At), "Dicatat oleh "+ci.By
+			v.At, v.State = formatWaktu(s.Zone, *ci.At), "Dicatat oleh "+n.PersonName(ci.By)
 		case ci.Missed:
 			v.State = "Terlewat"
 		}
@@ -296,20 +305,10 @@ func (s *UI) renderGrant(c *gin.Context, status int, formOf string, form map[str
 		if e.From != "" && e.From != e.To {
 			change = e.From.Label() + " → " + e.To.Label()
 		}
-		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.Zone, e.At), Label: app.GrantEventLabel(e.Type), Actor: grantActor(e),
+		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.Zone, e.At), Label: app.GrantEventLabel(e.Type), Actor: n.ActorName(e.Actor, e.Role),
 			Change: change, Note: e.Note, Photos: photoViews(e.Attachments)})
 	}
 	s.renderPage(c, status, "programme_grant", pageData{Title: "Hibah " + g.ID, Flash: programmeFlash[c.Query("ok")], Data: d})
-}
-
-func grantActor(e *hailurah.GrantEvent) string {
-	if e.Actor == hailurah.ActorSystem {
-		return "Sistem"
-	}
-	if e.Role != "" {
-		return e.Actor + " (" + e.Role.Label() + ")"
-	}
-	return e.Actor
 }
 
 func pctText(p *float64) string {
@@ -347,14 +346,25 @@ func (s *UI) grantActionForm(c *gin.Context) {
 			s.renderError(c, err)
 			return
 		}
-		s.renderGrant(c, app.ErrorStatus(err), action, form, hailurah.ErrorMessage(err))
+		s.renderGrant(c, app.ErrorStatus(err), action, form, map[string]string{hailurah.ErrorField(err): hailurah.ErrorMessage(err)})
 	}
+	// Every mistake of the form at once: the amounts, and the
+	// confirmation an approval or a rejection asks for.
+	errs := map[string]string{}
 	if req.Omzet, err = app.TextRupiah(form["omzet"]).Amount("omzet"); err != nil {
-		refuse(err)
-		return
+		errs["omzet"] = hailurah.ErrorMessage(err)
 	}
 	if req.Income, err = app.TextRupiah(form["income"]).Amount("income"); err != nil {
-		refuse(err)
+		errs["income"] = hailurah.ErrorMessage(err)
+	}
+	switch action {
+	case hailurah.GrantActionApprove:
+		confirmIrreversible(c, form, errs, "Persetujuan hibah")
+	case hailurah.GrantActionReject:
+		confirmIrreversible(c, form, errs, "Penolakan hibah")
+	}
+	if len(errs) > 0 {
+		s.renderGrant(c, http.StatusUnprocessableEntity, action, form, errs)
 		return
 	}
 	var stored []string

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +21,8 @@ type notificationView struct {
 	TicketID string
 	At       string
 	Unread   bool
+	Link     string // the grant's or pilot's page a notification is about
+	LinkText string
 	code     string
 }
 
@@ -34,6 +38,34 @@ var notificationKinds = map[string]string{
 	hailurah.NotifyTriageFailed:    "Analisis gagal",
 	hailurah.NotifyCancelled:       "Dibatalkan",
 	hailurah.NotifyDigest:          "Ringkasan mingguan",
+	hailurah.NotifyGrantToVerify:   "Hibah perlu verifikasi",
+	hailurah.NotifyGrantToApprove:  "Hibah menunggu persetujuan",
+	hailurah.NotifyGrantToDisburse: "Hibah siap dicairkan",
+	hailurah.NotifyGrantRejected:   "Hibah ditolak",
+	hailurah.NotifyGrantCancelled:  "Hibah dibatalkan",
+	hailurah.NotifyGrantDisbursed:  "Hibah dicairkan",
+	hailurah.NotifyGrantReminder:   "Pengingat hibah",
+	hailurah.NotifyGrantCompleted:  "Hibah selesai",
+	hailurah.NotifyPilotMilestone:  "Tahap pilot",
+	hailurah.NotifyPilotPacket:     "Paket evaluasi pilot",
+	hailurah.NotifyPilotOverdue:    "Keputusan pilot terlambat",
+	hailurah.NotifyPilotDecision:   "Keputusan pilot",
+}
+
+// pageLink keeps the path of a notification's link when it is one of
+// this program's own grant, pilot or ticket pages, with the words of its
+// link; the stored link is absolute (for WhatsApp and e-mail).
+func pageLink(link string) (path, text string) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", ""
+	}
+	for prefix, text := range map[string]string{"/hibah/": "Buka hibah", "/pilot/": "Buka pilot"} {
+		if strings.HasPrefix(u.Path, prefix) && len(u.Path) > len(prefix) {
+			return u.Path, text
+		}
+	}
+	return "", ""
 }
 
 func viewNotifications(list []*hailurah.Notification, z hailurah.Zone) []notificationView {
@@ -43,8 +75,10 @@ func viewNotifications(list []*hailurah.Notification, z hailurah.Zone) []notific
 		if kind == "" {
 			kind = "Pemberitahuan"
 		}
-		out = append(out, notificationView{ID: n.ID, Kind: kind, Title: n.Title, Body: n.Body,
-			TicketID: n.TicketID, At: formatWaktu(z, n.CreatedAt), Unread: n.ReadAt == nil, code: n.Kind})
+		v := notificationView{ID: n.ID, Kind: kind, Title: n.Title, Body: n.Body,
+			TicketID: n.TicketID, At: formatWaktu(z, n.CreatedAt), Unread: n.ReadAt == nil, code: n.Kind}
+		v.Link, v.LinkText = pageLink(n.Link)
+		out = append(out, v)
 	}
 	return out
 }
@@ -59,13 +93,14 @@ func (s *UI) unreadCount(c *gin.Context) int {
 }
 
 type inboxData struct {
-	Escalations []notificationView // escalations and tembusan
-	Breaches    []notificationView // SLA breaches
-	Others      []notificationView
-	Attention   []ticketView // escalated or tembusan, still in process
-	Overdue     []ticketView // past an SLA, still in process
-	Grants      []inboxItem  // verified grants awaiting the lurah, DTKS first
-	Pilots      []inboxItem  // pilots whose review packet awaits the decision
+	Tiles     []inboxTile
+	Grants    []inboxItem  // verified grants awaiting the lurah, DTKS first
+	Pilots    []inboxItem  // pilots whose review packet awaits the decision
+	Attention []ticketView // escalated or tembusan, still in process
+	Overdue   []ticketView // past the SLA that runs now
+	Notes     []notificationView
+	AllNotes  bool // "semua": read ones too; else unread only
+	UnreadN   int
 }
 
 // inboxItem is a grant or pilot waiting for the lurah's signature.
@@ -73,8 +108,17 @@ type inboxItem struct {
 	Link, Label, Detail string
 }
 
-// inboxPage: GET /kotak-masuk — what the lurah must look at: escalations,
-// tembusan and SLA breaches of their kelurahan.
+// inboxTile is one count at the top of the desk, linking to its list.
+type inboxTile struct {
+	Label, Href string
+	N           int
+	Warn        bool
+}
+
+// inboxPage: GET /kotak-masuk — the lurah's desk: counts first, then the
+// decisions only the lurah can sign (grants, pilots), the escalated and
+// tembusan cases, the tickets past the SLA running now, and the
+// notifications (unread, or all with ?baca=semua).
 func (s *UI) inboxPage(c *gin.Context) {
 	u := app.UserOf(c)
 	ctx := c.Request.Context()
@@ -84,15 +128,13 @@ func (s *UI) inboxPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	d := &inboxData{}
+	d := &inboxData{AllNotes: c.Query("baca") == "semua"}
 	for _, v := range viewNotifications(list, s.Zone) {
-		switch v.code {
-		case hailurah.NotifyEscalation, hailurah.NotifyTembusan:
-			d.Escalations = append(d.Escalations, v)
-		case hailurah.NotifyModeratorBreach, hailurah.NotifyDinasBreach:
-			d.Breaches = append(d.Breaches, v)
-		default:
-			d.Others = append(d.Others, v)
+		if v.Unread {
+			d.UnreadN++
+		}
+		if v.Unread || d.AllNotes {
+			d.Notes = append(d.Notes, v)
 		}
 	}
 	active, err := s.Tickets.ListTickets(ctx, hailurah.TicketFilter{Kelurahan: u.Kelurahan, Statuses: activeStatuses, Limit: 200})
@@ -100,18 +142,34 @@ func (s *UI) inboxPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	var escalated, tembusan int
 	for _, t := range active.Items {
 		v := s.viewTicket(t, n)
 		if t.EscalationFlag || t.TembusanFlag {
 			d.Attention = append(d.Attention, v)
 		}
-		if t.ModeratorBreached || t.DinasBreached || v.Breached {
+		if t.EscalationFlag {
+			escalated++
+		}
+		if t.TembusanFlag {
+			tembusan++
+		}
+		// Only the clock that runs now counts: a moderator deadline
+		// missed days ago does not make an on-time dinas task late.
+		if v.Breached {
 			d.Overdue = append(d.Overdue, v)
 		}
 	}
 	if err := s.fillSignatures(c, u, d); err != nil {
 		s.renderError(c, err)
 		return
+	}
+	d.Tiles = []inboxTile{
+		{Label: "Hibah menunggu persetujuan", Href: "#keputusan", N: len(d.Grants), Warn: len(d.Grants) > 0},
+		{Label: "Keputusan pilot", Href: "#keputusan", N: len(d.Pilots), Warn: len(d.Pilots) > 0},
+		{Label: "Eskalasi", Href: "#perhatian", N: escalated, Warn: escalated > 0},
+		{Label: "Tembusan warga", Href: "#perhatian", N: tembusan},
+		{Label: "Lewat SLA", Href: "#lewat", N: len(d.Overdue), Warn: len(d.Overdue) > 0},
 	}
 	s.renderPage(c, http.StatusOK, "kotak-masuk", pageData{Title: "Kotak masuk Lurah", Flash: flashOf(c), Data: d})
 }
@@ -147,11 +205,11 @@ func (s *UI) notificationsRead(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	back := "/notifikasi"
+	back := "/notifikasi?ok=dibaca"
 	if c.PostForm("kembali") == "kotak-masuk" && app.UserOf(c).Role == hailurah.RoleLurah {
-		back = "/kotak-masuk"
+		back = "/kotak-masuk?ok=dibaca#pemberitahuan"
 	}
-	c.Redirect(http.StatusSeeOther, back+"?ok=dibaca")
+	c.Redirect(http.StatusSeeOther, back)
 }
 
 // fillSignatures lists what waits for the lurah's own decision: verified

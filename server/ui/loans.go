@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -214,7 +212,7 @@ func (s *UI) renderLoan(c *gin.Context, status int, formOf string, form map[stri
 	}
 	next := true
 	for _, x := range l.Schedule {
-		v := instalmentView{N: x.N, Due: formatTanggal(s.Zone, x.Due), Amount: hailurah.FormatRupiah(x.Amount), Paid: hailurah.FormatRupiah(x.Paid),
+		v := instalmentView{N: x.N, Due: formatTanggal(s.Zone.In(x.Due)), Amount: hailurah.FormatRupiah(x.Amount), Paid: hailurah.FormatRupiah(x.Paid),
 			Settled: x.Settled(), Overdue: x.Overdue && !x.Settled()}
 		switch {
 		case v.Settled:
@@ -247,12 +245,6 @@ func (s *UI) renderLoan(c *gin.Context, status int, formOf string, form map[stri
 		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.Zone, e.At), Label: app.LoanEventLabel(e.Type), Actor: actor, Change: change, Note: e.Note})
 	}
 	s.renderPage(c, status, "programme_loan", pageData{Title: "Pinjaman " + l.ID, Flash: loanFlash[c.Query("ok")], Data: d})
-}
-
-// formatTanggal is a calendar date the pages write: "2 Agu 2026".
-func formatTanggal(z hailurah.Zone, t time.Time) string {
-	l := z.In(t)
-	return fmt.Sprintf("%d %s %d", l.Day(), hailurah.ShortMonth(l.Month()), l.Year())
 }
 
 // personName is a staff member's name for a username, the username when

@@ -111,7 +111,7 @@ func (s *UI) openDataPage(c *gin.Context) {
 	for _, x := range d.Decisions {
 		pg.Decisions = append(pg.Decisions, publicDecisionView{Pilot: x.PilotName, Component: hailurah.ComponentLabel(x.Component),
 			Kelurahan: x.KelurahanName, Cycle: app.IntText(x.Cycle), Decision: hailurah.DecisionLabel(x.Decision), Rationale: x.Rationale,
-			Scope: strings.Join(x.Scope, ", "), At: s.Zone.In(x.DecidedAt).Format("2 Jan 2006")})
+			Scope: strings.Join(x.Scope, ", "), At: formatTanggal(s.Zone.In(x.DecidedAt))})
 	}
 	pg.Budget = s.publicBudget(c, d.Kelurahan)
 	pg.Headline = openDataHeadline(d)

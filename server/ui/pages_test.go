@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"io/fs"
 	"testing"
+
+	"github.com/hailurah/hailurah/programme"
+	"github.com/hailurah/hailurah/web"
 )
 
 func TestSafeNext(t *testing.T) {
@@ -19,5 +23,18 @@ func TestSafeNext(t *testing.T) {
 		if got := safeNext(in, "/def"); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestImportTemplateImports: the CSV template offered beside the household
+// import is a sheet the import takes whole, without a warning.
+func TestImportTemplateImports(t *testing.T) {
+	data, err := fs.ReadFile(web.Static(), "contoh/rumah-tangga.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := programme.ParseHouseholdCSV(data, "taman")
+	if r.Fatal || len(r.Errors) > 0 || len(r.Warnings) > 0 || len(r.Rows) != 2 {
+		t.Errorf("template: %d rows, errors %v, warnings %v", len(r.Rows), r.Errors, r.Warnings)
 	}
 }

@@ -204,6 +204,7 @@ type pilotPage struct {
 	HasPacket                                                                     bool
 	PacketNote                                                                    string // whose figures the packet shows, when not the whole scope's
 	PacketAt, PacketDay                                                           string
+	PacketBasis                                                                   string // the signed decision a previous cycle's packet supported
 	Rows                                                                          []packetRowView
 	Curhat                                                                        []tile
 	Warnings                                                                      []string
@@ -285,7 +286,7 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 	now := s.Now()
 	u := app.UserOf(c)
 	pg := &pilotPage{ID: p.ID, Name: p.Name, Component: hailurah.ComponentLabel(p.Component), Kelurahan: n.KelurahanName(p.Kelurahan),
-		Scope: scopeLabel(p.Scope, n), Owner: p.Owner, Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status),
+		Scope: scopeLabel(p.Scope, n), Owner: n.PersonName(p.Owner), Status: p.Status.Label(), StatusClass: pilotStatusClass(p.Status),
 		Cycle: app.IntText(p.Cycle), Start: formatWaktu(s.Zone, p.StartDate), CycleStart: formatWaktu(s.Zone, p.CycleStart), ReviewAt: formatWaktu(s.Zone, p.ReviewAt),
 		DecisionDue: formatWaktu(s.Zone, p.DecisionDue), IsOverdue: p.Overdue, Stopped: p.Status == hailurah.PilotStopped,
 		TargetsText: targetsText(p.Targets), Form: map[string]string{}}
@@ -307,7 +308,18 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 		}
 		pg.Milestones = append(pg.Milestones, mv)
 	}
-	if pk := p.Packet; pk != nil {
+	// After a decision the next cycle has no packet yet: the one the
+	// lurah signed on stays in view, marked as the decision's basis.
+	pk := p.Packet
+	if pk == nil && len(p.Decisions) > 0 {
+		last := p.Decisions[len(p.Decisions)-1]
+		if prev, err := s.Pilots.Store.FindPilotPacket(ctx, p.ID, last.Cycle); err == nil {
+			pk = prev
+			pg.PacketBasis = fmt.Sprintf("Paket siklus %d, dasar keputusan %q yang ditandatangani %s.", last.Cycle,
+				hailurah.DecisionLabel(last.Decision), formatWaktu(s.Zone, last.DecidedAt))
+		}
+	}
+	if pk != nil {
 		pg.HasPacket = true
 		pg.PacketAt, pg.PacketDay = formatWaktu(s.Zone, pk.GeneratedAt), app.IntText(pk.Day)
 		switch {
@@ -337,7 +349,12 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 				Warn: cu.SatisfactionPct != nil && *cu.SatisfactionPct < hailurah.WarnSatisfactionPct},
 			{Label: "Median waktu selesai", Value: secondsText(cu.MedianResolveSeconds)},
 		}
-		pg.Warnings = pk.Warnings
+		// A warning several parts of the scope raise is one warning.
+		for _, w := range pk.Warnings {
+			if !slices.Contains(pg.Warnings, w) {
+				pg.Warnings = append(pg.Warnings, w)
+			}
+		}
 	}
 	switch {
 	case u.Role != hailurah.RoleLurah || u.Kelurahan != p.Kelurahan:
@@ -348,7 +365,7 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 		pg.CanDecide = true
 	}
 	for _, d := range slices.Backward(p.Decisions) {
-		dv := decisionView{Cycle: app.IntText(d.Cycle), Decision: hailurah.DecisionLabel(d.Decision), Rationale: d.Rationale, By: d.DecidedBy,
+		dv := decisionView{Cycle: app.IntText(d.Cycle), Decision: hailurah.DecisionLabel(d.Decision), Rationale: d.Rationale, By: n.PersonName(d.DecidedBy),
 			At: formatWaktu(s.Zone, d.DecidedAt), Overdue: d.Overdue, Targets: targetsText(d.Targets)}
 		if d.Decision == hailurah.DecisionScale {
 			dv.Scope = scopeLabel(d.Scope, n)
@@ -361,7 +378,7 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 			if label == "" {
 				label = e.Type
 			}
-			pg.Timeline = append(pg.Timeline, timelineView{At: formatWaktu(s.Zone, e.At), Type: label, Actor: e.Actor, Note: e.Note})
+			pg.Timeline = append(pg.Timeline, timelineView{At: formatWaktu(s.Zone, e.At), Type: label, Actor: n.ActorName(e.Actor, ""), Note: e.Note})
 		}
 	}
 	pg.Targets = targetFields(p.Targets, form)
@@ -371,7 +388,7 @@ func (s *UI) renderPilot(c *gin.Context, status int, form url.Values, message st
 	}
 	pg.Form["scope"] = strings.Join(scope, ", ")
 	if form != nil {
-		for _, k := range []string{"decision", "rationale", "scope"} {
+		for _, k := range []string{"decision", "rationale", "scope", "yakin"} {
 			pg.Form[k] = form.Get(k)
 		}
 	}
@@ -392,15 +409,32 @@ func (s *UI) decidePilotForm(c *gin.Context) {
 		form = c.Request.PostForm
 	}
 	req := hailurah.DecisionRequest{Decision: form.Get("decision"), Rationale: form.Get("rationale")}
+	// Every mistake of the form at once, in the words of the page; the
+	// action checks again.
+	fe := map[string]string{}
+	if !slices.Contains(hailurah.Decisions, req.Decision) {
+		fe["decision"] = "Pilih keputusan: Perluas, Sesuaikan atau Hentikan."
+	}
+	if n := len([]rune(strings.TrimSpace(req.Rationale))); n < hailurah.MinRationaleLen {
+		fe["rationale"] = fmt.Sprintf("Tuliskan alasan keputusan, minimal %d karakter: alasan ini dipublikasikan.", hailurah.MinRationaleLen)
+	}
 	if req.Decision != hailurah.DecisionStop {
-		req.Targets, err = parseTargets(form)
-		if err == nil && req.Decision == hailurah.DecisionScale {
-			req.Scope, err = hailurah.ParseScope(form.Get("scope"), p.Kelurahan)
+		if req.Targets, err = parseTargets(form); err != nil {
+			fe["targets"] = hailurah.ErrorMessage(err)
+		}
+		if req.Decision == hailurah.DecisionScale {
+			if req.Scope, err = hailurah.ParseScope(form.Get("scope"), p.Kelurahan); err != nil {
+				fe["scope"] = hailurah.ErrorMessage(err)
+			}
 		}
 	}
-	if err == nil {
-		_, err = s.DecidePilot(c, p, &req)
+	vals := map[string]string{}
+	confirmIrreversible(c, vals, fe, "Keputusan pilot")
+	if len(fe) > 0 {
+		s.renderPilot(c, http.StatusUnprocessableEntity, form, "Periksa isian yang ditandai di formulir keputusan.", fe)
+		return
 	}
+	_, err = s.DecidePilot(c, p, &req)
 	if hailurah.ErrorCode(err) == hailurah.EPENDING {
 		c.Redirect(http.StatusSeeOther, "/pilot/"+p.ID+"?ok="+okPending)
 		return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -149,7 +150,7 @@ func dateLabel(t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return t.Format("02-01-2006")
+	return formatTanggal(*t)
 }
 
 // --- import ---
@@ -324,8 +325,8 @@ func (s *UI) renderHouseholdWith(c *gin.Context, status int, formOf string, form
 		if ci.Source == hailurah.CheckinGrant {
 			source = "Hibah " + ci.GrantID
 		}
-		d.Checkins = append(d.Checkins, checkinView{Date: s.Zone.In(ci.At).Format("02-01-2006"), Omzet: hailurah.FormatRupiah(ci.Omzet),
-			Income: income, Source: source, Note: ci.Note, By: ci.By, Meter: ci.Omzet})
+		d.Checkins = append(d.Checkins, checkinView{Date: formatTanggal(s.Zone.In(ci.At)), Omzet: hailurah.FormatRupiah(ci.Omzet),
+			Income: income, Source: source, Note: ci.Note, By: n.PersonName(ci.By), Meter: ci.Omzet})
 	}
 	for _, t := range det.Participation.Trainings {
 		detail := "hadir"
@@ -335,7 +336,7 @@ func (s *UI) renderHouseholdWith(c *gin.Context, status int, formOf string, form
 		if t.Attendance.Certified {
 			detail += ", bersertifikat"
 		}
-		d.Participation = append(d.Participation, participationView{What: "Pelatihan " + t.Training.Title + " (" + t.Training.HeldOn.Format("02-01-2006") + ")",
+		d.Participation = append(d.Participation, participationView{What: "Pelatihan " + t.Training.Title + " (" + formatTanggal(t.Training.HeldOn) + ")",
 			Who: t.MemberName, Detail: detail})
 	}
 	for _, w := range det.Participation.PadatKarya {
@@ -344,7 +345,7 @@ func (s *UI) renderHouseholdWith(c *gin.Context, status int, formOf string, form
 	}
 	for _, o := range det.Participation.Marketplace {
 		d.Participation = append(d.Participation, participationView{What: "Marketplace " + o.Platform, Who: "Rumah tangga",
-			Detail: "sejak " + o.OnboardedOn.Format("02-01-2006") + " " + o.ShopURL})
+			Detail: "sejak " + formatTanggal(o.OnboardedOn) + " " + o.ShopURL})
 	}
 	active := false
 	for _, g := range det.Grants {
@@ -510,5 +511,26 @@ func (s *UI) grantApplyForm(c *gin.Context) {
 		s.formRefused(c, "hibah", form, err)
 		return
 	}
+	s.awaitGrantHistory(c.Request.Context(), g.ID)
 	c.Redirect(http.StatusSeeOther, "/hibah/"+url.PathEscape(g.ID)+"?ok=hibah")
+}
+
+// awaitGrantHistory waits briefly until the new grant's workflow has
+// written its first event, so the page the fasilitator lands on shows the
+// application in its history; after the wait the page shows what there is.
+func (s *UI) awaitGrantHistory(ctx context.Context, id string) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if events, err := s.Programme.Grants.ListGrantEvents(ctx, id); err == nil && len(events) > 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,8 +218,8 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.Zone.Abbrev(now),
 		MaxFiles: app.MaxEvidenceFiles, MaxFileMB: app.MaxEvidenceBytes >> 20,
 		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
-			Subkategori: t.Subkategori, Severity: t.Severity, Unit: n.UnitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
-			Response: responseLabel(t.SuggestedResponseType), Sentiment: fmt.Sprintf("%.2f", t.SentimentScore),
+			Subkategori: t.Subkategori, Severity: severityLabel(t.Severity), Unit: n.UnitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
+			Response: responseLabel(t.SuggestedResponseType), Sentiment: sentimentLabel(t.SentimentScore),
 			Model: t.ModelVersion, Urgency: t.UrgencyScore, People: t.EstimatedPeopleAffected},
 	}
 	// A ticket moves to another kelurahan; from the city queue a
@@ -264,7 +264,7 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
 			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, e.At), Text: e.Note, Attachments: atts})
 		}
-		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e),
+		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e, n),
 			Note: e.Note, Attachments: atts}
 		if e.Type == hailurah.EventTranscribed {
 			ev.Attachments = nil // the player is beside the message
@@ -302,21 +302,47 @@ func responseLabel(code string) string {
 	return dash(code)
 }
 
+// severityLabel says the AI's severity in words; the codes stay English
+// in the data and the API.
+func severityLabel(code string) string {
+	switch code {
+	case hailurah.SeverityLow:
+		return "dampak ringan"
+	case hailurah.SeverityMedium:
+		return "dampak sedang"
+	case hailurah.SeverityHigh:
+		return "dampak berat"
+	case hailurah.SeverityCritical:
+		return "dampak sangat berat"
+	}
+	return ""
+}
+
+// sentimentLabel reads the AI's sentiment score (-1 to 1) as the tone of
+// the citizen's message.
+func sentimentLabel(score float64) string {
+	switch {
+	case score <= -0.5:
+		return "Sangat kesal atau cemas"
+	case score < -0.15:
+		return "Kurang puas"
+	case score <= 0.15:
+		return "Netral"
+	case score < 0.5:
+		return "Cukup positif"
+	}
+	return "Positif"
+}
+
 // actorLabel never names an anonymous reporter.
-func actorLabel(t *hailurah.Ticket, e *hailurah.TicketEvent) string {
-	switch e.Actor {
-	case hailurah.ActorSystem:
-		return "Sistem"
-	case hailurah.ActorCitizen:
+func actorLabel(t *hailurah.Ticket, e *hailurah.TicketEvent, n app.Names) string {
+	if e.Actor == hailurah.ActorCitizen {
 		if t.PrivacyFlag {
 			return "Anonim"
 		}
 		return "Warga"
 	}
-	if e.Role != "" {
-		return e.Actor + " (" + e.Role.Label() + ")"
-	}
-	return e.Actor
+	return n.ActorName(e.Actor, e.Role)
 }
 
 // attachmentsOf shows evidence stored by this server as pictures, a
@@ -415,7 +441,7 @@ func (s *UI) ticketActionForm(c *gin.Context) {
 	after := s.awaitProjection(c.Request.Context(), t.ID, state.Version)
 	switch {
 	case c.PostForm("kembali") == "tugas" && u.Role == hailurah.RoleDinas:
-		c.Redirect(http.StatusSeeOther, "/tugas?ok="+action)
+		c.Redirect(http.StatusSeeOther, "/tugas?ok="+action+"&tiket="+url.QueryEscape(t.ID)+"#task-"+t.ID)
 	case after != nil && !hailurah.CanSeeTicket(u, after):
 		c.Redirect(http.StatusSeeOther, homeOf[u.Role]+"?ok="+action)
 	default:
@@ -529,6 +555,7 @@ func (s *UI) parseActionForm(c *gin.Context, t *hailurah.Ticket, sub *submission
 		default:
 			sub.Errs["reason_kind"] = "Pilih alasan penolakan."
 		}
+		confirmIrreversible(c, sub.Vals, sub.Errs, "Penolakan tiket")
 	case hailurah.ActionSetKelurahan:
 		req.Kelurahan = get("kelurahan")
 	case hailurah.ActionReturn:
@@ -537,6 +564,18 @@ func (s *UI) parseActionForm(c *gin.Context, t *hailurah.Ticket, sub *submission
 		sub.Errs[""] = "Aksi tidak dikenal. Muat ulang halaman lalu coba lagi."
 	}
 	return req, len(sub.Errs) == 0
+}
+
+// confirmIrreversible asks for the "yakin" box of a form whose action cannot
+// be undone (rejecting a ticket or a grant, approving a grant, signing a
+// pilot's decision): the confirmation step that works without JavaScript.
+// Its error joins the form's others, all shown at once.
+func confirmIrreversible(c *gin.Context, vals, errs map[string]string, what string) {
+	if c.PostForm("yakin") == "ya" {
+		vals["yakin"] = "ya"
+		return
+	}
+	errs["yakin"] = what + " tidak dapat dibatalkan: centang kotak ini bila Anda yakin."
 }
 
 func joinReason(kind, text string) string {

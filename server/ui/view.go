@@ -87,12 +87,19 @@ func (s *UI) viewTicket(t *hailurah.Ticket, n app.Names) ticketView {
 		ModeratorSLA: newSLA("Verifikasi moderator", t.ModeratorDue, t.ModeratorBreached, now, s.Zone),
 		DinasSLA:     newSLA("Tugas dinas", t.DinasDue, t.DinasBreached, now, s.Zone),
 	}
+	if t.Status == hailurah.StatusOpen && t.Verified {
+		v.StatusLabel = "Terverifikasi, menunggu tindak lanjut"
+	}
 	v.Summary = t.Summary
 	v.Excerpt = excerpt(t.MessageText, 160)
 	// The clock that runs is the one of the phase the ticket is in.
 	switch t.Status {
 	case hailurah.StatusNew, hailurah.StatusOpen:
-		v.SLA = v.ModeratorSLA
+		// A verified ticket's verification clock has stopped: the
+		// workflow no longer waits on it.
+		if !t.Verified {
+			v.SLA = v.ModeratorSLA
+		}
 	case hailurah.StatusAssigned, hailurah.StatusInProgress:
 		v.SLA = v.DinasSLA
 	}

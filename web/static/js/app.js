@@ -104,4 +104,135 @@
     });
   }
   setInterval(tick, 30000);
+
+  // The antrian refreshes in place every 5 seconds: rows that changed get
+  // their new cells, new tickets are inserted where they belong and
+  // announced ("2 tiket baru"), finished ones leave. The element that has
+  // focus is never replaced or moved, so a keyboard user keeps their place
+  // and the page does not jump.
+  function sameRow(a, b) {
+    return a.className === b.className && a.innerHTML === b.innerHTML;
+  }
+  function mergeRows(rows, fresh) {
+    var active = document.activeElement;
+    var added = 0;
+    var keep = {};
+    var next = null;
+    var list = fresh ? fresh.querySelectorAll('tr[id]') : [];
+    for (var i = list.length - 1; i >= 0; i--) {
+      var row = list[i];
+      keep[row.id] = true;
+      var old = document.getElementById(row.id);
+      if (old && old.parentNode === rows) {
+        if (!sameRow(old, row)) {
+          old.className = row.className;
+          for (var c = 0; c < row.cells.length && c < old.cells.length; c++) {
+            if (old.cells[c].innerHTML !== row.cells[c].innerHTML && !old.cells[c].contains(active)) {
+              old.cells[c].innerHTML = row.cells[c].innerHTML;
+            }
+          }
+        }
+        next = old;
+      } else {
+        var copy = document.importNode(row, true);
+        rows.insertBefore(copy, next && next.parentNode === rows ? next : null);
+        next = copy;
+        added++;
+      }
+    }
+    Array.prototype.slice.call(rows.querySelectorAll('tr[id]')).forEach(function (old) {
+      if (!keep[old.id] && !old.contains(active)) {
+        rows.removeChild(old);
+      }
+    });
+    return added;
+  }
+  function copyText(fresh, id, to) {
+    var from = fresh.querySelector('#' + id);
+    var el = document.getElementById(to || id);
+    if (from && el && el.textContent !== from.textContent) {
+      el.textContent = from.textContent;
+    }
+  }
+  function refreshQueue(box) {
+    fetch(box.getAttribute('data-poll'), { credentials: 'same-origin', headers: { 'HX-Request': 'true' } })
+      .then(function (r) {
+        // A session that ended sends the user to log in again, as htmx does.
+        var to = r.headers.get('HX-Redirect');
+        if (r.status === 401 && to) {
+          window.location.assign(to);
+        }
+        return r.ok ? r.text() : '';
+      })
+      .then(function (html) {
+        if (!html) {
+          return;
+        }
+        var tpl = document.createElement('template');
+        tpl.innerHTML = html;
+        var fresh = tpl.content.getElementById('queue-live');
+        if (!fresh) {
+          return;
+        }
+        var rows = document.getElementById('queue-rows');
+        var freshRows = fresh.querySelector('#queue-rows');
+        if (!rows || !freshRows) {
+          // The list was or became empty: swap it whole unless the user is in it.
+          if (!box.contains(document.activeElement)) {
+            box.innerHTML = fresh.innerHTML;
+          }
+          return;
+        }
+        var added = mergeRows(rows, freshRows);
+        var counts = box.querySelector('.counts');
+        var freshCounts = fresh.querySelector('.counts');
+        if (counts && freshCounts && !counts.contains(document.activeElement) && counts.innerHTML !== freshCounts.innerHTML) {
+          counts.innerHTML = freshCounts.innerHTML;
+        }
+        copyText(fresh, 'queue-shown');
+        copyText(fresh, 'queue-updated');
+        fresh.querySelectorAll('[id^="tab-n-"][id$="-live"]').forEach(function (el) {
+          copyText(fresh, el.id, el.id.replace(/-live$/, ''));
+        });
+        if (added > 0) {
+          document.getElementById('queue-news').textContent = added + ' tiket baru';
+        }
+      })
+      .catch(function () {});
+  }
+  var queue = document.getElementById('queue-live');
+  if (queue && queue.getAttribute('data-poll')) {
+    setInterval(function () {
+      if (!document.hidden) {
+        refreshQueue(queue);
+      }
+    }, 5000);
+  }
+
+  // After a form, the page's answer takes the focus: the error summary or
+  // the first field in error, else the confirmation, so a screen reader
+  // reads it and the keyboard goes on from there.
+  // It runs after the load, when the browser has done its own jump to the
+  // address's #fragment (a form's action names its card), which would
+  // otherwise take the focus back to the page.
+  function focusResult() {
+    var result = document.querySelector('.field-error:not([hidden])') ||
+      document.querySelector('[role="alert"]:not([hidden]), .flash');
+    if (!result) {
+      return;
+    }
+    var target = result;
+    if (result.classList.contains('field-error') && result.id) {
+      target = document.querySelector('[aria-describedby~="' + result.id + '"]') || result;
+    }
+    if (!target.matches('input, select, textarea, button, a')) {
+      target.setAttribute('tabindex', '-1');
+    }
+    target.focus();
+  }
+  if (document.readyState === 'complete') {
+    setTimeout(focusResult, 0);
+  } else {
+    window.addEventListener('load', function () { setTimeout(focusResult, 0); });
+  }
 })();
