@@ -137,9 +137,16 @@ func (c *Client) SawMessage(ctx context.Context, ticketID, messageID string) (bo
 // policy uses the existing run), so a start repeated after an ambiguous
 // timeout does not undo a grant that is in fact running.
 func (c *Client) StartGrant(ctx context.Context, in hailurah.GrantInput) error {
-	opts := StartOptions(GrantWorkflowID(in.GrantID))
+	return c.startOrUse(ctx, nounGrant, in.GrantID, GrantWorkflowID(in.GrantID), GrantWorkflow, in)
+}
+
+// startOrUse starts a case whose application the server undoes when the
+// start fails: a workflow running already is used (a repeated start after
+// an ambiguous timeout), and every failure but a conflict is EUNAVAILABLE.
+func (c *Client) startOrUse(ctx context.Context, noun, id, workflowID string, workflow, in any) error {
+	opts := StartOptions(workflowID)
 	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	err := c.startWith(ctx, opts, nounGrant, in.GrantID, GrantWorkflow, in)
+	err := c.startWith(ctx, opts, noun, id, workflow, in)
 	switch hailurah.ErrorCode(err) {
 	case "", hailurah.ECONFLICT, hailurah.EUNAVAILABLE:
 		return err

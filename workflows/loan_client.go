@@ -3,8 +3,6 @@ package workflows
 import (
 	"context"
 
-	enumspb "go.temporal.io/api/enums/v1"
-
 	"github.com/hailurah/hailurah"
 )
 
@@ -15,14 +13,7 @@ const nounLoan = "Pinjaman"
 // used before, EUNAVAILABLE for any other failure (the caller undoes the
 // application).
 func (c *Client) StartLoan(ctx context.Context, in hailurah.LoanInput) error {
-	opts := StartOptions(LoanWorkflowID(in.Loan.ID))
-	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
-	err := c.startWith(ctx, opts, nounLoan, in.Loan.ID, LoanWorkflow, in)
-	switch hailurah.ErrorCode(err) {
-	case "", hailurah.ECONFLICT, hailurah.EUNAVAILABLE:
-		return err
-	}
-	return errUnavailable()
+	return c.startOrUse(ctx, nounLoan, in.Loan.ID, LoanWorkflowID(in.Loan.ID), LoanWorkflow, in)
 }
 
 // ActLoan performs a staff action on a loan and returns the loan after

@@ -215,8 +215,8 @@ func (r *demoReport) startedLine() string {
 	for _, v := range r.started {
 		n += v
 	}
-	return fmt.Sprintf("%d alur kerja dimulai (%d tiket, %d hibah, %d pilot)", n,
-		r.started[demoKindTicket], r.started[demoKindGrant], r.started[demoKindPilot])
+	return fmt.Sprintf("%d alur kerja dimulai (%d tiket, %d hibah, %d pilot, %d pinjaman)", n,
+		r.started[demoKindTicket], r.started[demoKindGrant], r.started[demoKindPilot], r.started[demoKindLoan])
 }
 
 // hasDemo reports whether the demo households are in the database.

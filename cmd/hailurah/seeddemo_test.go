@@ -43,12 +43,12 @@ func seedDemoDir(t *testing.T, dir string, args ...string) string {
 // demoStarted reads the closing note's count of workflows by kind.
 func demoStarted(t *testing.T, out string) (tickets, grants, pilots int) {
 	t.Helper()
-	m := regexp.MustCompile(`(\d+) alur kerja dimulai \((\d+) tiket, (\d+) hibah, (\d+) pilot\)`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`(\d+) alur kerja dimulai \((\d+) tiket, (\d+) hibah, (\d+) pilot, (\d+) pinjaman\)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("the closing note does not count the workflows:\n%s", out)
 	}
 	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
-	if n(m[1]) != n(m[2])+n(m[3])+n(m[4]) {
+	if n(m[1]) != n(m[2])+n(m[3])+n(m[4])+n(m[5]) || n(m[5]) != 2 {
 		t.Errorf("workflows: %s", m[0])
 	}
 	return n(m[2]), n(m[3]), n(m[4])

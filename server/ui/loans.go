@@ -236,10 +236,8 @@ func (s *UI) renderLoan(c *gin.Context, status int, formOf string, form map[stri
 		if e.From != "" && e.From != e.To {
 			change = e.From.Label() + " → " + e.To.Label()
 		}
-		actor := e.Actor
-		if e.Actor == hailurah.ActorSystem {
-			actor = "Sistem"
-		} else {
+		actor := "Sistem"
+		if e.Actor != hailurah.ActorSystem {
 			actor = s.personName(c, people, e.Actor)
 		}
 		d.Timeline = append(d.Timeline, grantEventView{At: formatWaktu(s.Zone, e.At), Label: app.LoanEventLabel(e.Type), Actor: actor, Change: change, Note: e.Note})
