@@ -444,3 +444,7 @@ type ProgrammeService interface {
 	// part in.
 	HouseholdParticipation(ctx context.Context, householdID string) (*Participation, error)
 }
+
+// PlainText reports whether s is text a person may type into a form field
+// of at most max runes (no control characters), and not blank if required.
+func PlainText(s string, max int, required bool) bool { return plainText(s, max, required) }

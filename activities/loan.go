@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/whatsapp"
 )
 
@@ -16,7 +17,7 @@ import (
 // WhatsApp. Each is idempotent: projections by event, version and
 // repayment key, notifications and messages by key.
 type LoanActivities struct {
-	Loans         hailurah.LoanService
+	Loans         finance.LoanService
 	Notifications hailurah.NotificationService
 	// Notices reaches phones: the borrower's reminders go through its
 	// contacts and outbox, as staff notices do. Nil sends no reminder.
@@ -34,7 +35,7 @@ func (a *LoanActivities) logger() *slog.Logger {
 }
 
 // ProjectLoan writes one transition of a loan to the store.
-func (a *LoanActivities) ProjectLoan(ctx context.Context, p hailurah.LoanProjection) error {
+func (a *LoanActivities) ProjectLoan(ctx context.Context, p finance.LoanProjection) error {
 	if p.Loan == nil {
 		return nonRetryable(hailurah.Errorf(hailurah.EINVALID, "loan projection without a loan"))
 	}
@@ -46,7 +47,7 @@ type LoanNotifyInput struct {
 	Key  string              `json:"key"`
 	Kind string              `json:"kind"` // a hailurah.NotifyLoan* constant
 	To   []hailurah.Audience `json:"to"`
-	Loan hailurah.Loan       `json:"loan"`
+	Loan finance.Loan        `json:"loan"`
 	// Instalment is the late instalment's number (arrears).
 	Instalment int `json:"instalment,omitempty"`
 }
@@ -59,10 +60,10 @@ func (a *LoanActivities) NotifyLoan(ctx context.Context, in LoanNotifyInput) err
 		hailurah.FormatRupiah(l.Amount), l.Months, dash(l.Purpose))
 	var title, body string
 	switch in.Kind {
-	case hailurah.NotifyLoanToApprove:
+	case finance.NotifyLoanToApprove:
 		title = "Pinjaman dana bergulir menunggu persetujuan: " + l.ID
 		body = about + "\nMohon setujui atau tolak."
-	case hailurah.NotifyLoanArrears:
+	case finance.NotifyLoanArrears:
 		title = fmt.Sprintf("Pinjaman %s menunggak", l.ID)
 		due := "-"
 		if in.Instalment > 0 && in.Instalment <= len(l.Schedule) {
@@ -70,7 +71,7 @@ func (a *LoanActivities) NotifyLoan(ctx context.Context, in LoanNotifyInput) err
 		}
 		body = fmt.Sprintf("%s\nCicilan ke-%d (jatuh tempo %s) belum dibayar. Sisa pinjaman %s. Mohon kunjungi peminjam.",
 			about, in.Instalment, due, hailurah.FormatRupiah(l.Outstanding()))
-	case hailurah.NotifyLoanPaid:
+	case finance.NotifyLoanPaid:
 		title = fmt.Sprintf("Pinjaman %s lunas", l.ID)
 		body = about + "\nSeluruh cicilan sudah dibayar dan kembali ke saldo dana bergulir."
 	default:
@@ -97,10 +98,10 @@ func (a *LoanActivities) NotifyLoan(ctx context.Context, in LoanNotifyInput) err
 
 // RemindInput is one instalment reminder to the borrower.
 type RemindInput struct {
-	Key        string        `json:"key"` // "<loan>/<run id>/remind/<n>"
-	Phone      string        `json:"phone"`
-	Loan       hailurah.Loan `json:"loan"`
-	Instalment int           `json:"instalment"`
+	Key        string       `json:"key"` // "<loan>/<run id>/remind/<n>"
+	Phone      string       `json:"phone"`
+	Loan       finance.Loan `json:"loan"`
+	Instalment int          `json:"instalment"`
 }
 
 // RemindBorrower queues the WhatsApp reminder of an instalment: the full
@@ -126,7 +127,7 @@ func (a *LoanActivities) RemindBorrower(ctx context.Context, in RemindInput) err
 	text := fmt.Sprintf("Yth. %s, pengingat dari Kelurahan: cicilan ke-%d dana bergulir %s sebesar %s jatuh tempo %s. "+
 		"Mohon dibayarkan melalui fasilitator kelurahan. Terima kasih.", dash(l.HouseholdName), x.N, l.ID, amount, due)
 	m := &hailurah.OutboxMessage{IdempotencyKey: in.Key, Channel: hailurah.ChannelWhatsApp, Recipient: recipient,
-		Kind: hailurah.OutboxLoanReminder, Text: text, Template: whatsapp.TemplateLoanReminder,
+		Kind: finance.OutboxLoanReminder, Text: text, Template: whatsapp.TemplateLoanReminder,
 		TemplateParams: []string{param(l.HouseholdName, 60), param(l.ID, 40), param(fmt.Sprintf("%d", x.N), 5), amount, due}}
 	return nonRetryable(a.Notices.Store.Enqueue(ctx, m))
 }

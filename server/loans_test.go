@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/server"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/loanstore"
@@ -21,10 +22,10 @@ import (
 // in workflows/loan_test.go and on a real server in cmd/hailurah.
 type loanCases struct {
 	down    bool
-	started []hailurah.LoanInput
+	started []finance.LoanInput
 }
 
-func (c *loanCases) StartLoan(_ context.Context, in hailurah.LoanInput) error {
+func (c *loanCases) StartLoan(_ context.Context, in finance.LoanInput) error {
 	if c.down {
 		return hailurah.Errorf(hailurah.EUNAVAILABLE, "Layanan alur kerja sedang tidak tersedia.")
 	}
@@ -32,7 +33,7 @@ func (c *loanCases) StartLoan(_ context.Context, in hailurah.LoanInput) error {
 	return nil
 }
 
-func (c *loanCases) ActLoan(_ context.Context, id string, _ hailurah.LoanActionRequest) (*hailurah.Loan, error) {
+func (c *loanCases) ActLoan(_ context.Context, id string, _ finance.LoanActionRequest) (*finance.Loan, error) {
 	return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Pinjaman %s tidak sedang berjalan.", id)
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hailurah/hailurah/server/api"
 	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/server/fieldui"
+	"github.com/hailurah/hailurah/server/reportui"
 	"github.com/hailurah/hailurah/server/ui"
 )
 
@@ -302,6 +303,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/m/:token", s.app.ServeLink)
 	s.ui.Routes(r)
 	fieldui.New(s.ui).Routes(r)
+	reportui.New(s.ui).Routes(r)
 	s.codecRoutes(r)
 	return r
 }

@@ -351,11 +351,7 @@ func (db *DB) FindPilot(ctx context.Context, id string) (*hailurah.Pilot, error)
 		return nil, err
 	}
 	p := row.pilot()
-	pk, err := db.FindPilotPacket(ctx, id, p.Cycle)
-	switch {
-	case err == nil:
-		p.Packet = pk
-	case hailurah.ErrorCode(err) != hailurah.ENOTFOUND:
+	if p.Packet, err = db.FindPilotPacket(ctx, id, p.Cycle); err != nil && hailurah.ErrorCode(err) != hailurah.ENOTFOUND {
 		return nil, err
 	}
 	var decisions []pilotDecisionRow

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 )
 
 // A staff action names its actor inside the update's payload, and anyone
@@ -66,7 +67,7 @@ func withActor(arg any, f func(hailurah.Actor) hailurah.Actor) any {
 	case hailurah.DecisionRequest:
 		r.Actor = f(r.Actor)
 		return r
-	case hailurah.LoanActionRequest:
+	case finance.LoanActionRequest:
 		r.Actor = f(r.Actor)
 		return r
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/finance"
 )
 
 // LoanWorkflowID is the workflow id of a loan: "loan-DB-2026-000001".
@@ -18,10 +19,10 @@ func LoanWorkflowID(loanID string) string { return "loan-" + loanID }
 
 // Interactions with a running LoanWorkflow.
 const (
-	// UpdateLoanAction carries a hailurah.LoanActionRequest and returns
-	// the hailurah.Loan after it; refusals are of the Error* types.
+	// UpdateLoanAction carries a finance.LoanActionRequest and returns
+	// the finance.Loan after it; refusals are of the Error* types.
 	UpdateLoanAction = "loan_action"
-	// QueryLoanState returns the live hailurah.Loan.
+	// QueryLoanState returns the live finance.Loan.
 	QueryLoanState = "loan_state"
 )
 
@@ -37,13 +38,13 @@ var la *activities.LoanActivities
 //
 // Changes to this function's logic must be guarded by workflow.GetVersion:
 // a loan runs for up to two years.
-func LoanWorkflow(ctx workflow.Context, in hailurah.LoanInput) (*hailurah.Loan, error) {
+func LoanWorkflow(ctx workflow.Context, in finance.LoanInput) (*finance.Loan, error) {
 	if in.Loan.ID == "" || in.Loan.Kelurahan == "" || in.Loan.Months < 1 || in.Loan.Amount <= 0 {
 		return nil, temporal.NewNonRetryableApplicationError("loan id, kelurahan, amount and months are required", ErrorInvalid, nil)
 	}
 	l := &loan{in: in, policy: in.Policy.WithDefaults(), st: in.Loan, logger: workflow.GetLogger(ctx), keys: map[string]bool{}}
 	if l.st.Status == "" {
-		l.st.Status = hailurah.LoanApplied
+		l.st.Status = finance.LoanApplied
 	}
 	if l.st.AppliedAt.IsZero() {
 		l.st.AppliedAt = workflow.Now(ctx)
@@ -52,9 +53,9 @@ func LoanWorkflow(ctx workflow.Context, in hailurah.LoanInput) (*hailurah.Loan, 
 }
 
 type loan struct {
-	in     hailurah.LoanInput
-	policy hailurah.LoanPolicy
-	st     hailurah.Loan
+	in     finance.LoanInput
+	policy finance.LoanPolicy
+	st     finance.Loan
 	// keys are the repayments recorded, by key: a repeat changes nothing.
 	keys      map[string]bool
 	eventSeq  int
@@ -65,8 +66,8 @@ type loan struct {
 	logger  log.Logger
 }
 
-func (l *loan) run(ctx workflow.Context) (*hailurah.Loan, error) {
-	if err := workflow.SetQueryHandler(ctx, QueryLoanState, func() (hailurah.Loan, error) { return l.snapshot(), nil }); err != nil {
+func (l *loan) run(ctx workflow.Context) (*finance.Loan, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryLoanState, func() (finance.Loan, error) { return l.snapshot(), nil }); err != nil {
 		return nil, err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateLoanAction, l.act,
@@ -80,23 +81,23 @@ func (l *loan) run(ctx workflow.Context) (*hailurah.Loan, error) {
 		// A loan whose row and timeline are written already (the demo
 		// data's loans part-way): it goes on from its state.
 		l.upsertSearch(ctx)
-	} else if err := l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanApplied, Actor: l.st.AppliedBy, Role: hailurah.RoleFasilitator,
+	} else if err := l.record(ctx, finance.LoanEvent{Type: finance.EventLoanApplied, Actor: l.st.AppliedBy, Role: hailurah.RoleFasilitator,
 		Note: fmt.Sprintf("Pengajuan %s dalam %d bulan: %s", hailurah.FormatRupiah(l.st.Amount), l.st.Months, l.st.Purpose)}, nil); withdrawn(err) {
 		// The server undid the application after a start that failed
 		// ambiguously; nobody knows of this loan and its fund is back.
 		return nil, temporal.NewNonRetryableApplicationError("Pengajuan pinjaman "+l.st.ID+" dibatalkan sebelum alur kerjanya mulai.", ErrorWithdrawn, err)
 	} else {
-		l.notify(ctx, hailurah.NotifyLoanToApprove, 0, hailurah.RoleLurah)
+		l.notify(ctx, finance.NotifyLoanToApprove, 0, hailurah.RoleLurah)
 	}
 	for {
 		if ctx.Err() != nil {
 			return l.cancelled(ctx)
 		}
 		switch l.st.Status {
-		case hailurah.LoanApplied, hailurah.LoanApproved:
+		case finance.LoanApplied, finance.LoanApproved:
 			seen := l.changes
 			_ = workflow.Await(ctx, func() bool { return l.changes != seen })
-		case hailurah.LoanRunning, hailurah.LoanArrears:
+		case finance.LoanRunning, finance.LoanArrears:
 			l.follow(ctx)
 		default:
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -140,7 +141,7 @@ func (l *loan) nextTimer() (i int, at time.Time, kind string) {
 // reminder and, if it stays unpaid, its arrears. Any action (a
 // repayment) ends the wait so the next timer is chosen again.
 func (l *loan) follow(ctx workflow.Context) {
-	for l.st.Status == hailurah.LoanRunning || l.st.Status == hailurah.LoanArrears {
+	for l.st.Status == finance.LoanRunning || l.st.Status == finance.LoanArrears {
 		seen := l.changes
 		moved := func() bool { return l.changes != seen }
 		i, at, kind := l.nextTimer()
@@ -160,7 +161,7 @@ func (l *loan) follow(ctx workflow.Context) {
 		x := &l.st.Schedule[i]
 		if kind == timerRemind {
 			x.Reminded = true
-			l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanReminder, Actor: hailurah.ActorSystem,
+			l.record(ctx, finance.LoanEvent{Type: finance.EventLoanReminder, Actor: hailurah.ActorSystem,
 				Note: fmt.Sprintf("Pengingat WhatsApp cicilan ke-%d (%s) ke peminjam.", x.N, hailurah.FormatRupiah(x.Amount-x.Paid))}, nil)
 			in := activities.RemindInput{Key: fmt.Sprintf("%s/%s/remind/%d", l.st.ID, runID(ctx), x.N), Phone: l.in.Phone,
 				Loan: l.snapshot(), Instalment: x.N}
@@ -171,17 +172,17 @@ func (l *loan) follow(ctx workflow.Context) {
 		}
 		x.Overdue = true
 		from := l.st.Status
-		l.st.Status = hailurah.LoanArrears
-		l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanArrears, Actor: hailurah.ActorSystem, From: from,
+		l.st.Status = finance.LoanArrears
+		l.record(ctx, finance.LoanEvent{Type: finance.EventLoanArrears, Actor: hailurah.ActorSystem, From: from,
 			Note: fmt.Sprintf("Cicilan ke-%d belum dibayar %d hari setelah jatuh tempo.", x.N, int(l.policy.ArrearsAfter/(24*time.Hour)))}, nil)
-		l.notify(ctx, hailurah.NotifyLoanArrears, x.N, hailurah.RoleFasilitator, hailurah.RoleLurah)
+		l.notify(ctx, finance.NotifyLoanArrears, x.N, hailurah.RoleFasilitator, hailurah.RoleLurah)
 	}
 }
 
 // check answers, in order: may this actor do this (403), is the request
 // complete (422), does the loan's state allow it (409). It changes
 // nothing; the handler does not run it again.
-func (l *loan) check(ctx workflow.Context, req hailurah.LoanActionRequest) error {
+func (l *loan) check(ctx workflow.Context, req finance.LoanActionRequest) error {
 	if err := req.Authorize(l.st.Kelurahan); err != nil {
 		return forbidden("%s", hailurah.ErrorMessage(err))
 	}
@@ -189,19 +190,19 @@ func (l *loan) check(ctx workflow.Context, req hailurah.LoanActionRequest) error
 		return invalid("%s", hailurah.ErrorMessage(err))
 	}
 	st := &l.st
-	if req.Action == hailurah.LoanActionRepay && l.keys[req.IdempotencyKey] {
+	if req.Action == finance.LoanActionRepay && l.keys[req.IdempotencyKey] {
 		return nil // recorded already: answered unchanged
 	}
-	if !hailurah.LoanActionAllowedIn(req.Action, st.Status) {
+	if !finance.LoanActionAllowedIn(req.Action, st.Status) {
 		return conflict("Pinjaman berstatus %q: aksi ini tidak dapat dilakukan.", st.Status.Label())
 	}
 	switch req.Action {
-	case hailurah.LoanActionDisburse:
-		if st.Status != hailurah.LoanApproved && strings.TrimSpace(req.Reference) != st.DisbursementRef {
+	case finance.LoanActionDisburse:
+		if st.Status != finance.LoanApproved && strings.TrimSpace(req.Reference) != st.DisbursementRef {
 			return conflict("Pinjaman sudah dicairkan dengan referensi %s.", st.DisbursementRef)
 		}
-	case hailurah.LoanActionRepay:
-		if st.Status == hailurah.LoanPaid {
+	case finance.LoanActionRepay:
+		if st.Status == finance.LoanPaid {
 			return conflict("Pinjaman %s sudah lunas.", st.ID)
 		}
 		if req.Amount > st.Outstanding() {
@@ -218,27 +219,27 @@ func (l *loan) check(ctx workflow.Context, req hailurah.LoanActionRequest) error
 
 // act carries out a checked action; the state changes before the first
 // activity, so waits and the next validator see it at once.
-func (l *loan) act(ctx workflow.Context, req hailurah.LoanActionRequest) (hailurah.Loan, error) {
+func (l *loan) act(ctx workflow.Context, req finance.LoanActionRequest) (finance.Loan, error) {
 	st := &l.st
 	now := workflow.Now(ctx)
-	ev := hailurah.LoanEvent{Type: req.Action, Actor: req.Actor.Username, Role: req.Actor.Role, From: st.Status, Note: strings.TrimSpace(req.Notes)}
+	ev := finance.LoanEvent{Type: req.Action, Actor: req.Actor.Username, Role: req.Actor.Role, From: st.Status, Note: strings.TrimSpace(req.Notes)}
 	switch req.Action {
-	case hailurah.LoanActionApprove:
+	case finance.LoanActionApprove:
 		st.DecidedBy, st.ApprovedAt = req.Actor.Username, &now
-		st.Status = hailurah.LoanApproved
-	case hailurah.LoanActionReject:
+		st.Status = finance.LoanApproved
+	case finance.LoanActionReject:
 		st.DecidedBy, st.RejectedAt, st.RejectReason = req.Actor.Username, &now, strings.TrimSpace(req.Reason)
-		st.Status = hailurah.LoanRejected
+		st.Status = finance.LoanRejected
 		ev.Note = st.RejectReason + " Dana dikembalikan ke saldo."
-	case hailurah.LoanActionDisburse:
-		if st.Status != hailurah.LoanApproved {
+	case finance.LoanActionDisburse:
+		if st.Status != finance.LoanApproved {
 			return l.snapshot(), nil // the same reference again: nothing changes
 		}
 		st.DisbursedBy, st.DisbursedAt, st.DisbursementRef = req.Actor.Username, &now, strings.TrimSpace(req.Reference)
-		st.Schedule = hailurah.LoanSchedule(st.Amount, st.Months, now, l.policy.Zone)
-		st.Status = hailurah.LoanRunning
+		st.Schedule = finance.LoanSchedule(st.Amount, st.Months, now, l.policy.Zone)
+		st.Status = finance.LoanRunning
 		ev.Note = strings.TrimSpace("Referensi " + st.DisbursementRef + ". " + ev.Note)
-	case hailurah.LoanActionRepay:
+	case finance.LoanActionRepay:
 		if l.keys[req.IdempotencyKey] {
 			return l.snapshot(), nil
 		}
@@ -249,14 +250,14 @@ func (l *loan) act(ctx workflow.Context, req hailurah.LoanActionRequest) (hailur
 		}
 		ev.Note = strings.TrimSpace(fmt.Sprintf("Angsuran %s diterima; sisa %s. %s", hailurah.FormatRupiah(req.Amount),
 			hailurah.FormatRupiah(st.Outstanding()), ev.Note))
-		pay := &hailurah.LoanRepayment{Key: st.ID + "/repay/" + req.IdempotencyKey, LoanID: st.ID, Amount: req.Amount,
+		pay := &finance.LoanRepayment{Key: st.ID + "/repay/" + req.IdempotencyKey, LoanID: st.ID, Amount: req.Amount,
 			PaidOn: *req.PaidOn, By: req.Actor.Username, At: now}
 		l.changes++
 		l.record(ctx, ev, pay)
-		if st.Status == hailurah.LoanPaid {
-			l.record(ctx, hailurah.LoanEvent{Type: hailurah.EventLoanPaid, Actor: hailurah.ActorSystem, From: hailurah.LoanPaid,
+		if st.Status == finance.LoanPaid {
+			l.record(ctx, finance.LoanEvent{Type: finance.EventLoanPaid, Actor: hailurah.ActorSystem, From: finance.LoanPaid,
 				Note: "Lunas: " + hailurah.FormatRupiah(st.Repaid) + " kembali ke dana bergulir."}, nil)
-			l.notify(ctx, hailurah.NotifyLoanPaid, 0, hailurah.RoleFasilitator, hailurah.RoleLurah)
+			l.notify(ctx, finance.NotifyLoanPaid, 0, hailurah.RoleFasilitator, hailurah.RoleLurah)
 		}
 		return l.snapshot(), nil
 	}
@@ -287,25 +288,25 @@ func (l *loan) repay(amount int64, paidOn time.Time) {
 	}
 	switch {
 	case st.Repaid >= st.Amount:
-		st.Status = hailurah.LoanPaid
+		st.Status = finance.LoanPaid
 	case arrears:
-		st.Status = hailurah.LoanArrears
+		st.Status = finance.LoanArrears
 	default:
-		st.Status = hailurah.LoanRunning
+		st.Status = finance.LoanRunning
 	}
 }
 
 // cancelled ends a loan whose workflow an operator cancelled: before the
 // money went out it is rejected, so the fund gets it back; after, the
 // store keeps it as it was. The run ends as cancelled.
-func (l *loan) cancelled(ctx workflow.Context) (*hailurah.Loan, error) {
-	if l.st.Status == hailurah.LoanApplied || l.st.Status == hailurah.LoanApproved {
+func (l *loan) cancelled(ctx workflow.Context) (*finance.Loan, error) {
+	if l.st.Status == finance.LoanApplied || l.st.Status == finance.LoanApproved {
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		now := workflow.Now(ctx)
 		from := l.st.Status
 		l.st.DecidedBy, l.st.RejectedAt, l.st.RejectReason = hailurah.ActorSystem, &now, "Alur kerja pinjaman dibatalkan oleh operator sistem."
-		l.st.Status = hailurah.LoanRejected
-		l.record(dctx, hailurah.LoanEvent{Type: hailurah.LoanActionReject, Actor: hailurah.ActorSystem, From: from,
+		l.st.Status = finance.LoanRejected
+		l.record(dctx, finance.LoanEvent{Type: finance.LoanActionReject, Actor: hailurah.ActorSystem, From: from,
 			Note: l.st.RejectReason + " Dana dikembalikan ke saldo."}, nil)
 	}
 	return nil, ctx.Err()
@@ -314,7 +315,7 @@ func (l *loan) cancelled(ctx workflow.Context) (*hailurah.Loan, error) {
 // record appends an event and projects the loan (with a repayment). Key
 // and version are fixed before the activity, so a retry writes the same
 // rows; the key names the run.
-func (l *loan) record(ctx workflow.Context, e hailurah.LoanEvent, pay *hailurah.LoanRepayment) error {
+func (l *loan) record(ctx workflow.Context, e finance.LoanEvent, pay *finance.LoanRepayment) error {
 	now := workflow.Now(ctx)
 	l.eventSeq++
 	e.Seq, e.LoanID, e.At = l.eventSeq, l.st.ID, now
@@ -322,13 +323,13 @@ func (l *loan) record(ctx workflow.Context, e hailurah.LoanEvent, pay *hailurah.
 	if e.To == "" {
 		e.To = l.st.Status
 	}
-	if e.From == "" && e.Type != hailurah.EventLoanApplied {
+	if e.From == "" && e.Type != finance.EventLoanApplied {
 		e.From = l.st.Status
 	}
 	l.st.UpdatedAt = now
 	l.st.Version++
 	l.upsertSearch(ctx)
-	p := hailurah.LoanProjection{Loan: ptr(l.snapshot()), Event: &e, Repayment: pay}
+	p := finance.LoanProjection{Loan: ptr(l.snapshot()), Event: &e, Repayment: pay}
 	err := workflow.ExecuteActivity(storeOptions(ctx), la.ProjectLoan, p).Get(ctx, nil)
 	if err != nil {
 		l.logger.Error("projecting the loan failed", "loan", l.st.ID, "event", e.Key, "error", err)
@@ -362,8 +363,8 @@ func (l *loan) upsertSearch(ctx workflow.Context) {
 }
 
 // snapshot is a copy whose schedule the caller may keep.
-func (l *loan) snapshot() hailurah.Loan {
+func (l *loan) snapshot() finance.Loan {
 	s := l.st
-	s.Schedule = append([]hailurah.LoanInstalment{}, l.st.Schedule...)
+	s.Schedule = append([]finance.LoanInstalment{}, l.st.Schedule...)
 	return s
 }

@@ -3,7 +3,7 @@ package workflows
 import (
 	"context"
 
-	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 )
 
 const nounLoan = "Pinjaman"
@@ -12,14 +12,14 @@ const nounLoan = "Pinjaman"
 // workflow runs already starts without error, ECONFLICT when its id was
 // used before, EUNAVAILABLE for any other failure (the caller undoes the
 // application).
-func (c *Client) StartLoan(ctx context.Context, in hailurah.LoanInput) error {
+func (c *Client) StartLoan(ctx context.Context, in finance.LoanInput) error {
 	return c.startOrUse(ctx, nounLoan, in.Loan.ID, LoanWorkflowID(in.Loan.ID), LoanWorkflow, in)
 }
 
 // ActLoan performs a staff action on a loan and returns the loan after
 // it. Refusals as for Act; ENOTFOUND when the workflow has ended.
-func (c *Client) ActLoan(ctx context.Context, loanID string, req hailurah.LoanActionRequest) (*hailurah.Loan, error) {
-	var l hailurah.Loan
+func (c *Client) ActLoan(ctx context.Context, loanID string, req finance.LoanActionRequest) (*finance.Loan, error) {
+	var l finance.Loan
 	if err := c.update(ctx, nounLoan, loanID, LoanWorkflowID(loanID), UpdateLoanAction, req.Action, req.IdempotencyKey, req, &l); err != nil {
 		return nil, err
 	}

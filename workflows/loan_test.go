@@ -13,6 +13,7 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/activities"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/workflows"
 )
 
@@ -24,7 +25,7 @@ type loanHarness struct {
 	env *testsuite.TestWorkflowEnvironment
 
 	mu        sync.Mutex
-	projected []hailurah.LoanProjection
+	projected []finance.LoanProjection
 	notified  map[string][]activities.LoanNotifyInput
 	reminded  []activities.RemindInput
 	remindAt  []time.Time
@@ -38,7 +39,7 @@ func newLoanHarness(t *testing.T) *loanHarness {
 	h.env.SetTestTimeout(20 * time.Second)
 	h.env.RegisterWorkflow(workflows.LoanWorkflow)
 	h.env.RegisterActivity(&activities.LoanActivities{})
-	h.env.OnActivity(la.ProjectLoan, mock.Anything, mock.Anything).Return(func(_ context.Context, p hailurah.LoanProjection) error {
+	h.env.OnActivity(la.ProjectLoan, mock.Anything, mock.Anything).Return(func(_ context.Context, p finance.LoanProjection) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.projected = append(h.projected, p)
@@ -60,19 +61,19 @@ func newLoanHarness(t *testing.T) *loanHarness {
 	return h
 }
 
-func loanInput() hailurah.LoanInput {
-	return hailurah.LoanInput{Loan: hailurah.Loan{ID: "DB-2026-000001", HouseholdID: "TMN-001", HouseholdName: "Siti Aminah",
-		Kelurahan: "taman", Amount: 1_500_000, Months: 3, Purpose: "Modal warung sembako", Status: hailurah.LoanApplied,
+func loanInput() finance.LoanInput {
+	return finance.LoanInput{Loan: finance.Loan{ID: "DB-2026-000001", HouseholdID: "TMN-001", HouseholdName: "Siti Aminah",
+		Kelurahan: "taman", Amount: 1_500_000, Months: 3, Purpose: "Modal warung sembako", Status: finance.LoanApplied,
 		AppliedBy: "rina", AppliedAt: start}, Phone: "+6281234567890"}
 }
 
 type loanResult struct {
 	completed, rejected bool
 	err                 error
-	loan                hailurah.Loan
+	loan                finance.Loan
 }
 
-func (h *loanHarness) act(d time.Duration, actor hailurah.Actor, req hailurah.LoanActionRequest) *loanResult {
+func (h *loanHarness) act(d time.Duration, actor hailurah.Actor, req finance.LoanActionRequest) *loanResult {
 	req.Actor = actor
 	r := &loanResult{}
 	h.env.RegisterDelayedCallback(func() {
@@ -82,7 +83,7 @@ func (h *loanHarness) act(d time.Duration, actor hailurah.Actor, req hailurah.Lo
 			OnComplete: func(v any, err error) {
 				r.completed, r.err = true, err
 				switch v := v.(type) {
-				case hailurah.Loan:
+				case finance.Loan:
 					r.loan = v
 				case converter.EncodedValue:
 					_ = v.Get(&r.loan)
@@ -93,7 +94,7 @@ func (h *loanHarness) act(d time.Duration, actor hailurah.Actor, req hailurah.Lo
 	return r
 }
 
-func (h *loanHarness) mustAct(d time.Duration, actor hailurah.Actor, req hailurah.LoanActionRequest) *loanResult {
+func (h *loanHarness) mustAct(d time.Duration, actor hailurah.Actor, req finance.LoanActionRequest) *loanResult {
 	r := h.act(d, actor, req)
 	h.t.Cleanup(func() {
 		if !r.completed || r.err != nil {
@@ -103,7 +104,7 @@ func (h *loanHarness) mustAct(d time.Duration, actor hailurah.Actor, req hailura
 	return r
 }
 
-func (h *loanHarness) refused(d time.Duration, actor hailurah.Actor, req hailurah.LoanActionRequest, want string) {
+func (h *loanHarness) refused(d time.Duration, actor hailurah.Actor, req finance.LoanActionRequest, want string) {
 	r := h.act(d, actor, req)
 	h.t.Cleanup(func() {
 		if !r.rejected || r.err == nil || !strings.Contains(r.err.Error(), want) {
@@ -125,38 +126,38 @@ func paidOn(y int, m time.Month, d int) *time.Time {
 // and the repayments — one repeated with its key — complete it.
 func TestLoanFromApplicationToPaid(t *testing.T) {
 	h := newLoanHarness(t)
-	h.refused(hour, fasilTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionApprove}, "Lurah")
-	h.refused(hour, lurahNamb, hailurah.LoanActionRequest{Action: hailurah.LoanActionApprove}, "bukan milik kelurahan")
-	h.refused(hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionRepay, Amount: 1, PaidOn: paidOn(2026, 7, 1), IdempotencyKey: "x"}, "tidak dapat dilakukan")
-	h.mustAct(2*hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionApprove})
-	disbursed := h.mustAct(day, admin, hailurah.LoanActionRequest{Action: hailurah.LoanActionDisburse, Reference: "TRF-9"})
-	again := h.mustAct(day+hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionDisburse, Reference: "TRF-9"})
-	h.refused(day+2*hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionDisburse, Reference: "TRF-10"}, "TRF-9")
-	h.refused(2*day, fasilTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionRepay, Amount: 2_000_000, PaidOn: paidOn(2026, 7, 3), IdempotencyKey: "big"}, "melebihi sisa")
-	first := h.mustAct(31*day, fasilTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionRepay, Amount: 500_000, PaidOn: paidOn(2026, 8, 1), IdempotencyKey: "k1"})
-	repeat := h.mustAct(32*day, fasilTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionRepay, Amount: 500_000, PaidOn: paidOn(2026, 8, 1), IdempotencyKey: "k1"})
-	var atArrears hailurah.LoanStatus
+	h.refused(hour, fasilTaman, finance.LoanActionRequest{Action: finance.LoanActionApprove}, "Lurah")
+	h.refused(hour, lurahNamb, finance.LoanActionRequest{Action: finance.LoanActionApprove}, "bukan milik kelurahan")
+	h.refused(hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionRepay, Amount: 1, PaidOn: paidOn(2026, 7, 1), IdempotencyKey: "x"}, "tidak dapat dilakukan")
+	h.mustAct(2*hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionApprove})
+	disbursed := h.mustAct(day, admin, finance.LoanActionRequest{Action: finance.LoanActionDisburse, Reference: "TRF-9"})
+	again := h.mustAct(day+hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionDisburse, Reference: "TRF-9"})
+	h.refused(day+2*hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionDisburse, Reference: "TRF-10"}, "TRF-9")
+	h.refused(2*day, fasilTaman, finance.LoanActionRequest{Action: finance.LoanActionRepay, Amount: 2_000_000, PaidOn: paidOn(2026, 7, 3), IdempotencyKey: "big"}, "melebihi sisa")
+	first := h.mustAct(31*day, fasilTaman, finance.LoanActionRequest{Action: finance.LoanActionRepay, Amount: 500_000, PaidOn: paidOn(2026, 8, 1), IdempotencyKey: "k1"})
+	repeat := h.mustAct(32*day, fasilTaman, finance.LoanActionRequest{Action: finance.LoanActionRepay, Amount: 500_000, PaidOn: paidOn(2026, 8, 1), IdempotencyKey: "k1"})
+	var atArrears finance.LoanStatus
 	h.env.RegisterDelayedCallback(func() {
 		v, err := h.env.QueryWorkflow(workflows.QueryLoanState)
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		var l hailurah.Loan
+		var l finance.Loan
 		_ = v.Get(&l)
 		atArrears = l.Status
 	}, 71*day)
-	last := h.mustAct(76*day, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionRepay, Amount: 1_000_000, PaidOn: paidOn(2026, 9, 15), IdempotencyKey: "k2"})
+	last := h.mustAct(76*day, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionRepay, Amount: 1_000_000, PaidOn: paidOn(2026, 9, 15), IdempotencyKey: "k2"})
 
 	h.env.ExecuteWorkflow(workflows.LoanWorkflow, loanInput())
 	if !h.env.IsWorkflowCompleted() || h.env.GetWorkflowError() != nil {
 		t.Fatalf("completed %v err %v", h.env.IsWorkflowCompleted(), h.env.GetWorkflowError())
 	}
-	var l hailurah.Loan
+	var l finance.Loan
 	if err := h.env.GetWorkflowResult(&l); err != nil {
 		t.Fatal(err)
 	}
-	if l.Status != hailurah.LoanPaid || l.Repaid != 1_500_000 || l.CompletedAt == nil || l.DecidedBy != "irfa" || l.DisbursementRef != "TRF-9" {
+	if l.Status != finance.LoanPaid || l.Repaid != 1_500_000 || l.CompletedAt == nil || l.DecidedBy != "irfa" || l.DisbursementRef != "TRF-9" {
 		t.Fatalf("result %+v", l)
 	}
 	if len(disbursed.loan.Schedule) != 3 || again.loan.Version != disbursed.loan.Version {
@@ -171,7 +172,7 @@ func TestLoanFromApplicationToPaid(t *testing.T) {
 	if first.loan.Repaid != 500_000 || repeat.loan.Repaid != 500_000 || repeat.loan.Version != first.loan.Version {
 		t.Fatalf("the repeated repayment counted: %d then %d", first.loan.Repaid, repeat.loan.Repaid)
 	}
-	if atArrears != hailurah.LoanArrears || last.loan.Status != hailurah.LoanPaid {
+	if atArrears != finance.LoanArrears || last.loan.Status != finance.LoanPaid {
 		t.Fatalf("status at day 71 %q, after the last payment %q", atArrears, last.loan.Status)
 	}
 	// Reminders: 3 days before instalment 1 and 2 (3 was paid before its).
@@ -184,13 +185,13 @@ func TestLoanFromApplicationToPaid(t *testing.T) {
 			t.Errorf("reminder %d at %v, due %v", i+1, at, due)
 		}
 	}
-	arrears := h.notified[hailurah.NotifyLoanArrears]
+	arrears := h.notified[finance.NotifyLoanArrears]
 	if len(arrears) != 1 || arrears[0].Instalment != 2 || len(arrears[0].To) != 2 ||
 		arrears[0].To[0].Role != hailurah.RoleFasilitator || arrears[0].To[1].Role != hailurah.RoleLurah {
 		t.Fatalf("arrears notifications %+v", arrears)
 	}
-	if at := disbursed.loan.Schedule[1].Due.Add(7 * day); len(h.notified[hailurah.NotifyLoanPaid]) != 1 || at.After(start.Add(76*day)) {
-		t.Fatalf("paid notifications %v", h.notified[hailurah.NotifyLoanPaid])
+	if at := disbursed.loan.Schedule[1].Due.Add(7 * day); len(h.notified[finance.NotifyLoanPaid]) != 1 || at.After(start.Add(76*day)) {
+		t.Fatalf("paid notifications %v", h.notified[finance.NotifyLoanPaid])
 	}
 	// Each repayment is projected once for the fund, under its key.
 	var pays []string
@@ -208,15 +209,15 @@ func TestLoanFromApplicationToPaid(t *testing.T) {
 // ditolak so the store gives the fund back.
 func TestLoanRejected(t *testing.T) {
 	h := newLoanHarness(t)
-	h.refused(hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionReject}, "Alasan")
-	h.mustAct(2*hour, lurahTaman, hailurah.LoanActionRequest{Action: hailurah.LoanActionReject, Reason: "Usaha belum berjalan."})
+	h.refused(hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionReject}, "Alasan")
+	h.mustAct(2*hour, lurahTaman, finance.LoanActionRequest{Action: finance.LoanActionReject, Reason: "Usaha belum berjalan."})
 	h.env.ExecuteWorkflow(workflows.LoanWorkflow, loanInput())
-	var l hailurah.Loan
+	var l finance.Loan
 	if err := h.env.GetWorkflowResult(&l); err != nil {
 		t.Fatal(err)
 	}
 	lastP := h.projected[len(h.projected)-1]
-	if l.Status != hailurah.LoanRejected || lastP.Loan.Status != hailurah.LoanRejected || len(h.notified[hailurah.NotifyLoanToApprove]) != 1 {
+	if l.Status != finance.LoanRejected || lastP.Loan.Status != finance.LoanRejected || len(h.notified[finance.NotifyLoanToApprove]) != 1 {
 		t.Fatalf("loan %+v last projection %+v", l, lastP.Loan)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/server/app"
 )
@@ -49,7 +50,7 @@ func (s *API) apiApplyLoan(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	l, err := s.ApplyLoan(c, hailurah.LoanApplication{HouseholdID: strings.TrimSpace(body.HouseholdID), Amount: loanAmount(body.Amount),
+	l, err := s.ApplyLoan(c, finance.LoanApplication{HouseholdID: strings.TrimSpace(body.HouseholdID), Amount: loanAmount(body.Amount),
 		Months: body.Months, Purpose: body.Purpose, Phone: body.Phone})
 	if err != nil {
 		app.Fail(c, err)
@@ -76,7 +77,7 @@ func (s *API) apiLoans(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	loans, err := s.Programme.Loans.Store.ListLoans(ctx, hailurah.LoanFilter{Kelurahan: k})
+	loans, err := s.Programme.Loans.Store.ListLoans(ctx, finance.LoanFilter{Kelurahan: k})
 	if err != nil {
 		app.Fail(c, err)
 		return
@@ -119,14 +120,14 @@ func (s *API) apiAddToFund(c *gin.Context) {
 
 // loanJSON is a loan with its labels and timeline.
 type loanJSON struct {
-	*hailurah.Loan
+	*finance.Loan
 	StatusLabel string          `json:"status_label"`
 	Outstanding int64           `json:"outstanding"`
 	Timeline    []loanEventJSON `json:"timeline"`
 }
 
 type loanEventJSON struct {
-	*hailurah.LoanEvent
+	*finance.LoanEvent
 	Label string `json:"label"`
 }
 
@@ -173,7 +174,7 @@ func (s *API) apiLoanAction(c *gin.Context) {
 		app.Fail(c, err)
 		return
 	}
-	req := hailurah.LoanActionRequest{Action: body.Action, Notes: body.Notes, Reason: body.Reason,
+	req := finance.LoanActionRequest{Action: body.Action, Notes: body.Notes, Reason: body.Reason,
 		Reference: strings.TrimSpace(body.Reference), Amount: loanAmount(body.Amount), IdempotencyKey: strings.TrimSpace(body.Key)}
 	if req.PaidOn, err = paidOnOf(body.PaidOn); err != nil {
 		app.Fail(c, err)

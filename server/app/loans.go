@@ -8,29 +8,30 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/pii"
 )
 
 // Loans is what the dana bergulir and budget routes need; they exist only
 // when Programme.Loans is set.
 type Loans struct {
-	Store  hailurah.LoanService
-	Budget hailurah.BudgetService
+	Store  finance.LoanService
+	Budget finance.BudgetService
 	Cases  LoanCases
 	// Policy is what new loans start with; zero values take the defaults.
-	Policy hailurah.LoanPolicy
+	Policy finance.LoanPolicy
 }
 
 // LoanCases is what the server needs of the loan workflows;
 // workflows.Client implements it.
 type LoanCases interface {
-	StartLoan(ctx context.Context, in hailurah.LoanInput) error
-	ActLoan(ctx context.Context, loanID string, req hailurah.LoanActionRequest) (*hailurah.Loan, error)
+	StartLoan(ctx context.Context, in finance.LoanInput) error
+	ActLoan(ctx context.Context, loanID string, req finance.LoanActionRequest) (*finance.Loan, error)
 }
 
 // ApplyLoan stores the application with its hold on the fund, then starts
 // its workflow; a failed start undoes the application.
-func (s *App) ApplyLoan(c *gin.Context, a hailurah.LoanApplication) (*hailurah.Loan, error) {
+func (s *App) ApplyLoan(c *gin.Context, a finance.LoanApplication) (*finance.Loan, error) {
 	p := s.Programme.Loans
 	u := UserOf(c)
 	ctx := c.Request.Context()
@@ -41,7 +42,7 @@ func (s *App) ApplyLoan(c *gin.Context, a hailurah.LoanApplication) (*hailurah.L
 			return nil, err
 		}
 		if err != nil || h.Kelurahan != u.Kelurahan {
-			fields := hailurah.ErrorFields(verr)
+			fields := finance.ErrorFields(verr)
 			if fields == nil {
 				fields = map[string]string{}
 			}
@@ -52,7 +53,7 @@ func (s *App) ApplyLoan(c *gin.Context, a hailurah.LoanApplication) (*hailurah.L
 	if verr != nil {
 		return nil, verr
 	}
-	l := &hailurah.Loan{HouseholdID: a.HouseholdID, Amount: a.Amount, Months: a.Months, Purpose: a.Purpose, AppliedBy: u.Username}
+	l := &finance.Loan{HouseholdID: a.HouseholdID, Amount: a.Amount, Months: a.Months, Purpose: a.Purpose, AppliedBy: u.Username}
 	if a.Phone != "" {
 		l.PhoneMasked = pii.Mask(a.Phone)
 	}
@@ -61,7 +62,7 @@ func (s *App) ApplyLoan(c *gin.Context, a hailurah.LoanApplication) (*hailurah.L
 	}
 	policy := p.Policy.WithDefaults()
 	policy.Zone = s.Zone
-	if err := p.Cases.StartLoan(ctx, hailurah.LoanInput{Loan: *l, Phone: a.Phone, Policy: policy}); err != nil {
+	if err := p.Cases.StartLoan(ctx, finance.LoanInput{Loan: *l, Phone: a.Phone, Policy: policy}); err != nil {
 		undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if cerr := p.Store.CancelLoan(undo, l.ID); hailurah.ErrorCode(cerr) != hailurah.ECONFLICT {
@@ -88,12 +89,12 @@ func loanFieldsError(fields map[string]string) error {
 			all = append(all, m)
 		}
 	}
-	return &hailurah.FieldsError{Err: &hailurah.Error{Code: hailurah.EINVALID, Field: first, Message: strings.Join(all, " ")}, Fields: fields}
+	return &finance.FieldsError{Err: &hailurah.Error{Code: hailurah.EINVALID, Field: first, Message: strings.Join(all, " ")}, Fields: fields}
 }
 
 // VisibleLoan loads a loan the user may see; another kelurahan's is "not
 // found".
-func (s *App) VisibleLoan(c *gin.Context, id string) (*hailurah.Loan, error) {
+func (s *App) VisibleLoan(c *gin.Context, id string) (*finance.Loan, error) {
 	l, err := s.Programme.Loans.Store.FindLoan(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func (s *App) VisibleLoan(c *gin.Context, id string) (*hailurah.Loan, error) {
 
 // ActLoan lets the workflow decide a staff action. A repayment's key is
 // the Idempotency-Key (or the form's); a repeat changes nothing.
-func (s *App) ActLoan(c *gin.Context, l *hailurah.Loan, req hailurah.LoanActionRequest) (*hailurah.Loan, error) {
+func (s *App) ActLoan(c *gin.Context, l *finance.Loan, req finance.LoanActionRequest) (*finance.Loan, error) {
 	key, err := IdempotencyKey(c)
 	if err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func (s *App) ActLoan(c *gin.Context, l *hailurah.Loan, req hailurah.LoanActionR
 	}
 	out, err := s.Programme.Loans.Cases.ActLoan(c.Request.Context(), l.ID, req)
 	if hailurah.ErrorCode(err) == hailurah.ENOTFOUND {
-		if req.Action == hailurah.LoanActionDisburse && l.DisbursementRef == strings.TrimSpace(req.Reference) {
+		if req.Action == finance.LoanActionDisburse && l.DisbursementRef == strings.TrimSpace(req.Reference) {
 			return l, nil
 		}
 		return nil, hailurah.Errorf(hailurah.ECONFLICT, "Pinjaman %s sudah %s; tidak ada aksi yang dapat dilakukan.", l.ID, strings.ToLower(l.Status.Label()))
@@ -136,21 +137,21 @@ func (s *App) ActLoan(c *gin.Context, l *hailurah.Loan, req hailurah.LoanActionR
 // LoanEventLabel names a timeline entry in plain Indonesian.
 func LoanEventLabel(typ string) string {
 	switch typ {
-	case hailurah.EventLoanApplied:
+	case finance.EventLoanApplied:
 		return "Pengajuan"
-	case hailurah.LoanActionApprove:
+	case finance.LoanActionApprove:
 		return "Disetujui Lurah"
-	case hailurah.LoanActionReject:
+	case finance.LoanActionReject:
 		return "Ditolak"
-	case hailurah.LoanActionDisburse:
+	case finance.LoanActionDisburse:
 		return "Pencairan"
-	case hailurah.LoanActionRepay:
+	case finance.LoanActionRepay:
 		return "Pembayaran cicilan"
-	case hailurah.EventLoanReminder:
+	case finance.EventLoanReminder:
 		return "Pengingat ke peminjam"
-	case hailurah.EventLoanArrears:
+	case finance.EventLoanArrears:
 		return "Menunggak"
-	case hailurah.EventLoanPaid:
+	case finance.EventLoanPaid:
 		return "Lunas"
 	}
 	return typ

@@ -76,7 +76,7 @@ func auditActionLabel(code string) string {
 		return code
 	}
 	if what == "ticket" {
-		if l, ok := eventLabels[verb]; ok {
+		if l := app.TicketEventLabel(verb); l != verb {
 			return w + ": " + strings.ToLower(l[:1]) + l[1:]
 		}
 	}

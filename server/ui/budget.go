@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/server/app"
 )
@@ -31,7 +32,7 @@ type budgetPageData struct {
 }
 
 // budgetView turns a budget into its rows.
-func budgetLines(b *hailurah.Budget) []budgetLineView {
+func budgetLines(b *finance.Budget) []budgetLineView {
 	var out []budgetLineView
 	for _, l := range b.Lines {
 		v := budgetLineView{Line: l.Line, Label: l.Label, Source: l.Source, SourceLabel: l.SourceLabel,
@@ -80,8 +81,8 @@ func (s *UI) renderBudget(c *gin.Context, status int, fieldErrs map[string]strin
 		d.Where = "Kelurahan " + n.KelurahanName(kel)
 		d.CanPlan = u.Role == hailurah.RoleLurah || u.Role == hailurah.RoleAdmin
 	}
-	for _, src := range []string{hailurah.SourceAPBD, hailurah.SourceCSR, hailurah.SourceDanaBergulir} {
-		d.Sources = append(d.Sources, option{src, hailurah.BudgetSourceLabel(src)})
+	for _, src := range []string{finance.SourceAPBD, finance.SourceCSR, finance.SourceDanaBergulir} {
+		d.Sources = append(d.Sources, option{src, finance.BudgetSourceLabel(src)})
 	}
 	s.renderPage(c, status, "programme_budget", pageData{Title: "Anggaran program", Flash: loanFlash[c.Query("ok")], FieldErrors: fieldErrs, Data: d, Wide: true})
 }
@@ -104,7 +105,7 @@ func (s *UI) budgetForm(c *gin.Context) {
 	}
 	var plans []plan
 	fieldErrs := map[string]string{}
-	for _, d := range hailurah.SeedBudget {
+	for _, d := range finance.SeedBudget {
 		amount, err := programme.ParseRupiah(c.PostForm("planned_" + d.Line))
 		if err != nil {
 			fieldErrs[d.Line] = "Rencana " + d.Label + " tidak sah: tulis seperti 35.000.000."

@@ -40,8 +40,8 @@ func buildBoard(cols []hailurah.BoardColumn, n app.Names, now time.Time) []board
 	for _, c := range cols {
 		v := boardColumnView{Label: c.Status.Label(), StatusClass: statusClass(c.Status), Count: c.Count, More: c.Count - len(c.Tickets)}
 		for _, t := range c.Tickets {
-			bt := boardTicketView{ID: t.ID, Kategori: kategoriLabel(t.Kategori), RTRW: rtrw(t.RT, t.RW), Unit: n.UnitName(t.Unit),
-				Summary: excerpt(t.Summary, 90), Urgency: t.Urgency, UrgencyLabel: urgencyLabel(t.Urgency), Breached: t.Breached}
+			bt := boardTicketView{ID: t.ID, Kategori: app.KategoriLabel(t.Kategori), RTRW: rtrw(t.RT, t.RW), Unit: n.UnitName(t.Unit),
+				Summary: excerpt(t.Summary, 90), Urgency: t.Urgency, UrgencyLabel: app.UrgencyLabel(t.Urgency), Breached: t.Breached}
 			if t.Due != nil {
 				bt.Due, bt.Over = formatSisa(*t.Due, now)
 			}
@@ -138,7 +138,7 @@ func (s *UI) curhatDashboardPage(c *gin.Context) {
 		if i == chart.MaxBars {
 			break
 		}
-		bars = append(bars, chart.HBar{Label: kategoriLabel(x.Kategori), Value: fmt.Sprintf("%d (%s)", x.Count, hailurah.FormatPct(x.Pct)), Class: "bar-cat"})
+		bars = append(bars, chart.HBar{Label: app.KategoriLabel(x.Kategori), Value: fmt.Sprintf("%d (%s)", x.Count, hailurah.FormatPct(x.Pct)), Class: "bar-cat"})
 		values = append(values, float64(x.Count))
 	}
 	pg.Categories = chart.NewHBarChart(bars, values, nil)

@@ -73,30 +73,6 @@ func formatDurasi(d time.Duration) string {
 	return fmt.Sprintf("%d menit", m)
 }
 
-// kategoriLabel shows a kategori code as a word: "infrastruktur" → "Infrastruktur".
-func kategoriLabel(code string) string {
-	if code == "" {
-		return "Belum ditentukan"
-	}
-	r, size := utf8.DecodeRuneInString(code)
-	return strings.ToUpper(string(r)) + code[size:]
-}
-
-// urgencyLabel follows the seed's 1–5 scale.
-func urgencyLabel(u int) string {
-	switch {
-	case u >= 5:
-		return "Darurat"
-	case u == 4:
-		return "Tinggi"
-	case u == 3:
-		return "Sedang"
-	case u >= 1:
-		return "Rendah"
-	}
-	return "Belum dinilai"
-}
-
 // statusClass picks the badge colour of a status.
 func statusClass(s hailurah.TicketStatus) string {
 	switch s {
@@ -120,43 +96,4 @@ func excerpt(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n])) + "…"
-}
-
-// eventLabels name the timeline's event types in Bahasa Indonesia.
-var eventLabels = map[string]string{
-	hailurah.EventCreated:          "Curhat diterima",
-	hailurah.EventTriaged:          "Dianalisis AI",
-	hailurah.EventTriageFailed:     "Analisis AI gagal",
-	hailurah.EventTranscribed:      "Pesan suara ditranskripsi",
-	hailurah.EventEscalated:        "Dieskalasi ke Lurah",
-	hailurah.EventModeratorBreach:  "SLA verifikasi terlewati",
-	hailurah.EventDinasBreach:      "SLA dinas terlewati",
-	hailurah.EventConfirmReminder:  "Pengingat konfirmasi",
-	hailurah.EventAutoClosed:       "Ditutup otomatis",
-	hailurah.EventCitizenMessage:   "Pesan warga",
-	hailurah.EventCitizenConfirmed: "Warga menjawab SESUDAH",
-	hailurah.EventCitizenReopened:  "Warga menjawab BELUM",
-	hailurah.EventRated:            "Penilaian warga",
-	hailurah.EventFlags:            "Anonim/tembusan diubah",
-	hailurah.EventPhoneConfirmed:   "Nomor WhatsApp dikonfirmasi warga",
-	hailurah.EventDraftSent:        "Draf surat dikirim",
-	hailurah.EventCancelled:        "Dibatalkan oleh operator",
-	hailurah.ActionVerify:          "Triase diverifikasi",
-	hailurah.ActionReply:           "Balasan petugas",
-	hailurah.ActionAssign:          "Diteruskan ke dinas",
-	hailurah.ActionResolve:         "Diselesaikan dengan saran",
-	hailurah.ActionReject:          "Ditolak",
-	hailurah.ActionNote:            "Catatan internal",
-	hailurah.ActionSetKelurahan:    "Kelurahan ditetapkan",
-	hailurah.ActionAccept:          "Diterima dinas",
-	hailurah.ActionProgress:        "Perkembangan pekerjaan",
-	hailurah.ActionDone:            "Selesai dikerjakan",
-	hailurah.ActionReturn:          "Dikembalikan oleh dinas",
-}
-
-func eventLabel(typ string) string {
-	if l, ok := eventLabels[typ]; ok {
-		return l
-	}
-	return typ
 }

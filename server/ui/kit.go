@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
@@ -37,3 +39,6 @@ func (s *UI) RequireStaffPage(c *gin.Context) { s.requireStaffPage(c) }
 func (s *UI) RequireRolePage(roles ...hailurah.Role) gin.HandlerFunc {
 	return s.requireRolePage(roles...)
 }
+
+// FormatWaktu writes a moment as every page does: "7 Des 2026 12.11 WIB".
+func FormatWaktu(z hailurah.Zone, t time.Time) string { return formatWaktu(z, t) }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/programme"
 	"github.com/hailurah/hailurah/server/app"
 )
@@ -25,13 +26,13 @@ func (s *UI) loanPages(r *gin.Engine) {
 }
 
 var loanFlash = map[string]string{
-	okPending:                   pendingFlash,
-	"diajukan":                  "Pengajuan pinjaman dikirim; menunggu persetujuan Lurah.",
-	hailurah.LoanActionApprove:  "Pinjaman disetujui; menunggu pencairan.",
-	hailurah.LoanActionReject:   "Pinjaman ditolak; dana dikembalikan ke saldo.",
-	hailurah.LoanActionDisburse: "Pencairan dicatat; jadwal cicilan dimulai.",
-	hailurah.LoanActionRepay:    "Pembayaran cicilan dicatat dan kembali ke saldo dana bergulir.",
-	"anggaran":                  "Rencana anggaran disimpan.",
+	okPending:                  pendingFlash,
+	"diajukan":                 "Pengajuan pinjaman dikirim; menunggu persetujuan Lurah.",
+	finance.LoanActionApprove:  "Pinjaman disetujui; menunggu pencairan.",
+	finance.LoanActionReject:   "Pinjaman ditolak; dana dikembalikan ke saldo.",
+	finance.LoanActionDisburse: "Pencairan dicatat; jadwal cicilan dimulai.",
+	finance.LoanActionRepay:    "Pembayaran cicilan dicatat dan kembali ke saldo dana bergulir.",
+	"anggaran":                 "Rencana anggaran disimpan.",
 }
 
 type loanRowView struct {
@@ -53,15 +54,15 @@ type loanListData struct {
 	Chosen     string
 }
 
-func loanStatusClass(st hailurah.LoanStatus) string {
+func loanStatusClass(st finance.LoanStatus) string {
 	switch st {
-	case hailurah.LoanArrears:
+	case finance.LoanArrears:
 		return "breach"
-	case hailurah.LoanRejected:
+	case finance.LoanRejected:
 		return "st-final"
-	case hailurah.LoanPaid:
+	case finance.LoanPaid:
 		return "st-done"
-	case hailurah.LoanApplied, hailurah.LoanApproved:
+	case finance.LoanApplied, finance.LoanApproved:
 		return "st-wait"
 	}
 	return "st-open"
@@ -88,7 +89,7 @@ func (s *UI) renderLoanList(c *gin.Context, status int, form, fieldErrs map[stri
 		return
 	}
 	if kel != "" {
-		loans, err := s.Programme.Loans.Store.ListLoans(ctx, hailurah.LoanFilter{Kelurahan: kel})
+		loans, err := s.Programme.Loans.Store.ListLoans(ctx, finance.LoanFilter{Kelurahan: kel})
 		if err != nil {
 			s.renderError(c, err)
 			return
@@ -128,14 +129,14 @@ func (s *UI) loanApplyForm(c *gin.Context) {
 	if v, err := programme.ParseRupiah(form["amount"]); err == nil {
 		amount = v
 	}
-	l, err := s.ApplyLoan(c, hailurah.LoanApplication{HouseholdID: form["household_id"], Amount: amount, Months: months,
+	l, err := s.ApplyLoan(c, finance.LoanApplication{HouseholdID: form["household_id"], Amount: amount, Months: months,
 		Purpose: form["purpose"], Phone: form["phone"]})
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
 			s.renderError(c, err)
 			return
 		}
-		fields := hailurah.ErrorFields(err)
+		fields := finance.ErrorFields(err)
 		if fields == nil {
 			fields = map[string]string{"household_id": hailurah.ErrorMessage(err)}
 		}
@@ -153,7 +154,7 @@ type instalmentView struct {
 }
 
 type loanPageData struct {
-	L           *hailurah.Loan
+	L           *finance.Loan
 	Row         loanRowView
 	Kelurahan   string
 	Schedule    []instalmentView
@@ -171,11 +172,11 @@ type loanPageData struct {
 
 // loanOffered is whether the page offers a form: the domain's rules of
 // role and status.
-func loanOffered(u *hailurah.User, l *hailurah.Loan, action string) bool {
-	req := hailurah.LoanActionRequest{Action: action, Actor: hailurah.ActorOf(u)}
-	return req.Authorize(l.Kelurahan) == nil && hailurah.LoanActionAllowedIn(action, l.Status) &&
-		!(action == hailurah.LoanActionDisburse && l.Status != hailurah.LoanApproved) &&
-		!(action == hailurah.LoanActionRepay && l.Status == hailurah.LoanPaid)
+func loanOffered(u *hailurah.User, l *finance.Loan, action string) bool {
+	req := finance.LoanActionRequest{Action: action, Actor: hailurah.ActorOf(u)}
+	return req.Authorize(l.Kelurahan) == nil && finance.LoanActionAllowedIn(action, l.Status) &&
+		!(action == finance.LoanActionDisburse && l.Status != finance.LoanApproved) &&
+		!(action == finance.LoanActionRepay && l.Status == finance.LoanPaid)
 }
 
 // loanPage: GET /dana-bergulir/{id}.
@@ -206,7 +207,7 @@ func (s *UI) renderLoan(c *gin.Context, status int, formOf string, form map[stri
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
-	for _, a := range []string{hailurah.LoanActionApprove, hailurah.LoanActionReject, hailurah.LoanActionDisburse, hailurah.LoanActionRepay} {
+	for _, a := range []string{finance.LoanActionApprove, finance.LoanActionReject, finance.LoanActionDisburse, finance.LoanActionRepay} {
 		d.Can[a] = loanOffered(u, l, a)
 		d.Any = d.Any || d.Can[a]
 	}
@@ -269,8 +270,8 @@ func (s *UI) loanActionForm(c *gin.Context) {
 	action := c.PostForm("action")
 	form := map[string]string{"reason": c.PostForm("reason"), "reference": c.PostForm("reference"), "amount": c.PostForm("amount"),
 		"paid_on": c.PostForm("paid_on"), "notes": c.PostForm("notes")}
-	req := hailurah.LoanActionRequest{Action: action, Reason: form["reason"], Reference: strings.TrimSpace(form["reference"]), Notes: form["notes"]}
-	if action == hailurah.LoanActionRepay {
+	req := finance.LoanActionRequest{Action: action, Reason: form["reason"], Reference: strings.TrimSpace(form["reference"]), Notes: form["notes"]}
+	if action == finance.LoanActionRepay {
 		if v, err := programme.ParseRupiah(form["amount"]); err == nil {
 			req.Amount = v
 		}
@@ -280,7 +281,7 @@ func (s *UI) loanActionForm(c *gin.Context) {
 			}
 		}
 	}
-	if action != hailurah.LoanActionRepay && c.PostForm("confirm") != "ya" {
+	if action != finance.LoanActionRepay && c.PostForm("confirm") != "ya" {
 		s.renderLoan(c, http.StatusUnprocessableEntity, action, form, "Centang kotak konfirmasi dulu: langkah ini tidak dapat dibatalkan.")
 		return
 	}

@@ -106,7 +106,7 @@ func (s *UI) openDataPage(c *gin.Context) {
 		}
 	}
 	for i := range pg.Kategoris {
-		pg.Kategoris[i] = kategoriLabel(pg.Kategoris[i])
+		pg.Kategoris[i] = app.KategoriLabel(pg.Kategoris[i])
 	}
 	for _, x := range d.Decisions {
 		pg.Decisions = append(pg.Decisions, publicDecisionView{Pilot: x.PilotName, Component: hailurah.ComponentLabel(x.Component),

@@ -217,7 +217,7 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		Urgencies: []int{1, 2, 3, 4, 5}, Canned: cannedReplies,
 		DueMin: now.Format("2006-01-02"), DueMax: now.AddDate(1, 0, 0).Format("2006-01-02"), Zone: s.Zone.Abbrev(now),
 		MaxFiles: app.MaxEvidenceFiles, MaxFileMB: app.MaxEvidenceBytes >> 20,
-		Triage: triageView{Summary: t.Summary, Kategori: kategoriLabel(t.Kategori), KategoriCode: t.Kategori,
+		Triage: triageView{Summary: t.Summary, Kategori: app.KategoriLabel(t.Kategori), KategoriCode: t.Kategori,
 			Subkategori: t.Subkategori, Severity: severityLabel(t.Severity), Unit: n.UnitName(t.SuggestedUnit), UnitCode: t.SuggestedUnit,
 			Response: responseLabel(t.SuggestedResponseType), Sentiment: sentimentLabel(t.SentimentScore),
 			Model: t.ModelVersion, Urgency: t.UrgencyScore, People: t.EstimatedPeopleAffected},
@@ -264,7 +264,7 @@ func (s *UI) renderTicket(c *gin.Context, status int, t *hailurah.Ticket, sub *s
 		if e.Actor == hailurah.ActorCitizen && e.Type != hailurah.EventCreated && (e.Note != "" || len(atts) > 0) {
 			d.Messages = append(d.Messages, messageView{At: formatWaktu(s.Zone, e.At), Text: e.Note, Attachments: atts})
 		}
-		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: eventLabel(e.Type), Actor: actorLabel(t, e, n),
+		ev := eventView{At: formatWaktu(s.Zone, e.At), Label: app.TicketEventLabel(e.Type), Actor: actorLabel(t, e, n),
 			Note: e.Note, Attachments: atts}
 		if e.Type == hailurah.EventTranscribed {
 			ev.Attachments = nil // the player is beside the message

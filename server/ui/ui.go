@@ -77,9 +77,6 @@ func (s *UI) Routes(r *gin.Engine) {
 	if s.Pilots != nil {
 		s.pilotPages(r)
 	}
-	if s.Reports != nil {
-		s.reportPages(r)
-	}
 	s.uiRoutes(r)
 }
 

@@ -79,8 +79,8 @@ func (s *UI) viewTicket(t *hailurah.Ticket, n app.Names) ticketView {
 	v := ticketView{
 		ID: t.ID, Status: string(t.Status), StatusLabel: t.Status.Label(), StatusClass: statusClass(t.Status),
 		Kelurahan: n.KelurahanName(t.Kelurahan), CityQueue: t.Kelurahan == "", RTRW: rtrw(t.RT, t.RW),
-		Kategori: kategoriLabel(t.Kategori), Subkategori: t.Subkategori,
-		Urgency: t.UrgencyScore, UrgencyLabel: urgencyLabel(t.UrgencyScore),
+		Kategori: app.KategoriLabel(t.Kategori), Subkategori: t.Subkategori,
+		Urgency: t.UrgencyScore, UrgencyLabel: app.UrgencyLabel(t.UrgencyScore),
 		Reporter: app.ReporterLabel(t), Received: formatWaktu(s.Zone, t.DatetimeReceived), ReceivedAt: t.DatetimeReceived,
 		Unit: n.UnitName(t.AssignedUnit), Anonim: t.PrivacyFlag, Tembusan: t.TembusanFlag,
 		Escalated: t.EscalationFlag, Verified: t.Verified, ticket: t,
@@ -128,7 +128,7 @@ type option struct {
 func kategoriOptions() []option {
 	out := make([]option, 0, len(hailurah.Kategoris))
 	for _, k := range hailurah.Kategoris {
-		out = append(out, option{k, kategoriLabel(k)})
+		out = append(out, option{k, app.KategoriLabel(k)})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 )
 
 type budgetLineRow struct {
@@ -22,12 +23,12 @@ type budgetLineRow struct {
 
 func (budgetLineRow) TableName() string { return "budget_lines" }
 
-// SetBudgetLine implements hailurah.BudgetService.
+// SetBudgetLine implements finance.BudgetService.
 func (s *Store) SetBudgetLine(ctx context.Context, kelurahan, line, source string, planned int64, by string) error {
-	if hailurah.BudgetLineLabel(line) == "" {
+	if finance.BudgetLineLabel(line) == "" {
 		return hailurah.FieldErrorf("line", "Pos anggaran %q tidak dikenal.", line)
 	}
-	if hailurah.BudgetSourceLabel(source) == "" {
+	if finance.BudgetSourceLabel(source) == "" {
 		return hailurah.FieldErrorf("source", "Sumber dana harus APBD kelurahan, CSR atau dana bergulir.")
 	}
 	if planned < 0 || planned > hailurah.MaxRupiah {
@@ -42,10 +43,10 @@ func (s *Store) SetBudgetLine(ctx context.Context, kelurahan, line, source strin
 	return err
 }
 
-// FindBudget implements hailurah.BudgetService. Committed and spent come
+// FindBudget implements finance.BudgetService. Committed and spent come
 // from what exists: grants not rejected / disbursed, padat karya wages
 // (workers × days × wage, paid as recorded), loans approved / disbursed.
-func (s *Store) FindBudget(ctx context.Context, kelurahan string) (*hailurah.Budget, error) {
+func (s *Store) FindBudget(ctx context.Context, kelurahan string) (*finance.Budget, error) {
 	q := s.q(ctx)
 	scope := func(col string) (string, []any) {
 		if kelurahan == "" {
@@ -86,19 +87,19 @@ func (s *Store) FindBudget(ctx context.Context, kelurahan string) (*hailurah.Bud
 		return nil, err
 	}
 	used := map[string][2]int64{
-		hailurah.BudgetHibah:        {g.Committed, g.Spent},
-		hailurah.BudgetDanaBergulir: {l.Committed, l.Spent},
-		hailurah.BudgetPadatKarya:   {wages, wages},
+		finance.BudgetHibah:        {g.Committed, g.Spent},
+		finance.BudgetDanaBergulir: {l.Committed, l.Spent},
+		finance.BudgetPadatKarya:   {wages, wages},
 	}
-	b := &hailurah.Budget{Kelurahan: kelurahan}
-	for _, d := range hailurah.SeedBudget {
-		line := hailurah.BudgetLine{Line: d.Line, Label: d.Label, Source: d.Source}
+	b := &finance.Budget{Kelurahan: kelurahan}
+	for _, d := range finance.SeedBudget {
+		line := finance.BudgetLine{Line: d.Line, Label: d.Label, Source: d.Source}
 		for _, p := range planned {
 			if p.Line == d.Line {
 				line.Planned, line.Source = p.Planned, p.Source
 			}
 		}
-		line.SourceLabel = hailurah.BudgetSourceLabel(line.Source)
+		line.SourceLabel = finance.BudgetSourceLabel(line.Source)
 		if u, ok := used[d.Line]; ok {
 			line.Committed, line.Spent = &u[0], &u[1]
 			b.Committed += u[0]

@@ -1,6 +1,6 @@
 // Package loanstore keeps the dana bergulir loans, the kelurahan's
-// revolving fund and the programme's budget lines (hailurah.LoanService,
-// hailurah.BudgetService). It sits beside package store, over the same
+// revolving fund and the programme's budget lines (finance.LoanService,
+// finance.BudgetService). It sits beside package store, over the same
 // database and clock, so the store stays within its size bound.
 package loanstore
 
@@ -17,12 +17,13 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/store"
 )
 
 var (
-	_ hailurah.LoanService   = (*Store)(nil)
-	_ hailurah.BudgetService = (*Store)(nil)
+	_ finance.LoanService   = (*Store)(nil)
+	_ finance.BudgetService = (*Store)(nil)
 )
 
 // Store implements the loan and budget services over the store's database.
@@ -90,7 +91,7 @@ func (loanRow) TableName() string { return "loans" }
 var loanProjectedColumns = []string{"status", "decided_by", "approved_at", "rejected_at", "reject_reason",
 	"disbursed_by", "disbursed_at", "disbursement_ref", "schedule", "repaid", "completed_at", "version", "updated_at"}
 
-func newLoanRow(l *hailurah.Loan, now time.Time) loanRow {
+func newLoanRow(l *finance.Loan, now time.Time) loanRow {
 	r := loanRow{ID: l.ID, HouseholdID: l.HouseholdID, KelurahanCode: l.Kelurahan, HouseholdName: l.HouseholdName,
 		Amount: l.Amount, Months: l.Months, Purpose: l.Purpose, PhoneMasked: l.PhoneMasked, Status: string(l.Status),
 		AppliedBy: l.AppliedBy, AppliedAt: utc(orNow(l.AppliedAt, now)), DecidedBy: l.DecidedBy,
@@ -99,7 +100,7 @@ func newLoanRow(l *hailurah.Loan, now time.Time) loanRow {
 		Repaid: l.Repaid, CompletedAt: utcPtr(l.CompletedAt), Version: l.Version,
 		CreatedAt: utc(orNow(l.CreatedAt, now)), UpdatedAt: utc(orNow(l.UpdatedAt, now))}
 	if len(l.Schedule) > 0 {
-		sched := make([]hailurah.LoanInstalment, len(l.Schedule))
+		sched := make([]finance.LoanInstalment, len(l.Schedule))
 		for i, x := range l.Schedule {
 			x.Due, x.PaidAt = utc(x.Due), utcPtr(x.PaidAt)
 			sched[i] = x
@@ -118,9 +119,9 @@ func orNow(t, now time.Time) time.Time {
 	return t
 }
 
-func (r *loanRow) loan() *hailurah.Loan {
-	l := &hailurah.Loan{ID: r.ID, HouseholdID: r.HouseholdID, Kelurahan: r.KelurahanCode, HouseholdName: r.HouseholdName,
-		Amount: r.Amount, Months: r.Months, Purpose: r.Purpose, PhoneMasked: r.PhoneMasked, Status: hailurah.LoanStatus(r.Status),
+func (r *loanRow) loan() *finance.Loan {
+	l := &finance.Loan{ID: r.ID, HouseholdID: r.HouseholdID, Kelurahan: r.KelurahanCode, HouseholdName: r.HouseholdName,
+		Amount: r.Amount, Months: r.Months, Purpose: r.Purpose, PhoneMasked: r.PhoneMasked, Status: finance.LoanStatus(r.Status),
 		AppliedBy: r.AppliedBy, AppliedAt: utc(r.AppliedAt), DecidedBy: r.DecidedBy, ApprovedAt: utcPtr(r.ApprovedAt),
 		RejectedAt: utcPtr(r.RejectedAt), RejectReason: r.RejectReason, DisbursedBy: r.DisbursedBy,
 		DisbursedAt: utcPtr(r.DisbursedAt), DisbursementRef: r.DisbursementRef, Repaid: r.Repaid,
@@ -134,7 +135,7 @@ func (r *loanRow) loan() *hailurah.Loan {
 		}
 	}
 	if l.Schedule == nil {
-		l.Schedule = []hailurah.LoanInstalment{}
+		l.Schedule = []finance.LoanInstalment{}
 	}
 	return l
 }
@@ -145,15 +146,15 @@ type householdRow struct {
 	NamaKepalaKeluarga string
 }
 
-// CreateLoan implements hailurah.LoanService. The fund is taken with one
+// CreateLoan implements finance.LoanService. The fund is taken with one
 // conditional UPDATE, so of two applications racing for the last of it
 // exactly one succeeds; the partial unique index on the household's
 // active loan does the same for two applications of one household.
-func (s *Store) CreateLoan(ctx context.Context, l *hailurah.Loan) error {
+func (s *Store) CreateLoan(ctx context.Context, l *finance.Loan) error {
 	if l == nil {
 		return hailurah.Errorf(hailurah.EINVALID, "Data pinjaman kosong.")
 	}
-	app := hailurah.LoanApplication{HouseholdID: l.HouseholdID, Amount: l.Amount, Months: l.Months, Purpose: l.Purpose}
+	app := finance.LoanApplication{HouseholdID: l.HouseholdID, Amount: l.Amount, Months: l.Months, Purpose: l.Purpose}
 	if err := app.Validate(); err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Store) CreateLoan(ctx context.Context, l *hailurah.Loan) error {
 		}
 		var active loanRow
 		err := tx.Where("household_id = ? AND status NOT IN ?", h.ID,
-			[]string{string(hailurah.LoanPaid), string(hailurah.LoanRejected)}).Take(&active).Error
+			[]string{string(finance.LoanPaid), string(finance.LoanRejected)}).Take(&active).Error
 		if err == nil {
 			return errActiveLoan(h.NamaKepalaKeluarga, active.ID)
 		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -190,9 +191,9 @@ func (s *Store) CreateLoan(ctx context.Context, l *hailurah.Loan) error {
 		if err != nil {
 			return err
 		}
-		x := &hailurah.Loan{ID: id, HouseholdID: h.ID, HouseholdName: h.NamaKepalaKeluarga, Kelurahan: h.KelurahanCode,
+		x := &finance.Loan{ID: id, HouseholdID: h.ID, HouseholdName: h.NamaKepalaKeluarga, Kelurahan: h.KelurahanCode,
 			Amount: l.Amount, Months: l.Months, Purpose: app.Purpose, PhoneMasked: l.PhoneMasked,
-			Status: hailurah.LoanApplied, AppliedBy: l.AppliedBy, AppliedAt: now}
+			Status: finance.LoanApplied, AppliedBy: l.AppliedBy, AppliedAt: now}
 		created = newLoanRow(x, now)
 		if err := tx.Create(&created).Error; errors.Is(err, gorm.ErrDuplicatedKey) {
 			// The unique index caught an application that committed after
@@ -242,7 +243,7 @@ func errLoanNotFound(id string) error {
 	return hailurah.Errorf(hailurah.ENOTFOUND, "Pinjaman %s tidak ditemukan.", id)
 }
 
-// CancelLoan implements hailurah.LoanService: the undo of an application
+// CancelLoan implements finance.LoanService: the undo of an application
 // whose workflow did not start. The delete is conditional on the workflow
 // never having projected the loan.
 func (s *Store) CancelLoan(ctx context.Context, id string) error {
@@ -253,7 +254,7 @@ func (s *Store) CancelLoan(ctx context.Context, id string) error {
 		} else if err != nil {
 			return err
 		}
-		res := tx.Where("id = ? AND version = 0 AND status = ?", id, string(hailurah.LoanApplied)).Delete(&loanRow{})
+		res := tx.Where("id = ? AND version = 0 AND status = ?", id, string(finance.LoanApplied)).Delete(&loanRow{})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -264,10 +265,10 @@ func (s *Store) CancelLoan(ctx context.Context, id string) error {
 	})
 }
 
-// ProjectLoan implements hailurah.LoanService. The fund's two movements
+// ProjectLoan implements finance.LoanService. The fund's two movements
 // follow the stored state, each exactly once: a rejection (flag
 // fund_released) and each repayment (its key's first insert).
-func (s *Store) ProjectLoan(ctx context.Context, p *hailurah.LoanProjection) error {
+func (s *Store) ProjectLoan(ctx context.Context, p *finance.LoanProjection) error {
 	if p == nil || p.Loan == nil || !p.Loan.Status.Valid() || !validText(p.Loan.ID, 64, true) {
 		return hailurah.Errorf(hailurah.EINVALID, "Proyeksi pinjaman tidak sah.")
 	}
@@ -314,7 +315,7 @@ func (s *Store) ProjectLoan(ctx context.Context, p *hailurah.LoanProjection) err
 			return err
 		}
 		res := tx.Exec(`UPDATE loans SET fund_released = ? WHERE id = ? AND status = ? AND fund_released = ?`,
-			true, l.ID, string(hailurah.LoanRejected), false)
+			true, l.ID, string(finance.LoanRejected), false)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -325,8 +326,8 @@ func (s *Store) ProjectLoan(ctx context.Context, p *hailurah.LoanProjection) err
 	})
 }
 
-// FindLoan implements hailurah.LoanService, with the repayments.
-func (s *Store) FindLoan(ctx context.Context, id string) (*hailurah.Loan, error) {
+// FindLoan implements finance.LoanService, with the repayments.
+func (s *Store) FindLoan(ctx context.Context, id string) (*finance.Loan, error) {
 	var row loanRow
 	if err := s.q(ctx).Where("id = ?", id).Take(&row).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errLoanNotFound(id)
@@ -339,14 +340,14 @@ func (s *Store) FindLoan(ctx context.Context, id string) (*hailurah.Loan, error)
 		return nil, err
 	}
 	for _, r := range reps {
-		l.Repayments = append(l.Repayments, hailurah.LoanRepayment{Key: r.Key, LoanID: r.LoanID, Amount: r.Amount,
+		l.Repayments = append(l.Repayments, finance.LoanRepayment{Key: r.Key, LoanID: r.LoanID, Amount: r.Amount,
 			PaidOn: utc(r.PaidOn), By: r.RecordedBy, At: utc(r.At)})
 	}
 	return l, nil
 }
 
-// ListLoans implements hailurah.LoanService: the newest first.
-func (s *Store) ListLoans(ctx context.Context, f hailurah.LoanFilter) ([]*hailurah.Loan, error) {
+// ListLoans implements finance.LoanService: the newest first.
+func (s *Store) ListLoans(ctx context.Context, f finance.LoanFilter) ([]*finance.Loan, error) {
 	q := s.q(ctx).Model(&loanRow{})
 	if f.Kelurahan != "" {
 		q = q.Where("kelurahan_code = ?", f.Kelurahan)
@@ -365,7 +366,7 @@ func (s *Store) ListLoans(ctx context.Context, f hailurah.LoanFilter) ([]*hailur
 	if err := q.Order("applied_at DESC, id DESC").Limit(500).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]*hailurah.Loan, len(rows))
+	out := make([]*finance.Loan, len(rows))
 	for i := range rows {
 		out[i] = rows[i].loan()
 	}
@@ -399,33 +400,33 @@ type repaymentRow struct {
 
 func (repaymentRow) TableName() string { return "loan_repayments" }
 
-// ListLoanEvents implements hailurah.LoanService, oldest first.
-func (s *Store) ListLoanEvents(ctx context.Context, id string) ([]*hailurah.LoanEvent, error) {
+// ListLoanEvents implements finance.LoanService, oldest first.
+func (s *Store) ListLoanEvents(ctx context.Context, id string) ([]*finance.LoanEvent, error) {
 	var rows []loanEventRow
 	if err := s.q(ctx).Where("loan_id = ?", id).Order("at, seq, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]*hailurah.LoanEvent, len(rows))
+	out := make([]*finance.LoanEvent, len(rows))
 	for i, r := range rows {
-		out[i] = &hailurah.LoanEvent{Key: r.Key, LoanID: r.LoanID, Seq: r.Seq, At: utc(r.At), Type: r.Type, Actor: r.Actor,
-			Role: hailurah.Role(r.Role), From: hailurah.LoanStatus(r.FromStatus), To: hailurah.LoanStatus(r.ToStatus), Note: r.Note}
+		out[i] = &finance.LoanEvent{Key: r.Key, LoanID: r.LoanID, Seq: r.Seq, At: utc(r.At), Type: r.Type, Actor: r.Actor,
+			Role: hailurah.Role(r.Role), From: finance.LoanStatus(r.FromStatus), To: finance.LoanStatus(r.ToStatus), Note: r.Note}
 	}
 	return out, nil
 }
 
-// FindLoanFund implements hailurah.LoanService.
-func (s *Store) FindLoanFund(ctx context.Context, kelurahan string) (*hailurah.LoanFund, error) {
+// FindLoanFund implements finance.LoanService.
+func (s *Store) FindLoanFund(ctx context.Context, kelurahan string) (*finance.LoanFund, error) {
 	return findFund(s.q(ctx), kelurahan)
 }
 
-func findFund(q *gorm.DB, kelurahan string) (*hailurah.LoanFund, error) {
+func findFund(q *gorm.DB, kelurahan string) (*finance.LoanFund, error) {
 	var k struct{ LoanFund int64 }
 	if err := q.Table("kelurahan").Select("loan_fund").Where("code = ?", kelurahan).Take(&k).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, hailurah.Errorf(hailurah.ENOTFOUND, "Kelurahan %q tidak ditemukan.", kelurahan)
 	} else if err != nil {
 		return nil, err
 	}
-	f := &hailurah.LoanFund{Kelurahan: kelurahan, Balance: k.LoanFund}
+	f := &finance.LoanFund{Kelurahan: kelurahan, Balance: k.LoanFund}
 	var sums struct{ Committed, Disbursed, Repaid int64 }
 	err := q.Model(&loanRow{}).Select(`COALESCE(SUM(CASE WHEN disbursed_at IS NULL AND status IN ('diajukan', 'disetujui') THEN amount ELSE 0 END), 0) AS committed,
 		COALESCE(SUM(CASE WHEN disbursed_at IS NOT NULL THEN amount ELSE 0 END), 0) AS disbursed,
@@ -437,12 +438,12 @@ func findFund(q *gorm.DB, kelurahan string) (*hailurah.LoanFund, error) {
 	return f, nil
 }
 
-// AddToLoanFund implements hailurah.LoanService.
-func (s *Store) AddToLoanFund(ctx context.Context, kelurahan string, amount int64) (*hailurah.LoanFund, error) {
+// AddToLoanFund implements finance.LoanService.
+func (s *Store) AddToLoanFund(ctx context.Context, kelurahan string, amount int64) (*finance.LoanFund, error) {
 	if amount <= 0 || amount > hailurah.MaxRupiah {
 		return nil, hailurah.FieldErrorf("amount", "Tambahan modal harus lebih dari Rp 0.")
 	}
-	var out *hailurah.LoanFund
+	var out *finance.LoanFund
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("UPDATE kelurahan SET loan_fund = loan_fund + ? WHERE code = ?", amount, kelurahan)
 		if res.Error != nil {

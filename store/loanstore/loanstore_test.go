@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hailurah/hailurah"
+	"github.com/hailurah/hailurah/finance"
 	"github.com/hailurah/hailurah/store"
 	"github.com/hailurah/hailurah/store/loanstore"
 	"github.com/hailurah/hailurah/store/storetest"
@@ -41,8 +42,8 @@ func fixture(t *testing.T, sdb *store.DB, n int, fund int64) *loanstore.Store {
 	return db
 }
 
-func newLoan(household string, amount int64) *hailurah.Loan {
-	return &hailurah.Loan{HouseholdID: household, Amount: amount, Months: 5, Purpose: "Modal warung sembako", AppliedBy: "fasilitator"}
+func newLoan(household string, amount int64) *finance.Loan {
+	return &finance.Loan{HouseholdID: household, Amount: amount, Months: 5, Purpose: "Modal warung sembako", AppliedBy: "fasilitator"}
 }
 
 func TestLoanFundAndLifecycle(t *testing.T) {
@@ -51,7 +52,7 @@ func TestLoanFundAndLifecycle(t *testing.T) {
 		db := fixture(t, sdb, 3, 3_000_000)
 		l := newLoan("TMN-001", 2_000_000)
 		mustOK(t, db.CreateLoan(ctx, l))
-		if l.ID == "" || l.Status != hailurah.LoanApplied || l.HouseholdName != "Warga 1" || l.Kelurahan != "taman" {
+		if l.ID == "" || l.Status != finance.LoanApplied || l.HouseholdName != "Warga 1" || l.Kelurahan != "taman" {
 			t.Fatalf("created %+v", l)
 		}
 		f, err := db.FindLoanFund(ctx, "taman")
@@ -69,20 +70,20 @@ func TestLoanFundAndLifecycle(t *testing.T) {
 			t.Fatalf("second loan: %v", err)
 		}
 		// Every bad field at once.
-		err = db.CreateLoan(ctx, &hailurah.Loan{AppliedBy: "x"})
-		if fs := hailurah.ErrorFields(err); len(fs) != 4 || fs["amount"] == "" || fs["months"] == "" || fs["purpose"] == "" || fs["household_id"] == "" {
+		err = db.CreateLoan(ctx, &finance.Loan{AppliedBy: "x"})
+		if fs := finance.ErrorFields(err); len(fs) != 4 || fs["amount"] == "" || fs["months"] == "" || fs["purpose"] == "" || fs["household_id"] == "" {
 			t.Fatalf("fields: %v", fs)
 		}
 
 		// Disbursed, then two repayments; the same key twice lands once.
 		at := time.Date(2026, 5, 4, 3, 0, 0, 0, time.UTC)
-		l.Status, l.DisbursedAt, l.DisbursementRef, l.Version = hailurah.LoanRunning, &at, "TRF-1", 2
-		l.Schedule = hailurah.LoanSchedule(l.Amount, l.Months, at, hailurah.Zone{})
-		mustOK(t, db.ProjectLoan(ctx, &hailurah.LoanProjection{Loan: l, Event: &hailurah.LoanEvent{Key: l.ID + "/r/1", Type: "disburse"}}))
-		pay := &hailurah.LoanRepayment{Key: l.ID + "/repay/k1", Amount: 400_000, PaidOn: at.AddDate(0, 1, 0), By: "fasilitator"}
+		l.Status, l.DisbursedAt, l.DisbursementRef, l.Version = finance.LoanRunning, &at, "TRF-1", 2
+		l.Schedule = finance.LoanSchedule(l.Amount, l.Months, at, hailurah.Zone{})
+		mustOK(t, db.ProjectLoan(ctx, &finance.LoanProjection{Loan: l, Event: &finance.LoanEvent{Key: l.ID + "/r/1", Type: "disburse"}}))
+		pay := &finance.LoanRepayment{Key: l.ID + "/repay/k1", Amount: 400_000, PaidOn: at.AddDate(0, 1, 0), By: "fasilitator"}
 		l.Repaid, l.Version = 400_000, 3
 		for range 2 {
-			mustOK(t, db.ProjectLoan(ctx, &hailurah.LoanProjection{Loan: l, Repayment: pay}))
+			mustOK(t, db.ProjectLoan(ctx, &finance.LoanProjection{Loan: l, Repayment: pay}))
 		}
 		f, err = db.FindLoanFund(ctx, "taman")
 		mustOK(t, err)
@@ -97,7 +98,7 @@ func TestLoanFundAndLifecycle(t *testing.T) {
 		// A stale projection does not overwrite.
 		stale := *l
 		stale.Version, stale.Repaid = 1, 0
-		mustOK(t, db.ProjectLoan(ctx, &hailurah.LoanProjection{Loan: &stale}))
+		mustOK(t, db.ProjectLoan(ctx, &finance.LoanProjection{Loan: &stale}))
 		if got, _ := db.FindLoan(ctx, l.ID); got.Repaid != 400_000 {
 			t.Fatalf("stale write won: %+v", got)
 		}
@@ -105,9 +106,9 @@ func TestLoanFundAndLifecycle(t *testing.T) {
 		// A rejection gives the amount back once.
 		r := newLoan("TMN-002", 1_000_000)
 		mustOK(t, db.CreateLoan(ctx, r))
-		r.Status, r.Version = hailurah.LoanRejected, 1
+		r.Status, r.Version = finance.LoanRejected, 1
 		for range 2 {
-			mustOK(t, db.ProjectLoan(ctx, &hailurah.LoanProjection{Loan: r}))
+			mustOK(t, db.ProjectLoan(ctx, &finance.LoanProjection{Loan: r}))
 		}
 		if f, _ := db.FindLoanFund(ctx, "taman"); f.Balance != 1_400_000 {
 			t.Fatalf("fund after rejection %+v", f)
@@ -122,7 +123,7 @@ func TestLoanFundAndLifecycle(t *testing.T) {
 		if err := db.CancelLoan(ctx, l.ID); hailurah.ErrorCode(err) != hailurah.ECONFLICT {
 			t.Fatalf("undo of a running loan: %v", err)
 		}
-		list, err := db.ListLoans(ctx, hailurah.LoanFilter{Kelurahan: "taman"})
+		list, err := db.ListLoans(ctx, finance.LoanFilter{Kelurahan: "taman"})
 		mustOK(t, err)
 		if len(list) != 2 {
 			t.Fatalf("list %d", len(list))
@@ -199,7 +200,7 @@ func TestBudget(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, sdb *store.DB) {
 		ctx := t.Context()
 		db := fixture(t, sdb, 2, 5_000_000)
-		for _, d := range hailurah.SeedBudget {
+		for _, d := range finance.SeedBudget {
 			mustOK(t, db.SetBudgetLine(ctx, "taman", d.Line, d.Source, d.Planned, "admin"))
 		}
 		if err := db.SetBudgetLine(ctx, "taman", "pesta", "apbd", 1, "admin"); hailurah.ErrorField(err) != "line" {
@@ -208,8 +209,8 @@ func TestBudget(t *testing.T) {
 		l := newLoan("TMN-001", 2_000_000)
 		mustOK(t, db.CreateLoan(ctx, l))
 		now := time.Now()
-		l.Status, l.ApprovedAt, l.Version = hailurah.LoanApproved, &now, 1
-		mustOK(t, db.ProjectLoan(ctx, &hailurah.LoanProjection{Loan: l}))
+		l.Status, l.ApprovedAt, l.Version = finance.LoanApproved, &now, 1
+		mustOK(t, db.ProjectLoan(ctx, &finance.LoanProjection{Loan: l}))
 		b, err := db.FindBudget(ctx, "taman")
 		mustOK(t, err)
 		if b.Planned != 320_000_000 || len(b.Lines) != 6 {
@@ -217,11 +218,11 @@ func TestBudget(t *testing.T) {
 		}
 		for _, line := range b.Lines {
 			switch line.Line {
-			case hailurah.BudgetDanaBergulir:
+			case finance.BudgetDanaBergulir:
 				if *line.Committed != 2_000_000 || *line.Spent != 0 || line.SourceLabel != "Dana bergulir" {
 					t.Fatalf("dana bergulir %+v", line)
 				}
-			case hailurah.BudgetPelatihan:
+			case finance.BudgetPelatihan:
 				if line.Committed != nil || line.Planned != 35_000_000 {
 					t.Fatalf("pelatihan %+v", line)
 				}

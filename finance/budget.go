@@ -1,4 +1,4 @@
-package hailurah
+package finance
 
 import "context"
 

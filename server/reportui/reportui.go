@@ -1,4 +1,8 @@
-package ui
+// Package reportui is the reports page: the reports to Kecamatan and
+// Baperida the monthly schedule made and kept, to download, and a form that
+// makes one now. It renders through package ui's layout; it lives here to
+// keep ui within its size bound.
+package reportui
 
 import (
 	"net/http"
@@ -9,13 +13,25 @@ import (
 
 	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/server/app"
+	"github.com/hailurah/hailurah/server/ui"
 )
 
-// The reports page: the reports the monthly schedule made and kept, to
-// download, and a form that makes one now.
+// Pages serves the reports page through ui's layout and app's services.
+type Pages struct {
+	*app.App
+	ui *ui.UI
+}
 
-func (s *UI) reportPages(r *gin.Engine) {
-	staff := r.Group("", s.requireStaffPage, s.requireRolePage(app.ReportRoles...))
+// New returns the reports page of u.
+func New(u *ui.UI) *Pages { return &Pages{App: u.App, ui: u} }
+
+// Routes registers the reports page; without the reports' store there is
+// none.
+func (s *Pages) Routes(r *gin.Engine) {
+	if s.Reports == nil {
+		return
+	}
+	staff := r.Group("", s.ui.RequireStaffPage, s.ui.RequireRolePage(app.ReportRoles...))
 	staff.GET("/laporan", s.reportsPage)
 	staff.GET("/laporan/buat", s.reportMakeForm)
 	staff.GET("/laporan/berkas/:id", s.reportFile)
@@ -32,6 +48,8 @@ type reportFile struct {
 	URL   string
 }
 
+type option struct{ Value, Label string }
+
 type reportsData struct {
 	Reports   []storedReport
 	Form      map[string]string
@@ -40,16 +58,16 @@ type reportsData struct {
 	Admin     bool
 }
 
-func (s *UI) reportsPage(c *gin.Context) {
+func (s *Pages) reportsPage(c *gin.Context) {
 	s.renderReports(c, http.StatusOK, nil, nil)
 }
 
-func (s *UI) renderReports(c *gin.Context, status int, form, errs map[string]string) {
+func (s *Pages) renderReports(c *gin.Context, status int, form, errs map[string]string) {
 	ctx := c.Request.Context()
 	u := app.UserOf(c)
 	stored, err := s.Reports.Store.ListReports(ctx, app.ReportFilterFor(u))
 	if err != nil {
-		s.renderError(c, err)
+		s.ui.RenderError(c, err)
 		return
 	}
 	n := s.LoadNames(ctx)
@@ -64,7 +82,7 @@ func (s *UI) renderReports(c *gin.Context, status int, form, errs map[string]str
 		d.Kelurahan = append(d.Kelurahan, option{Value: "", Label: "Seluruh kota"})
 		kels, err := s.Kelurahan.ListKelurahan(ctx)
 		if err != nil {
-			s.renderError(c, err)
+			s.ui.RenderError(c, err)
 			return
 		}
 		for _, k := range kels {
@@ -86,19 +104,19 @@ func (s *UI) renderReports(c *gin.Context, status int, form, errs map[string]str
 				label = p.Label()
 			}
 			d.Reports = append(d.Reports, storedReport{Title: hailurah.ReportKindLabel(r.Kind), Period: label, Place: place,
-				MadeAt: formatWaktu(s.Zone, r.MadeAt)})
+				MadeAt: ui.FormatWaktu(s.Zone, r.MadeAt)})
 			i = len(d.Reports) - 1
 			index[key] = i
 		}
 		d.Reports[i].Files = append(d.Reports[i].Files, reportFile{Label: "Unduh " + strings.ToUpper(r.Format),
 			URL: "/laporan/berkas/" + strconv.FormatInt(r.ID, 10)})
 	}
-	s.renderPage(c, status, "laporan", pageData{Title: "Laporan", FieldErrors: errs, Data: d})
+	s.ui.Render(c, status, "laporan", ui.Page{Title: "Laporan", FieldErrors: errs, Data: d})
 }
 
 // reportMakeForm: GET /laporan/buat — makes the report now and sends the
 // file, or shows the page again with every bad field.
-func (s *UI) reportMakeForm(c *gin.Context) {
+func (s *Pages) reportMakeForm(c *gin.Context) {
 	form := map[string]string{"kind": c.Query("kind"), "period": c.Query("period"), "format": c.Query("format"), "kelurahan": c.Query("kelurahan")}
 	errs := map[string]string{}
 	r, err := hailurah.ParseReportRequest(form["kind"], form["period"], form["format"])
@@ -116,7 +134,7 @@ func (s *UI) reportMakeForm(c *gin.Context) {
 	kel, err := s.ReportScope(c, form["kelurahan"])
 	if err != nil {
 		if hailurah.ErrorField(err) == "" {
-			s.renderError(c, err)
+			s.ui.RenderError(c, err)
 			return
 		}
 		errs["kelurahan"] = hailurah.ErrorMessage(err)
@@ -127,7 +145,7 @@ func (s *UI) reportMakeForm(c *gin.Context) {
 	}
 	data, err := s.MakeReport(c, r, kel)
 	if err != nil {
-		s.renderError(c, err)
+		s.ui.RenderError(c, err)
 		return
 	}
 	s.Audit(c, "report.make", r.Kind, `{"period":"`+r.Period.String()+`","format":"`+r.Format+`","kelurahan":"`+kel+`"}`)
@@ -148,7 +166,7 @@ func reportFieldError(field string) string {
 
 // reportFile: GET /laporan/berkas/{id} — a stored report's file, to whom
 // may see it; 404 to anyone else.
-func (s *UI) reportFile(c *gin.Context) {
+func (s *Pages) reportFile(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	var r *hailurah.StoredReport
 	if err == nil {
@@ -159,10 +177,10 @@ func (s *UI) reportFile(c *gin.Context) {
 	}
 	if err != nil {
 		if hailurah.ErrorCode(err) == hailurah.EINTERNAL {
-			s.renderError(c, err)
+			s.ui.RenderError(c, err)
 			return
 		}
-		s.NotFound(c)
+		s.ui.NotFound(c)
 		return
 	}
 	app.SendReport(c, r.Kind, r.Period, r.Kelurahan, r.Format, r.Content)

@@ -1,17 +1,21 @@
-package hailurah
+// Package finance is the money side of "Satu Rumah Satu Penghasilan": the
+// dana bergulir loans with their fund, and the programme budget's lines.
+package finance
 
 import (
 	"context"
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/hailurah/hailurah"
 )
 
 // FieldsError is an EINVALID error about several fields at once: its
 // Message names them all, Field the first, Fields each one's message, so
 // a form can show every problem next to its field in one answer.
 type FieldsError struct {
-	Err    *Error
+	Err    *hailurah.Error
 	Fields map[string]string
 }
 
@@ -25,8 +29,8 @@ func ErrorFields(err error) map[string]string {
 	if errors.As(err, &fe) {
 		return fe.Fields
 	}
-	if f := ErrorField(err); f != "" {
-		return map[string]string{f: ErrorMessage(err)}
+	if f := hailurah.ErrorField(err); f != "" {
+		return map[string]string{f: hailurah.ErrorMessage(err)}
 	}
 	return nil
 }
@@ -56,7 +60,7 @@ func (f *fieldErrs) Err() error {
 	for i, k := range f.order {
 		all[i] = f.msgs[k]
 	}
-	return &FieldsError{Err: &Error{Code: EINVALID, Field: f.order[0], Message: strings.Join(all, " ")}, Fields: f.msgs}
+	return &FieldsError{Err: &hailurah.Error{Code: hailurah.EINVALID, Field: f.order[0], Message: strings.Join(all, " ")}, Fields: f.msgs}
 }
 
 // LoanStatus is where a dana bergulir loan is. LoanWorkflow is the source
@@ -137,7 +141,7 @@ func (a *LoanApplication) Validate() error {
 		errs.Add("household_id", "Pilih rumah tangga peminjam.")
 	}
 	if a.Amount < MinLoan || a.Amount > MaxLoan {
-		errs.Add("amount", "Jumlah pinjaman harus antara "+FormatRupiah(MinLoan)+" dan "+FormatRupiah(MaxLoan)+".")
+		errs.Add("amount", "Jumlah pinjaman harus antara "+hailurah.FormatRupiah(MinLoan)+" dan "+hailurah.FormatRupiah(MaxLoan)+".")
 	}
 	if a.Months < 1 || a.Months > LoanMaxMonths {
 		errs.Add("months", "Lama cicilan harus 1 sampai 24 bulan.")
@@ -145,11 +149,11 @@ func (a *LoanApplication) Validate() error {
 	switch {
 	case len([]rune(a.Purpose)) < 10:
 		errs.Add("purpose", "Tulis untuk apa pinjaman dipakai (min. 10 karakter).")
-	case !plainText(a.Purpose, MaxLoanPurpose, true):
+	case !hailurah.PlainText(a.Purpose, MaxLoanPurpose, true):
 		errs.Add("purpose", "Keperluan terlalu panjang atau memuat karakter tidak sah (maks. 500 karakter).")
 	}
 	if strings.TrimSpace(a.Phone) != "" {
-		phone, err := NormalizePhone(a.Phone)
+		phone, err := hailurah.NormalizePhone(a.Phone)
 		if err != nil {
 			errs.Add("phone", "Nomor WhatsApp peminjam tidak sah: tulis seperti 0812 3456 7890.")
 		}
@@ -170,12 +174,12 @@ const (
 // from the session. A repayment's Key (the Idempotency-Key) makes a
 // repeated repayment change nothing.
 type LoanActionRequest struct {
-	Action    string `json:"action"`
-	Actor     Actor  `json:"actor"`
-	Notes     string `json:"notes,omitempty"`
-	Reason    string `json:"reason,omitempty"`    // reject
-	Reference string `json:"reference,omitempty"` // disburse
-	Amount    int64  `json:"amount,omitempty"`    // repay
+	Action    string         `json:"action"`
+	Actor     hailurah.Actor `json:"actor"`
+	Notes     string         `json:"notes,omitempty"`
+	Reason    string         `json:"reason,omitempty"`    // reject
+	Reference string         `json:"reference,omitempty"` // disburse
+	Amount    int64          `json:"amount,omitempty"`    // repay
 	// PaidOn is the day the money was received (repay), a calendar date
 	// at 00:00 UTC.
 	PaidOn         *time.Time `json:"paid_on,omitempty"`
@@ -193,7 +197,7 @@ func (r *LoanActionRequest) Validate() error {
 			errs.Add("reason", "Alasan penolakan wajib diisi.")
 		}
 	case LoanActionDisburse:
-		if ref := strings.TrimSpace(r.Reference); ref == "" || !plainText(ref, 100, true) {
+		if ref := strings.TrimSpace(r.Reference); ref == "" || !hailurah.PlainText(ref, 100, true) {
 			errs.Add("reference", "Nomor referensi pencairan wajib diisi (maks. 100 karakter).")
 		}
 	case LoanActionRepay:
@@ -213,7 +217,7 @@ func (r *LoanActionRequest) Validate() error {
 		errs.Add("actor", "Pelaku aksi tidak dikenal.")
 	}
 	for field, v := range map[string]string{"notes": r.Notes, "reason": r.Reason} {
-		if !plainText(v, MaxGrantNote, false) {
+		if !hailurah.PlainText(v, hailurah.MaxGrantNote, false) {
 			errs.Add(field, "Teks terlalu panjang atau memuat karakter tidak sah.")
 		}
 	}
@@ -229,10 +233,10 @@ var loanActionStatuses = map[string][]LoanStatus{
 	LoanActionRepay:    {LoanRunning, LoanArrears, LoanPaid},
 }
 
-var loanActionsOf = map[Role][]string{
-	RoleLurah:       {LoanActionApprove, LoanActionReject, LoanActionDisburse, LoanActionRepay},
-	RoleAdmin:       {LoanActionDisburse, LoanActionRepay},
-	RoleFasilitator: {LoanActionRepay},
+var loanActionsOf = map[hailurah.Role][]string{
+	hailurah.RoleLurah:       {LoanActionApprove, LoanActionReject, LoanActionDisburse, LoanActionRepay},
+	hailurah.RoleAdmin:       {LoanActionDisburse, LoanActionRepay},
+	hailurah.RoleFasilitator: {LoanActionRepay},
 }
 
 // LoanActionAllowedIn reports whether action may be taken in status s.
@@ -252,10 +256,10 @@ func (r *LoanActionRequest) Authorize(kelurahan string) error {
 	a := r.Actor
 	allowed, ok := loanActionsOf[a.Role]
 	if !ok {
-		return Errorf(EFORBIDDEN, "Peran %s tidak menangani dana bergulir.", a.Role.Label())
+		return hailurah.Errorf(hailurah.EFORBIDDEN, "Peran %s tidak menangani dana bergulir.", a.Role.Label())
 	}
-	if a.Role != RoleAdmin && (a.Kelurahan == "" || a.Kelurahan != kelurahan) {
-		return Errorf(EFORBIDDEN, "Pinjaman ini bukan milik kelurahan Anda.")
+	if a.Role != hailurah.RoleAdmin && (a.Kelurahan == "" || a.Kelurahan != kelurahan) {
+		return hailurah.Errorf(hailurah.EFORBIDDEN, "Pinjaman ini bukan milik kelurahan Anda.")
 	}
 	for _, x := range allowed {
 		if x == r.Action {
@@ -263,9 +267,9 @@ func (r *LoanActionRequest) Authorize(kelurahan string) error {
 		}
 	}
 	if r.Action == LoanActionApprove || r.Action == LoanActionReject {
-		return Errorf(EFORBIDDEN, "Persetujuan dan penolakan pinjaman dana bergulir ditandatangani Lurah.")
+		return hailurah.Errorf(hailurah.EFORBIDDEN, "Persetujuan dan penolakan pinjaman dana bergulir ditandatangani Lurah.")
 	}
-	return Errorf(EFORBIDDEN, "Peran %s tidak dapat melakukan aksi ini pada pinjaman.", a.Role.Label())
+	return hailurah.Errorf(hailurah.EFORBIDDEN, "Peran %s tidak dapat melakukan aksi ini pada pinjaman.", a.Role.Label())
 }
 
 // LoanPolicy holds a loan's timings; zero values take the defaults. A
@@ -277,7 +281,7 @@ type LoanPolicy struct {
 	// ArrearsAfter is how long after its due date an unpaid instalment
 	// puts the loan in arrears and tells the fasilitator and the lurah.
 	ArrearsAfter time.Duration `json:"arrears_after"`
-	Zone         Zone          `json:"time_zone,omitzero"`
+	Zone         hailurah.Zone `json:"time_zone,omitzero"`
 }
 
 // WithDefaults fills zero values: a reminder 3 days before, arrears 7
@@ -309,7 +313,7 @@ func (i LoanInstalment) Settled() bool { return i.Paid >= i.Amount }
 
 // LoanSchedule splits amount into months instalments, the first due one
 // month after disbursed (in zone's calendar), the rounding in the last.
-func LoanSchedule(amount int64, months int, disbursed time.Time, zone Zone) []LoanInstalment {
+func LoanSchedule(amount int64, months int, disbursed time.Time, zone hailurah.Zone) []LoanInstalment {
 	out := make([]LoanInstalment, months)
 	each := amount / int64(months)
 	local := zone.In(disbursed)
@@ -376,16 +380,16 @@ type LoanInput struct {
 
 // LoanEvent is one row of a loan's timeline.
 type LoanEvent struct {
-	Key    string     `json:"key"` // "<loan>/<run id>/<seq>", inserted once
-	LoanID string     `json:"loan_id"`
-	Seq    int        `json:"seq"`
-	At     time.Time  `json:"at"`
-	Type   string     `json:"type"` // a LoanAction*, or an EventLoan* constant
-	Actor  string     `json:"actor"`
-	Role   Role       `json:"role,omitempty"`
-	From   LoanStatus `json:"from"`
-	To     LoanStatus `json:"to"`
-	Note   string     `json:"note,omitempty"`
+	Key    string        `json:"key"` // "<loan>/<run id>/<seq>", inserted once
+	LoanID string        `json:"loan_id"`
+	Seq    int           `json:"seq"`
+	At     time.Time     `json:"at"`
+	Type   string        `json:"type"` // a LoanAction*, or an EventLoan* constant
+	Actor  string        `json:"actor"`
+	Role   hailurah.Role `json:"role,omitempty"`
+	From   LoanStatus    `json:"from"`
+	To     LoanStatus    `json:"to"`
+	Note   string        `json:"note,omitempty"`
 }
 
 // Loan event types other than staff actions.
