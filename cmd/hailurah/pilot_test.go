@@ -212,7 +212,7 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 		t.Errorf("SIAP-TAMAN page: %d", st)
 	}
 	lt.shot("siap-taman-lurah")
-	if st := lt.open("/dasbor"); st != http.StatusOK || !lt.eval(`document.querySelectorAll("svg.chart, svg.chart-fixed").length >= 4 && document.querySelectorAll(".tile").length === 8 && document.querySelectorAll(".board-card").length > 0`) {
+	if st := lt.open("/dasbor"); st != http.StatusOK || !lt.eval(`document.querySelectorAll("svg.chart, svg.chart-fixed, ul.hbars").length >= 4 && document.querySelectorAll(".tile").length === 8 && document.querySelectorAll(".board-card").length > 0`) {
 		t.Errorf("HAI LURAH dashboard: %d", st)
 	}
 	lt.shot("dasbor-lurah")
@@ -232,6 +232,13 @@ func TestPilotDemoEndToEnd(t *testing.T) {
 	phone.open("/dasbor")
 	if !phone.eval(`document.documentElement.scrollWidth <= window.innerWidth + 1`) {
 		t.Error("the dashboard scrolls sideways on a 360 px phone")
+	}
+	// Every word of a chart is at least 12 px on the phone: the bar lists
+	// are text, a drawn chart scrolls rather than shrinks.
+	if small := runIn(phone, chromedp.Evaluate[[]string](`[...document.querySelectorAll("svg.chart text, svg.chart-fixed text, ul.hbars li")]
+		.filter(el => parseFloat(getComputedStyle(el).fontSize) * (el.getScreenCTM ? el.getScreenCTM().a : 1) < 11.95)
+		.map(el => el.textContent.trim() + " " + (parseFloat(getComputedStyle(el).fontSize) * (el.getScreenCTM ? el.getScreenCTM().a : 1)).toFixed(1) + "px")`)); len(small) > 0 {
+		t.Errorf("chart labels under 12 px on a 360 px phone: %v", small)
 	}
 	phone.shot("dasbor-hp")
 
