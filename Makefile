@@ -84,10 +84,10 @@ fmt:
 eval-triage:
 	HAILURAH_EVAL_REPORT=1 $(GO) test ./triage -run 'TestEvaluation|TestHoldout2' -count=1 -v
 
-## train-triage: retrain the model (triage/model.gz) from triage/testdata/train*.jsonl; the same
+## train-triage: retrain the kategori model (triage/model.json) from triage/testdata/train.jsonl; the same
 ## corpus and rules always give the same file, and a test fails when the committed one is not it
 train-triage:
-	$(GO) run ./triage/cmd/train-triage -data triage/testdata/train.jsonl,triage/testdata/train4.jsonl -out triage/model.gz
+	$(GO) run ./triage/cmd/train-triage -data triage/testdata/train.jsonl -out triage/model.json
 
 ## bench: every benchmark of docs/BENCHMARKS.md in one run, which it rewrites (about 90 minutes, not part
 ## of make test): intake vs the engine, webhook latency, 1,000,000 tickets on Postgres, 50,000 open cases,

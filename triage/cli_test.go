@@ -61,7 +61,7 @@ func TestRunCLI(t *testing.T) {
 	if lines[4]["id"] != 7.0 || lines[4]["kategori"] != "bencana" || lines[4]["urgency"] != 5.0 {
 		t.Errorf("fire line = %v", lines[4])
 	}
-	if v, _ := lines[4]["classifier_version"].(string); !strings.HasPrefix(v, "rules-v1+lr-") || lines[4]["safety"] == nil {
+	if v, _ := lines[4]["classifier_version"].(string); !strings.HasPrefix(v, "rules-v1+nb-") || lines[4]["safety"] == nil {
 		t.Errorf("fire line: classifier_version %v, safety %v; want the model named and the floor's reason", lines[4]["classifier_version"], lines[4]["safety"])
 	}
 	if lines[7]["kategori"] != "administrasi" || lines[7]["tembusan"] != nil {

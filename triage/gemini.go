@@ -305,15 +305,9 @@ func (g *geminiClassifier) parse(resp *genai.GenerateContentResponse, msg Messag
 	// critical keywords of rules.yaml decide.
 	t.CriticalKeywords = (&rulesClassifier{rules: g.rules}).score(msg.Problem).escalate
 	t.Escalate = t.Urgency >= g.rules.EscalationThreshold() || len(t.CriticalKeywords) > 0
-	// The danger model and the floor read every message whatever the
-	// model answered.
-	t.ClassifierVersion = t.ModelVersion + "+"
-	if m := dangerModel(g.rules); m != nil {
-		m.applyDangerText(t, msg.Problem, g.rules)
-		t.ClassifierVersion += m.Version + "+"
-	}
+	// The floor reads every message whatever the model answered.
 	applySafetyFloor(t, msg, g.rules, nil)
-	t.ClassifierVersion += SafetyFloorVersion
+	t.ClassifierVersion = t.ModelVersion + "+" + SafetyFloorVersion
 	return t, ""
 }
 

@@ -469,22 +469,6 @@ func TestGeminiSafetyFloor(t *testing.T) {
 		t.Errorf("sent %q, want the problem without the template", sent)
 	}
 
-	// Danger told as a scenario, which the floor has no words for: the
-	// danger model reads it after Gemini too.
-	_, srv = newFakeGemini(t, replyText(goodOutput(func(m map[string]any) {
-		m["kategori"], m["subkategori"], m["urgency"], m["unit"], m["severity"] = "lainnya", "Umum", 2, "", "Low"
-	})))
-	tr, err = newTestGemini(t, srv, nil).Classify(context.Background(), "bapak saya diam saja di kursi, dipanggil tidak menoleh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tr.Fallback != "" || tr.Urgency != 4 || !tr.Escalate || len(tr.CriticalKeywords) == 0 ||
-		!strings.HasPrefix(tr.CriticalKeywords[len(tr.CriticalKeywords)-1], "model bahaya: ") ||
-		!strings.Contains(tr.ClassifierVersion, "+"+defaultModel.Version+"+") {
-		t.Errorf("Gemini's urgency 2 for a scenario: got u%d escalate %v %q %s, want the danger model's 4, escalated and named",
-			tr.Urgency, tr.Escalate, tr.CriticalKeywords, tr.ClassifierVersion)
-	}
-
 	_, srv = newFakeGemini(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"promptFeedback":{"blockReason":"SAFETY"},"modelVersion":"gemini-2.5-flash"}`)

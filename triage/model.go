@@ -1,77 +1,45 @@
 package triage
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/hailurah/hailurah"
 )
 
 // The rules know the words of each kategori that someone wrote down; the
-// model knows what came with each kategori, urgency and danger in the labeled
-// corpus (testdata/train*.jsonl). It is logistic regression over hashed
-// features — canonical words, word pairs and the 3- to 5-letter pieces of each
-// written word, so a typo or an affix still shares most of its pieces — with
-// three heads trained together: the kategori (10 classes), the urgency (5
-// classes, read as its expected value) and "danger now" (urgency 5, or 4 with
-// a danger the safety floor names). `make train-triage` trains it
-// (modeltrain.go) and writes model.gz, embedded here.
+// model knows the words that came with each kategori in the labeled corpus
+// (testdata/train.jsonl). It is multinomial naive Bayes over the message's
+// canonical words and word pairs, trained by `make train-triage` and
+// embedded from model.json. The two are added: for each kategori, the
+// model's log posterior plus RulesWeight times the rules' keyword score, so a
+// strong rule wins and the model decides where the rules find little.
 
-//go:embed model.gz
+//go:embed model.json
 var embeddedModel []byte
 
-// Model is a trained model. It is immutable once loaded.
+// Model is a trained kategori model. It is immutable once loaded.
 type Model struct {
-	ModelHeader
-	// w holds, for each bucket, the weights of every output (outputs()
-	// values a bucket); bias the outputs' intercepts.
-	w    []float32
-	bias []float32
-}
-
-// ModelHeader is the model's description, the first line of model.gz.
-type ModelHeader struct {
-	// Version is "lr-" and the first 8 hex digits of the SHA-256 of the
-	// weights and choices, so a retrained model names itself.
+	// Version is "nb-" and the first 8 hex digits of the SHA-256 of the
+	// model's parameters, so a retrained model names itself.
 	Version string `json:"version"`
-	// Trained describes the data, the choices and the cross-validated
-	// figures, for the reader.
+	// Trained describes the data and the choices, for the reader of model.json.
 	Trained string   `json:"trained"`
 	Classes []string `json:"classes"` // kategori codes
-	// Bits: the features are hashed into 2^Bits buckets.
-	Bits int `json:"bits"`
-	// Scale turns a stored int16 weight into a float: w = int16 * Scale.
-	Scale float64 `json:"scale"`
+	// Prior and Features are log probabilities: of each class, and of a
+	// feature given each class (same order as Classes).
+	Prior    []float64            `json:"prior"`
+	Features map[string][]float64 `json:"features"`
 	// RulesWeight is how much one point of the rules' keyword score counts
-	// against the model's log probability of a kategori.
+	// against the model's log posterior, chosen by cross-validation.
 	RulesWeight float64 `json:"rules_weight"`
-	// UrgencyRulesWeight is the rules' share of the urgency: the urgency is
-	// UrgencyRulesWeight × the rules' urgency + the rest × the model's.
-	UrgencyRulesWeight float64 `json:"urgency_rules_weight"`
-	// KeepRules4: a 4 of the rules (which escalates) stays when the
-	// model's expected urgency is at least this; otherwise the mixed
-	// urgency, at most 3, decides.
-	KeepRules4 float64 `json:"keep_rules_4"`
-	// DangerThreshold is the danger probability from which the model
-	// escalates on its own.
-	DangerThreshold float64 `json:"danger_threshold"`
 }
-
-// The outputs of a bucket, in order: one per class, then urgencyLevels, then
-// danger.
-const urgencyLevels = 5
-
-func (m *Model) outputs() int { return len(m.Classes) + urgencyLevels + 1 }
 
 // LabeledMessage is one line of the labeled corpus.
 type LabeledMessage struct {
@@ -82,12 +50,7 @@ type LabeledMessage struct {
 
 var defaultModel = mustLoadModel(embeddedModel)
 
-// mustLoadModel loads the embedded model; an empty file (before the first
-// make train-triage) means the rules decide alone.
 func mustLoadModel(data []byte) *Model {
-	if len(data) == 0 {
-		return nil
-	}
 	m, err := LoadModel(data)
 	if err != nil {
 		panic(err)
@@ -95,284 +58,278 @@ func mustLoadModel(data []byte) *Model {
 	return m
 }
 
-// LoadModel decodes and checks a model.gz: gzip holding a JSON header line,
-// then the int16 weights (little-endian, bucket by bucket), then the biases
-// as float32. Returns EINVALID when the file is not one.
+// LoadModel decodes and checks a model.json. Returns EINVALID when a class
+// is not a kategori or a vector has the wrong length.
 func LoadModel(data []byte) (*Model, error) {
-	bad := func(f string, a ...any) (*Model, error) {
-		return nil, hailurah.Errorf(hailurah.EINVALID, "model: "+f, a...)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return bad("%v", err)
-	}
-	br := bufio.NewReader(zr)
-	head, err := br.ReadBytes('\n')
-	if err != nil {
-		return bad("no header: %v", err)
-	}
 	var m Model
-	if err := json.Unmarshal(head, &m.ModelHeader); err != nil {
-		return bad("%v", err)
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, hailurah.Errorf(hailurah.EINVALID, "model: %v", err)
 	}
 	for _, c := range m.Classes {
 		if !hailurah.ValidKategori(c) {
-			return bad("unknown kategori %q", c)
+			return nil, hailurah.Errorf(hailurah.EINVALID, "model: unknown kategori %q", c)
 		}
 	}
-	if len(m.Classes) == 0 || m.Bits < 8 || m.Bits > 22 || !(m.Scale > 0) {
-		return bad("%d classes, %d bits, scale %v", len(m.Classes), m.Bits, m.Scale)
+	if len(m.Classes) == 0 || len(m.Prior) != len(m.Classes) {
+		return nil, hailurah.Errorf(hailurah.EINVALID, "model: %d classes, %d priors", len(m.Classes), len(m.Prior))
 	}
-	o := m.outputs()
-	q := make([]int16, (1<<m.Bits)*o)
-	if err := binary.Read(br, binary.LittleEndian, q); err != nil {
-		return bad("weights: %v", err)
-	}
-	m.bias = make([]float32, o)
-	if err := binary.Read(br, binary.LittleEndian, m.bias); err != nil {
-		return bad("biases: %v", err)
-	}
-	if n, _ := io.Copy(io.Discard, br); n != 0 {
-		return bad("%d bytes after the weights", n)
-	}
-	m.w = make([]float32, len(q))
-	for i, v := range q {
-		m.w[i] = float32(float64(v) * m.Scale)
+	for f, v := range m.Features {
+		if len(v) != len(m.Classes) {
+			return nil, hailurah.Errorf(hailurah.EINVALID, "model: feature %q has %d values for %d classes", f, len(v), len(m.Classes))
+		}
 	}
 	return &m, nil
 }
 
-// MarshalModel renders a model as the committed model.gz. The same model
-// always gives the same bytes.
-func MarshalModel(m *Model) ([]byte, error) {
-	head, err := json.Marshal(m.ModelHeader)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	zw.Write(append(head, '\n'))
-	binary.Write(zw, binary.LittleEndian, m.quantized())
-	binary.Write(zw, binary.LittleEndian, m.bias)
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func (m *Model) quantized() []int16 {
-	q := make([]int16, len(m.w))
-	for i, v := range m.w {
-		q[i] = int16(math.Round(float64(v) / m.Scale))
-	}
-	return q
-}
-
-// version hashes what decides the model's answers.
-func (m *Model) version() string {
-	h := sha256.New()
-	head := m.ModelHeader
-	head.Version, head.Trained = "", ""
-	j, _ := json.Marshal(head)
-	h.Write(j)
-	binary.Write(h, binary.LittleEndian, m.quantized())
-	binary.Write(h, binary.LittleEndian, m.bias)
-	return "lr-" + hex.EncodeToString(h.Sum(nil)[:4])
-}
-
-// Feature hashing: every feature is an FNV-1a hash of its kind and bytes,
-// masked to the model's buckets. Nothing is built as a string, so hashing
-// allocates only the slice it fills.
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-	// maxGramWord bounds the word whose letter pieces are read: a
-	// 10,000-letter "word" is not language.
-	maxGramWord = 24
-)
-
-func fnvString(h uint32, s string) uint32 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * fnvPrime
-	}
-	return h
-}
-
-// hashFeatures appends the buckets of a message's features to out: each
-// canonical word (numbers and one-letter words carry nothing), each pair of
-// neighbouring words, and each 3-, 4- and 5-letter piece of each written
-// word between "<" and ">".
-func hashFeatures(tokens, raw []string, mask uint32, out []uint32) []uint32 {
-	out, _ = hashWordFeatures(tokens, mask, out)
-	return hashPieces(raw, mask, out)
-}
-
-// hashWordFeatures appends the buckets of the words and word pairs, and
-// returns how many it appended.
-func hashWordFeatures(tokens []string, mask uint32, out []uint32) ([]uint32, int) {
-	n0 := len(out)
+// features lists a message's canonical words and neighbouring word pairs,
+// the same way for training and classifying. Numbers and one-letter words
+// carry no kategori.
+func features(tokens []string) []string {
+	out := make([]string, 0, 2*len(tokens))
 	prev := ""
 	for _, t := range tokens {
 		if len(t) < 2 || isNumber(t) {
 			prev = ""
 			continue
 		}
-		out = append(out, fnvString(fnvOffset^'w', t)&mask)
+		out = append(out, t)
 		if prev != "" {
-			h := fnvString(fnvOffset^'p', prev)
-			h = (h ^ ' ') * fnvPrime
-			out = append(out, fnvString(h, t)&mask)
+			out = append(out, prev+" "+t)
 		}
 		prev = t
 	}
-	return out, len(out) - n0
+	return out
 }
 
-// hashPieces appends the buckets of the 3- to 5-letter pieces of each written
-// word.
-func hashPieces(raw []string, mask uint32, out []uint32) []uint32 {
-	var buf [maxGramWord + 2]byte
-	for _, t := range raw {
-		if len(t) < 2 || len(t) > maxGramWord || isNumber(t) {
+// logPosterior fills post (one value a class, in m.Classes order) with the
+// normalised log posterior of the message's features, and returns how many
+// of them the model knows. It walks the features as features lists them,
+// building each word pair in a buffer, so a lookup allocates nothing.
+func (m *Model) logPosterior(tokens []string, post []float64) int {
+	copy(post, m.Prior)
+	known := 0
+	add := func(v []float64, ok bool) {
+		if ok {
+			known++
+			for i := range post {
+				post[i] += v[i]
+			}
+		}
+	}
+	var buf [64]byte
+	prev := ""
+	for _, t := range tokens {
+		if len(t) < 2 || isNumber(t) {
+			prev = ""
 			continue
 		}
-		w := append(append(append(buf[:0], '<'), t...), '>')
-		for size := 3; size <= 5; size++ {
-			for i := 0; i+size <= len(w); i++ {
-				h := uint32(fnvOffset ^ ('0' + size))
-				for _, c := range w[i : i+size] {
-					h = (h ^ uint32(c)) * fnvPrime
-				}
-				out = append(out, h&mask)
+		v, ok := m.Features[t]
+		add(v, ok)
+		if prev != "" {
+			pair := append(append(append(buf[:0], prev...), ' '), t...)
+			v, ok := m.Features[string(pair)]
+			add(v, ok)
+		}
+		prev = t
+	}
+	mx := slices.Max(post)
+	sum := 0.0
+	for _, p := range post {
+		sum += math.Exp(p - mx)
+	}
+	norm := mx + math.Log(sum)
+	for i := range post {
+		post[i] -= norm
+	}
+	return known
+}
+
+// trainCounts are the counts naive Bayes needs.
+type trainCounts struct {
+	docs   []int
+	tokens []int
+	feat   map[string][]int
+}
+
+func countFeatures(classes []string, samples []LabeledMessage, tokens [][]string) *trainCounts {
+	idx := map[string]int{}
+	for i, c := range classes {
+		idx[c] = i
+	}
+	tc := &trainCounts{docs: make([]int, len(classes)), tokens: make([]int, len(classes)), feat: map[string][]int{}}
+	for i, s := range samples {
+		k := idx[s.Kategori]
+		tc.docs[k]++
+		for _, f := range features(tokens[i]) {
+			v := tc.feat[f]
+			if v == nil {
+				v = make([]int, len(classes))
+				tc.feat[f] = v
 			}
+			v[k]++
+			tc.tokens[k]++
+		}
+	}
+	return tc
+}
+
+// smoothing is the Laplace pseudo-count: small, because most features are
+// seen once.
+const smoothing = 0.3
+
+func (tc *trainCounts) model(classes []string) *Model {
+	m := &Model{Classes: classes, Prior: make([]float64, len(classes)), Features: map[string][]float64{}}
+	total := 0
+	for _, d := range tc.docs {
+		total += d
+	}
+	vocab := float64(len(tc.feat))
+	for k := range classes {
+		// Equal-ish priors: the corpus's kategori mix is not the city's.
+		m.Prior[k] = math.Log((float64(tc.docs[k]) + float64(total)/float64(len(classes))) / (2 * float64(total)))
+	}
+	for f, v := range tc.feat {
+		lp := make([]float64, len(classes))
+		for k := range classes {
+			lp[k] = round4(math.Log((float64(v[k]) + smoothing) / (float64(tc.tokens[k]) + smoothing*vocab)))
+		}
+		m.Features[f] = lp
+	}
+	for k := range m.Prior {
+		m.Prior[k] = round4(m.Prior[k])
+	}
+	return m
+}
+
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// TrainModel trains the kategori model on samples, tokenized by the rules'
+// lexicon, and picks RulesWeight by 5-fold cross-validation of the combined
+// classifier on the same samples. The result depends only on its inputs.
+func TrainModel(samples []LabeledMessage, r *Rules) (*Model, error) {
+	if len(samples) < 50 {
+		return nil, hailurah.Errorf(hailurah.EINVALID, "model: %d samples are too few to train on", len(samples))
+	}
+	classes := slices.Clone(hailurah.Kategoris)
+	tokens := make([][]string, len(samples))
+	ruleScores := make([][]float64, len(samples))
+	c := newRulesClassifier(r, nil)
+	for i, s := range samples {
+		if !hailurah.ValidKategori(s.Kategori) {
+			return nil, hailurah.Errorf(hailurah.EINVALID, "model: sample %d: unknown kategori %q", i+1, s.Kategori)
+		}
+		p := ParseMessage(s.Text).Problem
+		tokens[i] = r.lex.analyze(p).tokens
+		ruleScores[i] = c.kategoriScores(p, classes)
+	}
+
+	const folds = 5
+	weights := []float64{0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 12, 20}
+	correct := make([]int, len(weights))
+	post := make([]float64, len(classes))
+	for f := range folds {
+		var trS []LabeledMessage
+		var trT [][]string
+		for i := range samples {
+			if i%folds != f {
+				trS, trT = append(trS, samples[i]), append(trT, tokens[i])
+			}
+		}
+		m := countFeatures(classes, trS, trT).model(classes)
+		for i := f; i < len(samples); i += folds {
+			known := m.logPosterior(tokens[i], post)
+			for w, beta := range weights {
+				if known == 0 {
+					beta = 1e9 // as the classifier does: the rules alone
+				}
+				if classes[combine(post, ruleScores[i], beta)] == samples[i].Kategori {
+					correct[w]++
+				}
+			}
+		}
+	}
+	best := 0
+	for w := range weights {
+		if correct[w] > correct[best] {
+			best = w
+		}
+	}
+
+	m := countFeatures(classes, samples, tokens).model(classes)
+	m.RulesWeight = weights[best]
+	m.Trained = fmt.Sprintf("multinomial naive Bayes, words and word pairs, Laplace %.1f; %d messages; rules weight %.2f by 5-fold cross-validation (%.1f%% kategori; model alone %.1f%%)",
+		smoothing, len(samples), m.RulesWeight, 100*float64(correct[best])/float64(len(samples)), 100*float64(correct[0])/float64(len(samples)))
+	params, err := json.Marshal(struct {
+		C []string
+		P []float64
+		F map[string][]float64
+		W float64
+	}{m.Classes, m.Prior, m.Features, m.RulesWeight})
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(params)
+	m.Version = "nb-" + hex.EncodeToString(sum[:4])
+	return m, nil
+}
+
+// combine returns the index of the best class: the model's log posterior
+// plus beta times the rules' score.
+func combine(post, rules []float64, beta float64) int {
+	best, bestV := 0, math.Inf(-1)
+	for i := range post {
+		if v := post[i] + beta*rules[i]; v > bestV {
+			best, bestV = i, v
+		}
+	}
+	return best
+}
+
+// kategoriScores is the rules' keyword score of each class, in classes order.
+func (c *rulesClassifier) kategoriScores(text string, classes []string) []float64 {
+	s := c.score(text)
+	out := make([]float64, len(classes))
+	for i, k := range c.rules.lex.kategoris {
+		if j := slices.Index(classes, k.code); j >= 0 {
+			out[j] = s.kategori[i]
 		}
 	}
 	return out
 }
 
-// prediction is what the model makes of one message.
-type prediction struct {
-	known    bool      // the message has a word the model was trained on
-	logProb  []float64 // kategori log probabilities, in Classes order
-	urgency  float64   // expected urgency, 1–5
-	danger   float64   // probability of danger now
-	features int
-}
-
-// predict scores a message given its canonical and written tokens. logProb
-// is filled into buf when it is long enough.
-func (m *Model) predict(tokens, raw []string, buf []float64) prediction {
-	var fb [256]uint32
-	mask := uint32(1)<<m.Bits - 1
-	feats, words := hashWordFeatures(tokens, mask, fb[:0])
-	feats = hashPieces(raw, mask, feats)
-	o := m.outputs()
-	var zb [32]float64
-	z := zb[:o]
-	if o > len(zb) {
-		z = make([]float64, o)
+// MarshalModel renders a model as the committed model.json: indented, one
+// feature a line, keys sorted, so a retrained model diffs by line.
+func MarshalModel(m *Model) ([]byte, error) {
+	var b strings.Builder
+	head, err := json.MarshalIndent(struct {
+		Version     string    `json:"version"`
+		Trained     string    `json:"trained"`
+		Classes     []string  `json:"classes"`
+		Prior       []float64 `json:"prior"`
+		RulesWeight float64   `json:"rules_weight"`
+	}{m.Version, m.Trained, m.Classes, m.Prior, m.RulesWeight}, "", "  ")
+	if err != nil {
+		return nil, err
 	}
-	m.logits(feats, z)
-	k := len(m.Classes)
-	p := prediction{features: len(feats), danger: sigmoid(z[o-1])}
-	// The message has a word or word pair the training corpus had (a
-	// bucket never seen keeps all its weights at zero).
-	for _, f := range feats[:words] {
-		if slices.ContainsFunc(m.w[int(f)*o:int(f)*o+o], func(v float32) bool { return v != 0 }) {
-			p.known = true
-			break
+	b.Write(head[:len(head)-2]) // without the closing "\n}"
+	b.WriteString(",\n  \"features\": {\n")
+	keys := make([]string, 0, len(m.Features))
+	for k := range m.Features {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		kj, _ := json.Marshal(k)
+		vj, _ := json.Marshal(m.Features[k])
+		b.WriteString("    ")
+		b.Write(kj)
+		b.WriteString(": ")
+		b.Write(vj)
+		if i < len(keys)-1 {
+			b.WriteString(",")
 		}
+		b.WriteString("\n")
 	}
-	if len(buf) >= k {
-		p.logProb = buf[:k]
-	} else {
-		p.logProb = make([]float64, k)
-	}
-	logSoftmax(z[:k], p.logProb)
-	var ub [urgencyLevels]float64
-	logSoftmax(z[k:k+urgencyLevels], ub[:])
-	for i, lp := range ub {
-		p.urgency += float64(i+1) * math.Exp(lp)
-	}
-	return p
-}
-
-// logits fills z with the outputs' linear scores for the features, each
-// feature weighing 1/√n.
-func (m *Model) logits(feats []uint32, z []float64) {
-	o := len(z)
-	var acc [32]float32
-	a := acc[:o]
-	if o > len(acc) {
-		a = make([]float32, o)
-	}
-	for _, f := range feats {
-		row := m.w[int(f)*o : int(f)*o+o]
-		for i, v := range row {
-			a[i] += v
-		}
-	}
-	s := featureScale(len(feats))
-	for i := range z {
-		z[i] = float64(m.bias[i]) + s*float64(a[i])
-	}
-}
-
-func featureScale(n int) float64 {
-	if n == 0 {
-		return 0
-	}
-	return 1 / math.Sqrt(float64(n))
-}
-
-func logSoftmax(z, out []float64) {
-	mx := math.Inf(-1)
-	for _, v := range z {
-		mx = max(mx, v)
-	}
-	sum := 0.0
-	for _, v := range z {
-		sum += math.Exp(v - mx)
-	}
-	norm := mx + math.Log(sum)
-	for i, v := range z {
-		out[i] = v - norm
-	}
-}
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-
-// applyDanger escalates t when the model's probability of danger now passes
-// its threshold, raising the urgency to at least 4, and tells the moderator
-// why ("model bahaya: 0.93"). Like the floor, it only ever raises.
-func (m *Model) applyDanger(t *Triage, p prediction) {
-	if p.features == 0 || p.danger < m.DangerThreshold {
-		return
-	}
-	t.Escalate = true
-	t.CriticalKeywords = append(t.CriticalKeywords, fmt.Sprintf("model bahaya: %.2f", p.danger))
-	if t.Urgency < 4 {
-		t.Urgency = 4
-		t.Severity = SeverityFor(t.Urgency)
-		t.SuggestedResponse = suggestedResponse(t.Urgency)
-	}
-}
-
-// applyDangerText is applyDanger for a classifier that has not tokenized the
-// message (Gemini).
-func (m *Model) applyDangerText(t *Triage, problem string, r *Rules) {
-	a := r.lex.analyze(problem)
-	var pb [16]float64
-	m.applyDanger(t, m.predict(a.tokens, a.raw, pb[:]))
-}
-
-// dangerModel is the embedded model when it reads r's kategoris, else nil.
-func dangerModel(r *Rules) *Model {
-	if defaultModel == nil || newRulesClassifier(r, defaultModel).model == nil {
-		return nil
-	}
-	return defaultModel
+	b.WriteString("  }\n}\n")
+	return []byte(b.String()), nil
 }

@@ -148,13 +148,8 @@ func (c *rulesClassifier) score(body string) scores {
 func (c *rulesClassifier) classify(msg Message) *Triage {
 	lx := c.rules.lex
 	s := c.score(msg.Problem)
-	var pb [16]float64
-	var pred prediction
-	if c.model != nil {
-		pred = c.model.predict(s.tokens, s.raw, pb[:])
-	}
 
-	k := lx.kategoris[c.kategori(&s, &pred)]
+	k := lx.kategoris[c.kategori(&s)]
 	sub := k.subs[0]
 	for _, i := range k.subs {
 		if s.sub[i] > s.sub[sub] {
@@ -171,19 +166,6 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 		base = min(base, 2)
 	}
 	urgency := c.urgency(&s, base)
-	if pred.known && urgency < 5 {
-		// The rules' urgency and the model's expected urgency, in the
-		// shares cross-validation chose. The model's urgency alone never
-		// escalates: that is the danger head's call (applyDanger, with its
-		// cross-validated threshold), the rules' critical cues' and the
-		// floor's. A 4 of the rules stays when the model agrees it is no
-		// small matter.
-		a := c.model.UrgencyRulesWeight
-		mixed := max(1, min(3, int(math.Round(a*float64(urgency)+(1-a)*pred.urgency))))
-		if urgency < 4 || pred.urgency < c.model.KeepRules4 {
-			urgency = mixed
-		}
-	}
 	t := &Triage{
 		Kategori:         k.code,
 		Subkategori:      si.rule.Name,
@@ -221,27 +203,32 @@ func (c *rulesClassifier) classify(msg Message) *Triage {
 	if s.sick && urgency >= 4 && k.code != hailurah.KategoriKesehatan {
 		t.Steps[2] = "Bila ada yang sakit, segera periksakan ke Puskesmas terdekat atau hubungi 112."
 	}
-	if c.model != nil {
-		c.model.applyDanger(t, pred)
-	}
 	applySafetyFloor(t, msg, c.rules, s.raw)
 	t.ClassifierVersion = c.version()
 	return t
 }
 
 // kategori returns the index of the message's kategori in lx.kategoris:
-// with a model, the highest sum of its log probability and the weighted
+// with a model, the highest sum of its log posterior and the weighted
 // keyword score; without, the highest keyword score, lainnya when none. Ties
 // go to the higher priority, which is the order of lx.kategoris.
-func (c *rulesClassifier) kategori(s *scores, pred *prediction) int {
-	if c.model == nil || !pred.known {
-		// Not one word: the model's intercepts would decide, and they
-		// are no reason.
+func (c *rulesClassifier) kategori(s *scores) int {
+	if c.model == nil {
+		return c.rulesKategori(s)
+	}
+	var buf [16]float64
+	post := buf[:len(c.model.Classes)]
+	if len(c.model.Classes) > len(buf) {
+		post = make([]float64, len(c.model.Classes))
+	}
+	if c.model.logPosterior(s.tokens, post) == 0 {
+		// Not one word the model knows: its prior would decide, and a
+		// prior is no reason.
 		return c.rulesKategori(s)
 	}
 	best, bestV := 0, math.Inf(-1)
 	for i, v := range s.kategori {
-		if x := pred.logProb[c.modelClass[i]] + c.model.RulesWeight*v; x > bestV {
+		if x := post[c.modelClass[i]] + c.model.RulesWeight*v; x > bestV {
 			best, bestV = i, x
 		}
 	}
@@ -359,7 +346,7 @@ func peopleAffected(text string) int {
 	return n
 }
 
-// version names the parts that decided: "rules-v1+lr-1a2b3c4d+floor-v1".
+// version names the parts that decided: "rules-v1+nb-1a2b3c4d+floor-v1".
 func (c *rulesClassifier) version() string {
 	v := c.rules.file.Version
 	if c.model != nil {

@@ -59,12 +59,9 @@ func TestCanonicalWords(t *testing.T) {
 	}
 }
 
-// classifyText classifies with the rules alone: TestRulesClassify holds the
-// rules to what their author meant; the model's share is measured on the
-// labeled sets (eval_test.go) and in TestModelClassify.
 func classifyText(t *testing.T, text string) *Triage {
 	t.Helper()
-	tr, err := newRulesClassifier(testRules(t), nil).Classify(context.Background(), text)
+	tr, err := NewRulesClassifier(testRules(t)).Classify(context.Background(), text)
 	if err != nil {
 		t.Fatalf("Classify(%q): %v", text, err)
 	}

@@ -36,7 +36,7 @@ type Triage struct {
 	SuggestedResponse string `json:"suggested_response_type,omitempty"`
 	ModelVersion      string `json:"model_version"` // "rules-v1", "gemini-2.5-flash"
 	// ClassifierVersion names every part that decided: the model or rules,
-	// the statistical model and the safety floor ("rules-v1+lr-1a2b3c4d+floor-v1").
+	// the statistical model and the safety floor ("rules-v1+nb-1a2b3c4d+floor-v1").
 	ClassifierVersion string `json:"classifier_version,omitempty"`
 	// Fallback says why the rules classifier answered instead of Gemini
 	// ("timeout", "rate_limited", "invalid_output"…); empty when Gemini did.

@@ -1,6 +1,6 @@
-// Command train-triage trains the triage's model (kategori, urgency and
-// danger) on the labeled corpus and writes model.gz (make train-triage). The
-// same corpus always gives the same file.
+// Command train-triage trains the triage's kategori model on the labeled
+// corpus and writes model.json (make train-triage). The same corpus always
+// gives the same file.
 package main
 
 import (
@@ -9,14 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/hailurah/hailurah/triage"
 )
 
 func main() {
-	data := flag.String("data", "triage/testdata/train.jsonl,triage/testdata/train4.jsonl", "labeled corpus files, comma-separated, one JSON message a line")
-	out := flag.String("out", "triage/model.gz", "where to write the model")
+	data := flag.String("data", "triage/testdata/train.jsonl", "labeled corpus, one JSON message a line")
+	out := flag.String("out", "triage/model.json", "where to write the model")
 	flag.Parse()
 	if err := run(*data, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "train-triage:", err)
@@ -25,13 +24,9 @@ func main() {
 }
 
 func run(data, out string) error {
-	var samples []triage.LabeledMessage
-	for _, path := range strings.Split(data, ",") {
-		s, err := readCorpus(path)
-		if err != nil {
-			return err
-		}
-		samples = append(samples, s...)
+	samples, err := readCorpus(data)
+	if err != nil {
+		return err
 	}
 	rules, err := triage.LoadRules("")
 	if err != nil {
@@ -48,7 +43,7 @@ func run(data, out string) error {
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("%s: %s, %d bytes\n%s\n", out, m.Version, len(b), m.Trained)
+	fmt.Printf("%s: %s, %d features\n%s\n", out, m.Version, len(m.Features), m.Trained)
 	return nil
 }
 
