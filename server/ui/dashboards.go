@@ -61,21 +61,31 @@ func (s *UI) dashHead(c *gin.Context, path string, f hailurah.DashboardFilter, p
 	if f.Kelurahan != "" {
 		h.ScopeLabel = "Kelurahan " + n.KelurahanName(f.Kelurahan)
 	}
-	// Two presets can be the same days (in December "12 bulan" is "Tahun
-	// ini"): the later one is left out, so one choice is highlighted.
+	h.Presets = presetLinks(path, c.Query("kelurahan"), presets, p)
+	if app.UserOf(c).Role == hailurah.RoleAdmin {
+		h.Options = kelurahanOptions(n)
+	}
+	return h
+}
+
+// presetLinks are the period choices of a dashboard's head, the current
+// one marked. Two presets can be the same days (in December "12 bulan" is
+// "Tahun ini"): the later one is left out, so one choice is highlighted.
+func presetLinks(path, kelurahan string, presets []struct {
+	label string
+	p     app.Period
+}, current app.Period) []presetLink {
+	var out []presetLink
 	var seen []app.Period
 	for _, pr := range presets {
 		if slices.ContainsFunc(seen, func(o app.Period) bool { return o.From.Equal(pr.p.From) && o.To.Equal(pr.p.To) }) {
 			continue
 		}
 		seen = append(seen, pr.p)
-		h.Presets = append(h.Presets, presetLink{Label: pr.label, Href: path + "?" + dashQuery(c.Query("kelurahan"), pr.p),
-			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
+		out = append(out, presetLink{Label: pr.label, Href: path + "?" + dashQuery(kelurahan, pr.p),
+			Current: pr.p.From.Equal(current.From) && pr.p.To.Equal(current.To)})
 	}
-	if app.UserOf(c).Role == hailurah.RoleAdmin {
-		h.Options = kelurahanOptions(n)
-	}
-	return h
+	return out
 }
 
 func (h *dashHead) export(api string, tables []app.ExportTable) {

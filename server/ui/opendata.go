@@ -63,10 +63,7 @@ func (s *UI) openDataPage(c *gin.Context) {
 	}
 	n := s.LoadNames(c.Request.Context())
 	pg := &openDataPage{Period: p, Kelurahan: d.Kelurahan, Options: kelurahanOptions(n), MinCell: d.MinCell, Query: dashQuery(d.Kelurahan, p)}
-	for _, pr := range periodPresets(s.Zone, s.Now())[2:] {
-		pg.Presets = append(pg.Presets, presetLink{Label: pr.label, Href: "/data?" + dashQuery(d.Kelurahan, pr.p),
-			Current: pr.p.From.Equal(p.From) && pr.p.To.Equal(p.To)})
-	}
+	pg.Presets = presetLinks("/data", d.Kelurahan, periodPresets(s.Zone, s.Now())[2:], p)
 	for _, t := range app.OpenDataTables(d, s.Zone) {
 		base := "/api/v1/opendata?" + pg.Query + "&table=" + t.Name
 		pg.Exports = append(pg.Exports, exportLink{Label: t.Title, CSV: base + "&format=csv", JSON: base})

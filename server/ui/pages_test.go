@@ -3,8 +3,11 @@ package ui
 import (
 	"io/fs"
 	"testing"
+	"time"
 
+	"github.com/hailurah/hailurah"
 	"github.com/hailurah/hailurah/programme"
+	"github.com/hailurah/hailurah/server/app"
 	"github.com/hailurah/hailurah/web"
 )
 
@@ -36,5 +39,33 @@ func TestImportTemplateImports(t *testing.T) {
 	r := programme.ParseHouseholdCSV(data, "taman")
 	if r.Fatal || len(r.Errors) > 0 || len(r.Warnings) > 0 || len(r.Rows) != 2 {
 		t.Errorf("template: %d rows, errors %v, warnings %v", len(r.Rows), r.Errors, r.Warnings)
+	}
+}
+
+// TestPresetLinksOneHighlighted: in December "12 bulan" and "Tahun ini"
+// are the same days; the page (dashboards and /data alike) offers one of
+// them, so only one choice is highlighted.
+func TestPresetLinksOneHighlighted(t *testing.T) {
+	z, err := hailurah.LoadZone("Asia/Jakarta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, z.Location())
+	presets := periodPresets(z, now)
+	var year app.Period
+	for _, pr := range presets {
+		if pr.label == "Tahun ini" {
+			year = pr.p
+		}
+	}
+	links := presetLinks("/data", "", presets[2:], year)
+	current := 0
+	for _, l := range links {
+		if l.Current {
+			current++
+		}
+	}
+	if current != 1 {
+		t.Errorf("%d presets highlighted for the year in December: %+v", current, links)
 	}
 }
