@@ -153,11 +153,7 @@ func (s *Pages) renderProject(c *gin.Context, e fieldErrors, ticked map[int64]bo
 		s.ui.RenderError(c, err)
 		return
 	}
-	q := strings.TrimSpace(c.Query("q"))
-	if v := c.PostForm("q"); v != "" {
-		q = v
-	}
-	members, err := s.Programme.Field.SearchMembers(ctx, p.Kelurahan, q, maxPick)
+	q, members, err := s.pickMembers(c, p.Kelurahan)
 	if err != nil {
 		s.ui.RenderError(c, err)
 		return

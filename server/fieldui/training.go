@@ -135,6 +135,18 @@ func (s *Pages) visibleTraining(c *gin.Context) (*hailurah.Training, error) {
 	return visible(c, s.Programme.Participation.FindTraining, func(v *hailurah.Training) string { return v.Kelurahan }, "Pelatihan")
 }
 
+// pickMembers are the members of kelurahan a page offers to tick: those
+// matching the search q (from the address, or the form that was posted),
+// at most maxPick.
+func (s *Pages) pickMembers(c *gin.Context, kelurahan string) (string, []*hailurah.MemberPick, error) {
+	q := strings.TrimSpace(c.Query("q"))
+	if v := c.PostForm("q"); v != "" {
+		q = v
+	}
+	members, err := s.Programme.Field.SearchMembers(c.Request.Context(), kelurahan, q, maxPick)
+	return q, members, err
+}
+
 func (s *Pages) renderTraining(c *gin.Context, e fieldErrors, posted map[int64]pickView) {
 	t, err := s.visibleTraining(c)
 	if err != nil {
@@ -147,11 +159,7 @@ func (s *Pages) renderTraining(c *gin.Context, e fieldErrors, posted map[int64]p
 		s.ui.RenderError(c, err)
 		return
 	}
-	q := strings.TrimSpace(c.Query("q"))
-	if v := c.PostForm("q"); v != "" {
-		q = v
-	}
-	members, err := s.Programme.Field.SearchMembers(ctx, t.Kelurahan, q, maxPick)
+	q, members, err := s.pickMembers(c, t.Kelurahan)
 	if err != nil {
 		s.ui.RenderError(c, err)
 		return
