@@ -237,7 +237,8 @@ func TestBrowserCitizenJourney(t *testing.T) {
 	phone := b.newTab("warga", 360, 740, true)
 	phone.open("/data")
 	phone.waitFor(`document.getElementById('peta').getAttribute('data-fallback') === 'grid' && document.getElementById('peta').hidden`, 30*time.Second)
-	if !phone.eval(`document.querySelector('.tiles.headline .tile-value') !== null && document.querySelector('main').innerText.indexOf('Curhat diterima') < document.querySelector('main').innerText.indexOf('Keputusan pilot 90 hari')`) {
+	if !phone.eval(`document.querySelector('.tiles.headline .tile-value') !== null && document.querySelector('main').innerText.indexOf('Curhat diterima') < document.querySelector('main').innerText.indexOf('Keputusan pilot 90 hari') &&
+		(document.querySelector('.tiles.headline').compareDocumentPosition(document.querySelector('form.period-form')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0`) {
 		t.Error("/data does not open with its headline numbers")
 	}
 	if !phone.eval(`[...document.querySelectorAll('.table-wrap')].every(w => w.getAttribute('tabindex') === '0' && w.getAttribute('role') === 'region' && w.getAttribute('aria-label'))`) {
